@@ -1,0 +1,295 @@
+"""Gateway overhead, measured side by side in one run: straight to the fake upstream
+vs through the gateway (enforce policy: auth, routing, JSON parse, rewrites).
+
+    .venv/bin/python bench/gateway_overhead.py [--requests 2000] [--seconds 5]
+        [--memory-requests 100000]
+
+Layout on the 2-core machine: the gateway alone on core 0 (the "one core" of the
+targets); the fake upstream and the load generators on core 1. Latency and time to
+first byte come from a minimal keep-alive HTTP/1.1 client at concurrency 1; requests/s
+at concurrency 32 from wrk (when installed; `apt-get install wrk`), else from aiohttp.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+GATEWAY_CORE, LOAD_CORE = 0, 1
+
+CHAT = {
+    "model": "gpt-4.1-mini",
+    "messages": [
+        {"role": "system", "content": "You are a helpful support assistant. " * 8},
+        {
+            "role": "user",
+            "content": ("Please summarise the following ticket. " + "lorem ipsum " * 120),
+        },
+    ],
+    "temperature": 0.2,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def pinned(core: int) -> list[str]:
+    return ["taskset", "-c", str(core)] if shutil.which("taskset") else []
+
+
+def start_upstream(port: int) -> subprocess.Popen[bytes]:
+    code = (
+        "import uvicorn; from zdr.fake.openai import FakeOpenAI; "
+        f"uvicorn.run(FakeOpenAI(), host='127.0.0.1', port={port}, loop='uvloop', "
+        "http='httptools', log_level='warning', access_log=False)"
+    )
+    proc = subprocess.Popen(pinned(LOAD_CORE) + [PY, "-c", code])
+    wait_port(port)
+    return proc
+
+
+def start_gateway(
+    port: int, upstream_port: int, data_dir: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    env = {
+        **os.environ,
+        "ZDR_UPSTREAM_BASE_URL": f"http://127.0.0.1:{upstream_port}/v1",
+        "ZDR_UPSTREAM_API_KEY": "sk-bench",
+        "ZDR_DATA_DIR": str(data_dir),
+        "ZDR_PORT": str(port),
+        "ZDR_LOG_LEVEL": "warning",
+    }
+    zdr = str(Path(PY).parent / "zdr")
+    key = subprocess.run(
+        [zdr, "keys", "create", "--name", f"bench{port}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    proc = subprocess.Popen(
+        pinned(GATEWAY_CORE) + [zdr, "serve"], env=env, stderr=subprocess.DEVNULL
+    )
+    wait_port(port)
+    return proc, key
+
+
+def request_bytes(port: int, key: str, body: dict) -> bytes:
+    data = json.dumps(body).encode()
+    return (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode() + data
+
+
+async def _read_response(reader: asyncio.StreamReader) -> float:
+    """Reads one response; returns the perf_counter time its first body byte arrived."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    headers = head.decode("latin-1").lower()
+    first = None
+    if "content-length:" in headers:
+        length = int(headers.split("content-length:")[1].split("\r\n")[0])
+        await reader.readexactly(length)
+        first = time.perf_counter()
+    else:  # chunked
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            data = await reader.readexactly(size + 2)
+            if first is None and size:
+                first = time.perf_counter()
+            if size == 0:
+                break
+            del data
+    return first or time.perf_counter()
+
+
+async def latency(port: int, key: str, body: dict, n: int) -> dict[str, float]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    raw = request_bytes(port, key, body)
+    totals, firsts = [], []
+    for i in range(n + 50):
+        t0 = time.perf_counter()
+        writer.write(raw)
+        first = await _read_response(reader)
+        end = time.perf_counter()
+        if i >= 50:  # warm-up
+            totals.append((end - t0) * 1000)
+            firsts.append((first - t0) * 1000)
+    writer.close()
+    totals.sort()
+    firsts.sort()
+    return {
+        "p50_ms": statistics.median(totals),
+        "p99_ms": totals[int(len(totals) * 0.99) - 1],
+        "ttfb_p50_ms": statistics.median(firsts),
+    }
+
+
+def wrk_rps(port: int, key: str, body: dict, seconds: int, conns: int) -> float:
+    script = ROOT / "bench" / "results" / f"wrk_{port}_{int(bool(body.get('stream')))}.lua"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = [[{json.dumps(body)}]]\n"
+    )
+    out = subprocess.run(
+        pinned(LOAD_CORE)
+        + [
+            "wrk",
+            "-t1",
+            f"-c{conns}",
+            f"-d{seconds}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/v1/chat/completions",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError("wrk saw errors:\n" + out)
+    return float(out.split("Requests/sec:")[1].split()[0])
+
+
+async def aiohttp_rps(port: int, key: str, body: dict, seconds: int, conns: int) -> float:
+    import aiohttp
+
+    count = 0
+    deadline = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {key}"}
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal count
+        while time.monotonic() < deadline:
+            async with session.post(
+                f"http://127.0.0.1:{port}/v1/chat/completions", json=body, headers=headers
+            ) as r:
+                await r.read()
+                count += 1
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conns)) as s:
+        await asyncio.gather(*(worker(s) for _ in range(conns)))
+    return count / seconds
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--memory-requests", type=int, default=100_000)
+    args = parser.parse_args()
+
+    data_dir = ROOT / "bench" / "results" / "gw-data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    up_port, gw_port = free_port(), free_port()
+    upstream = start_upstream(up_port)
+    gateway, key = start_gateway(gw_port, up_port, data_dir)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        # The fake echoes the last user message: "stream" answers in ~25 events (a short
+        # reply), "stream-long" in ~250 events sent as one burst.
+        short = {
+            **CHAT,
+            "stream": True,
+            "messages": [
+                {"role": "system", "content": CHAT["messages"][0]["content"] + "context " * 190},
+                {
+                    "role": "user",
+                    "content": "Summarise ticket 4521 in one short paragraph for me "
+                    "please, with the customer's main complaint first.",
+                },
+            ],
+        }
+        long = {**CHAT, "stream": True}
+        print(
+            f"chat bodies: {len(json.dumps(CHAT))}, {len(json.dumps(short))} bytes; "
+            f"gateway pinned to core {GATEWAY_CORE}"
+        )
+        kinds = (("json", CHAT), ("stream", short), ("stream-long", long))
+        for kind, body in kinds:
+            for target, port in (("direct", up_port), ("gateway", gw_port)):
+                lat = asyncio.run(latency(port, key, body, args.requests))
+                if shutil.which("wrk"):
+                    rps = wrk_rps(port, key, body, args.seconds, 32)
+                else:
+                    rps = asyncio.run(aiohttp_rps(port, key, body, args.seconds, 32))
+                results[f"{kind}.{target}"] = {**lat, "rps_c32": rps}
+        print(f"\n{'':20}{'p50 ms':>9}{'p99 ms':>9}{'TTFB p50':>10}{'req/s c32':>11}")
+        for name, r in results.items():
+            print(
+                f"{name:20}{r['p50_ms']:9.3f}{r['p99_ms']:9.3f}{r['ttfb_p50_ms']:10.3f}"
+                f"{r['rps_c32']:11.0f}"
+            )
+        print()
+        for kind, _ in kinds:
+            d, g = results[f"{kind}.direct"], results[f"{kind}.gateway"]
+            print(
+                f"{kind}: added p50 {g['p50_ms'] - d['p50_ms']:.3f} ms (target <= 1), "
+                f"added p99 {g['p99_ms'] - d['p99_ms']:.3f} ms, "
+                f"added TTFB {g['ttfb_p50_ms'] - d['ttfb_p50_ms']:.3f} ms (target <= 1), "
+                f"gateway {g['rps_c32']:.0f} req/s (target >= 2000) = "
+                f"{g['rps_c32'] / d['rps_c32']:.2f}x of direct"
+            )
+        if args.memory_requests:
+            before = rss_kib(gateway.pid)
+            t0 = time.monotonic()
+            done = 0
+            rss_samples = []
+            while done < args.memory_requests:
+                rps = wrk_rps(gw_port, key, CHAT, 5, 32) if shutil.which("wrk") else 0
+                done += int(rps * 5)
+                rss_samples.append(rss_kib(gateway.pid))
+            after = rss_kib(gateway.pid)
+            print(
+                f"memory: RSS {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after "
+                f"~{done} more requests in {time.monotonic() - t0:.0f} s; samples (MiB): "
+                + ", ".join(f"{s / 1024:.1f}" for s in rss_samples)
+            )
+            results["memory"] = {"rss_before_kib": before, "rss_after_kib": after, "requests": done}
+        out = ROOT / "bench" / "results" / "gateway_overhead.json"
+        out.write_text(json.dumps(results, indent=2))
+    finally:
+        for proc in (gateway, upstream):
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

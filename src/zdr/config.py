@@ -1,0 +1,213 @@
+"""Settings: one frozen, validated object built from a YAML file and ``ZDR_*`` env.
+
+Precedence: built-in defaults < YAML file < environment. Validation happens once at
+startup; every message names the key at fault and what was expected, never a secret.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from zdr.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "zdr.yaml"
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServerSettings(_Model):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    max_body_bytes: Annotated[int, Field(gt=0)] = 32 * 1024 * 1024
+    graceful_shutdown_seconds: Annotated[float, Field(ge=0)] = 30.0
+    access_log: bool = True
+
+
+class UpstreamSettings(_Model):
+    base_url: str = OPENAI_BASE_URL
+    # The key itself, or the name of an environment variable holding it.
+    api_key: SecretStr | None = None
+    api_key_env: str | None = None
+    # "bearer": Authorization: Bearer <key> (OpenAI, most servers);
+    # "api-key": api-key: <key> (Azure OpenAI).
+    auth: Literal["bearer", "api-key", "none"] = "bearer"
+    provider: str = "openai"
+    connect_timeout: Annotated[float, Field(gt=0)] = 10.0
+    # Longest silence allowed between two bytes of an answer (streams included).
+    read_timeout: Annotated[float, Field(gt=0)] = 600.0
+    max_connections: Annotated[int, Field(ge=1)] = 256
+    # Extra query parameters on every upstream call (e.g. Azure's api-version).
+    query: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    def resolved_api_key(self) -> str | None:
+        if self.api_key is not None:
+            return self.api_key.get_secret_value()
+        if self.api_key_env:
+            return os.environ.get(self.api_key_env) or None
+        return None
+
+
+class PolicySettings(_Model):
+    mode: Literal["enforce", "strict", "observe"] = "enforce"
+    upstream: str | None = None
+    # What to do with an endpoint or parameter the catalogue does not know.
+    # Unset means: refuse in enforce and strict, forward in observe.
+    unknown: Literal["refuse", "forward"] | None = None
+    # Allow-lists; None means "anything the mode permits".
+    endpoints: list[str] | None = None
+    models: list[str] | None = None
+    tools: list[str] | None = None
+    # Send embeddings input through pseudonymization too (changes the vectors).
+    pseudonymize: bool = True
+    pseudonymize_embeddings: bool = False
+
+
+class StorageSettings(_Model):
+    data_dir: Path = Path(".zdr")
+    # sqlite (default, a file in data_dir) or postgresql://... for several replicas.
+    database_url: str | None = None
+
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "zdr.db"
+
+
+class LogSettings(_Model):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class Settings(_Model):
+    server: ServerSettings = ServerSettings()
+    upstreams: dict[str, UpstreamSettings] = Field(
+        default_factory=lambda: {"openai": UpstreamSettings(api_key_env="ZDR_UPSTREAM_API_KEY")}
+    )
+    default_upstream: str = "openai"
+    policies: dict[str, PolicySettings] = Field(
+        default_factory=lambda: {"default": PolicySettings()}
+    )
+    storage: StorageSettings = StorageSettings()
+    log: LogSettings = LogSettings()
+    # True when no provider key is set: serve a loopback echo model instead.
+    demo: bool = False
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Settings:
+        if self.default_upstream not in self.upstreams:
+            raise ValueError(
+                f"default_upstream {self.default_upstream!r} is not a key of upstreams"
+            )
+        if "default" not in self.policies:
+            raise ValueError("policies must define a policy named 'default'")
+        for name, policy in self.policies.items():
+            if policy.upstream is not None and policy.upstream not in self.upstreams:
+                raise ValueError(
+                    f"policies.{name}.upstream {policy.upstream!r} is not a key of upstreams"
+                )
+        return self
+
+    def upstream_for(self, policy: PolicySettings) -> str:
+        return policy.upstream or self.default_upstream
+
+
+def _apply_env(data: dict[str, Any], env: dict[str, str]) -> None:
+    """Fold ``ZDR_*`` variables into the raw settings dict."""
+    server = data.setdefault("server", {})
+    if "ZDR_HOST" in env:
+        server["host"] = env["ZDR_HOST"]
+    if "ZDR_PORT" in env:
+        server["port"] = env["ZDR_PORT"]
+    storage = data.setdefault("storage", {})
+    if "ZDR_DATA_DIR" in env:
+        storage["data_dir"] = env["ZDR_DATA_DIR"]
+    if "ZDR_DATABASE_URL" in env:
+        storage["database_url"] = env["ZDR_DATABASE_URL"]
+    if "ZDR_LOG_LEVEL" in env:
+        data.setdefault("log", {})["level"] = env["ZDR_LOG_LEVEL"].lower()
+    base_url = env.get("ZDR_UPSTREAM_BASE_URL")
+    api_key = env.get("ZDR_UPSTREAM_API_KEY")
+    if base_url or api_key:
+        upstreams = data.setdefault("upstreams", {})
+        name = data.get("default_upstream", "openai")
+        upstream = dict(upstreams.get(name) or {})
+        if base_url:
+            upstream["base_url"] = base_url
+        if api_key:
+            upstream["api_key"] = api_key
+            upstream.pop("api_key_env", None)
+        upstreams[name] = upstream
+
+
+def _needs_demo(data: dict[str, Any], env: dict[str, str]) -> bool:
+    """No key and no base URL given for the default upstream: nothing real to call."""
+    name = data.get("default_upstream", "openai")
+    upstream = (data.get("upstreams") or {}).get(name)
+    if upstream is None:
+        return not env.get("ZDR_UPSTREAM_API_KEY")
+    has_key = bool(upstream.get("api_key")) or bool(
+        upstream.get("api_key_env") and env.get(upstream["api_key_env"])
+    )
+    return not has_key and "base_url" not in upstream
+
+
+def _format_validation_error(exc: ValidationError, source: str) -> str:
+    lines = [f"invalid configuration ({source}):"]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        # err["msg"] describes the expected type; err["input"] may be a secret: never shown.
+        lines.append(f"  {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read the YAML file (explicit path, ``ZDR_CONFIG``, or ./zdr.yaml if present)."""
+    env = dict(os.environ) if env is None else env
+    explicit = path if path is not None else env.get("ZDR_CONFIG")
+    file_path = Path(explicit) if explicit else Path(DEFAULT_CONFIG_FILE)
+    data: dict[str, Any] = {}
+    source = "built-in defaults"
+    if explicit or file_path.exists():
+        try:
+            text = file_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {file_path}: {exc.strerror}") from None
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise ConfigError(f"config file {file_path} is not valid YAML{where}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {file_path} must hold a mapping at the top level")
+        data = loaded
+        source = str(file_path)
+    _apply_env(data, env)
+    if "demo" not in data:
+        data["demo"] = _needs_demo(data, env)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, source)) from None

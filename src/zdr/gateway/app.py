@@ -1,0 +1,338 @@
+"""The gateway's ASGI entry: operational routes, and the proxy pipeline for /v1/*.
+
+Plain ASGI rather than a framework: the hot path is a handful of awaits, and the
+benchmark in bench/ showed every framework layer in the added latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from zdr.catalogue.load import Catalogue, load_catalogue
+from zdr.config import Settings
+from zdr.errors import INTERNAL_ERROR, PolicyRefusal, RouteNotFound, UpstreamError, ZdrError
+from zdr.gateway.http import (
+    CLIENT_ONLY,
+    HOP_BY_HOP,
+    JSON_HEADERS,
+    ClientGone,
+    connection_tokens,
+    send_error,
+    send_response,
+)
+from zdr.gateway.keyring import Keyring
+from zdr.gateway.pipeline import Exchange, Step
+from zdr.gateway.steps import Authenticate, ReadBody, Route
+from zdr.gateway.types import RawHeaders, Receive, Scope, Send
+from zdr.gateway.upstream import Upstream, UpstreamResponse
+from zdr.keys.store import KeyStore
+from zdr.ops.metrics import Metrics
+from zdr.policy.model import Policy
+from zdr.policy.step import ApplyPolicy
+
+log = logging.getLogger("zdr.gateway")
+access_log = logging.getLogger("zdr.access")
+
+
+def default_steps(
+    settings: Settings,
+    keyring: Keyring,
+    catalogue: Catalogue,
+    upstreams: dict[str, Upstream],
+    secret: bytes,
+) -> list[Step]:
+    """The request path, in order. Later steps see what earlier ones decided."""
+    return [
+        Authenticate(keyring, Policy.compile_all(settings)),
+        Route(catalogue, upstreams),
+        ReadBody(settings.server.max_body_bytes),
+        ApplyPolicy(catalogue, secret),
+    ]
+
+
+class Gateway:
+    def __init__(
+        self,
+        settings: Settings,
+        key_store: KeyStore,
+        secret: bytes,
+        *,
+        catalogue: Catalogue | None = None,
+        upstreams: dict[str, Upstream] | None = None,
+        steps: list[Step] | None = None,
+    ):
+        self.settings = settings
+        self.catalogue = catalogue or load_catalogue()
+        self.keyring = Keyring(key_store)
+        self.upstreams = upstreams or {
+            name: Upstream(name, s) for name, s in settings.upstreams.items()
+        }
+        self.steps = steps or default_steps(
+            settings, self.keyring, self.catalogue, self.upstreams, secret
+        )
+        self.metrics = Metrics()
+        self.access_log = settings.server.access_log
+        self.started = False
+        self._endpoints_json: bytes | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def startup(self) -> None:
+        for upstream in self.upstreams.values():
+            await upstream.start()
+        await self.keyring.start()
+        self.started = True
+        log.info("gateway ready", extra={"upstreams": sorted(self.upstreams)})
+
+    async def shutdown(self) -> None:
+        self.started = False
+        await self.keyring.stop()
+        for upstream in self.upstreams.values():
+            await upstream.close()
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as exc:
+                    log.error("startup failed", extra={"error": type(exc).__name__})
+                    await send({"type": "lifespan.startup.failed", "message": type(exc).__name__})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    # -- ASGI entry --------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            path: str = scope["path"]
+            if path.startswith("/v1/"):
+                await self._proxy(scope, receive, send)
+            else:
+                await self._operational(path, scope["method"], send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _operational(self, path: str, method: str, send: Send) -> None:
+        if method not in ("GET", "HEAD"):
+            await send_error(send, RouteNotFound("Unknown route."))
+        elif path == "/healthz":
+            await send_response(send, 200, b'{"status":"ok"}')
+        elif path == "/readyz":
+            ready = self.started and self.keyring.healthy
+            body = orjson.dumps(
+                {"status": "ready" if ready else "not ready", "key_store": self.keyring.healthy}
+            )
+            await send_response(send, 200 if ready else 503, body)
+        elif path == "/metrics":
+            await send_response(
+                send,
+                200,
+                self.metrics.render(),
+                [(b"content-type", self.metrics.content_type.encode())],
+            )
+        elif path == "/zdr/endpoints":
+            await send_response(send, 200, self._endpoints_body())
+        else:
+            await send_error(send, RouteNotFound("Unknown route: the gateway proxies /v1/* only."))
+
+    def _endpoints_body(self) -> bytes:
+        if self._endpoints_json is None:
+            from zdr.catalogue.query import catalogue_as_json
+
+            self._endpoints_json = orjson.dumps(catalogue_as_json(self.catalogue))
+        return self._endpoints_json
+
+    # -- the proxy ---------------------------------------------------------------------
+
+    async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ex = Exchange(
+            request_id=secrets.token_hex(8),
+            method=scope["method"],
+            path=scope["path"],
+            query=scope["query_string"].decode("latin-1"),
+            headers=scope["headers"],
+            started=time.perf_counter(),
+            receive=receive,
+        )
+        self.metrics.in_flight.inc()
+        try:
+            await self._run(ex, send)
+        except ClientGone:
+            ex.status = 499  # nginx's "client closed request": nothing more was sent
+            ex.error_code = "client_disconnected"
+        except Exception as exc:  # the outer catch-all: a generic 500, no details
+            log.error(
+                "unhandled error", extra={"request_id": ex.request_id, "error": type(exc).__name__}
+            )
+            ex.status, ex.error_code = 500, "server_error"
+            with contextlib.suppress(Exception):
+                await send_error(send, INTERNAL_ERROR, self._zdr_headers(ex))
+        finally:
+            self.metrics.in_flight.dec()
+            self._finish(ex)
+
+    async def _run(self, ex: Exchange, send: Send) -> None:
+        try:
+            for step in self.steps:
+                await step.on_request(ex)
+            response = await self._forward(ex)
+        except ZdrError as err:
+            self._record_error(ex, err)
+            await send_error(send, err, self._zdr_headers(ex))
+            return
+        await self._relay(ex, response, send)
+
+    def _record_error(self, ex: Exchange, err: ZdrError) -> None:
+        ex.status = err.status
+        ex.error_code = err.instance_code or err.code
+        if isinstance(err, PolicyRefusal):
+            ex.decision = "refuse"
+            ex.refusal_rule = err.rule
+        if isinstance(err, UpstreamError):
+            ex.upstream_status = ex.upstream_status or 0
+
+    def _upstream_headers(self, ex: Exchange) -> dict[str, str]:
+        drop = HOP_BY_HOP | CLIENT_ONLY | connection_tokens(ex.headers)
+        out: dict[str, str] = {}
+        for name, value in ex.headers:
+            if name not in drop:
+                out[name.decode("latin-1")] = value.decode("latin-1")
+        return out
+
+    async def _forward(self, ex: Exchange) -> UpstreamResponse:
+        upstream = ex.upstream
+        assert upstream is not None
+        body = orjson.dumps(ex.json) if ex.body_dirty else ex.body
+        t0 = time.perf_counter()
+        try:
+            response = await upstream.send(
+                ex.method, ex.path[3:], ex.query, self._upstream_headers(ex), body
+            )
+        except UpstreamError as err:
+            self.metrics.upstream_responses.labels(upstream.name, err.code or "error").inc()
+            raise
+        self.metrics.upstream_latency.labels(upstream.name).observe(time.perf_counter() - t0)
+        self.metrics.upstream_responses.labels(upstream.name, str(response.status)).inc()
+        ex.upstream_status = response.status
+        return response
+
+    def _zdr_headers(self, ex: Exchange) -> RawHeaders:
+        headers: RawHeaders = [(b"x-zdr-request-id", ex.request_id.encode())]
+        if ex.policy_name:
+            headers.append((b"x-zdr-policy", ex.policy_name.encode()))
+        if ex.rewrites:
+            headers.append((b"x-zdr-rewrites", ",".join(ex.rewrites).encode()))
+        if ex.decision != "allow":
+            headers.append((b"x-zdr-decision", ex.decision.encode()))
+        would = ex.extra.get("would")
+        if would:
+            headers.append((b"x-zdr-would", str(would).encode()))
+        return headers
+
+    async def _relay(self, ex: Exchange, response: UpstreamResponse, send: Send) -> None:
+        headers = response.headers + self._zdr_headers(ex)
+        ex.status = response.status
+        if response.is_event_stream:
+            chunks: AsyncIterator[bytes] = response.iter_chunks()
+            for f in ex.filters:
+                chunks = f.on_stream(chunks)
+            await self._relay_stream(ex, response, chunks, headers, send)
+        elif response.is_json:
+            try:
+                body = await response.read()
+            except UpstreamError as err:
+                self._record_error(ex, err)
+                await send_error(send, err, self._zdr_headers(ex))
+                return
+            for f in ex.filters:
+                body = f.on_json(body)
+            await send_response(send, response.status, body, headers)
+        else:  # binary (audio, files): relayed as it comes, untouched
+            await self._relay_stream(ex, response, response.iter_chunks(), headers, send)
+
+    async def _relay_stream(
+        self,
+        ex: Exchange,
+        response: UpstreamResponse,
+        chunks: AsyncIterator[bytes],
+        headers: RawHeaders,
+        send: Send,
+    ) -> None:
+        """Send each chunk as it arrives; stop reading upstream if the client leaves."""
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        gone = asyncio.Event()
+        watcher = asyncio.ensure_future(_watch_disconnect(ex.receive, gone, response))
+        try:
+            async for chunk in chunks:
+                if gone.is_set():
+                    raise ClientGone()
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if gone.is_set():
+                raise ClientGone()
+        except UpstreamError as err:
+            if gone.is_set():
+                raise ClientGone() from None
+            # Headers are gone already: tell an SSE client in-band, then end the body.
+            ex.error_code = err.code
+            ex.status = err.status
+            if response.is_event_stream:
+                event = b"event: error\ndata: " + err.to_json() + b"\n\n"
+                await send({"type": "http.response.body", "body": event, "more_body": True})
+        finally:
+            watcher.cancel()
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def _finish(self, ex: Exchange) -> None:
+        elapsed = time.perf_counter() - ex.started
+        route = ex.route_label
+        self.metrics.requests.labels(route, ex.method, str(ex.status), ex.decision).inc()
+        self.metrics.latency.labels(route).observe(elapsed)
+        if ex.refusal_rule:
+            self.metrics.refusals.labels(ex.policy_name or "-", ex.refusal_rule).inc()
+        if self.access_log:
+            fields: dict[str, Any] = {
+                "request_id": ex.request_id,
+                "key": ex.key.name if ex.key else None,
+                "policy": ex.policy_name or None,
+                "method": ex.method,
+                "route": route,
+                "status": ex.status,
+                "upstream_status": ex.upstream_status,
+                "decision": ex.decision,
+                "ms": round(elapsed * 1000, 2),
+            }
+            if ex.error_code:
+                fields["error"] = ex.error_code
+            if ex.refusal_rule:
+                fields["rule"] = ex.refusal_rule
+            access_log.info("request", extra=fields)
+
+
+async def _watch_disconnect(
+    receive: Receive, gone: asyncio.Event, response: UpstreamResponse
+) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            response.close()
+            return
+
+
+__all__ = ["Gateway", "default_steps", "JSON_HEADERS"]

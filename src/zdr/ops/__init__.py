@@ -1,0 +1,1 @@
+"""Operations: metrics and structured logs, both content-free by construction."""

@@ -1,0 +1,80 @@
+"""Prometheus metrics. Labels hold only bounded, content-free values: the catalogue
+route pattern, the method, a status code, the upstream and policy names."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+_LATENCY_BUCKETS = (
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1,
+    2.5,
+    5,
+    10,
+    30,
+    60,
+    120,
+)
+
+
+class Metrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "zdr_requests",
+            "Requests handled by the gateway.",
+            ["route", "method", "status", "decision"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "zdr_request_duration_seconds",
+            "Time from request to last byte sent.",
+            ["route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_latency = Histogram(
+            "zdr_upstream_headers_seconds",
+            "Time until the upstream's response headers.",
+            ["upstream"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_responses = Counter(
+            "zdr_upstream_responses",
+            "Upstream answers by status (or error kind).",
+            ["upstream", "status"],
+            registry=self.registry,
+        )
+        self.refusals = Counter(
+            "zdr_refusals",
+            "Requests refused by policy, by rule.",
+            ["policy", "rule"],
+            registry=self.registry,
+        )
+        self.pseudonymized = Counter(
+            "zdr_pseudonymized_values",
+            "Values replaced by tokens, by label.",
+            ["label"],
+            registry=self.registry,
+        )
+        self.in_flight = Gauge(
+            "zdr_requests_in_flight",
+            "Requests being handled now.",
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,1 @@
+"""Policies: the typed model compiled from config, and the pure decision function."""
