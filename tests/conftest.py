@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import openai
+import psycopg
 import pytest
 
 from zdr.config import Settings, load_settings
 from zdr.fake.openai import FakeOpenAI
-from zdr.keys.store import SqliteKeyStore
+from zdr.keys.store import open_key_store
 from zdr.serve import build_gateway
 from zdr.testing import ServerThread
 
@@ -25,6 +27,20 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(("ZDR_", "OPENAI_")) or name.lower().endswith("_proxy"):
             monkeypatch.delenv(name, raising=False)
+
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A real PostgreSQL database URL whose tables live in a private schema per test."""
+    schema = "t_" + secrets.token_hex(4)
+    with psycopg.connect(PG_URL, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_URL, autocommit=True) as db:
+        db.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +109,7 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
         upstream_url: str | None = None,
     ) -> RunningGateway:
         settings = make_settings(tmp_path / f"data{len(started)}", upstream_url or fake.url, extra)  # type: ignore[attr-defined]
-        store = SqliteKeyStore(settings.storage.sqlite_path())
+        store = open_key_store(None, settings.storage.sqlite_path())
         created = {
             name: store.create(name, policy)
             for name, policy in (keys or {"app": "default"}).items()

@@ -129,6 +129,136 @@ def cmd_endpoints(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- audit and report --------------------------------------------------------------------
+
+
+def _audit_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from zdr.secret import load_secret
+    from zdr.serve import open_audit_store
+
+    s = _settings(args)
+    return s, open_audit_store(s, load_secret(s.storage.data_dir))
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _, store = _audit_store(args)
+    verdict = store.verify()
+    if args.json:
+        _out(
+            orjson.dumps(
+                {
+                    "ok": verdict.ok,
+                    "events": verdict.events,
+                    "first_seq": verdict.first_seq,
+                    "last_seq": verdict.last_seq,
+                    "head": verdict.last_hash,
+                    "checkpoint": verdict.checkpoint.first_seq if verdict.checkpoint else None,
+                    "problems": [
+                        {"seq": p.seq, "kind": p.kind, "message": p.message}
+                        for p in verdict.problems
+                    ],
+                },
+                option=orjson.OPT_INDENT_2,
+            ).decode()
+        )
+    else:
+        start = (
+            f" from the signed checkpoint at event {verdict.checkpoint.first_seq}"
+            if verdict.checkpoint
+            else ""
+        )
+        for p in verdict.problems:
+            _out(f"event {p.seq}: {p.kind}: {p.message}")
+        state = "OK" if verdict.ok else f"BROKEN ({len(verdict.problems)} problem(s))"
+        span = f", events {verdict.first_seq}..{verdict.last_seq}" if verdict.events else ""
+        _out(f"audit chain {state}: {verdict.events} events{span}{start}")
+        if verdict.last_hash:
+            _out(f"head {verdict.last_hash}")
+    return 0 if verdict.ok else 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from zdr.audit.export import parse_since, write_csv, write_jsonl
+
+    since = parse_since(args.since)
+    _, store = _audit_store(args)
+    write = write_csv if args.format == "csv" else write_jsonl
+    if args.out in (None, "-"):
+        n = write(store.events(since), sys.stdout)
+    else:
+        with open(args.out, "w", encoding="utf-8", newline="") as f:
+            n = write(store.events(since), f)
+    _err(f"exported {n} events")
+    return 0
+
+
+def cmd_audit_purge(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    settings, store = _audit_store(args)
+    cutoff = datetime.now(UTC) - timedelta(days=settings.audit.retention_days)
+    n = store.purge(cutoff)
+    _out(f"purged {n} events older than {settings.audit.retention_days:g} days")
+    return 0
+
+
+def cmd_audit_fingerprint(args: argparse.Namespace) -> int:
+    from zdr.audit.tap import fingerprint
+
+    _, store = _audit_store(args)
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with open(args.file, "rb") as f:
+            data = f.read()
+    mac = fingerprint(store.fingerprint_key, data)
+    hits = [
+        (e["seq"], field)
+        for e in store.events()
+        for field in ("request_hmac", "response_hmac")
+        if e.get(field) == mac
+    ]
+    _out(f"fingerprint {mac}")
+    for seq, field in hits:
+        _out(f"matches event {seq} ({field.removesuffix('_hmac')})")
+    if not hits:
+        _out("no recorded request or answer has these exact bytes")
+    return 0 if hits else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from zdr.audit.export import parse_since
+    from zdr.catalogue.load import load_catalogue
+    from zdr.keys.store import open_key_store
+    from zdr.report.data import build_report
+    from zdr.report.render import render
+
+    since = parse_since(args.since)
+    settings, store = _audit_store(args)
+    keys = open_key_store(settings.storage.database_url, settings.storage.sqlite_path())
+    report = build_report(
+        settings,
+        store.events(since),
+        load_catalogue(),
+        store.verify(),
+        {k.name: k.policy for k in keys.list()},
+        datetime.now(UTC),
+        since,
+        store.db.describe(),
+    )
+    text = render(report, args.format)
+    if args.out in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+        chain = "verified" if report.chain.ok else "BROKEN"
+        _err(f"wrote {args.out} ({report.total} requests, audit chain {chain})")
+    return 0 if report.chain.ok else 1
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -171,6 +301,35 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--stateful", action="store_true", help="only endpoints that keep state")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_endpoints)
+
+    audit = sub.add_parser("audit", help="the content-free audit trail").add_subparsers(
+        dest="audit_command", required=True
+    )
+    p = audit.add_parser("verify", help="check the hash chain (exit 1 if broken)", parents=[common])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit_verify)
+    p = audit.add_parser("export", help="write events as JSON lines or CSV", parents=[common])
+    p.add_argument("--since", help="7d, 24h, 30m, 2w or an ISO date")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--out", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_audit_export)
+    p = audit.add_parser(
+        "purge", help="delete events older than audit.retention_days now", parents=[common]
+    )
+    p.set_defaults(func=cmd_audit_purge)
+    p = audit.add_parser(
+        "fingerprint",
+        help="keyed hash of a file's bytes, and the events that recorded them",
+        parents=[common],
+    )
+    p.add_argument("file", help="a request or answer body as sent, or - for stdin")
+    p.set_defaults(func=cmd_audit_fingerprint)
+
+    p = sub.add_parser("report", help="compliance report (HTML or Markdown)", parents=[common])
+    p.add_argument("--since", help="7d, 24h, 30m, 2w or an ISO date")
+    p.add_argument("--format", choices=["html", "md"], default="html")
+    p.add_argument("--out", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

@@ -94,6 +94,22 @@ class StorageSettings(_Model):
         return self.data_dir / "zdr.db"
 
 
+class AuditSettings(_Model):
+    enabled: bool = True
+    # Events older than this are purged, by a background task in every gateway and by
+    # `zdr audit purge`. The chain stays verifiable through a signed checkpoint.
+    retention_days: Annotated[float, Field(gt=0)] = 30.0
+    purge_interval_seconds: Annotated[float, Field(gt=0)] = 3600.0
+    # Another database for the audit trail than storage.database_url, if set.
+    database_url: str | None = None
+    # When the store cannot be written: "refuse" new requests (503) until it can, or
+    # "buffer" events in memory up to buffer_max_events, then refuse.
+    on_store_failure: Literal["refuse", "buffer"] = "refuse"
+    buffer_max_events: Annotated[int, Field(ge=1)] = 100_000
+    flush_interval_seconds: Annotated[float, Field(gt=0)] = 0.1
+    batch_max_events: Annotated[int, Field(ge=1)] = 2000
+
+
 class LogSettings(_Model):
     level: Literal["debug", "info", "warning", "error"] = "info"
 
@@ -108,6 +124,7 @@ class Settings(_Model):
         default_factory=lambda: {"default": PolicySettings()}
     )
     storage: StorageSettings = StorageSettings()
+    audit: AuditSettings = AuditSettings()
     log: LogSettings = LogSettings()
     # True when no provider key is set: serve a loopback echo model instead.
     demo: bool = False

@@ -8,7 +8,10 @@ import socket
 
 import uvicorn
 
+from zdr.audit.store import AuditStore
+from zdr.audit.writer import AuditWriter
 from zdr.config import Settings, UpstreamSettings
+from zdr.db import open_database
 from zdr.fake.openai import DEMO_MODEL, FakeOpenAI
 from zdr.gateway.app import Gateway
 from zdr.gateway.types import ASGIApp
@@ -19,9 +22,18 @@ from zdr.secret import load_secret
 log = logging.getLogger("zdr.serve")
 
 
+def open_audit_store(settings: Settings, secret: bytes) -> AuditStore:
+    url = settings.audit.database_url or settings.storage.database_url
+    return AuditStore(open_database(url, settings.storage.sqlite_path()), secret)
+
+
 def build_gateway(settings: Settings) -> Gateway:
     store = open_key_store(settings.storage.database_url, settings.storage.sqlite_path())
-    return Gateway(settings, store, load_secret(settings.storage.data_dir))
+    secret = load_secret(settings.storage.data_dir)
+    audit = None
+    if settings.audit.enabled:
+        audit = AuditWriter(open_audit_store(settings, secret), settings.audit)
+    return Gateway(settings, store, secret, audit=audit)
 
 
 def uvicorn_config(app: ASGIApp, host: str, port: int, graceful: float = 30.0) -> uvicorn.Config:
@@ -46,6 +58,16 @@ def bound_port(server: uvicorn.Server) -> int:
     return int(sock.getsockname()[1])
 
 
+async def start_side_server(config: uvicorn.Config) -> uvicorn.Server:
+    """Start a second server in this loop without taking over signals (``serve()`` would)."""
+    server = uvicorn.Server(config)
+    if not config.loaded:
+        config.load()
+    server.lifespan = config.lifespan_class(config)
+    await server.startup()
+    return server
+
+
 def with_demo_upstream(settings: Settings, port: int) -> Settings:
     """Point the default upstream at the loopback echo model."""
     demo = UpstreamSettings(base_url=f"http://127.0.0.1:{port}/v1", auth="none")
@@ -58,8 +80,7 @@ async def serve(settings: Settings) -> None:
     setup_logging(settings.log.level)
     demo_server: uvicorn.Server | None = None
     if settings.demo:
-        demo_server = uvicorn.Server(uvicorn_config(FakeOpenAI(), "127.0.0.1", 0))
-        await demo_server.startup()
+        demo_server = await start_side_server(uvicorn_config(FakeOpenAI(), "127.0.0.1", 0))
         port = bound_port(demo_server)
         settings = with_demo_upstream(settings, port)
         log.warning(

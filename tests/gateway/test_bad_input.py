@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import RunningGateway
 from zdr.fake.openai import FakeOpenAI
-from zdr.keys.store import SqliteKeyStore
+from zdr.keys.store import open_key_store
 
 SECRET_TEXT = "my-card-4111111111111111"
 
@@ -52,7 +52,7 @@ def test_unknown_key(gateway: RunningGateway, fake: FakeOpenAI) -> None:
 def test_revoked_key_is_refused(gateway: RunningGateway) -> None:
     client = gateway.client()
     assert client.models.list().data
-    SqliteKeyStore(gateway.settings.storage.sqlite_path()).revoke("app")
+    open_key_store(None, gateway.settings.storage.sqlite_path()).revoke("app")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
+from zdr.db import PostgresDatabase, SqliteDatabase
 from zdr.keys.model import hash_key
-from zdr.keys.store import KeyExists, KeyNotFound, KeyStore, PostgresKeyStore, SqliteKeyStore
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A private schema per test, dropped afterwards."""
-    schema = "t_" + secrets.token_hex(4)
-    with psycopg.connect(PG_URL, autocommit=True) as db:
-        db.execute(f"CREATE SCHEMA {schema}")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_URL, autocommit=True) as db:
-        db.execute(f"DROP SCHEMA {schema} CASCADE")
+from zdr.keys.store import KeyExists, KeyNotFound, KeyStore, SqlKeyStore
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> KeyStore:
     if request.param == "sqlite":
-        return SqliteKeyStore(tmp_path / "zdr.db")
-    return PostgresKeyStore(request.getfixturevalue("pg_url"))
+        return SqlKeyStore(SqliteDatabase(tmp_path / "zdr.db"))
+    return SqlKeyStore(PostgresDatabase(request.getfixturevalue("pg_url")))
 
 
 def test_create_find_revoke(store: KeyStore) -> None:
@@ -53,6 +38,6 @@ def test_create_find_revoke(store: KeyStore) -> None:
 
 
 def test_sqlite_file_is_private(tmp_path: Path) -> None:
-    SqliteKeyStore(tmp_path / "d" / "zdr.db")
+    SqlKeyStore(SqliteDatabase(tmp_path / "d" / "zdr.db"))
     assert (tmp_path / "d").stat().st_mode & 0o777 == 0o700
     assert (tmp_path / "d" / "zdr.db").stat().st_mode & 0o777 == 0o600

@@ -16,9 +16,19 @@ from typing import Any
 
 import orjson
 
+from zdr.audit.event import event_from_exchange
+from zdr.audit.tap import AnswerTap, fingerprint
+from zdr.audit.writer import AuditWriter
 from zdr.catalogue.load import Catalogue, load_catalogue
 from zdr.config import Settings
-from zdr.errors import INTERNAL_ERROR, PolicyRefusal, RouteNotFound, UpstreamError, ZdrError
+from zdr.errors import (
+    INTERNAL_ERROR,
+    AuditError,
+    PolicyRefusal,
+    RouteNotFound,
+    UpstreamError,
+    ZdrError,
+)
 from zdr.gateway.http import (
     CLIENT_ONLY,
     HOP_BY_HOP,
@@ -68,6 +78,7 @@ class Gateway:
         catalogue: Catalogue | None = None,
         upstreams: dict[str, Upstream] | None = None,
         steps: list[Step] | None = None,
+        audit: AuditWriter | None = None,
     ):
         self.settings = settings
         self.catalogue = catalogue or load_catalogue()
@@ -78,6 +89,9 @@ class Gateway:
         self.steps = steps or default_steps(
             settings, self.keyring, self.catalogue, self.upstreams, secret
         )
+        self.audit = audit
+        # Keyed fingerprints need the audit store's key; without an audit, none.
+        self._fingerprint_key = audit.store.fingerprint_key if audit is not None else None
         self.metrics = Metrics()
         self.access_log = settings.server.access_log
         self.started = False
@@ -89,11 +103,17 @@ class Gateway:
         for upstream in self.upstreams.values():
             await upstream.start()
         await self.keyring.start()
+        if self.audit is not None:
+            await self.audit.start()
         self.started = True
         log.info("gateway ready", extra={"upstreams": sorted(self.upstreams)})
 
     async def shutdown(self) -> None:
         self.started = False
+        # Uvicorn calls this after in-flight requests finished: their events are
+        # pending now, and are written before the process exits.
+        if self.audit is not None:
+            await self.audit.stop()
         await self.keyring.stop()
         for upstream in self.upstreams.values():
             await upstream.close()
@@ -133,9 +153,14 @@ class Gateway:
         elif path == "/healthz":
             await send_response(send, 200, b'{"status":"ok"}')
         elif path == "/readyz":
-            ready = self.started and self.keyring.healthy
+            audit_ok = self.audit is None or self.audit.accepting
+            ready = self.started and self.keyring.healthy and audit_ok
             body = orjson.dumps(
-                {"status": "ready" if ready else "not ready", "key_store": self.keyring.healthy}
+                {
+                    "status": "ready" if ready else "not ready",
+                    "key_store": self.keyring.healthy,
+                    "audit": "off" if self.audit is None else audit_ok,
+                }
             )
             await send_response(send, 200 if ready else 503, body)
         elif path == "/metrics":
@@ -188,6 +213,11 @@ class Gateway:
 
     async def _run(self, ex: Exchange, send: Send) -> None:
         try:
+            if self.audit is not None and not self.audit.accepting:
+                raise AuditError(
+                    "The gateway cannot record this request in its audit trail right now, "
+                    "so it does not forward it. Retry later."
+                )
             for step in self.steps:
                 await step.on_request(ex)
             response = await self._forward(ex)
@@ -218,6 +248,8 @@ class Gateway:
         upstream = ex.upstream
         assert upstream is not None
         body = orjson.dumps(ex.json) if ex.body_dirty else ex.body
+        if self._fingerprint_key is not None:
+            ex.extra["request_hmac"] = fingerprint(self._fingerprint_key, body)
         t0 = time.perf_counter()
         try:
             response = await upstream.send(
@@ -247,8 +279,14 @@ class Gateway:
     async def _relay(self, ex: Exchange, response: UpstreamResponse, send: Send) -> None:
         headers = response.headers + self._zdr_headers(ex)
         ex.status = response.status
+        tap = None
+        if self._fingerprint_key is not None:
+            # Read in _finish: a stream cut short is fingerprinted as far as it went.
+            tap = ex.extra["tap"] = AnswerTap(self._fingerprint_key)
         if response.is_event_stream:
             chunks: AsyncIterator[bytes] = response.iter_chunks()
+            if tap is not None:
+                chunks = _tapped(chunks, tap)
             for f in ex.filters:
                 chunks = f.on_stream(chunks)
             await self._relay_stream(ex, response, chunks, headers, send)
@@ -259,11 +297,16 @@ class Gateway:
                 self._record_error(ex, err)
                 await send_error(send, err, self._zdr_headers(ex))
                 return
+            if tap is not None:
+                tap.json_body(body)
             for f in ex.filters:
                 body = f.on_json(body)
             await send_response(send, response.status, body, headers)
         else:  # binary (audio, files): relayed as it comes, untouched
-            await self._relay_stream(ex, response, response.iter_chunks(), headers, send)
+            chunks = response.iter_chunks()
+            if tap is not None:
+                chunks = _tapped(chunks, tap)
+            await self._relay_stream(ex, response, chunks, headers, send)
 
     async def _relay_stream(
         self,
@@ -322,6 +365,19 @@ class Gateway:
             if ex.refusal_rule:
                 fields["rule"] = ex.refusal_rule
             access_log.info("request", extra=fields)
+        if self.audit is not None:
+            tap = ex.extra.pop("tap", None)
+            if tap is not None:
+                ex.extra["response_hmac"] = tap.hexdigest()
+                ex.extra["usage"] = tap.usage
+            self.audit.submit(event_from_exchange(ex, elapsed))
+
+
+async def _tapped(chunks: AsyncIterator[bytes], tap: AnswerTap) -> AsyncIterator[bytes]:
+    """Fingerprint the upstream's bytes on their way through."""
+    async for chunk in chunks:
+        tap.stream_chunk(chunk)
+        yield chunk
 
 
 async def _watch_disconnect(

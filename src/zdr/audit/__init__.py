@@ -1,0 +1,1 @@
+"""The content-free audit trail: events, hash chain, stores, writer, exports."""
