@@ -109,7 +109,7 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
         upstream_url: str | None = None,
     ) -> RunningGateway:
         settings = make_settings(tmp_path / f"data{len(started)}", upstream_url or fake.url, extra)  # type: ignore[attr-defined]
-        store = open_key_store(None, settings.storage.sqlite_path())
+        store = open_key_store(settings.storage.database_url, settings.storage.sqlite_path())
         created = {
             name: store.create(name, policy)
             for name, policy in (keys or {"app": "default"}).items()

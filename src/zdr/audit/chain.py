@@ -93,12 +93,16 @@ class Verdict:
 
 
 def verify_chain(
-    chain_key: bytes, rows: Iterable[StoredEvent], checkpoint: Checkpoint | None
+    chain_key: bytes,
+    rows: Iterable[StoredEvent],
+    checkpoint: Checkpoint | None,
+    links: dict[str, int] | None = None,
 ) -> Verdict:
     """Walk the events in sequence order and report every break, naming the event.
 
-    ``rows`` must be ordered by ``seq``. Memory grows with the number of events (one
-    link per event, to tell a reordered event from a deleted one).
+    ``rows`` must be ordered by ``seq``. ``links`` (every stored link -> its seq, read
+    in a first pass) tells a reordered event from a deleted one; without it, only
+    links seen earlier in the walk are known. Memory: one link per event.
     """
     verdict = Verdict(checkpoint=checkpoint)
     expected_seq, expected_prev = 1, GENESIS
@@ -113,7 +117,7 @@ def verify_chain(
                     "it was edited or written without the gateway's secret",
                 )
             )
-    seen: dict[str, int] = {}  # link -> seq, to classify a break
+    seen: dict[str, int] = dict(links) if links is not None else {}
     prev_row: StoredEvent | None = None
     prev_valid = True
     link_before_prev = ""
@@ -175,7 +179,8 @@ def _classify_break(
             row.seq,
             "reordered",
             f"event {row.seq} follows event {seen[row.prev_hash]} in the chain but is "
-            f"stored after event {prev_row.seq if prev_row else '-'}: events were reordered",
+            f"stored after {f'event {prev_row.seq}' if prev_row else 'the start'}: "
+            "events were reordered",
         )
     gap = row.seq - expected_seq
     where = "at the start of the chain" if prev_row is None else f"after event {prev_row.seq}"

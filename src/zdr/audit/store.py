@@ -68,7 +68,7 @@ class AuditStore:
                 seq += 1
                 rows.append((seq, str(event.get("ts") or utc_now_iso()), text, prev, h))
                 prev = h
-            db.executemany(
+            db.cursor().executemany(
                 self.db.sql(
                     "INSERT INTO zdr_audit_events (seq, ts, event, prev_hash, hash) "
                     "VALUES (?, ?, ?, ?, ?)"
@@ -173,5 +173,12 @@ class AuditStore:
         with self.db.transaction() as db:
             return int(db.execute("SELECT COUNT(*) FROM zdr_audit_events").fetchone()[0])
 
+    def links(self) -> dict[str, int]:
+        links: dict[str, int] = {}
+        with self.db.transaction() as db:
+            for seq, h in db.execute("SELECT seq, hash FROM zdr_audit_events"):
+                links[str(h)] = int(seq)
+        return links
+
     def verify(self) -> Verdict:
-        return verify_chain(self.chain_key, self.rows(), self.checkpoint())
+        return verify_chain(self.chain_key, self.rows(), self.checkpoint(), self.links())

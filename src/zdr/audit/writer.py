@@ -19,10 +19,12 @@ from typing import Any
 
 from zdr.audit.store import AuditStore
 from zdr.config import AuditSettings
+from zdr.errors import AuditError
 
 log = logging.getLogger("zdr.audit")
 
 _RETRY_SECONDS = 1.0
+AUDIT_UNAVAILABLE = AuditError.code
 
 
 class AuditWriter:
@@ -37,10 +39,18 @@ class AuditWriter:
         self._next_purge = 0.0
         self.written = 0
         self.failures = 0
+        self.dropped = 0
 
     # -- the request path's side -------------------------------------------------------
 
     def submit(self, event: dict[str, Any]) -> None:
+        if len(self._pending) >= self.settings.buffer_max_events and (
+            event.get("error") == AUDIT_UNAVAILABLE
+        ):
+            # A request turned away because the store is down never reached upstream;
+            # past the bound its record is counted, not kept, so memory stays bounded.
+            self.dropped += 1
+            return
         self._pending.append(event)
         if len(self._pending) >= self.settings.batch_max_events:
             self._wake.set()

@@ -93,6 +93,8 @@ class Gateway:
         # Keyed fingerprints need the audit store's key; without an audit, none.
         self._fingerprint_key = audit.store.fingerprint_key if audit is not None else None
         self.metrics = Metrics()
+        if audit is not None:
+            self.metrics.watch_audit(audit)
         self.access_log = settings.server.access_log
         self.started = False
         self._endpoints_json: bytes | None = None

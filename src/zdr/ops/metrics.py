@@ -3,8 +3,43 @@ route pattern, the method, a status code, the upstream and policy names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Protocol
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+
+class AuditCounters(Protocol):
+    written: int
+    dropped: int
+    failures: int
+
+    @property
+    def pending(self) -> int: ...
+    @property
+    def healthy(self) -> bool: ...
+
+
+class _AuditCollector:
+    """Reads the audit writer's counters at scrape time."""
+
+    def __init__(self, audit: AuditCounters):
+        self.audit = audit
+
+    def collect(self) -> Iterator[Metric]:
+        a = self.audit
+        yield GaugeMetricFamily("zdr_audit_pending_events", "Events not yet written.", a.pending)
+        yield GaugeMetricFamily("zdr_audit_store_up", "1 if the last write worked.", a.healthy)
+        yield CounterMetricFamily("zdr_audit_written_events", "Events written.", a.written)
+        yield CounterMetricFamily(
+            "zdr_audit_dropped_events",
+            "Records of requests turned away during a store outage, past the buffer bound.",
+            a.dropped,
+        )
+        yield CounterMetricFamily("zdr_audit_write_failures", "Failed batch writes.", a.failures)
+
 
 _LATENCY_BUCKETS = (
     0.0005,
@@ -75,6 +110,9 @@ class Metrics:
             "Requests being handled now.",
             registry=self.registry,
         )
+
+    def watch_audit(self, audit: AuditCounters) -> None:
+        self.registry.register(_AuditCollector(audit))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
