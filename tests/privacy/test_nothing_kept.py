@@ -23,9 +23,9 @@ import pytest
 from tests.privacy.scan import find_values, scan_tree
 from zdr.audit.store import AuditStore
 from zdr.db import open_database
+from zdr.fake.openai import FakeOpenAI
 from zdr.keys.store import open_key_store
 from zdr.secret import load_secret
-from zdr.fake.openai import FakeOpenAI
 
 NAME, EMAIL = "Margarethe Vandersloot", "m.vandersloot@example.org"
 PHONE, CARD = "+44 20 7946 0958", "4539 1488 0343 6467"
