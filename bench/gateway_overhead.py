@@ -75,10 +75,14 @@ def start_upstream(port: int) -> subprocess.Popen[bytes]:
 
 
 def start_gateway(
-    port: int, upstream_port: int, data_dir: Path
+    port: int, upstream_port: int, data_dir: Path, audit: bool
 ) -> tuple[subprocess.Popen[bytes], str]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = data_dir / "zdr.yaml"
+    config.write_text(f"audit:\n  enabled: {'true' if audit else 'false'}\n")
     env = {
         **os.environ,
+        "ZDR_CONFIG": str(config),
         "ZDR_UPSTREAM_BASE_URL": f"http://127.0.0.1:{upstream_port}/v1",
         "ZDR_UPSTREAM_API_KEY": "sk-bench",
         "ZDR_DATA_DIR": str(data_dir),
@@ -202,6 +206,28 @@ async def aiohttp_rps(port: int, key: str, body: dict, seconds: int, conns: int)
     return count / seconds
 
 
+def audited_events(data_dir: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "zdr.db") as db:
+        return int(db.execute("SELECT COUNT(*) FROM zdr_audit_events").fetchone()[0])
+
+
+def audited_requests(port: int) -> int:
+    """Requests the gateway finished, from its own /metrics."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
+        text = r.read().decode()
+    return int(
+        sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("zdr_requests_total{")
+        )
+    )
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -220,7 +246,11 @@ def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     up_port, gw_port = free_port(), free_port()
     upstream = start_upstream(up_port)
-    gateway, key = start_gateway(gw_port, up_port, data_dir)
+    # Two gateways, loaded one at a time: the audit trail off, and on (the default).
+    audit_port = free_port()
+    plain, key = start_gateway(gw_port, up_port, data_dir / "plain", audit=False)
+    gateway, audit_key = start_gateway(audit_port, up_port, data_dir / "audit", audit=True)
+    keys = {gw_port: key, audit_port: audit_key, up_port: key}
     results: dict[str, dict[str, float]] = {}
     try:
         # The fake echoes the last user message: "stream" answers in ~25 events (a short
@@ -244,12 +274,14 @@ def main() -> None:
         )
         kinds = (("json", CHAT), ("stream", short), ("stream-long", long))
         for kind, body in kinds:
-            for target, port in (("direct", up_port), ("gateway", gw_port)):
-                lat = asyncio.run(latency(port, key, body, args.requests))
+            targets = (("direct", up_port), ("gateway", gw_port), ("gateway+audit", audit_port))
+            for target, port in targets:
+                k = keys[port]
+                lat = asyncio.run(latency(port, k, body, args.requests))
                 if shutil.which("wrk"):
-                    rps = wrk_rps(port, key, body, args.seconds, 32)
+                    rps = wrk_rps(port, k, body, args.seconds, 32)
                 else:
-                    rps = asyncio.run(aiohttp_rps(port, key, body, args.seconds, 32))
+                    rps = asyncio.run(aiohttp_rps(port, k, body, args.seconds, 32))
                 results[f"{kind}.{target}"] = {**lat, "rps_c32": rps}
         print(f"\n{'':20}{'p50 ms':>9}{'p99 ms':>9}{'TTFB p50':>10}{'req/s c32':>11}")
         for name, r in results.items():
@@ -259,21 +291,22 @@ def main() -> None:
             )
         print()
         for kind, _ in kinds:
-            d, g = results[f"{kind}.direct"], results[f"{kind}.gateway"]
-            print(
-                f"{kind}: added p50 {g['p50_ms'] - d['p50_ms']:.3f} ms (target <= 1), "
-                f"added p99 {g['p99_ms'] - d['p99_ms']:.3f} ms, "
-                f"added TTFB {g['ttfb_p50_ms'] - d['ttfb_p50_ms']:.3f} ms (target <= 1), "
-                f"gateway {g['rps_c32']:.0f} req/s (target >= 2000) = "
-                f"{g['rps_c32'] / d['rps_c32']:.2f}x of direct"
-            )
+            for target in ("gateway", "gateway+audit"):
+                d, g = results[f"{kind}.direct"], results[f"{kind}.{target}"]
+                print(
+                    f"{kind} {target}: added p50 {g['p50_ms'] - d['p50_ms']:.3f} ms "
+                    f"(target <= 1), added p99 {g['p99_ms'] - d['p99_ms']:.3f} ms, "
+                    f"added TTFB {g['ttfb_p50_ms'] - d['ttfb_p50_ms']:.3f} ms (target <= 1), "
+                    f"{g['rps_c32']:.0f} req/s (target >= 2000) = "
+                    f"{g['rps_c32'] / d['rps_c32']:.2f}x of direct"
+                )
         if args.memory_requests:
             before = rss_kib(gateway.pid)
             t0 = time.monotonic()
             done = 0
             rss_samples = []
             while done < args.memory_requests:
-                rps = wrk_rps(gw_port, key, CHAT, 5, 32) if shutil.which("wrk") else 0
+                rps = wrk_rps(audit_port, audit_key, CHAT, 5, 32) if shutil.which("wrk") else 0
                 done += int(rps * 5)
                 rss_samples.append(rss_kib(gateway.pid))
             after = rss_kib(gateway.pid)
@@ -283,10 +316,18 @@ def main() -> None:
                 + ", ".join(f"{s / 1024:.1f}" for s in rss_samples)
             )
             results["memory"] = {"rss_before_kib": before, "rss_after_kib": after, "requests": done}
+        time.sleep(1)  # one flush interval and more
+        written = audited_events(data_dir / "audit")
+        served = audited_requests(audit_port)
+        print(
+            f"audit: {written} events written for {served} requests served by the audited "
+            f"gateway ({'kept up' if written == served else 'BEHIND'}; pending at the end: "
+            f"{served - written})"
+        )
         out = ROOT / "bench" / "results" / "gateway_overhead.json"
         out.write_text(json.dumps(results, indent=2))
     finally:
-        for proc in (gateway, upstream):
+        for proc in (plain, gateway, upstream):
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
 
