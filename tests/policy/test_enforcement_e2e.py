@@ -41,6 +41,7 @@ def test_file_upload_refused_before_any_byte_reaches_upstream(
     assert err.code == "zdr_endpoint_not_allowed"
     assert err.type == "zdr_policy_error"
     assert "POST /v1/files" in err.message and "until deleted" in err.message
+    assert err.message.endswith("[rule endpoint.retains]")
     assert err.response.headers["x-zdr-policy"] == "default"
 
 
@@ -54,6 +55,7 @@ def test_previous_response_id_refused_with_advice(
     assert info.value.code == "zdr_feature_not_allowed"
     assert info.value.param == "previous_response_id"
     assert "reasoning.encrypted_content" in info.value.message
+    assert "[rule feature.previous_response_id]" in info.value.message
     assert fake.requests == []
 
 

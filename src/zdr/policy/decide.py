@@ -30,6 +30,7 @@ class Request:
 
 
 def _refuse(rule: str, message: str, param: str | None = None, kind: str = "feature") -> Decision:
+    message = f"{message} [rule {rule}]"  # the id to allow-list or search the docs for
     return Decision("refuse", refusal=Refusal(rule, message, param, kind))  # type: ignore[arg-type]
 
 
