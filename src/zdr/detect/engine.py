@@ -1,0 +1,85 @@
+"""Runs the configured detectors and resolves overlapping findings into one list of
+non-overlapping spans, longest first, then by label priority."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from zdr.detect.model import PRIORITY, Detector, Span
+from zdr.detect.names import PersonDetector
+from zdr.detect.patterns import (
+    AddressDetector,
+    BirthDateDetector,
+    CardDetector,
+    EmailDetector,
+    IbanDetector,
+    IpDetector,
+    PhoneDetector,
+    SsnDetector,
+    UrlDetector,
+)
+from zdr.detect.secrets import SecretDetector
+
+
+def builtin_detectors() -> dict[str, Detector]:
+    detectors: list[Detector] = [
+        SecretDetector(),
+        EmailDetector(),
+        UrlDetector(),
+        CardDetector(),
+        IbanDetector(),
+        SsnDetector(),
+        IpDetector(),
+        BirthDateDetector(),
+        PhoneDetector(),
+        AddressDetector(),
+        PersonDetector(),
+    ]
+    return {d.name: d for d in detectors}
+
+
+class DetectorSet:
+    """The detectors configuration turned on. ``names=None`` means all built-ins."""
+
+    def __init__(self, names: Sequence[str] | None = None, extra: Iterable[Detector] = ()) -> None:
+        available = builtin_detectors()
+        if names is None:
+            chosen = list(available.values())
+        else:
+            unknown = sorted(set(names) - set(available))
+            if unknown:
+                raise ValueError(f"unknown detectors {unknown}; available: {sorted(available)}")
+            chosen = [available[n] for n in names]
+        self.detectors: list[Detector] = [*chosen, *extra]
+
+    def detect(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for detector in self.detectors:
+            spans.extend(detector.find(text))
+        return resolve(spans)
+
+
+def resolve(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans: the longest wins, then the higher-priority label."""
+    if len(spans) <= 1:
+        return spans
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.get(s.label, 99), s.start))
+    taken: list[Span] = []
+    occupied: list[tuple[int, int]] = []
+    for s in ranked:
+        if any(s.start < e and b < s.end for b, e in occupied):
+            continue
+        taken.append(s)
+        occupied.append((s.start, s.end))
+    return sorted(taken)
+
+
+_default: DetectorSet | None = None
+
+
+def detect(text: str) -> list[Span]:
+    """All built-in detectors on ``text``."""
+    global _default
+    if _default is None:
+        _default = DetectorSet()
+    return _default.detect(text)

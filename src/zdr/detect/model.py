@@ -1,0 +1,61 @@
+"""What a detector returns: labelled character spans of the text it was given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+LABELS = (
+    "PERSON",
+    "EMAIL",
+    "PHONE",
+    "CREDIT_CARD",
+    "IBAN",
+    "US_SSN",
+    "IP_ADDRESS",
+    "URL",
+    "DATE_OF_BIRTH",
+    "STREET_ADDRESS",
+    "API_KEY",
+    "SECRET",
+)
+
+# When two spans overlap, the more specific (earlier) label wins at equal length.
+PRIORITY = {
+    label: i
+    for i, label in enumerate(
+        (
+            "SECRET",
+            "API_KEY",
+            "CREDIT_CARD",
+            "IBAN",
+            "US_SSN",
+            "EMAIL",
+            "URL",
+            "IP_ADDRESS",
+            "DATE_OF_BIRTH",
+            "PHONE",
+            "STREET_ADDRESS",
+            "PERSON",
+        )
+    )
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    start: int
+    end: int
+    label: str
+
+
+class Detector(Protocol):
+    """Finds spans of some labels. ``name`` is what configuration turns on or off."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    def find(self, text: str) -> Iterable[Span]: ...

@@ -1,0 +1,216 @@
+"""Person names, offline, in several languages, with no model: a first-name lexicon
+(the ~45,000 names of Jörg Michael's international list, shipped in the
+gender-guesser package) plus the words around a name that say it is one (titles,
+greetings, sign-offs, "name:" fields). A name found once is masked at every mention.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from importlib import resources
+
+from zdr.detect.model import Span
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
+_LOWER = "a-zß-öø-ÿā-ſ"
+_TOKEN = re.compile(
+    rf"(?<![\w@.])[{_UPPER}][{_LOWER}'’]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
+    rf"|(?<![\w@.])[{_UPPER}]\.(?=\s)"
+)
+_PARTICLES = frozenset(
+    "de da di do dos das del della van von der den ter ten le la du des y e bin al ibn "
+    "mac st".split()
+)
+# Words that are first names somewhere but far more often ordinary capitalised words
+# (sentence starts, months, days, UI labels). Only matter when a name stands alone or
+# would start a full name.
+_COMMON_WORDS = frozenset(
+    """
+    a an and are as at be but by can could did do does for from had has have he her here
+    hi hey his how i if in is it its just let may me might must my no not now of off ok on
+    one or our out please re see she should so some still such than thanks thank that the
+    their them then there these they this those to too up us was we well were what when
+    where which while who why will with would yes yet you your also after again all any
+    april august june july march may monday tuesday wednesday thursday friday saturday
+    sunday january february september october november december summer winter autumn
+    spring christmas easter new old best dear hello good great nice kind happy love
+    hope joy faith grace angel honey baby sunny sky star rain river lake ocean page case
+    bill mark art rich chase hunter carter mason cash sterling major bishop king queen
+    prince princess lord duke earl baron judge dean pastor father mother brother sister
+    son daughter uncle aunt guy buddy will may june ray rose lily iris daisy ivy holly
+    amber ruby pearl jade crystal diamond ginger candy cherry olive hazel violet heather
+    dawn eve noel constance patience prudence felicity verity justice liberty destiny
+    trinity harmony melody serenity unity china india jordan paris florence austin dallas
+    houston phoenix denver orlando victoria georgia virginia carolina savannah madison
+    brooklyn lincoln washington jackson troy eugene charlotte adelaide sydney regina
+    customer support team admin user client patient employee manager contact sales
+    service account order invoice ticket status note notes name email phone mobile address
+    subject date time total amount price error warning info debug note update version
+    die der das und mit von für auf ist ein eine sie wir ihr ich bitte danke hallo liebe
+    lieber sehr herr frau le la les un une et est pour avec dans sur vous nous je merci
+    bonjour cher chère il el los las una con por para que muy hola gracias señor señora
+    ciao grazie gentile caro cara signor signora het een en van voor met op ik je jij
+    wij dank beste olá obrigado obrigada senhor senhora não sim com sem mais
+    """.split()
+)
+_TITLES = (
+    r"mr|mrs|ms|miss|mx|dr|prof|sir|dame|herr|frau|hr|fr|mme|mlle|m\.|sr|sra|srta|dña|"
+    r"dott|dott\.ssa|sig|sig\.ra|avv|ing|dhr|mevr|mw|shri|smt|sri|kumari|capt|col|rev"
+)
+# Words after which a capitalised word is a name. Matched on the lower-cased text
+# (case-sensitive patterns on lower-cased text run several times faster).
+_CUE = re.compile(
+    rf"(?:\b(?:{_TITLES})\.?\s+"
+    r"|\b(?:dear|hi|hello|hey|thanks|thank you|cheers|regards|best|sincerely|yours|"
+    r"liebe|lieber|hallo|guten tag|moin|servus|grüße|gruß|"
+    r"cher|chère|bonjour|salut|cordialement|merci|ciao|caro|cara|gentile|buongiorno|"
+    r"grazie|saluti|hola|estimado|estimada|querido|querida|saludos|gracias|"
+    r"olá|oi|prezado|prezada|obrigado|obrigada|atenciosamente|beste|hoi|groeten|namaste)"
+    r",?\s+"
+    r"|\b(?:my name is|i am|i'm|this is|signed|ich heiße|ich bin|je m'appelle|"
+    r"mi chiamo|me llamo|meu nome é|ik heet|cc|ask|asked|tell|told|ping|pinged|"
+    r"emailed|contacted)\s+"
+    r"|\b(?:name|nom|nome|nombre|naam|vorname|nachname|customer|patient|patiente|"
+    r"paziente|paciente|applicant|co-applicant|passenger \d+|other driver|driver|"
+    r"employee|mitarbeiter|contact|kunde|kundin|client|cliente|klant|guest|owner|"
+    r"insured|policyholder|beneficiary|tenant|holder|cardholder|assignee|reporter|author|"
+    r"from|to|cc|attendees|participants|agent|rep|representative|support|"
+    r"debtor|creditor|manager|supervisor|doctor|physician|nurse)"
+    r"(?:\s*\([^)\n]{0,20}\))?[\"']?\s*[:=]\s*[\"']?\s*)"
+)
+_NAME_FIELD = re.compile(
+    r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)"
+    r"[\"']?\s*[:=]\s*[\"']([^\"'\n]{2,60})[\"']"
+)
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Lower-cased first names, with compound forms (Jean-Pierre, Jean Pierre)."""
+    names: set[str] = set()
+    data = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    with data.open(encoding="utf-8") as f:
+        for line in f:
+            if not line or line[0] in "#=":
+                continue
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            name = parts[1]
+            if "<" in name or not 3 <= len(name) <= 20:
+                continue
+            low = name.lower()
+            if "+" in low:
+                names.add(low.replace("+", "-"))
+                names.add(low.replace("+", " "))
+                continue
+            names.add(low)
+    return frozenset(names - _COMMON_WORDS)
+
+
+class PersonDetector:
+    name = "person"
+    labels = ("PERSON",)
+
+    def __init__(self) -> None:
+        self.names = first_names()
+
+    def find(self, text: str) -> Iterator[Span]:
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        if not tokens:
+            return
+        found: list[tuple[int, int]] = []
+        low = text.lower()
+        if len(low) != len(text):
+            low = text  # offsets must match; cues then only match lower-case text
+        cue_ends = {m.end() for m in _CUE.finditer(low)}
+        i = 0
+        while i < len(tokens):
+            start, end, word = tokens[i]
+            bare = word.rstrip(".").lower()
+            cued = start in cue_ends
+            known = bare in self.names
+            if not (known or cued) or (bare in _COMMON_WORDS and not cued):
+                i += 1
+                continue
+            j, last_end = i, end
+            # Extend over surnames: capitalised words (and particles) on the same line.
+            while j + 1 < len(tokens):
+                nxt_start, nxt_end, nxt = tokens[j + 1]
+                gap = text[last_end:nxt_start]
+                if not _joins(gap) or nxt.rstrip(".").lower() in _COMMON_WORDS:
+                    break
+                j, last_end = j + 1, nxt_end
+                if j - i >= 3:
+                    break
+            if j == i and not known:
+                # A cue followed by one unknown capitalised word: a surname after a
+                # title ("Frau Schneider"), else too weak alone.
+                if not _after_title(text, start):
+                    i += 1
+                    continue
+            if j == i and word.endswith(".") and len(word) <= 3:
+                i += 1
+                continue
+            span_end = last_end - 1 if text[last_end - 1] == "." and j > i else last_end
+            found.append((start, span_end))
+            i = j + 1
+        for m in _NAME_FIELD.finditer(low):
+            value = text[m.start(1) : m.end(1)].strip()
+            if _plausible_name(value):
+                found.append((m.start(1), m.start(1) + len(value)))
+        yield from _every_mention(text, found)
+
+
+def _joins(gap: str) -> bool:
+    """Words of one name are separated by one space, or by a particle ("van der")."""
+    if gap == " ":
+        return True
+    words = gap.strip().split()
+    return (
+        gap.startswith(" ")
+        and gap.endswith(" ")
+        and 0 < len(words) <= 2
+        and all(w in _PARTICLES for w in words)
+    )
+
+
+_TITLE_BEFORE = re.compile(rf"\b(?:{_TITLES})\.?\s+$")
+
+
+def _after_title(text: str, start: int) -> bool:
+    return bool(_TITLE_BEFORE.search(text[max(0, start - 12) : start].lower()))
+
+
+def _plausible_name(value: str) -> bool:
+    words = value.split()
+    return (
+        1 <= len(words) <= 4
+        and all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+        and not any(c.isdigit() or c in "@/_:" for c in value)
+    )
+
+
+def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
+    """The spans found, and every other mention of the same names or their parts."""
+    if not found:
+        return
+    parts: set[str] = set()
+    for start, end in found:
+        yield Span(start, end, "PERSON")
+        value = text[start:end]
+        parts.add(value)
+        parts.update(
+            w for w in re.split(r"\s+", value) if len(w) >= 3 and w.lower() not in _PARTICLES
+        )
+    for part in parts:
+        n = len(part)
+        pos = text.find(part)
+        while pos >= 0:
+            before = text[pos - 1] if pos else " "
+            after = text[pos + n] if pos + n < len(text) else " "
+            if not (before.isalnum() or before in "@._") and not after.isalnum():
+                yield Span(pos, pos + n, "PERSON")
+            pos = text.find(part, pos + n)

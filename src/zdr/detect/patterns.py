@@ -1,0 +1,395 @@
+"""Detectors for values with a shape: a pattern finds candidates, a validator or the
+words around them confirm. Each class is one detector, named for configuration."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import phonenumbers
+
+from zdr.detect.model import Span
+from zdr.detect.validators import (
+    card_brand_ok,
+    iban_valid,
+    luhn_valid,
+    public_ip,
+    ssn_valid,
+)
+
+
+def _before(text: str, start: int, width: int) -> str:
+    return text[max(0, start - width) : start].lower()
+
+
+class EmailDetector:
+    name = "email"
+    labels = ("EMAIL",)
+    _re = re.compile(
+        r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+        r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
+    )
+
+    def find(self, text: str) -> Iterator[Span]:
+        if "@" not in text:
+            return
+        for m in self._re.finditer(text):
+            yield Span(m.start(), m.end(), "EMAIL")
+
+
+class CardDetector:
+    name = "credit_card"
+    labels = ("CREDIT_CARD",)
+    _re = re.compile(r"(?<![\w.-])(?:\d[ -]?){12,18}\d(?![\w-]|\.\d)")
+    _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for m in self._re.finditer(text):
+            raw = m.group()
+            digits = raw.replace(" ", "").replace("-", "")
+            if not (13 <= len(digits) <= 19 and luhn_valid(digits) and card_brand_ok(digits)):
+                continue
+            # Separators in card groups, or a card word nearby; a bare run of digits
+            # is more often an EAN, an account or an order number.
+            grouped = raw != digits
+            if not grouped and not any(w in _before(text, m.start(), 40) for w in self._context):
+                continue
+            yield Span(m.start(), m.end(), "CREDIT_CARD")
+
+
+class IbanDetector:
+    name = "iban"
+    labels = ("IBAN",)
+    _re = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for m in self._re.finditer(text):
+            raw = m.group()
+            compact = raw.replace(" ", "")
+            # A trailing word may have been swallowed after a space: shrink until valid.
+            end = m.end()
+            while compact and not iban_valid(compact):
+                cut = raw.rfind(" ")
+                if cut <= 4:
+                    compact = ""
+                    break
+                raw = raw[:cut]
+                compact = raw.replace(" ", "")
+                end = m.start() + len(raw)
+            if compact:
+                yield Span(m.start(), end, "IBAN")
+
+
+class SsnDetector:
+    name = "us_ssn"
+    labels = ("US_SSN",)
+    _dashed = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+    _bare = re.compile(r"(?<![\w-])(\d{3})[ ]?(\d{2})[ ]?(\d{4})(?![\w-])")
+    _context = ("ssn", "social security", "sozialversicherung", "tin")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for m in self._dashed.finditer(text):
+            if ssn_valid(*m.groups()):
+                yield Span(m.start(), m.end(), "US_SSN")
+        for m in self._bare.finditer(text):
+            if ssn_valid(*m.groups()) and any(
+                w in _before(text, m.start(), 30) for w in self._context
+            ):
+                yield Span(m.start(), m.end(), "US_SSN")
+
+
+class IpDetector:
+    name = "ip_address"
+    labels = ("IP_ADDRESS",)
+    _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+    _v6 = re.compile(
+        r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,6}|[0-9A-Fa-f]{1,4})"
+        r"(?![\w:])"
+    )
+    _version_words = ("version", "ver ", " v", "build", "release", "chrome/", "safari/")
+
+    def find(self, text: str) -> Iterator[Span]:
+        if "." in text:
+            for m in self._v4.finditer(text):
+                before = _before(text, m.start(), 12)
+                if before.endswith(("v", "/", "version ", "version: ")):
+                    continue
+                if public_ip(m.group()):
+                    yield Span(m.start(), m.end(), "IP_ADDRESS")
+        if "::" in text or text.count(":") >= 4:
+            for m in self._v6.finditer(text):
+                value = m.group()
+                if value.count(":") >= 2 and any(c.isalpha() or c == ":" for c in value):
+                    if public_ip(value) and not re.fullmatch(r"[\d:]+", value):
+                        yield Span(m.start(), m.end(), "IP_ADDRESS")
+                    elif public_ip(value) and "::" in value:
+                        yield Span(m.start(), m.end(), "IP_ADDRESS")
+
+
+class PhoneDetector:
+    """Candidates by shape; confirmed by Google's libphonenumber (phonenumbers)."""
+
+    name = "phone"
+    labels = ("PHONE",)
+    _re = re.compile(
+        r"(?<![\w.+/-])(?:\+|00)?(?:\(?\d{1,4}\)?[ .\-/]?){1,2}\(?\d{1,5}\)?"
+        r"(?:[ .\-/]?\d{2,5}){1,4}(?![\w/-]|\.\d|:\d)"
+    )
+    _context = (
+        "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
+        "numero", "número", "nummer", "telefono", "teléfono", "telefone", "portable",
+        "rufen", "contact", "ph", "sms", "handy", "celular",
+    )  # fmt: skip
+
+    def find(self, text: str) -> Iterator[Span]:
+        for m in self._re.finditer(text):
+            raw = m.group()
+            digits = sum(c.isdigit() for c in raw)
+            if not 7 <= digits <= 15:
+                continue
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", raw):
+                continue  # a date
+            international = raw.startswith(("+", "00"))
+            separated = any(c in raw for c in " .-()/")
+            context = any(w in _before(text, m.start(), 40) for w in self._context)
+            if not (international or separated or context):
+                continue  # a bare run of digits is an id more often than a phone
+            if raw.count(".") >= 3 or re.search(r"\d:\d", raw):
+                continue  # dotted versions and builds, clock times
+            if _valid_phone(raw, international):
+                yield Span(m.start(), m.end(), "PHONE")
+
+
+_US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_phone(raw: str, international: bool) -> bool:
+    """libphonenumber's validity, in the regions the number's shape points to."""
+    candidate = "+" + raw[2:] if raw.startswith("00") else raw
+    regions: tuple[str | None, ...]
+    if international:
+        regions = (None,)
+    elif _US_SHAPE.match(raw):
+        regions = ("US",)
+    elif raw.lstrip("(").startswith("0"):
+        regions = ("GB", "DE", "FR", "NL", "IN", "BR", "IT", "ES")
+    else:
+        regions = ("US", "IT", "ES", "IN", "BR", "FR", "DE", "GB", "NL")
+    for region in regions:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
+
+
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
+_SENSITIVE_QUERY = re.compile(
+    r"[?&#;](?:[\w.-]*(?:token|key|secret|sig|signature|password|passwd|pwd|auth|session|"
+    r"sid|code|uid|user|email|mail|invite|reset|otp|ticket|access|credential)[\w.-]*)=",
+    re.IGNORECASE,
+)
+_PROFILE_SEGMENTS = {
+    "in", "u", "user", "users", "profile", "profiles", "people", "person", "customers",
+    "customer", "account", "accounts", "member", "members", "contact", "contacts", "patient",
+    "patients", "employee", "employees", "client", "clients", "lead", "leads", "d", "r",
+    "reset", "reset-password", "invite", "invitation", "share", "s", "view", "edit", "@me",
+}  # fmt: skip
+_ID_SEGMENT = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}|@[\w.-]+)$")
+_WEBHOOK = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
+
+
+class UrlDetector:
+    """URLs that identify a person or account, or carry a capability. Public pages
+    (docs, status pages, package registries) are left alone."""
+
+    name = "url"
+    labels = ("URL", "API_KEY")
+
+    def find(self, text: str) -> Iterator[Span]:
+        if "://" not in text:
+            return
+        for m in _URL.finditer(text):
+            url = m.group().rstrip(".,;:!?")
+            end = m.start() + len(url)
+            if _WEBHOOK.search(url) and _has_capability_path(url):
+                yield Span(m.start(), end, "API_KEY")
+            elif _sensitive_url(url):
+                yield Span(m.start(), end, "URL")
+
+
+def _has_capability_path(url: str) -> bool:
+    path = url.split("://", 1)[1].split("/", 1)[-1]
+    return any(len(seg) >= 16 for seg in path.split("/"))
+
+
+def _sensitive_url(url: str) -> bool:
+    rest = url.split("://", 1)[1]
+    authority = rest.split("/", 1)[0]
+    if "@" in authority:
+        return True  # credentials in the URL
+    if _SENSITIVE_QUERY.search(rest):
+        return True
+    path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]
+    segments = [s for s in path.split("/") if s]
+    for i, seg in enumerate(segments):
+        low = seg.lower()
+        if _ID_SEGMENT.match(seg) and not re.fullmatch(r"\d{4}", seg):
+            previous = segments[i - 1].lower() if i else ""
+            if previous in _PROFILE_SEGMENTS or not seg.isdigit() or len(seg) >= 5:
+                return True
+        if low in _PROFILE_SEGMENTS and i + 1 < len(segments) and low not in ("d", "r", "s"):
+            nxt = segments[i + 1]
+            if low in ("in", "u", "user", "users", "profile", "people") and len(nxt) >= 3:
+                return True
+    return False
+
+
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december|januar|februar|märz|mai|juni|juli|"
+    "oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
+    "novembre|décembre|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|"
+    "ottobre|dicembre|enero|febrero|abril|mayo|junio|julio|septiembre|octubre|noviembre|"
+    "diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    "januari|februari|maart|mei|augustus"
+)
+_DATE = re.compile(
+    r"(?<![\w/.-])(?:"
+    r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2}"
+    rf"|(?:0?[1-9]|[12]\d|3[01])\.?\s+(?:de\s+)?(?:{_MONTHS})\.?\s+(?:de\s+)?(?:19|20)\d{{2}}"
+    rf"|(?:{_MONTHS})\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    r")(?![\w/-]|\.\d|:\d)"
+)
+_BIRTH = re.compile(
+    r"born|birth|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
+    r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|geboortedatum"
+)
+
+
+class BirthDateDetector:
+    """Dates that are birth dates: a birth word shortly before, or a date column whose
+    header says so."""
+
+    name = "date_of_birth"
+    labels = ("DATE_OF_BIRTH",)
+
+    def find(self, text: str) -> Iterator[Span]:
+        if not _YEAR.search(text):
+            return
+        low = text.lower()
+        if len(low) != len(text):
+            return  # offsets would shift; such text is rare and keeps its dates
+        dates = list(_DATE.finditer(low))
+        if not dates:
+            return
+        cues = [m.end() for m in _BIRTH.finditer(low)]
+        header_columns = _birth_columns(text) if "," in text or "|" in text else {}
+        prev_end = 0
+        for m in dates:
+            year = _year(m.group())
+            if year is None or not 1900 <= year <= date.today().year:
+                prev_end = m.end()
+                continue
+            cue = any(prev_end <= c <= m.start() and m.start() - c <= 60 for c in cues)
+            if cue or _in_birth_column(text, m.start(), header_columns):
+                yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
+            prev_end = m.end()
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _year(value: str) -> int | None:
+    found = re.findall(r"(?:19|20)\d{2}", value)
+    return int(found[0]) if found else None
+
+
+def _birth_columns(text: str) -> dict[str, int]:
+    """For CSV/Markdown tables: the index of a column whose header is a birth word."""
+    columns: dict[str, int] = {}
+    for line in text.splitlines()[:50]:
+        for sep in (",", "|", "\t", ";"):
+            cells = [c.strip().lower() for c in line.split(sep)]
+            if len(cells) >= 3:
+                for i, cell in enumerate(cells):
+                    if len(cell) <= 20 and _BIRTH.search(cell):
+                        columns[sep] = i
+    return columns
+
+
+def _in_birth_column(text: str, pos: int, columns: dict[str, int]) -> bool:
+    if not columns:
+        return False
+    line_start = text.rfind("\n", 0, pos) + 1
+    prefix = text[line_start:pos]
+    return any(prefix.count(sep) == index for sep, index in columns.items())
+
+
+_STREET_WORDS_AFTER = (
+    "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+    "terrace|ter|circle|cir|parkway|pkwy|square|sq|highway|hwy|trail|trl|crescent|close|"
+    "knolls?|river|ridge|ranch|row|walk|view|points?|pines|pike|park|mill|mills|meadows?|"
+    "manor|loop|lodge|landing|junction|hills?|heights|groves?|glen|gardens?|fields?|falls|"
+    "estates?|crossing|creek|cove|corners?|common|club|brooks?|branch|bridge|bypass|"
+    "burgs?|camp|canyon|cape|causeway|center|centre|cliffs?|course|curve|dale|dam|divide|"
+    "expressway|extension|ferry|flats?|ford|forest|forges?|fort|freeway|gateway|harbor|"
+    "haven|hollow|inlet|island|isle|key|keys|lake|lakes|light|lights|locks|mall|mews|"
+    "mission|motorway|mount|mountain|neck|orchard|oval|pass|path|plaza|port|prairie|"
+    "radial|ramp|rapids?|rest|route|run|shoals?|shores?|skyway|spring|springs|spur|"
+    "station|stravenue|stream|summit|throughway|trace|track|trafficway|tunnel|turnpike|"
+    "underpass|union|valley|viaduct|villages?|ville|vista|wall|wells?|marg|nagar|chowk"
+)
+_STREET_WORDS_BEFORE = (
+    "rue|avenue|av\\.|chemin|boulevard|bd|allée|place|impasse|quai|route|cours|"
+    "via|viale|piazza|piazzale|vicolo|borgo|corso|strada|contrada|largo|"
+    "calle|c\\.|avenida|avda\\.|plaza|paseo|camino|carrer|ronda|travesía|"
+    "rua|travessa|praça|alameda|estrada|rodovia|largo"
+)
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_ADDRESS = re.compile(
+    # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]
+    rf"(?<![\w-])\d{{1,6}}[a-zA-Z]?,?\s+(?:{_CAP}\s+){{0,3}}(?:{_STREET_WORDS_AFTER})\.?"
+    r"(?:\s+(?:Suite|Apt\.?|Unit|#)\s*[\w-]+)?"
+    rf"(?:,\s*{_CAP}(?:[ -]{_CAP}){{0,2}}(?:[ -]\d{{5,6}})?)?"
+    r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+    # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000
+    rf"|(?<![\w-])(?i:{_STREET_WORDS_BEFORE})\s+(?:(?:de|del|della|di|da|do|dos|das|la|le|"
+    rf"les|du|des|d'|y)\s+)*{_CAP}(?:\s+{_CAP}){{0,3}}"
+    r"(?:,?\s+(?:n\.?\s*|nº\s*)?\d{1,5}[a-zA-Z]?(?:\s+(?:Apt\.?|Appartamento|Piano|Piso|"
+    r"Puerta|Porta|Bis)\s*\d+)?)?"
+    r"(?:,\s*\d{4,5}(?:-\d{3})?)?"
+    rf"(?:,?\s+{_CAP}(?:[ -]{_CAP}){{0,2}}(?:\s+\([A-Z]{{2}}\))?)?(?:,\s*\d{{4,5}})?"
+    # Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
+    r"|(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|"
+    r"ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|pad)\s+\d{1,4}[a-z]?"
+    r"(?:,?\s+\d{4,5}\s?(?:[A-Z]{2}\s+)?[A-ZÄÖÜ][\w-]+(?:\s[A-Z][\w-]+)?)?"
+)
+_ADDRESS_CUES = re.compile(
+    r"address|adresse|indirizzo|dirección|direccion|endereço|adres|anschrift|wohnhaft|"
+    r"residente|domicilio|lives at|living at|ship to|deliver",
+    re.IGNORECASE,
+)
+
+
+class AddressDetector:
+    name = "street_address"
+    labels = ("STREET_ADDRESS",)
+
+    def find(self, text: str) -> Iterator[Span]:
+        for m in _ADDRESS.finditer(text):
+            value = m.group().rstrip(" ,")
+            if len(value) < 8:
+                continue
+            # "5 Ways" or "Via email" are not addresses: require a number or a cue.
+            has_number = any(c.isdigit() for c in value)
+            if not has_number and not _ADDRESS_CUES.search(_before(text, m.start(), 40)):
+                continue
+            yield Span(m.start(), m.start() + len(value), "STREET_ADDRESS")

@@ -1,0 +1,142 @@
+"""API keys and secrets: known key shapes, JWTs, private-key blocks, and values in
+credential contexts (assignments, DSNs, CLI flags, auth headers) that look random."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from zdr.detect.model import Span
+from zdr.detect.validators import looks_random, placeholder
+
+# Provider key shapes; each is specific enough to need no entropy check.
+_KEY_SHAPES = re.compile(
+    r"(?<![\w-])(?:"
+    r"sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"
+    r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"
+    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}"
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"
+    r"|(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}"
+    r"|AIza[A-Za-z0-9_-]{30,}"
+    r"|glpat-[A-Za-z0-9_-]{20,}"
+    r"|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"
+    r"|hf_[A-Za-z0-9]{30,}"
+    r"|npm_[A-Za-z0-9]{30,}"
+    r"|pypi-[A-Za-z0-9_-]{50,}"
+    r"|dop_v1_[a-f0-9]{40,}"
+    r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"
+    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+    r")"
+)
+_WEBHOOK_SECRET = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
+_PEM = re.compile(
+    r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
+    r".*?-----END \1PRIVATE KEY(?: BLOCK)?-----",
+    re.DOTALL,
+)
+_PEM_OPEN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
+
+# name = value, name: value, "name": "value" (any quoting); the name says credential.
+_ASSIGNMENT = re.compile(
+    r"(?P<name>(?:password|passwd|pwd|passphrase|passwort|kennwort|"
+    r"mot_de_passe|contrase[ñn]a|senha|wachtwoord|secret|token|api[_-]?key|apikey|"
+    r"access[_-]?key|private[_-]?key|auth|credential|accountkey|sharedaccesskey|"
+    r"client[_-]?secret|signing[_-]?key|encryption[_-]?key|_pass|_pw)[\w.-]*)"
+    r"[\"']?\s*(?:=|:|=>|:=)\s*(?P<q>[\"'`]?)(?P<value>[^\s\"'`,;}{)]{6,200})"
+)
+_CLI_PASSWORD = re.compile(
+    r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
+    r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
+)
+_DSN = re.compile(r"://(?P<user>[^\s:/@\"']{1,64}):(?P<value>[^\s@/\"']{3,128})@")
+_AUTH_HEADER = re.compile(
+    r"authorization\s*[:=]\s*[\"']?(?:(?P<scheme>basic|bearer|token)\s+)"
+    r"(?P<value>[a-z0-9+/=._~-]{8,})"
+)
+_COOKIE = re.compile(r"cookie\s*:\s*(?P<value>[^\r\n]+)")
+# Email-then-password pairs: "login as x@y.z / P4ssw0rd!"
+_LOGIN_PAIR = re.compile(r"@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:)\s*(?P<value>[^\s,;]{6,64})(?=\s|$)")
+_PASSWORD_WORD = re.compile(
+    r"(?:password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw)\b"
+    r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
+)
+
+_SECRET_NAMES = ("password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
+                 "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase",
+                 "signing", "encryption", "private")  # fmt: skip
+_NOT_SECRET_VALUES = ("true", "false", "none", "null", "required", "optional", "string")
+
+
+class SecretDetector:
+    name = "secrets"
+    labels = ("API_KEY", "SECRET")
+
+    def find(self, text: str) -> Iterator[Span]:
+        # Keyword patterns run on the lower-cased text; offsets are the same unless
+        # lower-casing changed the length (rare letters), then those are skipped.
+        low = text.lower()
+        if len(low) != len(text):
+            low = text
+        for m in _KEY_SHAPES.finditer(text):
+            yield Span(m.start(), m.end(), "API_KEY")
+        for m in _WEBHOOK_SECRET.finditer(text):
+            yield Span(m.start(), m.end(), "SECRET")
+        if "PRIVATE KEY" in text:
+            yield from self._pem(text)
+        for m in _ASSIGNMENT.finditer(low):
+            yield from self._assigned(m, text)
+        for m in _CLI_PASSWORD.finditer(text):
+            value = m.group("value")
+            if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
+                yield Span(m.start("value"), m.end("value"), "SECRET")
+        if "://" in text:
+            for m in _DSN.finditer(text):
+                if not placeholder(m.group("value")):
+                    yield Span(m.start("value"), m.end("value"), "SECRET")
+        for m in _AUTH_HEADER.finditer(low):
+            scheme = m.group("scheme") or ""
+            label = "SECRET" if scheme == "basic" else "API_KEY"
+            if not placeholder(text[m.start("value") : m.end("value")]):
+                yield Span(m.start("value"), m.end("value"), label)
+        for m in _COOKIE.finditer(low):
+            value = text[m.start("value") : m.end("value")].strip()
+            if "=" in value and not placeholder(value):
+                yield Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET")
+        if "@" in text:
+            for m in _LOGIN_PAIR.finditer(text):
+                value = m.group("value")
+                if _strong(value) and not placeholder(value):
+                    yield Span(m.start("value"), m.end("value"), "SECRET")
+        for m in _PASSWORD_WORD.finditer(low):
+            value = text[m.start("value") : m.end("value")]
+            if _strong(value) and not placeholder(value):
+                yield Span(m.start("value"), m.end("value"), "SECRET")
+
+    def _pem(self, text: str) -> Iterator[Span]:
+        matched_until = 0
+        for m in _PEM.finditer(text):
+            matched_until = m.end()
+            yield Span(m.start(), m.end(), "SECRET")
+        # A block pasted without its END line: mask from the header to the blank line.
+        for m in _PEM_OPEN.finditer(text, matched_until):
+            end = text.find("\n\n", m.end())
+            yield Span(m.start(), len(text) if end < 0 else end, "SECRET")
+
+    def _assigned(self, m: re.Match[str], text: str) -> Iterator[Span]:
+        name, value = m.group("name"), text[m.start("value") : m.end("value")]
+        if placeholder(value) or value.lower() in _NOT_SECRET_VALUES:
+            return
+        if value.startswith(("http://", "https://")) or "://" in value:
+            return  # a URL-valued setting; DSN passwords are found on their own
+        secret_name = any(w in name for w in _SECRET_NAMES)
+        if secret_name and (len(value) >= 8 or _strong(value)):
+            yield Span(m.start("value"), m.end("value"), "SECRET")
+        elif looks_random(value, 16, 3.0):
+            yield Span(m.start("value"), m.end("value"), "API_KEY")
+
+
+def _strong(value: str) -> bool:
+    """Password-like: letters and digits or symbols mixed, not a plain word or number."""
+    has_alpha = any(c.isalpha() for c in value)
+    has_other = any(not c.isalpha() for c in value)
+    return has_alpha and has_other and not value.isdigit() and len(value) >= 6

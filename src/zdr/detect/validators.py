@@ -1,0 +1,132 @@
+"""Checks that turn a pattern match into a finding: checksums, ranges, entropy."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from collections import Counter
+
+# IBAN lengths by country (ISO 13616 registry), for the countries' own check.
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
+    "BH": 22, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
+    "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24,
+    "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24,
+    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31,
+    "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card_brand_ok(digits: str) -> bool:
+    """Issuer ranges of the major networks; other Luhn-valid numbers are look-alikes."""
+    n = len(digits)
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    two, four = int(digits[:2]), int(digits[:4])
+    if 51 <= two <= 55 or 2221 <= four <= 2720:
+        return n == 16
+    if two in (34, 37):
+        return n == 15
+    if digits.startswith(("6011", "65")) or 644 <= int(digits[:3]) <= 649:
+        return 16 <= n <= 19
+    if 3528 <= four <= 3589:
+        return 16 <= n <= 19
+    if two in (36, 38) or 300 <= int(digits[:3]) <= 305:
+        return 14 <= n <= 19
+    if digits.startswith(("62", "81")):
+        return 16 <= n <= 19  # UnionPay
+    return digits.startswith(("50", "56", "57", "58", "6")) and 12 <= n <= 19  # Maestro
+
+
+def iban_valid(compact: str) -> bool:
+    country = compact[:2]
+    expected = IBAN_LENGTHS.get(country)
+    if expected is None or len(compact) != expected:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+def ssn_valid(area: str, group: str, serial: str) -> bool:
+    return (
+        area not in ("000", "666")
+        and not area.startswith("9")
+        and group != "00"
+        and serial != "0000"
+    )
+
+
+def public_ip(text: str) -> bool:
+    """A routable or private address that could identify a machine; not loopback or
+    unspecified, not a documentation-free netmask."""
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        return False
+    return not (ip.version == 4 and text.startswith("255."))
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def looks_random(value: str, min_len: int = 16, min_entropy: float = 3.0) -> bool:
+    """Credential-like: long, mixed character classes, high entropy."""
+    if len(value) < min_len:
+        return False
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
+    return classes >= 2 and shannon_entropy(value) >= min_entropy
+
+
+_PLACEHOLDER_WORDS = (
+    "your",
+    "xxx",
+    "example",
+    "placeholder",
+    "changeme",
+    "redacted",
+    "dummy",
+    "<",
+    "${",
+    "{{",
+    "****",
+    "...",
+    "env(",
+    "os.environ",
+    "getenv",
+    "process.env",
+)
+
+
+def placeholder(value: str) -> bool:
+    low = value.lower()
+    return any(w in low for w in _PLACEHOLDER_WORDS) or len(set(low)) <= 2
