@@ -81,8 +81,11 @@ class PolicySettings(_Model):
     models: list[str] | None = None
     tools: list[str] | None = None
     # Send embeddings input through pseudonymization too (changes the vectors).
+    # Replace personal data and secrets by tokens before they leave; restore answers.
     pseudonymize: bool = True
     pseudonymize_embeddings: bool = False
+    # Also pseudonymize every string of bodies of endpoints without a field map.
+    pseudonymize_unknown: bool = False
 
 
 class StorageSettings(_Model):
@@ -110,6 +113,12 @@ class AuditSettings(_Model):
     batch_max_events: Annotated[int, Field(ge=1)] = 2000
 
 
+class DetectionSettings(_Model):
+    # Which detectors run (null: all): email, phone, credit_card, iban, us_ssn,
+    # ip_address, url, date_of_birth, street_address, secrets, person.
+    detectors: list[str] | None = None
+
+
 class LogSettings(_Model):
     level: Literal["debug", "info", "warning", "error"] = "info"
 
@@ -125,6 +134,7 @@ class Settings(_Model):
     )
     storage: StorageSettings = StorageSettings()
     audit: AuditSettings = AuditSettings()
+    detection: DetectionSettings = DetectionSettings()
     log: LogSettings = LogSettings()
     # True when no provider key is set: serve a loopback echo model instead.
     demo: bool = False

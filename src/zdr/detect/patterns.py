@@ -36,6 +36,10 @@ class EmailDetector:
         if "@" not in text:
             return
         for m in self._re.finditer(text):
+            # user:password@host inside a URL is a credential, not an address.
+            word_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()))
+            if "://" in text[word_start + 1 : m.start()]:
+                continue
             yield Span(m.start(), m.end(), "EMAIL")
 
 
@@ -353,10 +357,10 @@ _STREET_WORDS_BEFORE = (
     "calle|c\\.|avenida|avda\\.|plaza|paseo|camino|carrer|ronda|travesía|"
     "rua|travessa|praça|alameda|estrada|rodovia|largo"
 )
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 _ADDRESS = re.compile(
     # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]
-    rf"(?<![\w-])\d{{1,6}}[a-zA-Z]?,?\s+(?:{_CAP}\s+){{0,3}}(?:{_STREET_WORDS_AFTER})\.?"
+    rf"(?<![\w-])\d{{1,6}}[a-zA-Z]?,?\s+(?:{_CAP}\s+){{0,3}}(?i:{_STREET_WORDS_AFTER})\b\.?"
     r"(?:\s+(?:Suite|Apt\.?|Unit|#)\s*[\w-]+)?"
     rf"(?:,\s*{_CAP}(?:[ -]{_CAP}){{0,2}}(?:[ -]\d{{5,6}})?)?"
     r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"

@@ -44,6 +44,12 @@ _ASSIGNMENT = re.compile(
     r"client[_-]?secret|signing[_-]?key|encryption[_-]?key|_pass|_pw)[\w.-]*)"
     r"[\"']?\s*(?:=|:|=>|:=)\s*(?P<q>[\"'`]?)(?P<value>[^\s\"'`,;}{)]{6,200})"
 )
+# "AWS secret <value>", "API key: <value>" in prose: a credential word, then a value
+# that looks random.
+_WORD_THEN_VALUE = re.compile(
+    r"(?:secret|token|api key|access key|password|passwort|credential)s?"
+    r"(?: (?:is|was|ist|est))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{20,200})"
+)
 _CLI_PASSWORD = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
@@ -107,6 +113,12 @@ class SecretDetector:
                 value = m.group("value")
                 if _strong(value) and not placeholder(value):
                     yield Span(m.start("value"), m.end("value"), "SECRET")
+        for m in _WORD_THEN_VALUE.finditer(low):
+            value = text[m.start("value") : m.end("value")]
+            if _KEY_SHAPES.match(value) or placeholder(value):
+                continue  # a known key shape is reported as such above
+            if looks_random(value, 20, 3.5):
+                yield Span(m.start("value"), m.end("value"), "SECRET")
         for m in _PASSWORD_WORD.finditer(low):
             value = text[m.start("value") : m.end("value")]
             if _strong(value) and not placeholder(value):

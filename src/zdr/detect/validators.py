@@ -110,7 +110,6 @@ def looks_random(value: str, min_len: int = 16, min_entropy: float = 3.0) -> boo
 _PLACEHOLDER_WORDS = (
     "your",
     "xxx",
-    "example",
     "placeholder",
     "changeme",
     "redacted",

@@ -21,6 +21,7 @@ from zdr.audit.tap import AnswerTap, fingerprint
 from zdr.audit.writer import AuditWriter
 from zdr.catalogue.load import Catalogue, load_catalogue
 from zdr.config import Settings
+from zdr.detect.engine import DetectorSet
 from zdr.errors import (
     INTERNAL_ERROR,
     AuditError,
@@ -47,6 +48,7 @@ from zdr.keys.store import KeyStore
 from zdr.ops.metrics import Metrics
 from zdr.policy.model import Policy
 from zdr.policy.step import ApplyPolicy
+from zdr.pseudonymize.step import Pseudonymize
 
 log = logging.getLogger("zdr.gateway")
 access_log = logging.getLogger("zdr.access")
@@ -65,6 +67,7 @@ def default_steps(
         Route(catalogue, upstreams),
         ReadBody(settings.server.max_body_bytes),
         ApplyPolicy(catalogue, secret),
+        Pseudonymize(DetectorSet(settings.detection.detectors), secret),
     ]
 
 
@@ -350,6 +353,8 @@ class Gateway:
         self.metrics.latency.labels(route).observe(elapsed)
         if ex.refusal_rule:
             self.metrics.refusals.labels(ex.policy_name or "-", ex.refusal_rule).inc()
+        for label, n in ex.pseudonymized.items():
+            self.metrics.pseudonymized.labels(label).inc(n)
         if self.access_log:
             fields: dict[str, Any] = {
                 "request_id": ex.request_id,

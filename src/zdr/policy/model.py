@@ -34,6 +34,7 @@ class Policy:
     tools: frozenset[str] | None
     pseudonymize: bool
     pseudonymize_embeddings: bool
+    pseudonymize_unknown: bool
 
     @classmethod
     def compile(cls, name: str, s: PolicySettings, upstream: str) -> Policy:
@@ -51,6 +52,7 @@ class Policy:
             tools=frozenset(s.tools) if s.tools is not None else None,
             pseudonymize=s.pseudonymize,
             pseudonymize_embeddings=s.pseudonymize_embeddings,
+            pseudonymize_unknown=s.pseudonymize_unknown,
         )
 
     @classmethod

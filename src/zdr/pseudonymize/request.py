@@ -1,0 +1,146 @@
+"""Which parts of a request body are content, per endpoint, and replacing the values
+detected in them by tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from zdr.detect.engine import DetectorSet
+from zdr.pseudonymize.tokens import Vault
+
+Text = Callable[[str], str]
+
+# Keys whose string values are never content (identifiers, enums, model names).
+_NOT_CONTENT = frozenset(
+    {
+        "model", "role", "type", "id", "object", "tool_choice", "response_format",
+        "reasoning_effort", "service_tier", "modalities", "voice", "format", "detail",
+        "encoding_format", "truncation", "call_id", "item_id", "status", "include",
+        "prompt_cache_key", "prompt_cache_retention", "user", "safety_identifier",
+        "image_url", "file_id", "url", "mime_type", "media_type", "language",
+    }
+)  # fmt: skip
+
+
+def pseudonymize_text(text: str, detectors: DetectorSet, vault: Vault) -> str:
+    spans = detectors.detect(text)
+    if not spans:
+        return text
+    out: list[str] = []
+    last = 0
+    for s in spans:
+        out.append(text[last : s.start])
+        out.append(vault.token_for(s.label, text[s.start : s.end]))
+        last = s.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _content(value: Any, fn: Text) -> Any:
+    """A message ``content``: a string, or a list of parts with text."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        for part in value:
+            if isinstance(part, dict):
+                for key in ("text", "output", "refusal"):
+                    if isinstance(part.get(key), str):
+                        part[key] = fn(part[key])
+    return value
+
+
+def _metadata(body: dict[str, Any], fn: Text) -> None:
+    metadata = body.get("metadata")
+    if isinstance(metadata, dict):
+        for k, v in metadata.items():
+            if isinstance(v, str):
+                metadata[k] = fn(v)
+
+
+def _chat(body: dict[str, Any], fn: Text) -> None:
+    _metadata(body, fn)
+    for message in body.get("messages") or ():
+        if not isinstance(message, dict):
+            continue
+        if "content" in message:
+            message["content"] = _content(message["content"], fn)
+        if isinstance(message.get("name"), str):
+            message["name"] = fn(message["name"])
+        for call in message.get("tool_calls") or ():
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                function["arguments"] = fn(function["arguments"])
+
+
+def _responses(body: dict[str, Any], fn: Text) -> None:
+    _metadata(body, fn)
+    if isinstance(body.get("instructions"), str):
+        body["instructions"] = fn(body["instructions"])
+    items = body.get("input")
+    if isinstance(items, str):
+        body["input"] = fn(items)
+        return
+    for item in items or ():
+        if not isinstance(item, dict):
+            continue
+        if "content" in item:
+            item["content"] = _content(item["content"], fn)
+        for key in ("arguments", "input"):
+            if isinstance(item.get(key), str):
+                item[key] = fn(item[key])
+        if "output" in item:
+            item["output"] = _content(item["output"], fn)
+
+
+def _strings(value: Any, fn: Text) -> Any:
+    """Every string of an unknown body, except keys that never hold content."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [_strings(v, fn) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in _NOT_CONTENT else _strings(v, fn)) for k, v in value.items()}
+    return value
+
+
+def _prompt_or_input(key: str) -> Callable[[dict[str, Any], Text], None]:
+    def apply(body: dict[str, Any], fn: Text) -> None:
+        value = body.get(key)
+        if isinstance(value, str):
+            body[key] = fn(value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            body[key] = [fn(v) for v in value]
+
+    return apply
+
+
+FIELDS: dict[str, Callable[[dict[str, Any], Text], None]] = {
+    "chat.completions.create": _chat,
+    "responses.create": _responses,
+    "completions.create": _prompt_or_input("prompt"),
+    "embeddings.create": _prompt_or_input("input"),
+    "moderations.create": _prompt_or_input("input"),
+}
+
+
+def pseudonymize_body(
+    endpoint_id: str | None,
+    body: dict[str, Any],
+    detectors: DetectorSet,
+    vault: Vault,
+    unknown_bodies: bool = False,
+) -> dict[str, Any]:
+    """Replace detected values in the body's content fields, in place where possible."""
+
+    def fn(text: str) -> str:
+        return pseudonymize_text(text, detectors, vault)
+
+    walker = FIELDS.get(endpoint_id or "")
+    if walker is not None:
+        walker(body, fn)
+        return body
+    if unknown_bodies:
+        result: dict[str, Any] = _strings(body, fn)
+        return result
+    return body

@@ -1,0 +1,236 @@
+"""Putting values back into answers: whole JSON bodies, and SSE streams of chat
+completions and the Responses API, where a token may be split across any number of
+events. Text that could still be the start of a token is held back (a few dozen
+characters at most) until the next delta or the end of its choice or item; nothing
+else waits."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from zdr.pseudonymize.tokens import Vault, partial_token_start
+
+# JSON text inside a string: restored values must be escaped for JSON.
+_JSON_TEXT_KEYS = frozenset({"arguments"})
+
+
+def restore_object(value: Any, vault: Vault, json_text: bool = False) -> Any:
+    if isinstance(value, str):
+        return vault.restore(value, json_escape=json_text)
+    if isinstance(value, list):
+        return [restore_object(v, vault, json_text) for v in value]
+    if isinstance(value, dict):
+        return {k: restore_object(v, vault, k in _JSON_TEXT_KEYS) for k, v in value.items()}
+    return value
+
+
+def restore_json(body: bytes, vault: Vault) -> bytes:
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return vault.restore(body.decode("utf-8", "replace")).encode()
+    return orjson.dumps(restore_object(obj, vault))
+
+
+class _Held:
+    """Text held back for one stream position (a choice's content, an item's text)."""
+
+    __slots__ = ("json_text", "template", "text")
+
+    def __init__(self, json_text: bool):
+        self.text = ""
+        self.json_text = json_text
+        self.template: dict[str, Any] | None = None
+
+
+class StreamRestorer:
+    """Feed SSE bytes in, get restored SSE bytes out, event by event."""
+
+    def __init__(self, vault: Vault):
+        self.vault = vault
+        self._buffer = b""
+        self._held: dict[tuple[Any, ...], _Held] = {}
+
+    # -- bytes in, bytes out ------------------------------------------------------------
+
+    def feed(self, chunk: bytes) -> bytes:
+        self._buffer += chunk
+        if b"\n\n" not in self._buffer:
+            return b""
+        *events, self._buffer = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
+        return b"".join(self._event(e) for e in events if e)
+
+    def end(self) -> bytes:
+        """The stream ended: release everything held, and a trailing partial event."""
+        out = self._flush_all()
+        if self._buffer:
+            out += self._event(self._buffer)
+            self._buffer = b""
+        return out
+
+    # -- one event ----------------------------------------------------------------------
+
+    def _event(self, raw: bytes) -> bytes:
+        lines = raw.split(b"\n")
+        data_lines = [ln[5:].lstrip() for ln in lines if ln.startswith(b"data:")]
+        if not data_lines:
+            return raw + b"\n\n"
+        data = b"\n".join(data_lines)
+        if data.strip() == b"[DONE]":
+            return self._flush_all() + raw + b"\n\n"
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return raw + b"\n\n"
+        prefix = b"\n".join(ln for ln in lines if not ln.startswith(b"data:"))
+        before, obj = self._restore_event(obj)
+        return before + _frame(prefix, obj)
+
+    def _restore_event(self, obj: Any) -> tuple[bytes, Any]:
+        if not isinstance(obj, dict):
+            return b"", restore_object(obj, self.vault)
+        if obj.get("object") == "chat.completion.chunk":
+            return self._chat_chunk(obj)
+        kind = obj.get("type")
+        if isinstance(kind, str) and kind.startswith("response."):
+            return self._responses_event(obj, kind)
+        return b"", restore_object(obj, self.vault)
+
+    # -- chat completions ---------------------------------------------------------------
+
+    def _chat_chunk(self, obj: dict[str, Any]) -> tuple[bytes, Any]:
+        for choice in obj.get("choices") or ():
+            index = choice.get("index", 0)
+            delta = choice.get("delta") or {}
+            for field in ("content", "refusal"):
+                if isinstance(delta.get(field), str):
+                    key: tuple[Any, ...] = ("chat", index, field)
+                    delta[field] = self._stream_text(key, delta[field], False, obj)
+            for call in delta.get("tool_calls") or ():
+                function = call.get("function") or {}
+                if isinstance(function.get("arguments"), str):
+                    key = ("chat", index, "tool", call.get("index", 0))
+                    function["arguments"] = self._stream_text(key, function["arguments"], True, obj)
+            if choice.get("finish_reason"):
+                # The choice is complete: what was held goes out in this last chunk.
+                for key in [k for k in self._held if k[:2] == ("chat", index)]:
+                    rest = self._release(key)
+                    if not rest:
+                        continue
+                    if key[2] == "tool":
+                        delta.setdefault("tool_calls", []).append(
+                            {"index": key[3], "function": {"arguments": rest}}
+                        )
+                    else:
+                        delta[key[2]] = rest + (delta.get(key[2]) or "")
+                    choice["delta"] = delta
+        return b"", obj
+
+    # -- Responses API ------------------------------------------------------------------
+
+    _DELTA_EVENTS = {
+        "response.output_text.delta": ("text", False),
+        "response.refusal.delta": ("refusal", False),
+        "response.function_call_arguments.delta": ("arguments", True),
+        "response.reasoning_summary_text.delta": ("summary", False),
+        "response.custom_tool_call_input.delta": ("input", False),
+    }
+    _DONE_EVENTS = {
+        "response.output_text.done": "text",
+        "response.refusal.done": "refusal",
+        "response.function_call_arguments.done": "arguments",
+        "response.reasoning_summary_text.done": "summary",
+        "response.custom_tool_call_input.done": "input",
+    }
+
+    def _responses_event(self, obj: dict[str, Any], kind: str) -> tuple[bytes, Any]:
+        position = (obj.get("item_id"), obj.get("output_index"), obj.get("content_index"))
+        if kind in self._DELTA_EVENTS and isinstance(obj.get("delta"), str):
+            field, json_text = self._DELTA_EVENTS[kind]
+            key = ("resp", *position, field)
+            obj["delta"] = self._stream_text(key, obj["delta"], json_text, obj)
+            return b"", obj
+        before = b""
+        if kind in self._DONE_EVENTS:
+            # Release what was held for this item as one more delta, before the done
+            # event that repeats the whole (restored) text.
+            key = ("resp", *position, self._DONE_EVENTS[kind])
+            before = self._flush(key)
+        return before, restore_object(obj, self.vault)
+
+    # -- the held-back text -------------------------------------------------------------
+
+    def _stream_text(
+        self, key: tuple[Any, ...], text: str, json_text: bool, event: dict[str, Any]
+    ) -> str:
+        held = self._held.get(key)
+        if held is None:
+            held = self._held[key] = _Held(json_text)
+        held.template = event
+        pending = held.text + text
+        cut = partial_token_start(pending)
+        held.text = pending[cut:]
+        return self.vault.restore(pending[:cut], json_escape=json_text)
+
+    def _release(self, key: tuple[Any, ...]) -> str:
+        held = self._held.pop(key, None)
+        if held is None or not held.text:
+            return ""
+        return self.vault.restore(held.text, json_escape=held.json_text)
+
+    def _flush(self, key: tuple[Any, ...]) -> bytes:
+        """An extra event carrying what was held for ``key``, shaped like its last one."""
+        held = self._held.get(key)
+        template = copy.deepcopy(held.template) if held and held.template else None
+        rest = self._release(key)
+        if not rest or template is None:
+            return b""
+        if key[0] == "resp":
+            template["delta"] = rest
+        else:
+            choice = next(
+                (c for c in template.get("choices") or () if c.get("index", 0) == key[1]), None
+            )
+            if choice is None:
+                return b""
+            delta: dict[str, Any] = {}
+            if key[2] == "tool":
+                delta["tool_calls"] = [{"index": key[3], "function": {"arguments": rest}}]
+            else:
+                delta[key[2]] = rest
+            choice["delta"] = delta
+            choice["finish_reason"] = None
+            template["choices"] = [choice]
+        return _frame(b"", template)
+
+    def _flush_all(self) -> bytes:
+        return b"".join(self._flush(key) for key in list(self._held))
+
+
+def _frame(prefix: bytes, obj: Any) -> bytes:
+    head = prefix + b"\n" if prefix else b""
+    return head + b"data: " + orjson.dumps(obj) + b"\n\n"
+
+
+class RestoreFilter:
+    """The gateway's response filter for one pseudonymized request."""
+
+    def __init__(self, vault: Vault):
+        self.vault = vault
+
+    def on_json(self, body: bytes) -> bytes:
+        return restore_json(body, self.vault)
+
+    async def on_stream(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        restorer = StreamRestorer(self.vault)
+        async for chunk in chunks:
+            out = restorer.feed(chunk)
+            if out:
+                yield out
+        tail = restorer.end()
+        if tail:
+            yield tail

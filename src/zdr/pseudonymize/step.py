@@ -1,0 +1,53 @@
+"""The gateway step: pseudonymize the request's content, restore the answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+from zdr.audit.chain import derive_key
+from zdr.detect.engine import DetectorSet
+from zdr.errors import DetectionFailed
+from zdr.gateway.pipeline import Exchange
+from zdr.pseudonymize.request import FIELDS, pseudonymize_body
+from zdr.pseudonymize.restore import RestoreFilter
+from zdr.pseudonymize.tokens import Vault
+
+log = logging.getLogger("zdr.pseudonymize")
+
+
+class Pseudonymize:
+    name: ClassVar[str] = "pseudonymize"
+
+    def __init__(self, detectors: DetectorSet, secret: bytes):
+        self.detectors = detectors
+        self.token_key = derive_key(secret, "pseudonym-tokens")
+
+    async def on_request(self, ex: Exchange) -> None:
+        policy = ex.policy
+        if policy is None or not policy.pseudonymize or ex.json is None or policy.mode == "observe":
+            return
+        endpoint_id = ex.endpoint.id if ex.endpoint is not None else None
+        if endpoint_id == "embeddings.create" and not policy.pseudonymize_embeddings:
+            return
+        if endpoint_id not in FIELDS and not policy.pseudonymize_unknown:
+            return
+        vault = Vault(self.token_key)
+        try:
+            ex.json = pseudonymize_body(
+                endpoint_id, ex.json, self.detectors, vault, policy.pseudonymize_unknown
+            )
+        except Exception as exc:
+            # Fail closed: nothing goes out unexamined. The error names no content.
+            log.error(
+                "detection failed",
+                extra={"request_id": ex.request_id, "error": type(exc).__name__},
+            )
+            raise DetectionFailed(
+                "The gateway could not check this request for personal data, so it did "
+                "not forward it."
+            ) from None
+        if vault:
+            ex.body_dirty = True
+            ex.pseudonymized = dict(vault.counts)
+            ex.filters.append(RestoreFilter(vault))

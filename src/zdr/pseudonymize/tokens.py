@@ -1,0 +1,130 @@
+"""The token format and the per-request vault.
+
+A value becomes ``[LABEL_xxxxxxxx]``: the label tells the model what kind of value it
+stands for, and the 8 hex digits are an HMAC of (label, value) under the gateway's
+secret. The same value gets the same token in every request, so a conversation whose
+history is re-sent stays consistent and needs no stored mapping. The vault of one
+request maps its tokens back to values and lives only as long as that request.
+
+Restoring is tolerant of what models do to tokens: case changes, a space or a dash
+instead of the underscore, a missing bracket. The 8 hex digits must match a token of
+this request exactly, so unrelated text is never replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections import Counter
+
+import orjson
+
+from zdr.detect.model import LABELS
+
+HEX_DIGITS = 8
+
+
+def _label_pattern(label: str) -> str:
+    return label.replace("_", "[_ ]?")
+
+
+_LABEL_ALTERNATION = "|".join(_label_pattern(lb) for lb in sorted(LABELS, key=len, reverse=True))
+# A token as a model may write it back: [PERSON_1a2b3c4d], person 1a2b3c4d, [Person-1A2B3C4D
+TOKEN_IN_TEXT = re.compile(
+    rf"\[?[ \t]*({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*([0-9a-fA-F]{{{HEX_DIGITS}}})"
+    rf"(?![0-9a-zA-Z])(?:[ \t]*\])?",
+    re.IGNORECASE,
+)
+
+
+def _prefix_pattern(label: str) -> str:
+    """Any prefix of LABEL[_ -]?hhhhhhhh ]."""
+    tail = rf"(?:[_ -]?(?:[0-9a-fA-F]{{0,{HEX_DIGITS}}}[ \t]*)?)?"
+    out = tail
+    for ch in reversed(label):
+        piece = "[_ ]?" if ch == "_" else re.escape(ch)
+        out = f"(?:{piece}{out})?"
+    return out
+
+
+# The end of a text that could still become a token when more text arrives.
+PARTIAL_TOKEN = re.compile(
+    r"\[?[ \t]*(?:" + "|".join(_prefix_pattern(lb) for lb in LABELS) + ")",
+    re.IGNORECASE,
+)
+MAX_TOKEN_CHARS = 2 + max(len(lb) for lb in LABELS) + 1 + HEX_DIGITS + 4
+
+
+def _canonical_label(found: str) -> str:
+    return found.upper().replace(" ", "_") if "_" in found or " " in found else found.upper()
+
+
+class Vault:
+    """One request's tokens. Never shared between requests, never written anywhere."""
+
+    __slots__ = ("_key", "_values", "counts")
+
+    def __init__(self, key: bytes):
+        self._key = key
+        self._values: dict[tuple[str, str], str] = {}
+        self.counts: Counter[str] = Counter()
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def token_for(self, label: str, value: str) -> str:
+        digest = hmac.new(self._key, f"{label}\0{value}".encode(), hashlib.sha256).hexdigest()
+        short = digest[:HEX_DIGITS]
+        self._values[(label, short)] = value
+        self.counts[label] += 1
+        return f"[{label}_{short}]"
+
+    def value_of(self, label: str, hex_digits: str) -> str | None:
+        canonical = _canonical_label(label)
+        for candidate in (canonical, canonical.replace("_", "")):
+            value = self._values.get((candidate, hex_digits.lower()))
+            if value is not None:
+                return value
+        # A label written without its underscores (DATEOFBIRTH): compare squashed.
+        squashed = canonical.replace("_", "")
+        for (lb, hx), value in self._values.items():
+            if hx == hex_digits.lower() and lb.replace("_", "") == squashed:
+                return value
+        return None
+
+    def restore(self, text: str, json_escape: bool = False) -> str:
+        """Replace every token of this request in ``text`` by its value."""
+        if not self._values or not _may_hold_token(text):
+            return text
+
+        def put_back(m: re.Match[str]) -> str:
+            value = self.value_of(m.group(1), m.group(2))
+            if value is None:
+                return m.group(0)
+            if json_escape:  # inside a JSON string (tool-call arguments)
+                return orjson.dumps(value).decode()[1:-1]
+            return value
+
+        return TOKEN_IN_TEXT.sub(put_back, text)
+
+
+def _may_hold_token(text: str) -> bool:
+    # Cheap pre-check before the regex: 8 hex digits need at least one digit or a-f.
+    return len(text) >= HEX_DIGITS + 3
+
+
+def partial_token_start(text: str) -> int:
+    """Where a possibly unfinished token begins at the end of ``text`` (len if none)."""
+    n = len(text)
+    for i in range(max(0, n - MAX_TOKEN_CHARS), n):
+        ch = text[i]
+        if ch == "[" or ch.isalpha():
+            if (i == 0 or not text[i - 1].isalnum() or ch == "[") and PARTIAL_TOKEN.fullmatch(
+                text, i
+            ):
+                return i
+    return n
