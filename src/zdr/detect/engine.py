@@ -19,6 +19,7 @@ from zdr.detect.patterns import (
     UrlDetector,
 )
 from zdr.detect.secrets import SecretDetector
+from zdr.errors import ConfigError
 
 
 def builtin_detectors() -> dict[str, Detector]:
@@ -48,7 +49,9 @@ class DetectorSet:
         else:
             unknown = sorted(set(names) - set(available))
             if unknown:
-                raise ValueError(f"unknown detectors {unknown}; available: {sorted(available)}")
+                raise ConfigError(
+                    f"detection.detectors: unknown {unknown}; available: {sorted(available)}"
+                )
             chosen = [available[n] for n in names]
         self.detectors: list[Detector] = [*chosen, *extra]
 

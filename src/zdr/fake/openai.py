@@ -393,6 +393,19 @@ class FakeOpenAI:
             },
             "response.output_item.added",
         )
+        part = {"type": "output_text", "text": "", "annotations": []}
+        await _event(
+            send,
+            {
+                "type": "response.content_part.added",
+                "sequence_number": next(seq),
+                "item_id": mid,
+                "output_index": 0,
+                "content_index": 0,
+                "part": part,
+            },
+            "response.content_part.added",
+        )
         pieces = _split(answer, size)
         for i, piece in enumerate(pieces):
             if i == len(pieces) // 2 and fault in ("stall-mid-stream", "reset-mid-stream"):
@@ -423,6 +436,18 @@ class FakeOpenAI:
                 "logprobs": [],
             },
             "response.output_text.done",
+        )
+        await _event(
+            send,
+            {
+                "type": "response.content_part.done",
+                "sequence_number": next(seq),
+                "item_id": mid,
+                "output_index": 0,
+                "content_index": 0,
+                "part": {**part, "text": answer},
+            },
+            "response.content_part.done",
         )
         await _event(
             send,

@@ -32,7 +32,8 @@ def _label_pattern(label: str) -> str:
 _LABEL_ALTERNATION = "|".join(_label_pattern(lb) for lb in sorted(LABELS, key=len, reverse=True))
 # A token as a model may write it back: [PERSON_1a2b3c4d], person 1a2b3c4d, [Person-1A2B3C4D
 TOKEN_IN_TEXT = re.compile(
-    rf"\[?[ \t]*({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*([0-9a-fA-F]{{{HEX_DIGITS}}})"
+    rf"(?:\[[ \t]*)?(?<![0-9A-Za-z])({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*"
+    rf"([0-9a-fA-F]{{{HEX_DIGITS}}})"
     rf"(?![0-9a-zA-Z])(?:[ \t]*\])?",
     re.IGNORECASE,
 )
