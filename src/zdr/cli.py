@@ -259,6 +259,42 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if report.chain.ok else 1
 
 
+# -- redact ------------------------------------------------------------------------------
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from zdr.redact import find_spans, redact
+
+    names = args.detectors.split(",") if args.detectors else None
+    try:
+        if args.file in (None, "-"):
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(args.file, "rb") as f:
+                raw = f.read()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        _err(f"zdr: cannot read {args.file}: {exc.strerror}")
+        return 2
+    except UnicodeDecodeError:
+        _err(f"zdr: {args.file or 'stdin'} is not UTF-8 text")
+        return 2
+    if args.spans:
+        spans = find_spans(text, names)
+        if args.json:
+            _out(
+                orjson.dumps(
+                    [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
+                ).decode()
+            )
+        else:
+            for s in spans:
+                _out(f"{s.start}\t{s.end}\t{s.label}")
+        return 0
+    sys.stdout.write(redact(text, names))
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -324,6 +360,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="a request or answer body as sent, or - for stdin")
     p.set_defaults(func=cmd_audit_fingerprint)
+
+    p = sub.add_parser(
+        "redact", help="mask personal data and secrets in a file or stdin", parents=[common]
+    )
+    p.add_argument("file", nargs="?", help="a UTF-8 text file, or - for stdin (default)")
+    p.add_argument("--spans", action="store_true", help="print the findings, not the text")
+    p.add_argument("--json", action="store_true", help="with --spans: as a JSON list")
+    p.add_argument("--detectors", help="comma-separated detector names (default: all)")
+    p.set_defaults(func=cmd_redact)
 
     p = sub.add_parser("report", help="compliance report (HTML or Markdown)", parents=[common])
     p.add_argument("--since", help="7d, 24h, 30m, 2w or an ISO date")
