@@ -29,13 +29,34 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 GATEWAY_CORE, LOAD_CORE = 0, 1
 
+# A support ticket of the kind apps send (~1.6 KB), with a few personal values in it.
+TICKET = (
+    "Please summarise the following ticket for the on-call engineer.\n\n"
+    "Ticket #48213 opened 2024-03-02 09:14 via web form. Customer: Helen Murray "
+    "(helen.murray@northwind-mail.com, +44 20 7946 0123). Plan: Business, 12 seats, "
+    "renewal due in April. Summary: after the upgrade to version 4.2.1 the export job "
+    "fails every night with a timeout; the CSV files stay empty and the dashboard shows "
+    "the last successful run from last Tuesday. She tried re-running the job manually "
+    "twice from the admin page and once through the API, with the same result each time. "
+    "Logs attached by the customer show repeated connection resets from the reporting "
+    "service after about ninety seconds, and a warning about the batch size being larger "
+    "than the configured maximum. The account was migrated to the new region last month, "
+    "which may be related, since the job still points at the old storage bucket name in "
+    "its settings. She asks whether the data from the failed runs is lost, whether the "
+    "job can be moved to run in the early morning instead, and for a call back before "
+    "Friday because her finance team needs the monthly numbers by the end of the week. "
+    "Previous contact: a similar issue in January was solved by clearing the job cache "
+    "and lowering the batch size to five thousand rows. Priority: high. Sentiment: "
+    "frustrated but polite. Please list the likely causes, the checks to run first, and "
+    "a short reply we can send her today, in a friendly tone and without jargon."
+)
 CHAT = {
     "model": "gpt-4.1-mini",
     "messages": [
         {"role": "system", "content": "You are a helpful support assistant. " * 8},
         {
             "role": "user",
-            "content": ("Please summarise the following ticket. " + "lorem ipsum " * 120),
+            "content": TICKET,
         },
     ],
     "temperature": 0.2,
@@ -74,12 +95,16 @@ def start_upstream(port: int) -> subprocess.Popen[bytes]:
     return proc
 
 
+BARE_CONFIG = "audit: {enabled: false}\npolicies: {default: {pseudonymize: false}}\n"
+FULL_CONFIG = ""  # the defaults: policy enforcement, pseudonymization, audit trail
+
+
 def start_gateway(
-    port: int, upstream_port: int, data_dir: Path, audit: bool
+    port: int, upstream_port: int, data_dir: Path, config_text: str
 ) -> tuple[subprocess.Popen[bytes], str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     config = data_dir / "zdr.yaml"
-    config.write_text(f"audit:\n  enabled: {'true' if audit else 'false'}\n")
+    config.write_text(config_text)
     env = {
         **os.environ,
         "ZDR_CONFIG": str(config),
@@ -246,10 +271,11 @@ def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     up_port, gw_port = free_port(), free_port()
     upstream = start_upstream(up_port)
-    # Two gateways, loaded one at a time: the audit trail off, and on (the default).
+    # Two gateways, loaded one at a time: policies only ("gateway"), and the defaults
+    # with pseudonymization and the audit trail on ("gateway+all").
     audit_port = free_port()
-    plain, key = start_gateway(gw_port, up_port, data_dir / "plain", audit=False)
-    gateway, audit_key = start_gateway(audit_port, up_port, data_dir / "audit", audit=True)
+    plain, key = start_gateway(gw_port, up_port, data_dir / "plain", BARE_CONFIG)
+    gateway, audit_key = start_gateway(audit_port, up_port, data_dir / "audit", FULL_CONFIG)
     keys = {gw_port: key, audit_port: audit_key, up_port: key}
     results: dict[str, dict[str, float]] = {}
     try:
@@ -274,7 +300,7 @@ def main() -> None:
         )
         kinds = (("json", CHAT), ("stream", short), ("stream-long", long))
         for kind, body in kinds:
-            targets = (("direct", up_port), ("gateway", gw_port), ("gateway+audit", audit_port))
+            targets = (("direct", up_port), ("gateway", gw_port), ("gateway+all", audit_port))
             for target, port in targets:
                 k = keys[port]
                 lat = asyncio.run(latency(port, k, body, args.requests))
@@ -291,7 +317,7 @@ def main() -> None:
             )
         print()
         for kind, _ in kinds:
-            for target in ("gateway", "gateway+audit"):
+            for target in ("gateway", "gateway+all"):
                 d, g = results[f"{kind}.direct"], results[f"{kind}.{target}"]
                 print(
                     f"{kind} {target}: added p50 {g['p50_ms'] - d['p50_ms']:.3f} ms "

@@ -10,7 +10,7 @@ from datetime import date
 
 import phonenumbers
 
-from zdr.detect.model import Span
+from zdr.detect.model import Span, starts_word
 from zdr.detect.validators import (
     card_brand_ok,
     iban_valid,
@@ -27,30 +27,38 @@ def _before(text: str, start: int, width: int) -> str:
 class EmailDetector:
     name = "email"
     labels = ("EMAIL",)
-    _re = re.compile(
-        r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    _domain = re.compile(
         r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
     )
+    _local = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
     def find(self, text: str) -> Iterator[Span]:
-        if "@" not in text:
-            return
-        for m in self._re.finditer(text):
-            # user:password@host inside a URL is a credential, not an address.
-            word_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()))
-            if "://" in text[word_start + 1 : m.start()]:
-                continue
-            yield Span(m.start(), m.end(), "EMAIL")
+        at = text.find("@")
+        while at >= 0:
+            start = at
+            while start > 0 and at - start < 64 and text[start - 1] in self._local:
+                start -= 1
+            while start < at and not text[start].isalnum():
+                start += 1
+            domain = self._domain.match(text, at + 1)
+            if domain and start < at:
+                # user:password@host inside a URL is a credential, not an address.
+                word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start))
+                if "://" not in text[word_start + 1 : start]:
+                    yield Span(start, domain.end(), "EMAIL")
+            at = text.find("@", at + 1)
 
 
 class CardDetector:
     name = "credit_card"
     labels = ("CREDIT_CARD",)
-    _re = re.compile(r"(?<![\w.-])(?:\d[ -]?){12,18}\d(?![\w-]|\.\d)")
+    _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
     def find(self, text: str) -> Iterator[Span]:
         for m in self._re.finditer(text):
+            if not starts_word(text, m.start(), "_.-"):
+                continue
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
             if not (13 <= len(digits) <= 19 and luhn_valid(digits) and card_brand_ok(digits)):
@@ -66,10 +74,12 @@ class CardDetector:
 class IbanDetector:
     name = "iban"
     labels = ("IBAN",)
-    _re = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+    _re = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
     def find(self, text: str) -> Iterator[Span]:
         for m in self._re.finditer(text):
+            if not starts_word(text, m.start(), ""):
+                continue
             raw = m.group()
             compact = raw.replace(" ", "")
             # A trailing word may have been swallowed after a space: shrink until valid.
@@ -86,20 +96,26 @@ class IbanDetector:
                 yield Span(m.start(), end, "IBAN")
 
 
+_SSN_WORD = re.compile(r"\b(?:ssn|social security|sozialversicherung|tin)\b")
+
+
 class SsnDetector:
     name = "us_ssn"
     labels = ("US_SSN",)
-    _dashed = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
-    _bare = re.compile(r"(?<![\w-])(\d{3})[ ]?(\d{2})[ ]?(\d{4})(?![\w-])")
-    _context = ("ssn", "social security", "sozialversicherung", "tin")
+    _dashed = re.compile(r"(\d\d\d)-(\d\d)-(\d\d\d\d)(?![\w-])")
+    _bare = re.compile(r"(\d\d\d) ?(\d\d) ?(\d\d\d\d)(?![\w-])")
 
     def find(self, text: str) -> Iterator[Span]:
         for m in self._dashed.finditer(text):
-            if ssn_valid(*m.groups()):
+            if ssn_valid(*m.groups()) and starts_word(text, m.start(), "_-"):
                 yield Span(m.start(), m.end(), "US_SSN")
+        if not _SSN_WORD.search(text.lower()):
+            return
         for m in self._bare.finditer(text):
-            if ssn_valid(*m.groups()) and any(
-                w in _before(text, m.start(), 30) for w in self._context
+            if (
+                ssn_valid(*m.groups())
+                and starts_word(text, m.start(), "_-")
+                and _SSN_WORD.search(_before(text, m.start(), 30))
             ):
                 yield Span(m.start(), m.end(), "US_SSN")
 
@@ -107,7 +123,7 @@ class SsnDetector:
 class IpDetector:
     name = "ip_address"
     labels = ("IP_ADDRESS",)
-    _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+    _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
     _v6 = re.compile(
         r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,6}|[0-9A-Fa-f]{1,4})"
         r"(?![\w:])"
@@ -117,19 +133,47 @@ class IpDetector:
     def find(self, text: str) -> Iterator[Span]:
         if "." in text:
             for m in self._v4.finditer(text):
+                if not starts_word(text, m.start(), "_."):
+                    continue
                 before = _before(text, m.start(), 12)
                 if before.endswith(("v", "/", "version ", "version: ")):
                     continue
                 if public_ip(m.group()):
                     yield Span(m.start(), m.end(), "IP_ADDRESS")
         if "::" in text or text.count(":") >= 4:
-            for m in self._v6.finditer(text):
-                value = m.group()
-                if value.count(":") >= 2 and any(c.isalpha() or c == ":" for c in value):
-                    if public_ip(value) and not re.fullmatch(r"[\d:]+", value):
-                        yield Span(m.start(), m.end(), "IP_ADDRESS")
-                    elif public_ip(value) and "::" in value:
-                        yield Span(m.start(), m.end(), "IP_ADDRESS")
+            yield from _ipv6(text)
+
+
+_HEXCOLON = frozenset("0123456789abcdefABCDEF:")
+
+
+def _ipv6(text: str) -> Iterator[Span]:
+    """Maximal runs of hex digits and colons around each colon, checked by ipaddress."""
+    n, pos = len(text), 0
+    while True:
+        colon = text.find(":", pos)
+        if colon < 0:
+            return
+        start, end = colon, colon
+        while start > 0 and text[start - 1] in _HEXCOLON:
+            start -= 1
+        while end < n and text[end] in _HEXCOLON:
+            end += 1
+        pos = max(end, colon + 1)
+        value = (
+            text[start:end].strip(":") if not text[start:end].startswith("::") else text[start:end]
+        )
+        if value.count(":") < 2 or len(value) < 6:
+            continue
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+            continue
+        if end < n and (text[end].isalnum() or text[end] == "."):
+            continue
+        if re.fullmatch(r"[\d:]+", value) and "::" not in value:
+            continue  # clock times and ratios
+        if public_ip(value):
+            offset = text.find(value, start)
+            yield Span(offset, offset + len(value), "IP_ADDRESS")
 
 
 class PhoneDetector:
@@ -138,7 +182,8 @@ class PhoneDetector:
     name = "phone"
     labels = ("PHONE",)
     _re = re.compile(
-        r"(?<![\w.+/-])(?:\+|00)?(?:\(?\d{1,4}\)?[ .\-/]?){1,2}\(?\d{1,5}\)?"
+        r"(?:\+|\(|\d)(?:(?<=\+)|(?<=\()\d{1,4}\)?[ .\-/]?|(?<=\d)\d{0,3}\)?[ .\-/]?)"
+        r"(?:\(?\d{1,4}\)?[ .\-/]?)?\(?\d{1,5}\)?"
         r"(?:[ .\-/]?\d{2,5}){1,4}(?![\w/-]|\.\d|:\d)"
     )
     _context = (
@@ -149,6 +194,8 @@ class PhoneDetector:
 
     def find(self, text: str) -> Iterator[Span]:
         for m in self._re.finditer(text):
+            if not starts_word(text, m.start(), "_.+/-"):
+                continue
             raw = m.group()
             digits = sum(c.isdigit() for c in raw)
             if not 7 <= digits <= 15:
@@ -291,11 +338,11 @@ class BirthDateDetector:
         low = text.lower()
         if len(low) != len(text):
             return  # offsets would shift; such text is rare and keeps its dates
-        dates = list(_DATE.finditer(low))
-        if not dates:
-            return
         cues = [m.end() for m in _BIRTH.finditer(low)]
+        if not cues:
+            return  # no birth word anywhere, so no birth column header either
         header_columns = _birth_columns(text) if "," in text or "|" in text else {}
+        dates = list(_DATE.finditer(low))
         prev_end = 0
         for m in dates:
             year = _year(m.group())
@@ -358,24 +405,68 @@ _STREET_WORDS_BEFORE = (
     "rua|travessa|praça|alameda|estrada|rodovia|largo"
 )
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
-_ADDRESS = re.compile(
-    # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]
-    rf"(?<![\w-])\d{{1,6}}[a-zA-Z]?,?\s+(?:{_CAP}\s+){{0,3}}(?i:{_STREET_WORDS_AFTER})\b\.?"
+_AFTER_WORDS = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|")) | frozenset(
+    w + "s" for w in _STREET_WORDS_AFTER.replace("?", "").split("|")
+)
+# 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]: a number, then up to four
+# capitalised words, the last of which must be a street word.
+_NUMBER_WORDS = re.compile(rf"\d{{1,6}}[a-zA-Z]?,?\s+((?:{_CAP}\s+){{0,3}}{_CAP})\.?")
+_US_TAIL = re.compile(
     r"(?:\s+(?:Suite|Apt\.?|Unit|#)\s*[\w-]+)?"
     rf"(?:,\s*{_CAP}(?:[ -]{_CAP}){{0,2}}(?:[ -]\d{{5,6}})?)?"
     r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
-    # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000
-    rf"|(?<![\w-])(?i:{_STREET_WORDS_BEFORE})\s+(?:(?:de|del|della|di|da|do|dos|das|la|le|"
-    rf"les|du|des|d'|y)\s+)*{_CAP}(?:\s+{_CAP}){{0,3}}"
+)
+# rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
+# lower-cased text, the rest read from the original.
+_BEFORE = re.compile(rf"(?:{_STREET_WORDS_BEFORE})\s+")
+_BEFORE_TAIL = re.compile(
+    r"(?:(?:de|del|della|di|da|do|dos|das|la|le|les|du|des|d'|y)\s+)*"
+    rf"{_CAP}(?:\s+{_CAP}){{0,3}}"
     r"(?:,?\s+(?:n\.?\s*|nº\s*)?\d{1,5}[a-zA-Z]?(?:\s+(?:Apt\.?|Appartamento|Piano|Piso|"
     r"Puerta|Porta|Bis)\s*\d+)?)?"
     r"(?:,\s*\d{4,5}(?:-\d{3})?)?"
     rf"(?:,?\s+{_CAP}(?:[ -]{_CAP}){{0,2}}(?:\s+\([A-Z]{{2}}\))?)?(?:,\s*\d{{4,5}})?"
-    # Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
-    r"|(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|"
+)
+# Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
+_COMPOUND_SUFFIXES = (
+    "straße", "strasse", "str.", "weg ", "gasse", "platz", "allee", "ring ", "damm",
+    "ufer", "chaussee", "straat", "laan", "plein", "gracht", "kade", "singel", "dijk",
+    "steeg", "pad ",
+)  # fmt: skip
+_COMPOUND = re.compile(
+    r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|"
     r"ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|pad)\s+\d{1,4}[a-z]?"
     r"(?:,?\s+\d{4,5}\s?(?:[A-Z]{2}\s+)?[A-ZÄÖÜ][\w-]+(?:\s[A-Z][\w-]+)?)?"
 )
+
+
+def _street_words(text: str) -> Iterator[tuple[int, int]]:
+    for m in _NUMBER_WORDS.finditer(text):
+        if not starts_word(text, m.start(), "_-"):
+            continue
+        words = m.group(1).split()
+        # The street word may be followed by a unit ("Knolls Suite 634" is cut after).
+        for k in range(len(words), 0, -1):
+            if words[k - 1].rstrip(".").lower() in _AFTER_WORDS:
+                end = m.start(1) + len(" ".join(words[:k]))
+                if text[end : end + 1] == ".":
+                    end += 1
+                tail = _US_TAIL.match(text, end)
+                yield m.start(), tail.end() if tail else end
+                break
+    low = text.lower()
+    if len(low) == len(text):
+        for m in _BEFORE.finditer(low):
+            if not starts_word(low, m.start(), "_-"):
+                continue
+            tail = _BEFORE_TAIL.match(text, m.end())
+            if tail and tail.end() > m.end():
+                yield m.start(), tail.end()
+        if any(suffix in low for suffix in _COMPOUND_SUFFIXES):
+            for m in _COMPOUND.finditer(text):
+                yield m.start(), m.end()
+
+
 _ADDRESS_CUES = re.compile(
     r"address|adresse|indirizzo|dirección|direccion|endereço|adres|anschrift|wohnhaft|"
     r"residente|domicilio|lives at|living at|ship to|deliver",
@@ -388,12 +479,12 @@ class AddressDetector:
     labels = ("STREET_ADDRESS",)
 
     def find(self, text: str) -> Iterator[Span]:
-        for m in _ADDRESS.finditer(text):
-            value = m.group().rstrip(" ,")
+        for start, end in _street_words(text):
+            value = text[start:end].rstrip(" ,")
             if len(value) < 8:
                 continue
             # "5 Ways" or "Via email" are not addresses: require a number or a cue.
             has_number = any(c.isdigit() for c in value)
-            if not has_number and not _ADDRESS_CUES.search(_before(text, m.start(), 40)):
+            if not has_number and not _ADDRESS_CUES.search(_before(text, start, 40)):
                 continue
-            yield Span(m.start(), m.start() + len(value), "STREET_ADDRESS")
+            yield Span(start, start + len(value), "STREET_ADDRESS")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from zdr.detect.model import Span
+from zdr.detect.model import Span, starts_word
 from zdr.detect.validators import looks_random, placeholder
 
 # Provider key shapes; each is specific enough to need no entropy check.
 _KEY_SHAPES = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?:"
     r"sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"
     r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"
     r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}"
@@ -67,6 +67,10 @@ _PASSWORD_WORD = re.compile(
     r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
 )
 
+_CREDENTIAL_WORD = re.compile(
+    r"pass|pwd|secret|token|key|auth|credential|cookie|senha|contrase|wachtwoord|kennwort|"
+    r"-p|signing|private"
+)
 _SECRET_NAMES = ("password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
                  "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase",
                  "signing", "encryption", "private")  # fmt: skip
@@ -84,21 +88,30 @@ class SecretDetector:
         if len(low) != len(text):
             low = text
         for m in _KEY_SHAPES.finditer(text):
-            yield Span(m.start(), m.end(), "API_KEY")
-        for m in _WEBHOOK_SECRET.finditer(text):
-            yield Span(m.start(), m.end(), "SECRET")
+            if starts_word(text, m.start(), "_-"):
+                yield Span(m.start(), m.end(), "API_KEY")
+        if "whsec_" in text:
+            for m in _WEBHOOK_SECRET.finditer(text):
+                yield Span(m.start(), m.end(), "SECRET")
         if "PRIVATE KEY" in text:
             yield from self._pem(text)
+        if "://" in text:
+            for m in _DSN.finditer(text):
+                if not placeholder(m.group("value")):
+                    yield Span(m.start("value"), m.end("value"), "SECRET")
+        if "@" in text:
+            for m in _LOGIN_PAIR.finditer(text):
+                value = m.group("value")
+                if _strong(value) and not placeholder(value):
+                    yield Span(m.start("value"), m.end("value"), "SECRET")
+        if not _CREDENTIAL_WORD.search(low):
+            return  # every pattern below starts from a credential word
         for m in _ASSIGNMENT.finditer(low):
             yield from self._assigned(m, text)
         for m in _CLI_PASSWORD.finditer(text):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
                 yield Span(m.start("value"), m.end("value"), "SECRET")
-        if "://" in text:
-            for m in _DSN.finditer(text):
-                if not placeholder(m.group("value")):
-                    yield Span(m.start("value"), m.end("value"), "SECRET")
         for m in _AUTH_HEADER.finditer(low):
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
@@ -108,11 +121,6 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
                 yield Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET")
-        if "@" in text:
-            for m in _LOGIN_PAIR.finditer(text):
-                value = m.group("value")
-                if _strong(value) and not placeholder(value):
-                    yield Span(m.start("value"), m.end("value"), "SECRET")
         for m in _WORD_THEN_VALUE.finditer(low):
             value = text[m.start("value") : m.end("value")]
             if _KEY_SHAPES.match(value) or placeholder(value):
