@@ -49,11 +49,6 @@ def _prefix_pattern(label: str) -> str:
     return out
 
 
-# The end of a text that could still become a token when more text arrives.
-PARTIAL_TOKEN = re.compile(
-    r"\[?[ \t]*(?:" + "|".join(_prefix_pattern(lb) for lb in LABELS) + ")",
-    re.IGNORECASE,
-)
 MAX_TOKEN_CHARS = 2 + max(len(lb) for lb in LABELS) + 1 + HEX_DIGITS + 4
 
 
@@ -118,14 +113,15 @@ def _may_hold_token(text: str) -> bool:
     return len(text) >= HEX_DIGITS + 3
 
 
+_PARTIAL_AT_END = re.compile(
+    r"(?:\[[ \t]*|(?<![0-9A-Za-z]))(?:"
+    + "|".join(_prefix_pattern(lb) for lb in LABELS)
+    + r")\Z",
+    re.IGNORECASE,
+)
+
+
 def partial_token_start(text: str) -> int:
     """Where a possibly unfinished token begins at the end of ``text`` (len if none)."""
-    n = len(text)
-    for i in range(max(0, n - MAX_TOKEN_CHARS), n):
-        ch = text[i]
-        if ch == "[" or ch.isalpha():
-            if (i == 0 or not text[i - 1].isalnum() or ch == "[") and PARTIAL_TOKEN.fullmatch(
-                text, i
-            ):
-                return i
-    return n
+    m = _PARTIAL_AT_END.search(text, max(0, len(text) - MAX_TOKEN_CHARS))
+    return m.start() if m else len(text)
