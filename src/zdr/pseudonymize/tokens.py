@@ -114,9 +114,7 @@ def _may_hold_token(text: str) -> bool:
 
 
 _PARTIAL_AT_END = re.compile(
-    r"(?:\[[ \t]*|(?<![0-9A-Za-z]))(?:"
-    + "|".join(_prefix_pattern(lb) for lb in LABELS)
-    + r")\Z",
+    r"(?:\[[ \t]*|(?<![0-9A-Za-z]))(?:" + "|".join(_prefix_pattern(lb) for lb in LABELS) + r")\Z",
     re.IGNORECASE,
 )
 
