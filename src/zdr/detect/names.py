@@ -26,28 +26,20 @@ _PARTICLES = frozenset(
 # Words that are first names somewhere but far more often ordinary capitalised words
 # (sentence starts, months, days, UI labels). Only matter when a name stands alone or
 # would start a full name.
+# Words that are never part of a name (function words, months, days, UI labels).
 _COMMON_WORDS = frozenset(
     """
     a an and are as at be but by can could did do does for from had has have he her here
-    hi hey his how i if in is it its just let may me might must my no not now of off ok on
+    hi hey his how i if in is it its just let me might must my no not now of off ok on
     one or our out please re see she should so some still such than thanks thank that the
     their them then there these they this those to too up us was we well were what when
-    where which while who why will with would yes yet you your also after again all any
-    april august june july march may monday tuesday wednesday thursday friday saturday
-    sunday january february september october november december summer winter autumn
-    spring christmas easter new old best dear hello good great nice kind happy love
-    hope joy faith grace angel honey baby sunny sky star rain river lake ocean page case
-    bill mark art rich chase hunter carter mason cash sterling major bishop king queen
-    prince princess lord duke earl baron judge dean pastor father mother brother sister
-    son daughter uncle aunt guy buddy will may june ray rose lily iris daisy ivy holly
-    amber ruby pearl jade crystal diamond ginger candy cherry olive hazel violet heather
-    dawn eve noel constance patience prudence felicity verity justice liberty destiny
-    trinity harmony melody serenity unity china india jordan paris florence austin dallas
-    houston phoenix denver orlando victoria georgia virginia carolina savannah madison
-    brooklyn lincoln washington jackson troy eugene charlotte adelaide sydney regina
-    customer support team admin user client patient employee manager contact sales
-    service account order invoice ticket status note notes name email phone mobile address
-    subject date time total amount price error warning info debug note update version
+    where which while who why with would yes yet you your also after again all any
+    april august march monday tuesday wednesday thursday friday saturday
+    sunday january february september october november december christmas easter new old
+    best dear hello good great nice kind happy love customer support team admin user
+    client patient employee manager contact sales service account order invoice ticket
+    status note notes name email phone mobile address subject date time total amount price
+    error warning info debug update version
     die der das und mit von für auf ist ein eine sie wir ihr ich bitte danke hallo liebe
     lieber sehr herr frau le la les un une et est pour avec dans sur vous nous je merci
     bonjour cher chère il el los las una con por para que muy hola gracias señor señora
@@ -55,6 +47,23 @@ _COMMON_WORDS = frozenset(
     wij dank beste olá obrigado obrigada senhor senhora não sim com sem mais
     """.split()
 )
+# First names that are also ordinary words or places: a name only with a cue or a
+# capitalised surname after them, never alone.
+_AMBIGUOUS = frozenset(
+    """
+    will may june summer winter autumn spring hope joy faith grace angel honey sunny sky
+    star rain river lake ocean page case bill mark art rich chase hunter carter mason cash
+    sterling major bishop king queen prince princess lord duke earl baron judge dean pastor
+    guy ray rose lily iris daisy ivy holly amber ruby pearl jade crystal diamond ginger
+    candy cherry olive hazel violet heather dawn eve noel constance patience prudence
+    felicity verity justice liberty destiny trinity harmony melody serenity unity china
+    india jordan paris florence austin dallas houston phoenix denver orlando victoria
+    georgia virginia carolina savannah madison brooklyn lincoln washington jackson troy
+    eugene charlotte adelaide sydney regina
+    """.split()
+)
+
+
 # Words right before a capitalised word that make it a name. Checked per candidate
 # with set look-ups on the preceding words (a regex over the whole text cost more
 # than everything else in this detector).
@@ -117,6 +126,9 @@ _NAME_FIELD = re.compile(
 )
 
 
+_VCARD_NAME = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
+
+
 @functools.cache
 def first_names() -> frozenset[str]:
     """Lower-cased first names, with compound forms (Jean-Pierre, Jean Pierre)."""
@@ -165,9 +177,8 @@ class PersonDetector:
             start, end, word = tokens[i]
             bare = word.rstrip(".").lower()
             known = bare in self.names
-            cued, titled = (
-                _cued(low, start) if not known or bare in _COMMON_WORDS else (False, False)
-            )
+            ambiguous = bare in _AMBIGUOUS
+            cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             if not (known or cued) or (bare in _COMMON_WORDS and not cued):
                 i += 1
                 continue
@@ -181,6 +192,9 @@ class PersonDetector:
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
+            if j == i and ambiguous and not cued:
+                i += 1  # "Will", "Grace", "Paris" alone: a word or a place
+                continue
             if j == i and not known:
                 # A cue followed by one unknown capitalised word: a surname after a
                 # title ("Frau Schneider"), else too weak alone.
@@ -197,6 +211,11 @@ class PersonDetector:
             value = text[m.start(1) : m.end(1)].strip()
             if _plausible_name(value):
                 found.append((m.start(1), m.start(1) + len(value)))
+        if "BEGIN:VCARD" in text:
+            for m in _VCARD_NAME.finditer(text):
+                for part in re.finditer(r"[^;,]+", m.group(1)):
+                    if _plausible_name(part.group().strip()):
+                        found.append((m.start(1) + part.start(), m.start(1) + part.end()))
         yield from _every_mention(text, found)
 
 

@@ -65,7 +65,9 @@ class CardDetector:
                 continue
             # Separators in card groups, or a card word nearby; a bare run of digits
             # is more often an EAN, an account or an order number.
-            grouped = raw != digits
+            # Grouped digits, a 15/16-digit run (the usual card lengths; EANs have 13),
+            # or a card word nearby; other bare runs are accounts or order numbers.
+            grouped = raw != digits or len(digits) in (15, 16)
             if not grouped and not any(w in _before(text, m.start(), 40) for w in self._context):
                 continue
             yield Span(m.start(), m.end(), "CREDIT_CARD")
@@ -183,6 +185,7 @@ class PhoneDetector:
     labels = ("PHONE",)
     _re = re.compile(
         r"(?:\+|\(|\d)(?:(?<=\+)|(?<=\()\d{1,4}\)?[ .\-/]?|(?<=\d)\d{0,3}\)?[ .\-/]?)"
+        r"(?:\(0\)[ ]?)?"
         r"(?:\(?\d{1,4}\)?[ .\-/]?)?\(?\d{1,5}\)?"
         r"(?:[ .\-/]?\d{2,5}){1,4}(?![\w/-]|\.\d|:\d)"
     )
@@ -205,7 +208,8 @@ class PhoneDetector:
             international = raw.startswith(("+", "00"))
             separated = any(c in raw for c in " .-()/")
             context = any(w in _before(text, m.start(), 40) for w in self._context)
-            if not (international or separated or context):
+            trunk = raw.startswith("0") and 10 <= digits <= 11  # national, e.g. 0279469805
+            if not (international or separated or context or trunk):
                 continue  # a bare run of digits is an id more often than a phone
             if raw.count(".") >= 3 or re.search(r"\d:\d", raw):
                 continue  # dotted versions and builds, clock times
@@ -220,11 +224,12 @@ _US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 def _valid_phone(raw: str, international: bool) -> bool:
     """libphonenumber's validity, in the regions the number's shape points to."""
     candidate = "+" + raw[2:] if raw.startswith("00") else raw
+    candidate = candidate.replace("(0)", "")  # +33 (0)6 ...: the trunk 0 in brackets
     regions: tuple[str | None, ...]
     if international:
         regions = (None,)
     elif _US_SHAPE.match(raw):
-        regions = ("US",)
+        regions = ("US", "IT", "NL")
     elif raw.lstrip("(").startswith("0"):
         regions = ("GB", "DE", "FR", "NL", "IN", "BR", "IT", "ES")
     else:

@@ -42,8 +42,11 @@ _ASSIGNMENT = re.compile(
     r"mot_de_passe|contrase[ñn]a|senha|wachtwoord|secret|token|api[_-]?key|apikey|"
     r"access[_-]?key|private[_-]?key|auth|credential|accountkey|sharedaccesskey|"
     r"client[_-]?secret|signing[_-]?key|encryption[_-]?key|_pass|_pw)[\w.-]*)"
-    r"[\"']?\s*(?:=|:|=>|:=)\s*(?P<q>[\"'`]?)(?P<value>[^\s\"'`,;}{)]{6,200})"
+    r"[\"']?\s*(?:=|:|=>|:=)\s*"
+    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200})(?P=q)|(?P<value>[^\s\"'`,;}{)]{6,200}))"
 )
+# curl -u user:password, wget --user=u --password=p
+_CURL_USER = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<value>[^\s\"']{4,128})")
 # "AWS secret <value>", "API key: <value>" in prose: a credential word, then a value
 # that looks random.
 _WORD_THEN_VALUE = re.compile(
@@ -121,6 +124,9 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
                 yield Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET")
+        for m in _CURL_USER.finditer(text):
+            if not placeholder(m.group("value")):
+                yield Span(m.start("value"), m.end("value"), "SECRET")
         for m in _WORD_THEN_VALUE.finditer(low):
             value = text[m.start("value") : m.end("value")]
             if _KEY_SHAPES.match(value) or placeholder(value):
@@ -143,16 +149,18 @@ class SecretDetector:
             yield Span(m.start(), len(text) if end < 0 else end, "SECRET")
 
     def _assigned(self, m: re.Match[str], text: str) -> Iterator[Span]:
-        name, value = m.group("name"), text[m.start("value") : m.end("value")]
+        group = "qvalue" if m.group("qvalue") is not None else "value"
+        start, end = m.start(group), m.end(group)
+        name, value = m.group("name"), text[start:end]
         if placeholder(value) or value.lower() in _NOT_SECRET_VALUES:
             return
         if value.startswith(("http://", "https://")) or "://" in value:
             return  # a URL-valued setting; DSN passwords are found on their own
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
-            yield Span(m.start("value"), m.end("value"), "SECRET")
+            yield Span(start, end, "SECRET")
         elif looks_random(value, 16, 3.0):
-            yield Span(m.start("value"), m.end("value"), "API_KEY")
+            yield Span(start, end, "API_KEY")
 
 
 def _strong(value: str) -> bool:
