@@ -40,6 +40,8 @@ _COMMON_WORDS = frozenset(
     client patient employee manager contact sales service account order invoice ticket
     status note notes name email phone mobile address subject date time total amount price
     error warning info debug update version
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    mac intel windows linux android safari chrome mozilla gecko ubuntu debian
     die der das und mit von für auf ist ein eine sie wir ihr ich bitte danke hallo liebe
     lieber sehr herr frau le la les un une et est pour avec dans sur vous nous je merci
     bonjour cher chère il el los las una con por para que muy hola gracias señor señora
@@ -192,6 +194,9 @@ class PersonDetector:
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
+            if text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & ":
+                i = j + 1  # "Johnson & Johnson", "Smith & Sons": a firm
+                continue
             if j == i and ambiguous and not cued:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue

@@ -213,10 +213,17 @@ class PhoneDetector:
                 continue  # a bare run of digits is an id more often than a phone
             if raw.count(".") >= 3 or re.search(r"\d:\d", raw):
                 continue  # dotted versions and builds, clock times
+            if "." in raw and re.search(r"(?:^|\.)\d(?:\.|$)", raw):
+                continue  # 2025.5.13: a version or a date, not a phone
+            if _ID_PREFIX.search(text[max(0, m.start() - 8) : m.start()]):
+                continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
             if _valid_phone(raw, international):
                 yield Span(m.start(), m.end(), "PHONE")
 
 
+# A short upper-case code or an abbreviation with a slash right before a number
+# marks a part, serial or ledger number (telephone abbreviations excepted).
+_ID_PREFIX = re.compile(r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)\s?$")
 _US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 
 
@@ -297,7 +304,9 @@ def _sensitive_url(url: str) -> bool:
         low = seg.lower()
         if _ID_SEGMENT.match(seg) and not re.fullmatch(r"\d{4}", seg):
             previous = segments[i - 1].lower() if i else ""
-            if previous in _PROFILE_SEGMENTS or not seg.isdigit() or len(seg) >= 5:
+            # A numeric id names an account only under a profile-like segment
+            # (/customers/4566482); /questions/43033518 is a public page.
+            if previous in _PROFILE_SEGMENTS or not seg.isdigit():
                 return True
         if low in _PROFILE_SEGMENTS and i + 1 < len(segments) and low not in ("d", "r", "s"):
             nxt = segments[i + 1]

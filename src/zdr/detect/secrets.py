@@ -156,6 +156,8 @@ class SecretDetector:
             return
         if value.startswith(("http://", "https://")) or "://" in value:
             return  # a URL-valued setting; DSN passwords are found on their own
+        if name.rstrip("\"'").endswith("id"):
+            return  # client and key ids identify, they do not authenticate
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
             yield Span(start, end, "SECRET")
