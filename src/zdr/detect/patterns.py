@@ -203,8 +203,12 @@ class PhoneDetector:
             digits = sum(c.isdigit() for c in raw)
             if not 7 <= digits <= 15:
                 continue
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", raw):
+            if re.fullmatch(
+                r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", raw.strip("()")
+            ):
                 continue  # a date
+            if re.fullmatch(r"1\d{9}", raw):
+                continue  # epoch seconds
             international = raw.startswith(("+", "00"))
             separated = any(c in raw for c in " .-()/")
             context = any(w in _before(text, m.start(), 40) for w in self._context)
@@ -448,9 +452,10 @@ _COMPOUND_SUFFIXES = (
     "steeg", "pad ",
 )  # fmt: skip
 _COMPOUND = re.compile(
-    r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|"
-    r"ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|pad)\s+\d{1,4}[a-z]?"
-    r"(?:,?\s+\d{4,5}\s?(?:[A-Z]{2}\s+)?[A-ZÄÖÜ][\w-]+(?:\s[A-Z][\w-]+)?)?"
+    r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*-?(?i:straße|strasse|str\.|weg|gasse|platz|"
+    r"allee|ring|damm|ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|pad)"
+    r"\s+\d{1,4}[a-z]?(?:[-/]\d{1,4}[a-z]?)?"
+    r"(?:,? +\d{4,5} ?(?:[A-Z]{2} +)?[A-ZÄÖÜ][\w-]+(?: [A-Z][\w-]+)?)?"
 )
 
 
@@ -478,9 +483,23 @@ def _street_words(text: str) -> Iterator[tuple[int, int]]:
                 yield m.start(), tail.end()
         if any(suffix in low for suffix in _COMPOUND_SUFFIXES):
             for m in _COMPOUND.finditer(text):
-                yield m.start(), m.end()
+                if starts_word(text, m.start(), "_-"):
+                    yield m.start(), m.end()
+        # The value of an address field or after an address phrase, as a whole.
+        for m in _ADDRESS_FIELD.finditer(low):
+            group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
+            start, end = m.start(group), m.end(group)
+            value = text[start:end].rstrip(" .,;")
+            if any(c.isdigit() for c in value) and 6 <= len(value) <= 120:
+                yield start, start + len(value)
 
 
+_ADDRESS_FIELD = re.compile(
+    r"(?:(?:address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres)"
+    r"[\"']?\s*[:=]\s*(?:\"(?P<quoted>[^\"\n]{6,120})\"|(?P<line>[^\n\"]{6,120}))"
+    r"|(?:residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|"
+    r"living at|adr;type=\w+:;;)\s*(?P<line2>[^\n]{6,120}))"
+)
 _ADDRESS_CUES = re.compile(
     r"address|adresse|indirizzo|dirección|direccion|endereço|adres|anschrift|wohnhaft|"
     r"residente|domicilio|lives at|living at|ship to|deliver",
