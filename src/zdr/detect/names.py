@@ -6,6 +6,7 @@ greetings, sign-offs, "name:" fields). A name found once is masked at every ment
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -70,8 +71,11 @@ _AMBIGUOUS = frozenset(
 # with set look-ups on the preceding words (a regex over the whole text cost more
 # than everything else in this detector).
 _TITLE_WORDS = frozenset(
-    "mr mrs ms miss mx dr prof sir dame herr frau hr fr mme mlle m sr sra srta dña dott "
-    "dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev".split()
+    "mr mrs ms miss mx dr prof sir dame herr herrn frau hr fr mme mlle m sr sra srta dña "
+    "dott dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev "
+    "monsieur madame mademoiselle señor señora señorita signore signora signorina "
+    "dottore dottoressa doctor doctora doktor professor meneer mevrouw senhor senhora "
+    "agent advisor adviser operator nurse officer".split()
 )
 _GREETING_WORDS = frozenset(
     "dear hi hello hey thanks cheers regards best sincerely yours liebe lieber hallo moin "
@@ -100,7 +104,8 @@ _STRIP = ",:;=\"'()[]"
 
 
 def _cued(low: str, start: int) -> tuple[bool, bool]:
-    """(cued, after a title) for a capitalised word at ``start``."""
+    """(cued, strong) for a capitalised word at ``start``: a strong cue (a title, a
+    greeting, a name field) makes even one unknown word a name."""
     words = low[max(0, start - 48) : start].split()
     if not words:
         return False, False
@@ -109,17 +114,25 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if bare in _TITLE_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
-        return True, False
+        return True, bare in _STRONG_GREETINGS
     if last.rstrip("\"' ").endswith((":", "=")) and (
         bare in _LABEL_WORDS
         or bare.endswith("name")
         or (len(words) >= 2 and words[-2].strip(_STRIP) in _LABEL_WORDS and bare.isdigit())
     ):
-        return True, False
+        return True, True
     for n in (2, 3, 4):
         if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
-            return True, False
+            return True, True
     return False, False
+
+
+_STRONG_GREETINGS = frozenset(
+    "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
+    "hola estimado estimada querido querida olá oi prezado prezada beste hoi".split()
+)
+# Words that follow a greeting but are no one's name.
+_NOT_NAMES = frozenset("all everyone everybody there world folks guys team sir madam".split())
 
 
 _NAME_FIELD = re.compile(
@@ -201,9 +214,9 @@ class PersonDetector:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
             if j == i and not known:
-                # A cue followed by one unknown capitalised word: a surname after a
-                # title ("Frau Schneider"), else too weak alone.
-                if not titled:
+                # One unknown capitalised word is a name only after a strong cue:
+                # "Frau Schneider", "Hi Cauã,", "Name: Bolnbach".
+                if not titled or bare in _NOT_NAMES:
                     i += 1
                     continue
             if j == i and word.endswith(".") and len(word) <= 3:
@@ -216,6 +229,8 @@ class PersonDetector:
             value = text[m.start(1) : m.end(1)].strip()
             if _plausible_name(value):
                 found.append((m.start(1), m.start(1) + len(value)))
+        if "@" in text:
+            found.extend(_named_by_email(text, tokens))
         if "BEGIN:VCARD" in text:
             for m in _VCARD_NAME.finditer(text):
                 for part in re.finditer(r"[^;,]+", m.group(1)):
@@ -235,6 +250,23 @@ def _joins(gap: str) -> bool:
         and 0 < len(words) <= 2
         and all(w in _PARTICLES for w in words)
     )
+
+
+_EMAIL_LOCAL = re.compile(r"([A-Za-z0-9._%+-]{2,64})@[A-Za-z0-9-]+\.")
+
+
+def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> Iterator[tuple[int, int]]:
+    """Capitalised words just before an e-mail address whose local part spells them:
+    "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>"."""
+    starts = [t[0] for t in tokens]
+    for m in _EMAIL_LOCAL.finditer(text):
+        local = m.group(1).lower()
+        lo = bisect.bisect_left(starts, m.start() - 60)
+        hi = bisect.bisect_left(starts, m.start())
+        for start, end, word in tokens[lo:hi]:
+            bare = word.rstrip(".").lower()
+            if len(bare) >= 3 and bare not in _COMMON_WORDS and bare in local:
+                yield start, end
 
 
 def _plausible_name(value: str) -> bool:
