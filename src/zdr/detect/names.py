@@ -165,7 +165,7 @@ def first_names() -> frozenset[str]:
                 names.add(low.replace("+", " "))
                 continue
             names.add(low)
-    return frozenset(names - _COMMON_WORDS)
+    return frozenset(names - _COMMON_WORDS - _TITLE_WORDS)
 
 
 class PersonDetector:
@@ -191,6 +191,9 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = word.rstrip(".").lower()
+            if bare in _TITLE_WORDS:
+                i += 1  # the title stays; the name after it is what is masked
+                continue
             known = bare in self.names
             ambiguous = bare in _AMBIGUOUS
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)

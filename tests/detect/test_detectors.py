@@ -1,0 +1,97 @@
+"""Each label found in text written for this test, and its look-alikes left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from zdr.detect import DetectorSet
+
+DETECT = DetectorSet()
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], s.label) for s in DETECT.detect(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("write to olga.petrova@firma-mail.de today", "olga.petrova@firma-mail.de", "EMAIL"),
+        ("call +49 30 901820 after lunch", "+49 30 901820", "PHONE"),
+        ("my number is (415) 555-0132", "(415) 555-0132", "PHONE"),
+        ("card 4111 1111 1111 1111 exp 09/27", "4111 1111 1111 1111", "CREDIT_CARD"),
+        ("IBAN GB82 WEST 1234 5698 7654 32 please", "GB82 WEST 1234 5698 7654 32", "IBAN"),
+        ("SSN 123-45-6789 on file", "123-45-6789", "US_SSN"),
+        ("login from 203.0.113.77 failed", "203.0.113.77", "IP_ADDRESS"),
+        ("from 2001:db8:85a3::8a2e:370:7334 at noon", "2001:db8:85a3::8a2e:370:7334", "IP_ADDRESS"),
+        (
+            "reset: https://app.example.net/reset?token=9f8e7d6c5b4a",
+            "https://app.example.net/reset?token=9f8e7d6c5b4a",
+            "URL",
+        ),
+        (
+            "profile https://www.linkedin.com/in/olga-petrova-4a1b2c",
+            "https://www.linkedin.com/in/olga-petrova-4a1b2c",
+            "URL",
+        ),
+        ("Date of birth: 14.03.1987\n", "14.03.1987", "DATE_OF_BIRTH"),
+        ("she was born on March 3, 1990 in Lyon", "March 3, 1990", "DATE_OF_BIRTH"),
+        ("ship to 221 Baker Street, London", "221 Baker Street, London", "STREET_ADDRESS"),
+        (
+            "wohnt in der Lindenstraße 12, 10115 Berlin",
+            "Lindenstraße 12, 10115 Berlin",
+            "STREET_ADDRESS",
+        ),
+        (
+            "OPENAI_API_KEY=sk-proj-4fA9xQ2mL7vR1tZ8kW3nB6yD",
+            "sk-proj-4fA9xQ2mL7vR1tZ8kW3nB6yD",
+            "API_KEY",
+        ),
+        (
+            "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
+            "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
+            "API_KEY",
+        ),
+        ('DB_PASSWORD="v9#Lq!2mZx"', "v9#Lq!2mZx", "SECRET"),
+        ("mysql://app:S3cr3t-P4ss@db:3306/x", "S3cr3t-P4ss", "SECRET"),
+        ("Cookie: sid=8f2a9c1e77; theme=dark", "sid=8f2a9c1e77; theme=dark", "SECRET"),
+        ("Dear Ms. Okonkwo-Baptiste, thank you", "Okonkwo-Baptiste", "PERSON"),
+        ("Bonjour Amélie,\nmerci", "Amélie", "PERSON"),
+        ("Patient: Jürgen Hoffmann (62)", "Jürgen Hoffmann", "PERSON"),
+    ],
+)
+def test_each_label_is_found(text: str, value: str, label: str) -> None:
+    assert (value, label) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "request id 3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b failed",  # UUID
+        "upgrade to version 10.4.2.1 then 2024.11.27",  # versions
+        "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",  # git SHA
+        "order #4111-1111-1111-1112 shipped",  # Luhn-invalid card shape
+        "EAN 4006381333931 on the box",  # barcode
+        "export OPENAI_API_KEY=${OPENAI_API_KEY}",  # placeholder
+        "see https://docs.python.org/3/library/re.html",  # public docs
+        "ping 127.0.0.1 and ::1",  # loopback
+        "the meeting is on 2024-05-06 at 10:30",  # a date that is no birth date
+        "Parkinson's disease and the Fourier transform",  # eponyms
+        "Hello team, the build is green",  # greeting without a name
+        "timestamp 1717171717 and part P/N 739-5662-53",  # epoch, part number
+    ],
+)
+def test_look_alikes_are_left_alone(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_name_is_masked_at_every_mention() -> None:
+    text = "Dear Mrs Kowalczyk,\nas discussed, Kowalczyk's claim is approved."
+    assert [v for v, label in found(text) if label == "PERSON"] == ["Kowalczyk", "Kowalczyk"]
+
+
+def test_spans_never_overlap_and_are_sorted() -> None:
+    text = "Mail jane.doe@example.org, key sk-proj-4fA9xQ2mL7vR1tZ8kW3nB6yD, tel +44 20 7946 0958"
+    spans = DETECT.detect(text)
+    assert spans == sorted(spans)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
