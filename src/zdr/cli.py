@@ -259,6 +259,50 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if report.chain.ok else 1
 
 
+# -- verify ------------------------------------------------------------------------------
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    from zdr.verify.model import exit_code
+    from zdr.verify.observed import cost_statement
+    from zdr.verify.run import VerifyOptions, render_table, run_checks
+
+    if args.provider != "openai":
+        _err(f"zdr: verify knows the openai provider only (got {args.provider!r})")
+        return 2
+    api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
+    admin_key = args.admin_key or os.environ.get("OPENAI_ADMIN_KEY")
+    settings = _settings(args) if getattr(args, "config", None) else None
+    confirmed = args.yes
+    if api_key and not confirmed and sys.stdin.isatty():
+        _err(cost_statement(args.model))
+        _err("Run them? [y/N] ")
+        confirmed = sys.stdin.readline().strip().lower() in ("y", "yes")
+    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    findings = asyncio.run(
+        run_checks(
+            VerifyOptions(
+                base_url=base_url,
+                api_key=api_key,
+                admin_key=admin_key,
+                project=args.project,
+                model=args.model,
+                probes_confirmed=confirmed,
+                settings=settings,
+            )
+        )
+    )
+    if args.json:
+        body = {"ok": exit_code(findings) == 0, "findings": [f.as_json() for f in findings]}
+        _out(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode())
+    else:
+        _out(render_table(findings))
+    return exit_code(findings)
+
+
 # -- redact ------------------------------------------------------------------------------
 
 
@@ -360,6 +404,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="a request or answer body as sent, or - for stdin")
     p.set_defaults(func=cmd_audit_fingerprint)
+
+    p = sub.add_parser(
+        "verify", help="check what a provider account retains (and the gateway's config)"
+    )
+    p.add_argument("--config", help="also check this gateway config: policies, audit chain")
+    p.add_argument("--provider", default="openai")
+    p.add_argument("--base-url", help="default: $OPENAI_BASE_URL or https://api.openai.com/v1")
+    p.add_argument("--api-key", help="a normal key for the observed checks ($OPENAI_API_KEY)")
+    p.add_argument("--admin-key", help="an admin key for declared settings ($OPENAI_ADMIN_KEY)")
+    p.add_argument("--project", help="check this project only (default: every project)")
+    p.add_argument("--model", default="gpt-4.1-nano", help="model for the probes")
+    p.add_argument("--yes", action="store_true", help="run the probes without asking")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser(
         "redact", help="mask personal data and secrets in a file or stdin", parents=[common]

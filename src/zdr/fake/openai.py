@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from zdr.fake.account import FakeAccount
 from zdr.gateway.types import Receive, Scope, Send
 
 DEMO_MODEL = "zdr-demo-echo"
@@ -57,6 +58,9 @@ class FakeOpenAI:
     # Fault "hold": after the first streamed chunk, wait until a test sets this.
     release: threading.Event = field(default_factory=threading.Event)
     stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # An emulated account for `zdr verify` (retention settings, admin keys); None: a
+    # plain upstream that keeps what it is asked to store.
+    account: FakeAccount | None = None
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def new_id(self, prefix: str) -> str:
@@ -113,8 +117,20 @@ class FakeOpenAI:
             return
         await self._route(req, fault, send)
 
+    def _bearer(self, req: RecordedRequest) -> str | None:
+        auth = req.headers.get("authorization", "")
+        return auth[7:] if auth.lower().startswith("bearer ") else None
+
+    def _keeps(self, req: RecordedRequest) -> bool:
+        return self.account is None or self.account.keeps_stored_objects(self._bearer(req))
+
     async def _route(self, req: RecordedRequest, fault: str, send: Send) -> None:
         m, p = req.method, req.path
+        if self.account is not None:
+            admin = self.account.admin_response(m, p, self._bearer(req))
+            if admin is not None:
+                await _send_json(send, admin[0], admin[1])
+                return
         if m == "GET" and p == "/v1/models":
             await _send_json(
                 send,
@@ -139,6 +155,15 @@ class FakeOpenAI:
             await self._retrieve(p.rsplit("/", 1)[1], send)
         elif m == "GET" and p.startswith("/v1/chat/completions/"):
             await self._retrieve(p.rsplit("/", 1)[1], send)
+        elif m == "GET" and p == "/v1/chat/completions":
+            await self._list_completions(req, send)
+        elif m == "DELETE" and p.startswith(("/v1/chat/completions/", "/v1/responses/")):
+            oid = p.rsplit("/", 1)[1]
+            found = self.stored.pop(oid, None) is not None
+            kind = "response" if p.startswith("/v1/responses/") else "chat.completion.deleted"
+            await _send_json(
+                send, 200 if found else 404, {"id": oid, "object": kind, "deleted": found}
+            )
         elif m == "POST" and p == "/v1/embeddings":
             await self._embeddings(req, send)
         elif m == "POST" and p == "/v1/moderations":
@@ -236,7 +261,8 @@ class FakeOpenAI:
                 ],
                 "usage": usage,
             }
-            if body.get("store") is True:
+            if body.get("store") is True and self._keeps(req):
+                obj["metadata"] = body.get("metadata") or {}
                 self.stored[cid] = obj
             await _send_json(send, 200, obj)
             return
@@ -367,9 +393,12 @@ class FakeOpenAI:
             "parallel_tool_calls": True,
             "tool_choice": "auto",
             "tools": [],
-            "prompt_cache_retention": body.get("prompt_cache_retention", "24h"),
+            "prompt_cache_retention": body.get(
+                "prompt_cache_retention",
+                self.account.default_prompt_cache_retention if self.account else "24h",
+            ),
         }
-        if store:
+        if store and self._keeps(req):
             self.stored[rid] = obj
         if not body.get("stream"):
             await _send_json(send, 200, obj)
@@ -465,6 +494,22 @@ class FakeOpenAI:
             "response.completed",
         )
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _list_completions(self, req: RecordedRequest, send: Send) -> None:
+        from urllib.parse import parse_qsl
+
+        wanted = {
+            k[len("metadata[") : -1]: v
+            for k, v in parse_qsl(req.query)
+            if k.startswith("metadata[") and k.endswith("]")
+        }
+        data = [
+            o
+            for o in self.stored.values()
+            if o.get("object") == "chat.completion"
+            and all((o.get("metadata") or {}).get(k) == v for k, v in wanted.items())
+        ]
+        await _send_json(send, 200, {"object": "list", "data": data, "has_more": False})
 
     async def _retrieve(self, oid: str, send: Send) -> None:
         obj = self.stored.get(oid)
