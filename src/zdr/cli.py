@@ -303,6 +303,28 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return exit_code(findings)
 
 
+# -- lint --------------------------------------------------------------------------------
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from importlib.metadata import version
+
+    from zdr.lint.report import as_json, as_sarif, as_text
+    from zdr.lint.run import at_least, lint_paths
+
+    findings = lint_paths(args.paths)
+    shown = at_least(findings, args.min_severity)
+    if args.format == "sarif":
+        _out(as_sarif(shown, version("zdr")))
+    elif args.format == "json":
+        _out(as_json(shown))
+    else:
+        _out(as_text(shown))
+    # Notes (files skipped) never fail a run; errors and warnings at or above the
+    # threshold do.
+    return 1 if any(f.severity != "note" for f in shown) else 0
+
+
 # -- redact ------------------------------------------------------------------------------
 
 
@@ -418,6 +440,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="run the probes without asking")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("lint", help="find code that would make the provider retain data")
+    p.add_argument("paths", nargs="+", help="files or directories (Python, JS, TS)")
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument(
+        "--min-severity",
+        choices=["note", "warning", "error"],
+        default="warning",
+        help="report findings at or above this severity (default: warning)",
+    )
+    p.set_defaults(func=cmd_lint)
 
     p = sub.add_parser(
         "redact", help="mask personal data and secrets in a file or stdin", parents=[common]

@@ -72,3 +72,137 @@ def sdk_endpoints(resources_dir: Path | None = None) -> set[tuple[str, str]]:
                 continue
             found.add((method, "/v1" + path))
     return found
+
+
+# -- call chains: client.files.create -> (POST, /v1/files) -------------------------------
+
+
+def _module_name(file: Path, package_root: Path) -> str:
+    rel = file.relative_to(package_root.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    """Names imported by a module -> 'module.Name' (relative imports resolved)."""
+    found: dict[str, str] = {}
+    package = module if is_package else module.rsplit(".", 1)[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return found
+
+
+def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, str]]:
+    """{"chat.completions.create": ("POST", "/v1/chat/completions"), ...} for the
+    synchronous client, read from the installed SDK's source with ``ast``."""
+    if package_root is None:
+        resources = sdk_resources_dir()
+        if resources is None:
+            return {}
+        package_root = resources.parent
+    classes: dict[str, ast.ClassDef] = {}
+    imports: dict[str, dict[str, str]] = {}
+    for file in sorted(package_root.rglob("*.py")):
+        module = _module_name(file, package_root)
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        imports[module] = _imports(tree, module, file.name == "__init__.py")
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                classes[f"{module}.{node.name}"] = node
+
+    def resolve(module: str, name: str) -> str | None:
+        if f"{module}.{name}" in classes:
+            return f"{module}.{name}"
+        target = imports.get(module, {}).get(name)
+        seen = 0
+        while target is not None and target not in classes and seen < 5:
+            mod, _, nm = target.rpartition(".")
+            target = imports.get(mod, {}).get(nm)
+            seen += 1
+        return target if target in classes else None
+
+    def direct_call(fn: ast.FunctionDef) -> tuple[str, str] | None:
+        for node in ast.walk(fn):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _METHODS
+                and node.args
+            ):
+                path = _path_of(node.args[0])
+                if path is not None:
+                    return _METHODS[node.func.attr], "/v1" + path
+        return None
+
+    chains: dict[str, tuple[str, str]] = {}
+
+    def walk(qualified: str, prefix: str, depth: int) -> None:
+        if depth > 6:
+            return
+        module = qualified.rsplit(".", 1)[0]
+        cls = classes[qualified]
+        own: dict[str, tuple[str, str]] = {}
+        delegating: dict[str, list[str]] = {}
+        for item in cls.body:
+            if not isinstance(item, ast.FunctionDef) or item.name.startswith("_"):
+                continue
+            if item.name.startswith("with_"):
+                continue
+            is_property = any(
+                isinstance(d, ast.Name) and d.id == "cached_property" for d in item.decorator_list
+            )
+            if is_property:
+                ret = item.returns
+                name = ret.id if isinstance(ret, ast.Name) else None
+                if isinstance(ret, ast.Constant) and isinstance(ret.value, str):
+                    name = ret.value
+                child = resolve(module, name) if name else None
+                if child is None:  # imported inside the function body (the client)
+                    for node in ast.walk(item):
+                        if isinstance(node, ast.ImportFrom) and name:
+                            local = _imports(
+                                ast.Module(body=[node], type_ignores=[]), module, False
+                            )
+                            target = local.get(name)
+                            if target:
+                                child = (
+                                    target if target in classes else resolve(*target.rsplit(".", 1))
+                                )
+                if child is not None:
+                    walk(child, f"{prefix}{item.name}.", depth + 1)
+                continue
+            call = direct_call(item)
+            if call is not None:
+                own[item.name] = call
+            else:
+                delegating[item.name] = [
+                    n.func.attr
+                    for n in ast.walk(item)
+                    if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Attribute)
+                    and isinstance(n.func.value, ast.Name)
+                    and n.func.value.id == "self"
+                ]
+        for name, call in own.items():
+            chains[prefix + name] = call
+        # Helpers (parse, stream, create_and_poll, upload_and_poll...) call a sibling
+        # method or a library function; they act on the resource's create endpoint.
+        fallback = own.get("create") or next(iter(own.values()), None)
+        for name, callees in delegating.items():
+            call_of = next((own[c] for c in callees if c in own), fallback)
+            if call_of is not None:
+                chains[prefix + name] = call_of
+
+    client = resolve("openai._client", "OpenAI")
+    if client is not None:
+        walk(client, "", 0)
+    return chains

@@ -1,0 +1,1 @@
+"""`zdr lint`: find application code that would make a provider retain data."""
