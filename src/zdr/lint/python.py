@@ -53,7 +53,16 @@ def _literal(node: ast.AST, env: dict[str, Any]) -> Any:
         return EMAILISH if _EMAIL_NAME.search(node.attr) else UNKNOWN
     if isinstance(node, ast.JoinedStr):
         names = [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
-        return EMAILISH if any(_EMAIL_NAME.search(n) for n in names) else UNKNOWN
+        if any(_EMAIL_NAME.search(n) for n in names):
+            return EMAILISH
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                parts.append(str(v.value))
+            else:
+                inner = _literal(v.value, env) if isinstance(v, ast.FormattedValue) else UNKNOWN
+                parts.append(inner if isinstance(inner, str) else "{x}")
+        return "".join(parts)
     return UNKNOWN
 
 
@@ -76,7 +85,10 @@ def _chain(node: ast.AST) -> list[str] | None:
 
 
 class _Analyzer(ast.NodeVisitor):
-    def __init__(self) -> None:
+    def __init__(self, project: dict[str, dict[str, Any]] | None = None) -> None:
+        # Module-level constants of the other files linted in the same run, by module
+        # name suffix ("app.llm"), so `from app.llm import PARAMS` resolves.
+        self.project = project or {}
         self.client_classes: set[str] = set()
         self.openai_modules: set[str] = set()
         self.clients: set[str] = set()  # names and self.attributes holding a client
@@ -100,8 +112,12 @@ class _Analyzer(ast.NodeVisitor):
                 self.client_classes.add(local)
             elif module.split(".")[0] == "agents":
                 self.agents[local] = alias.name
-            elif _CLIENTISH.search(local) and not local[0].isupper():
-                self.clients.add(local)  # `from app.llm import client`
+            else:
+                constants = _module_constants(self.project, module)
+                if alias.name in constants:
+                    self.env_stack[0][local] = constants[alias.name]
+                elif _CLIENTISH.search(local) and not local[0].isupper():
+                    self.clients.add(local)  # `from app.llm import client`
 
     def _is_client_factory(self, call: ast.AST) -> bool:
         if not isinstance(call, ast.Call):
@@ -127,9 +143,11 @@ class _Analyzer(ast.NodeVisitor):
                 continue
             if self._is_client_factory(node.value):
                 self.clients.add(name)
-            elif isinstance(node.value, (ast.Dict, ast.Call)) and isinstance(target, ast.Name):
+            elif isinstance(node.value, (ast.Dict, ast.Call, ast.Constant, ast.JoinedStr)) and (
+                isinstance(target, ast.Name)
+            ):
                 value = _literal(node.value, self.env_stack[-1])
-                if isinstance(value, dict):
+                if isinstance(value, (dict, str)):
                     self.env_stack[-1][target.id] = value
         self.generic_visit(node)
 
@@ -250,9 +268,35 @@ class _Analyzer(ast.NodeVisitor):
             self.found.append((node.lineno, node.col_offset + 1, issue))
 
 
-def analyse_python(source: str, tracing_disabled: bool) -> Iterator[Located]:
+def _module_constants(project: dict[str, dict[str, Any]], module: str) -> dict[str, Any]:
+    for name, constants in project.items():
+        if name == module or name.endswith("." + module) or module.endswith("." + name):
+            return constants
+    return {}
+
+
+def module_constants(source: str) -> dict[str, Any]:
+    """Module-level dict and string constants, for imports from other files."""
+    out: dict[str, Any] = {}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return out
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                value = _literal(node.value, out)
+                if isinstance(value, (dict, str)):
+                    out[target.id] = value
+    return out
+
+
+def analyse_python(
+    source: str, tracing_disabled: bool, project: dict[str, dict[str, Any]] | None = None
+) -> Iterator[Located]:
     tree = ast.parse(source)
-    analyzer = _Analyzer()
+    analyzer = _Analyzer(project)
     analyzer.visit(tree)
     yield from analyzer.found
     if analyzer.agents:

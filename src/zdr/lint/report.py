@@ -15,7 +15,8 @@ _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 def as_text(findings: list[Finding]) -> str:
     lines = [f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}" for f in findings]
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "note")}
-    lines.append(", ".join(f"{n} {s}(s)" for s, n in counts.items()) or "no findings")
+    summary = ", ".join(f"{n} {s}(s)" for s, n in counts.items() if n)
+    lines.append(summary or "no findings")
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from zdr.lint.model import RULES, SEVERITY_RANK, Finding, Severity
 
@@ -85,12 +86,34 @@ def lint_paths(paths: Iterable[str]) -> list[Finding]:
     tracing_disabled = any(
         _TRACING_OFF.search(d.decode("utf-8", "replace")) for d in contents.values()
     )
+    project = _project_constants(contents)
     for path, data in contents.items():
-        findings.extend(lint_source(path, data, tracing_disabled))
+        findings.extend(lint_source(path, data, tracing_disabled, project))
     return sorted(findings)
 
 
-def lint_source(path: Path, data: bytes, tracing_disabled: bool = False) -> list[Finding]:
+def _project_constants(contents: dict[Path, bytes]) -> dict[str, dict[str, Any]]:
+    """Module-level constants of every Python file, by dotted path."""
+    from zdr.lint.python import module_constants
+
+    out: dict[str, dict[str, Any]] = {}
+    for path, data in contents.items():
+        if path.suffix == ".py" and b"=" in data:
+            constants = module_constants(data.decode("utf-8", "replace"))
+            if constants:
+                parts = list(path.with_suffix("").parts)
+                if parts[-1] == "__init__":
+                    parts.pop()
+                out[".".join(p for p in parts if p not in (".", "", "/"))] = constants
+    return out
+
+
+def lint_source(
+    path: Path,
+    data: bytes,
+    tracing_disabled: bool = False,
+    project: dict[str, dict[str, Any]] | None = None,
+) -> list[Finding]:
     from zdr.lint.javascript import analyse_javascript
     from zdr.lint.python import analyse_python
 
@@ -101,7 +124,7 @@ def lint_source(path: Path, data: bytes, tracing_disabled: bool = False) -> list
     located = []
     if path.suffix in PYTHON:
         try:
-            located = list(analyse_python(text, tracing_disabled))
+            located = list(analyse_python(text, tracing_disabled, project))
         except SyntaxError as exc:
             return [Finding(str(path), exc.lineno or 1, exc.offset or 1, "ZDR900",
                             f"syntax error ({exc.msg}), file skipped", "note")]  # fmt: skip
