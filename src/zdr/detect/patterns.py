@@ -183,12 +183,9 @@ class PhoneDetector:
 
     name = "phone"
     labels = ("PHONE",)
-    _re = re.compile(
-        r"(?:\+|\(|\d)(?:(?<=\+)|(?<=\()\d{1,4}\)?[ .\-/]?|(?<=\d)\d{0,3}\)?[ .\-/]?)"
-        r"(?:\(0\)[ ]?)?"
-        r"(?:\(?\d{1,4}\)?[ .\-/]?)?\(?\d{1,5}\)?"
-        r"(?:[ .\-/]?\d{2,5}){1,4}(?![\w/-]|\.\d|:\d)"
-    )
+    # A run of digits and phone separators, starting at "+", "(" or a digit: a plain
+    # character class lets the regex engine scan fast; the shape is checked in code.
+    _re = re.compile(r"[+(]?\d[\d ().\-/]{5,24}\d\)?")
     _context = (
         "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
         "numero", "número", "nummer", "telefono", "teléfono", "telefone", "portable",
@@ -196,38 +193,56 @@ class PhoneDetector:
     )  # fmt: skip
 
     def find(self, text: str) -> Iterator[Span]:
-        for m in self._re.finditer(text):
-            if not starts_word(text, m.start(), "_.+/-"):
-                continue
-            raw = m.group()
+        for start, raw in self._candidates(text):
             digits = sum(c.isdigit() for c in raw)
             if not 7 <= digits <= 15:
                 continue
-            if re.fullmatch(
-                r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", raw.strip("()")
-            ):
+            if _DATE_SHAPE.fullmatch(raw.strip("()")):
                 continue  # a date
-            if re.fullmatch(r"1\d{9}", raw):
+            if _EPOCH.fullmatch(raw):
                 continue  # epoch seconds
             international = raw.startswith(("+", "00"))
             separated = any(c in raw for c in " .-()/")
-            context = any(w in _before(text, m.start(), 40) for w in self._context)
+            before = _before(text, start, 40)
+            context = any(w in before for w in self._context)
             trunk = raw.startswith("0") and 10 <= digits <= 11  # national, e.g. 0279469805
             if not (international or separated or context or trunk):
                 continue  # a bare run of digits is an id more often than a phone
-            if raw.count(".") >= 3 or re.search(r"\d:\d", raw):
-                continue  # dotted versions and builds, clock times
-            if "." in raw and re.search(r"(?:^|\.)\d(?:\.|$)", raw):
+            if raw.count(".") >= 3:
+                continue  # dotted versions and builds
+            if "." in raw and _DOTTED_SINGLE.search(raw):
                 continue  # 2025.5.13: a version or a date, not a phone
-            if _ID_PREFIX.search(text[max(0, m.start() - 8) : m.start()]):
+            if _ID_PREFIX.search(text[max(0, start - 8) : start]):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
             if _valid_phone(raw, international):
-                yield Span(m.start(), m.end(), "PHONE")
+                yield Span(start, start + len(raw), "PHONE")
+
+    def _candidates(self, text: str) -> Iterator[tuple[int, str]]:
+        for m in self._re.finditer(text):
+            start, raw = m.start(), m.group()
+            if not starts_word(text, start, "_.+/-"):
+                continue
+            end = m.end()
+            if end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+                continue  # part of a longer token
+            if end + 1 < len(text) and text[end] in ".:" and text[end + 1].isdigit():
+                continue  # 10.0.0.1, 12:30
+            if raw.endswith(")") and "(" not in raw:
+                raw = raw[:-1]
+            # "040 135 1545 / 0151 496 0434": two numbers in one run.
+            offset = 0
+            for part in re.split(r"( / |  +)", raw):
+                if part and not part.isspace() and part not in (" / ",):
+                    yield start + offset, part
+                offset += len(part)
 
 
 # A short upper-case code or an abbreviation with a slash right before a number
 # marks a part, serial or ledger number (telephone abbreviations excepted).
 _ID_PREFIX = re.compile(r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)\s?$")
+_DATE_SHAPE = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_EPOCH = re.compile(r"1\d{9}")
+_DOTTED_SINGLE = re.compile(r"(?:^|\.)\d(?:\.|$)")
 _US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 
 
@@ -436,6 +451,12 @@ _US_TAIL = re.compile(
 )
 # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
 # lower-cased text, the rest read from the original.
+# A cheap first look: is any street word there at all (a literal-prefix search).
+_BEFORE_WORDS_PRESENT = re.compile(
+    r"\b(?:rue|av|chemin|boulevard|bd|all|place|impasse|quai|route|cours|via|viale|piazz|"
+    r"vicolo|borgo|corso|strada|contrada|largo|calle|c\.|avenida|avda|plaza|paseo|camino|"
+    r"carrer|ronda|traves|rua|pra|alameda|estrada|rodovia) "
+)
 _BEFORE = re.compile(rf"(?:{_STREET_WORDS_BEFORE})\s+")
 _BEFORE_TAIL = re.compile(
     r"(?:(?:de|del|della|di|da|do|dos|das|la|le|les|du|des|d'|y)\s+)*"
@@ -475,7 +496,8 @@ def _street_words(text: str) -> Iterator[tuple[int, int]]:
                 break
     low = text.lower()
     if len(low) == len(text):
-        for m in _BEFORE.finditer(low):
+        before_words = _BEFORE_WORDS_PRESENT.search(low) is not None
+        for m in _BEFORE.finditer(low) if before_words else ():
             if not starts_word(low, m.start(), "_-"):
                 continue
             tail = _BEFORE_TAIL.match(text, m.end())
@@ -486,7 +508,8 @@ def _street_words(text: str) -> Iterator[tuple[int, int]]:
                 if starts_word(text, m.start(), "_-"):
                     yield m.start(), m.end()
         # The value of an address field or after an address phrase, as a whole.
-        for m in _ADDRESS_FIELD.finditer(low):
+        field_words = any(w in low for w in _FIELD_WORDS)
+        for m in _ADDRESS_FIELD.finditer(low) if field_words else ():
             group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
             start, end = m.start(group), m.end(group)
             value = text[start:end].rstrip(" .,;")
@@ -494,6 +517,8 @@ def _street_words(text: str) -> Iterator[tuple[int, int]]:
                 yield start, start + len(value)
 
 
+_FIELD_WORDS = ("adres", "addres", "anschrift", "indirizzo", "direcci", "endereço",
+                "residente", "wohnhaft", "domicili", "lives at", "living at", "adr;")  # fmt: skip
 _ADDRESS_FIELD = re.compile(
     r"(?:(?:address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres)"
     r"[\"']?\s*[:=]\s*(?:\"(?P<quoted>[^\"\n]{6,120})\"|(?P<line>[^\n\"]{6,120}))"
