@@ -124,6 +124,11 @@ FIELDS: dict[str, Callable[[dict[str, Any], Text], None]] = {
 }
 
 
+# Joins the content fields of one request for a single detection pass; no detector
+# matches across it (every pattern stops at a line break).
+_SEPARATOR = "\n\n\u2063\n\n"
+
+
 def pseudonymize_body(
     endpoint_id: str | None,
     body: dict[str, Any],
@@ -131,16 +136,57 @@ def pseudonymize_body(
     vault: Vault,
     unknown_bodies: bool = False,
 ) -> dict[str, Any]:
-    """Replace detected values in the body's content fields, in place where possible."""
+    """Replace detected values in the body's content fields, in place where possible.
 
-    def fn(text: str) -> str:
-        return pseudonymize_text(text, detectors, vault)
-
+    The fields are read once, joined and scanned in one pass (a fixed cost per scan
+    dominates short messages, and a name found in one message is then masked in all),
+    and written back in a second walk over the same fields in the same order.
+    """
     walker = FIELDS.get(endpoint_id or "")
-    if walker is not None:
-        walker(body, fn)
+    if walker is None and not unknown_bodies:
         return body
-    if unknown_bodies:
+
+    def apply(fn: Text) -> dict[str, Any]:
+        if walker is not None:
+            walker(body, fn)
+            return body
         result: dict[str, Any] = _strings(body, fn)
         return result
-    return body
+
+    texts: list[str] = []
+
+    def collect(text: str) -> str:
+        texts.append(text)
+        return text
+
+    apply(collect)
+    if not texts:
+        return body
+    replaced = iter(_pseudonymize_many(texts, detectors, vault))
+    return apply(lambda _text: next(replaced))
+
+
+def _pseudonymize_many(texts: list[str], detectors: DetectorSet, vault: Vault) -> list[str]:
+    joined = _SEPARATOR.join(texts)
+    spans = detectors.detect(joined)
+    out: list[str] = []
+    offset = 0
+    i = 0
+    for text in texts:
+        end = offset + len(text)
+        pieces: list[str] = []
+        last = offset
+        while i < len(spans) and spans[i].start < end:
+            s = spans[i]
+            i += 1
+            if s.start < offset or s.end > end:
+                continue  # across a separator: cannot happen, never applied
+            pieces.append(joined[last : s.start])
+            pieces.append(vault.token_for(s.label, joined[s.start : s.end]))
+            last = s.end
+        pieces.append(joined[last:end])
+        out.append("".join(pieces))
+        offset = end + len(_SEPARATOR)
+        while i < len(spans) and spans[i].start < offset:
+            i += 1  # spans inside the separator
+    return out
