@@ -121,12 +121,14 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
         or (len(words) >= 2 and words[-2].strip(_STRIP) in _LABEL_WORDS and bare.isdigit())
     ):
         return True, True
-    for n in (2, 3, 4):
-        if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
-            return True, True
+    if bare in _PHRASE_LAST:
+        for n in (2, 3, 4):
+            if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
+                return True, True
     return False, False
 
 
+_PHRASE_LAST = frozenset(p.split()[-1] for p in _PHRASES)
 _STRONG_GREETINGS = frozenset(
     "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
     "hola estimado estimada querido querida olá oi prezado prezada beste hoi".split()
