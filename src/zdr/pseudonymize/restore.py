@@ -7,7 +7,7 @@ else waits."""
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -58,20 +58,11 @@ class StreamRestorer:
     # -- bytes in, bytes out ------------------------------------------------------------
 
     def feed(self, chunk: bytes) -> bytes:
-        return b"".join(self.feed_events(chunk))
-
-    def feed_events(self, chunk: bytes) -> Iterator[bytes]:
-        """The restored events completed by ``chunk``, one at a time, so a burst of
-        events read at once is passed on as each is restored."""
         self._buffer += chunk
         if b"\n\n" not in self._buffer:
-            return
+            return b""
         *events, self._buffer = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
-        for e in events:
-            if e:
-                out = self._event(e)
-                if out:
-                    yield out
+        return b"".join(self._event(e) for e in events if e)
 
     def end(self) -> bytes:
         """The stream ended: release everything held, and a trailing partial event."""
@@ -237,8 +228,9 @@ class RestoreFilter:
     async def on_stream(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         restorer = StreamRestorer(self.vault)
         async for chunk in chunks:
-            for event in restorer.feed_events(chunk):
-                yield event
+            out = restorer.feed(chunk)
+            if out:
+                yield out
         tail = restorer.end()
         if tail:
             yield tail
