@@ -230,9 +230,12 @@ class PhoneDetector:
             if raw.endswith(")") and "(" not in raw:
                 raw = raw[:-1]
             # "040 135 1545 / 0151 496 0434": two numbers in one run.
+            if " / " not in raw and "  " not in raw:
+                yield start, raw
+                continue
             offset = 0
-            for part in re.split(r"( / |  +)", raw):
-                if part and not part.isspace() and part not in (" / ",):
+            for part in _TWO_NUMBERS.split(raw):
+                if part and not part.isspace() and part != " / ":
                     yield start + offset, part
                 offset += len(part)
 
@@ -240,6 +243,7 @@ class PhoneDetector:
 # A short upper-case code or an abbreviation with a slash right before a number
 # marks a part, serial or ledger number (telephone abbreviations excepted).
 _ID_PREFIX = re.compile(r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)\s?$")
+_TWO_NUMBERS = re.compile(r"( / |  +)")
 _DATE_SHAPE = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _EPOCH = re.compile(r"1\d{9}")
 _DOTTED_SINGLE = re.compile(r"(?:^|\.)\d(?:\.|$)")
