@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,17 +27,17 @@ def ensure_private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
-class Database:
+class Database(ABC):
     dialect: Literal["sqlite", "postgresql"]
     unique_violation: type[Exception]
 
     def sql(self, query: str) -> str:
         return query
 
-    @contextmanager
-    def transaction(self, lock: bool = False) -> Iterator[Any]:
-        raise NotImplementedError
-        yield
+    @abstractmethod
+    def transaction(self, lock: bool = False) -> AbstractContextManager[Any]:
+        """A connection in a transaction, committed on success; ``lock`` serialises
+        writers across processes."""
 
     def execute_script(self, script: str) -> None:
         with self.transaction() as db:
@@ -44,11 +45,9 @@ class Database:
                 if statement.strip():
                     db.execute(statement)
 
-    def close(self) -> None:
-        """Close a connection kept open between transactions, if any."""
-
+    @abstractmethod
     def describe(self) -> str:
-        raise NotImplementedError
+        """Where the data is, without credentials."""
 
 
 class SqliteDatabase(Database):

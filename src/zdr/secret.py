@@ -4,10 +4,13 @@ created on first run readable by its owner only. Every replica must share it."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
 
+from zdr.db import ensure_private_dir
 from zdr.errors import ConfigError
 
 _MIN_LENGTH = 32
@@ -21,7 +24,7 @@ def load_secret(data_dir: Path, env: dict[str, str] | None = None) -> bytes:
             raise ConfigError(f"ZDR_SECRET_KEY must be at least {_MIN_LENGTH} characters")
         return value.encode()
     path = data_dir / "secret.key"
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -33,3 +36,8 @@ def load_secret(data_dir: Path, env: dict[str, str] | None = None) -> bytes:
         key = secrets.token_hex(32)
         f.write(key + "\n")
     return key.encode()
+
+
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A separate key per use of the secret (audit chain, fingerprints, tokens...)."""
+    return hmac.new(secret, f"zdr/{purpose}/v1".encode(), hashlib.sha256).digest()

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from zdr.audit.chain import GENESIS, Checkpoint, StoredEvent, derive_key, link, verify_chain
+from zdr.audit.chain import GENESIS, Checkpoint, StoredEvent, link, verify_chain
 from zdr.audit.event import canonical_json
+from zdr.secret import derive_key
 
 KEY = derive_key(b"s" * 32, "audit-chain")
 

@@ -21,11 +21,6 @@ from dataclasses import dataclass, field
 GENESIS = "0" * 64
 
 
-def derive_key(secret: bytes, purpose: str) -> bytes:
-    """A separate key per use of the gateway's secret."""
-    return hmac.new(secret, f"zdr/{purpose}/v1".encode(), hashlib.sha256).digest()
-
-
 def link(chain_key: bytes, prev_hash: str, event_json: str) -> str:
     mac = hmac.new(chain_key, prev_hash.encode(), hashlib.sha256)
     mac.update(b"\n")

@@ -2,12 +2,14 @@
 
 Every field is either chosen by the operator (key and policy names), bounded by the
 catalogue (endpoint, route), a number, or a keyed hash. The model name is the one
-free-form string a client sends that is recorded; it is cut to a bounded length.
+free-form string a client sends that is recorded: only when it looks like a model
+name (letters, digits and ._:/-, at most 100), so nothing else a client puts there
+reaches the store.
 """
 
 from __future__ import annotations
 
-import time
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +19,17 @@ if TYPE_CHECKING:
     from zdr.gateway.pipeline import Exchange
 
 EVENT_VERSION = 1
-_MAX_MODEL_CHARS = 100
+_MODEL_NAME = re.compile(r"[A-Za-z0-9._:/-]{1,100}")
 
 
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _model_name(model: object) -> str | None:
+    if not isinstance(model, str):
+        return None
+    return model if _MODEL_NAME.fullmatch(model) else "(not a model name)"
 
 
 def canonical_json(event: dict[str, Any]) -> str:
@@ -40,7 +48,7 @@ def event_from_exchange(ex: Exchange, elapsed: float) -> dict[str, Any]:
         "method": ex.method,
         "endpoint": endpoint.id if endpoint is not None else None,
         "route": ex.route_label,
-        "model": ex.model[:_MAX_MODEL_CHARS] if isinstance(ex.model, str) else None,
+        "model": _model_name(ex.model),
         "stream": ex.stream,
         "decision": ex.decision,
         "rewrites": list(ex.rewrites),
@@ -59,10 +67,3 @@ def event_from_exchange(ex: Exchange, elapsed: float) -> dict[str, Any]:
     if would:
         event["would"] = str(would)  # e.g. "refuse:feature.store", never content
     return event
-
-
-def event_time(event: dict[str, Any]) -> float:
-    ts = event.get("ts")
-    if isinstance(ts, str):
-        return datetime.fromisoformat(ts).timestamp()
-    return time.time()

@@ -18,12 +18,12 @@ from zdr.audit.chain import (
     Checkpoint,
     StoredEvent,
     Verdict,
-    derive_key,
     link,
     verify_chain,
 )
 from zdr.audit.event import canonical_json, utc_now_iso
 from zdr.db import Database
+from zdr.secret import derive_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS zdr_audit_events (

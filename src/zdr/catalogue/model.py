@@ -44,6 +44,13 @@ class Endpoint:
     def stateful(self) -> bool:
         return self.effect in ("creates_state", "reads_state")
 
+    def kept(self) -> str:
+        """What a call leaves at the provider and for how long, for messages."""
+        return f"{self.app_state} ({self.app_state_retention})"
+
+    def why(self) -> str:
+        return f"{self.kept()}; eligible for zero data retention: {self.zdr}"
+
     @property
     def retains_data(self) -> bool:
         """True when a call leaves data at the provider beyond abuse-monitoring logs."""
@@ -68,6 +75,10 @@ class Feature:
     sources: tuple[Source, ...] = field(default=())
     # Models for which the rewrite is not applied (the provider rejects the safe value).
     skip_models: tuple[str, ...] = ()
+
+    def why(self) -> str:
+        """What the feature makes the provider keep, for messages."""
+        return f"{self.retains} ({self.retention}); eligible for zero data retention: {self.zdr}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Detection of personal data and secrets: detectors return spans, never text."""
 
-from zdr.detect.engine import DetectorSet, detect
+from zdr.detect.engine import DetectorSet
 from zdr.detect.model import LABELS, Span
 
-__all__ = ["LABELS", "DetectorSet", "Span", "detect"]
+__all__ = ["LABELS", "DetectorSet", "Span"]

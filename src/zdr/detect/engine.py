@@ -76,14 +76,3 @@ def resolve(spans: list[Span]) -> list[Span]:
         taken.append(s)
         occupied[s.start : s.end] = b"\x01" * (s.end - s.start)
     return sorted(taken)
-
-
-_default: DetectorSet | None = None
-
-
-def detect(text: str) -> list[Span]:
-    """All built-in detectors on ``text``."""
-    global _default
-    if _default is None:
-        _default = DetectorSet()
-    return _default.detect(text)

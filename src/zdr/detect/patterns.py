@@ -3,7 +3,6 @@ words around them confirm. Each class is one detector, named for configuration."
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -126,11 +125,6 @@ class IpDetector:
     name = "ip_address"
     labels = ("IP_ADDRESS",)
     _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
-    _v6 = re.compile(
-        r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,6}|[0-9A-Fa-f]{1,4})"
-        r"(?![\w:])"
-    )
-    _version_words = ("version", "ver ", " v", "build", "release", "chrome/", "safari/")
 
     def find(self, text: str) -> Iterator[Span]:
         if "." in text:
@@ -250,9 +244,11 @@ _DOTTED_SINGLE = re.compile(r"(?:^|\.)\d(?:\.|$)")
 _US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 
 
-@functools.lru_cache(maxsize=4096)
 def _valid_phone(raw: str, international: bool) -> bool:
-    """libphonenumber's validity, in the regions the number's shape points to."""
+    """libphonenumber's validity, in the regions the number's shape points to.
+
+    Deliberately not cached: a cache keyed by the number would keep request content
+    in memory after the request."""
     candidate = "+" + raw[2:] if raw.startswith("00") else raw
     candidate = candidate.replace("(0)", "")  # +33 (0)6 ...: the trunk 0 in brackets
     regions: tuple[str | None, ...]

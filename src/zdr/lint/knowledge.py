@@ -14,6 +14,7 @@ import yaml
 
 from zdr.catalogue.load import Catalogue, load_catalogue
 from zdr.catalogue.model import Endpoint, Feature
+from zdr.policy.decide import matches
 
 # A parameter value the analyser could not determine.
 UNKNOWN = object()
@@ -61,103 +62,64 @@ def endpoint_for_http(method: str, path: str) -> Endpoint | None:
     return catalogue().match(method.upper(), path)
 
 
-def _reason(ep: Endpoint) -> str:
-    kept = ep.app_state if ep.app_state and ep.app_state != "none" else "inputs and outputs"
-    retention = f" ({ep.app_state_retention})" if ep.app_state_retention else ""
-    return f"keeps {kept}{retention}; zero data retention eligible: {ep.zdr}"
-
-
 def endpoint_issue(ep: Endpoint, rule: str = "ZDR001") -> Issue | None:
     if not ep.retains_data:
         return None
     advice = f" {ep.notes}" if ep.notes else ""
-    return Issue(
-        rule,
-        f"{'/'.join(ep.methods)} {ep.path} ({ep.id}) {_reason(ep)}.{advice}",
-    )
+    return Issue(rule, f"{'/'.join(ep.methods)} {ep.path} ({ep.id}) keeps {ep.why()}.{advice}")
 
 
-def _feature(fid: str) -> Feature | None:
-    return catalogue().features.get(fid)
-
-
-def _advice(f: Feature | None) -> str:
-    return f" Fix: {f.advice}" if f is not None and f.advice else ""
+def _rule(f: Feature) -> str:
+    if f.param == "store":
+        return "ZDR002"
+    if f.param == "prompt_cache_retention":
+        return "ZDR004"
+    if f.param == "tools[].type":
+        return "ZDR005"
+    return "ZDR006" if f.action == "hash" else "ZDR003"
 
 
 def param_issues(ep: Endpoint, kwargs: dict[str, Any], has_unpacked: bool) -> list[Issue]:
-    """Issues raised by the keyword arguments of one call to ``ep``."""
+    """Issues raised by the keyword arguments of one call to ``ep``, by the catalogue's
+    features and its own matcher (`policy.decide.matches`), as the gateway decides.
+
+    Only what the code states is judged: a value the analyser could not determine is
+    not guessed, and a parameter left out is reported only where leaving it out is
+    documented to retain (the Responses API's `store`)."""
     issues: list[Issue] = []
-    features = set(ep.features)
-    store_feature = next((f for f in ("responses.store", "chat.store") if f in features), None)
-    if store_feature is not None:
-        f = _feature(store_feature)
-        store = kwargs.get("store", None if "store" not in kwargs else UNKNOWN)
-        if store is True:
-            issues.append(
-                Issue(
-                    "ZDR002",
-                    f"store is true, so the provider keeps "
-                    f"{f.retains if f else 'the request and answer'}.{_advice(f)}",
-                )
-            )
-        elif "store" not in kwargs and not has_unpacked and store_feature == "responses.store":
-            issues.append(
-                Issue(
-                    "ZDR002",
-                    "store is not set, and the Responses API stores by default "
-                    f"({f.retention if f else '30 days'}). Fix: pass store=False.",
-                    "warning",
-                )
-            )
-    for name, fid in (
-        ("background", "background"),
-        ("conversation", "conversation"),
-        ("previous_response_id", "previous_response_id"),
-    ):
-        if fid not in features or name not in kwargs:
+    known = {k: v for k, v in kwargs.items() if v is not UNKNOWN and v is not EMAILISH}
+    for f in catalogue().features_of(ep):
+        if f.action == "allow":
             continue
-        value = kwargs[name]
-        if value is None or value is False:
+        name = f.param.split("[", 1)[0]
+        if name not in kwargs:
+            if f.id == "responses.store" and not has_unpacked:
+                issues.append(
+                    Issue(
+                        "ZDR002",
+                        f"store is not set, and the Responses API stores by default "
+                        f"({f.retention}). Fix: pass store=False.",
+                        "warning",
+                    )
+                )
             continue
-        f = _feature(fid)
-        issues.append(
-            Issue("ZDR003", f"{name}=: {f.retains if f else 'relies on stored state'}.{_advice(f)}")
-        )
-    if "prompt_cache_retention" in features and kwargs.get("prompt_cache_retention") == "24h":
-        f = _feature("prompt_cache_retention")
-        issues.append(
-            Issue(
-                "ZDR004",
-                f"prompt_cache_retention='24h': "
-                f"{f.retains if f else 'extended caching'}.{_advice(f)}",
-            )
-        )
-    tools = kwargs.get("tools")
-    if isinstance(tools, list):
-        for tool in tools:
-            kind = tool.get("type") if isinstance(tool, dict) else None
-            f = _feature(f"tool.{kind}") if isinstance(kind, str) else None
-            if f is not None and f.action == "refuse":
-                issues.append(Issue("ZDR005", f"tool '{kind}': {f.retains}.{_advice(f)}"))
-    for name in ("user", "safety_identifier"):
-        value = kwargs.get(name)
-        if name in features and isinstance(value, str) and _EMAIL.match(value):
-            issues.append(
-                Issue(
-                    "ZDR006",
-                    f"{name}= holds an e-mail address in clear. Fix: send a keyed hash of "
-                    "the user id (the zdr gateway does this for you).",
+        if f.action == "hash":
+            value = kwargs[name]
+            if value is EMAILISH or (isinstance(value, str) and _EMAIL.match(value)):
+                issues.append(
+                    Issue(
+                        "ZDR006",
+                        f"{name}= sends an e-mail address in clear. Fix: send a keyed hash "
+                        "of the user id (the zdr gateway does this for you).",
+                    )
                 )
-            )
-        elif name in features and value is EMAILISH:
-            issues.append(
-                Issue(
-                    "ZDR006",
-                    f"{name}= is set from an e-mail value. Fix: send a keyed hash of the "
-                    "user id (the zdr gateway does this for you).",
-                )
-            )
+            continue
+        if name not in known and f.when != "present":
+            continue  # an undetermined value: not guessed
+        if matches(f, known if name in known else {name: kwargs[name]}):
+            shown = f"{name} {f.when}" if "[]" in f.param else name  # tools "file_search"
+            fix = f" Fix: {f.advice}" if f.advice else ""
+            issues.append(Issue(_rule(f), f"{shown}: {f.why()}.{fix}"))
     return issues
 
 

@@ -78,8 +78,7 @@ def matches(feature: Feature, body: Mapping[str, Any]) -> bool:
 def _endpoint_message(policy: Policy, req: Request, ep: Endpoint) -> str:
     return (
         f"zdr policy '{policy.name}' refused {req.method} {ep.path}: this endpoint keeps "
-        f"{ep.app_state} ({ep.app_state_retention}); eligible for zero data retention: "
-        f"{ep.zdr}. {ep.notes + ' ' if ep.notes else ''}Instead, keep this data in your own "
+        f"{ep.why()}. {ep.notes + ' ' if ep.notes else ''}Instead, keep this data in your own "
         f"systems and send only what each request needs, or give this key a policy that "
         f"lists the endpoint. Source: {_sources(ep.sources)}"
     )
@@ -88,8 +87,7 @@ def _endpoint_message(policy: Policy, req: Request, ep: Endpoint) -> str:
 def _feature_message(policy: Policy, req: Request, ep: Endpoint, f: Feature, why: str) -> str:
     return (
         f"zdr policy '{policy.name}' refused `{f.param}` on {req.method} {ep.path} ({why}): "
-        f"it {f.retains} ({f.retention}); eligible for zero data retention: {f.zdr}. "
-        f"Instead: {f.advice}. Source: {_sources(f.sources)}"
+        f"it {f.why()}. Instead: {f.advice}. Source: {_sources(f.sources)}"
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
-from zdr.audit.chain import derive_key
 from zdr.detect.engine import DetectorSet
 from zdr.errors import DetectionFailed
 from zdr.gateway.pipeline import Exchange
 from zdr.pseudonymize.request import FIELDS, pseudonymize_body
 from zdr.pseudonymize.restore import RestoreFilter
 from zdr.pseudonymize.tokens import Vault
+from zdr.secret import derive_key
 
 log = logging.getLogger("zdr.pseudonymize")
 

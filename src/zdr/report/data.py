@@ -72,11 +72,7 @@ def _allow_list(values: list[str] | None) -> str:
 
 
 def _retention(ep: Endpoint) -> str:
-    kept = ep.app_state if ep.app_state not in ("", "none") else "no application state"
-    parts = [f"abuse monitoring: {ep.abuse_monitoring}", kept]
-    if ep.app_state_retention and ep.app_state_retention != "n/a":
-        parts.append(ep.app_state_retention)
-    return "; ".join(parts)
+    return f"abuse monitoring: {ep.abuse_monitoring}; {ep.kept()}"
 
 
 def build_report(
