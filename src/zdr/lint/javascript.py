@@ -11,7 +11,12 @@ from typing import Any
 from tree_sitter import Language, Node, Parser
 
 from zdr.lint.knowledge import (
+    API_PATH,
+    CLIENT_CLASSES,
+    CLIENTISH,
+    EMAIL_NAME,
     EMAILISH,
+    HTTP_VERBS,
     UNKNOWN,
     Issue,
     chain_prefixes,
@@ -20,12 +25,8 @@ from zdr.lint.knowledge import (
     endpoint_issue,
     param_issues,
 )
-from zdr.lint.python import CLIENT_CLASSES, Located
+from zdr.lint.python import Located
 
-_CLIENTISH = re.compile(r"client|openai|oai|llm|gpt", re.IGNORECASE)
-_EMAIL_NAME = re.compile(r"e-?mail", re.IGNORECASE)
-_OPENAI_URL = re.compile(r"(?:https?://[^/\s]+)?(/v1/[\w/{}.${}-]*)")
-_HTTP_FUNCS = {"post": "POST", "get": "GET", "delete": "DELETE", "put": "PUT", "patch": "PATCH"}
 # JS SDK names differ from Python's in case only: vectorStores -> vector_stores.
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -59,7 +60,7 @@ def _value(node: Node | None, consts: dict[str, Any]) -> Any:
         return "".join(_text(c) for c in node.named_children if c.type == "string_fragment")
     if t == "template_string":
         subs = [c for c in node.named_children if c.type == "template_substitution"]
-        if any(_EMAIL_NAME.search(_text(s)) for s in subs):
+        if any(EMAIL_NAME.search(_text(s)) for s in subs):
             return EMAILISH
         if subs:
             return "".join(
@@ -79,7 +80,7 @@ def _value(node: Node | None, consts: dict[str, Any]) -> Any:
                 out[name] = _value(pair.child_by_field_name("value"), consts)
             elif pair.type == "shorthand_property_identifier":
                 name = _text(pair)
-                out[name] = consts.get(name, EMAILISH if _EMAIL_NAME.search(name) else UNKNOWN)
+                out[name] = consts.get(name, EMAILISH if EMAIL_NAME.search(name) else UNKNOWN)
             elif pair.type == "spread_element" and pair.named_children:
                 spread = _value(pair.named_children[0], consts)
                 if isinstance(spread, dict):
@@ -87,10 +88,10 @@ def _value(node: Node | None, consts: dict[str, Any]) -> Any:
         return out
     if t == "identifier":
         name = _text(node)
-        return consts.get(name, EMAILISH if _EMAIL_NAME.search(name) else UNKNOWN)
+        return consts.get(name, EMAILISH if EMAIL_NAME.search(name) else UNKNOWN)
     if t == "member_expression":
         prop = node.child_by_field_name("property")
-        return EMAILISH if prop is not None and _EMAIL_NAME.search(_text(prop)) else UNKNOWN
+        return EMAILISH if prop is not None and EMAIL_NAME.search(_text(prop)) else UNKNOWN
     if t in ("as_expression", "satisfies_expression", "parenthesized_expression"):
         return _value(node.named_children[0] if node.named_children else None, consts)
     return UNKNOWN
@@ -153,7 +154,7 @@ class _Analyzer:
             self.agents_import = node
         elif isinstance(module, str):
             for ident in _descendants(node, ("identifier",)):
-                if _CLIENTISH.search(_text(ident)) and not _text(ident)[0].isupper():
+                if CLIENTISH.search(_text(ident)) and not _text(ident)[0].isupper():
                     self.clients.add(_text(ident))
 
     def _is_client_factory(self, node: Node | None) -> bool:
@@ -229,7 +230,7 @@ class _Analyzer:
             return
         if not known:
             receiver = chain[start - 1]
-            if len(rest) < 3 and not _CLIENTISH.search(receiver):
+            if len(rest) < 3 and not CLIENTISH.search(receiver):
                 return
             if ".".join(rest[:-1]) not in chain_prefixes():
                 return
@@ -250,13 +251,13 @@ class _Analyzer:
             options = _value(arguments[1], self.consts) if len(arguments) > 1 else {}
             method = options.get("method", "GET") if isinstance(options, dict) else "GET"
             url = _value(arguments[0], self.consts)
-        elif verb.lower() in _HTTP_FUNCS and len(chain) >= 2 and arguments:
-            method, url = _HTTP_FUNCS[verb.lower()], _value(arguments[0], self.consts)
+        elif verb.lower() in HTTP_VERBS and len(chain) >= 2 and arguments:
+            method, url = HTTP_VERBS[verb.lower()], _value(arguments[0], self.consts)
         else:
             return
         if not isinstance(url, str) or not isinstance(method, str):
             return
-        m = _OPENAI_URL.search(url)
+        m = API_PATH.search(url)
         if m is None or ("://" in url and "openai" not in url):
             return
         ep = endpoint_for_http(method, re.sub(r"\$\{[^}]*\}", "{x}", m.group(1)))

@@ -18,6 +18,16 @@ from zdr.policy.decide import matches
 
 # A parameter value the analyser could not determine.
 UNKNOWN = object()
+
+# What both analysers (Python and JS/TS) recognise.
+CLIENT_CLASSES = frozenset({"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"})
+# A receiver whose name says it is a client, when the analyser could not follow it.
+CLIENTISH = re.compile(r"client|openai|oai|llm|gpt", re.IGNORECASE)
+# A name that says it holds an e-mail address.
+EMAIL_NAME = re.compile(r"e-?mail", re.IGNORECASE)
+HTTP_VERBS = {"post": "POST", "get": "GET", "delete": "DELETE", "put": "PUT", "patch": "PATCH"}
+# The API path in a URL; `${...}` and `{x}` stand for parts the analyser could not read.
+API_PATH = re.compile(r"(?:https?://[^/\s]+)?(/v1/[\w/{}.$-]*)")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from zdr.lint.knowledge import (
+    API_PATH,
+    CLIENT_CLASSES,
+    CLIENTISH,
+    EMAIL_NAME,
     EMAILISH,
+    HTTP_VERBS,
     UNKNOWN,
     Issue,
     chain_prefixes,
@@ -17,12 +21,6 @@ from zdr.lint.knowledge import (
     endpoint_issue,
     param_issues,
 )
-
-CLIENT_CLASSES = {"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"}
-_CLIENTISH = re.compile(r"client|openai|oai|llm|gpt", re.IGNORECASE)
-_HTTP_FUNCS = {"post": "POST", "get": "GET", "delete": "DELETE", "put": "PUT", "patch": "PATCH"}
-_OPENAI_URL = re.compile(r"(?:https?://[^/\s]+)?(/v1/[\w/{}.-]*)")
-_EMAIL_NAME = re.compile(r"e-?mail", re.IGNORECASE)
 
 Located = tuple[int, int, Issue]
 
@@ -48,12 +46,12 @@ def _literal(node: ast.AST, env: dict[str, Any]) -> Any:
     if isinstance(node, ast.Name):
         if node.id in env:
             return env[node.id]
-        return EMAILISH if _EMAIL_NAME.search(node.id) else UNKNOWN
+        return EMAILISH if EMAIL_NAME.search(node.id) else UNKNOWN
     if isinstance(node, ast.Attribute):
-        return EMAILISH if _EMAIL_NAME.search(node.attr) else UNKNOWN
+        return EMAILISH if EMAIL_NAME.search(node.attr) else UNKNOWN
     if isinstance(node, ast.JoinedStr):
         names = [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
-        if any(_EMAIL_NAME.search(n) for n in names):
+        if any(EMAIL_NAME.search(n) for n in names):
             return EMAILISH
         parts = []
         for v in node.values:
@@ -116,7 +114,7 @@ class _Analyzer(ast.NodeVisitor):
                 constants = _module_constants(self.project, module)
                 if alias.name in constants:
                     self.env_stack[0][local] = constants[alias.name]
-                elif _CLIENTISH.search(local) and not local[0].isupper():
+                elif CLIENTISH.search(local) and not local[0].isupper():
                     self.clients.add(local)  # `from app.llm import client`
 
     def _is_client_factory(self, call: ast.AST) -> bool:
@@ -184,9 +182,8 @@ class _Analyzer(ast.NodeVisitor):
         if chain:
             self._sdk_call(node, chain)
             self._http_call(node, chain)
-            if self.agents and chain[-1] in self.agents.keys() | {"Agent"}:
-                if self.agents.get(chain[-1], chain[-1]) == "Agent":
-                    self.agent_calls.append(node)
+            if self.agents.get(chain[-1]) == "Agent":
+                self.agent_calls.append(node)
         self.generic_visit(node)
 
     def _root_is_client(self, chain: list[str]) -> tuple[bool, int]:
@@ -213,7 +210,7 @@ class _Analyzer(ast.NodeVisitor):
         if not known:
             # An unknown receiver: trust it only when the chain is unmistakably the
             # SDK's (three parts, like x.chat.completions.create) or the name says so.
-            if len(rest) < 3 and not _CLIENTISH.search(chain[start - 1]):
+            if len(rest) < 3 and not CLIENTISH.search(chain[start - 1]):
                 return
             if ".".join(rest[:-1]) not in chain_prefixes():
                 return
@@ -242,7 +239,7 @@ class _Analyzer(ast.NodeVisitor):
 
     def _http_call(self, node: ast.Call, chain: list[str]) -> None:
         verb = chain[-1].lower()
-        method = _HTTP_FUNCS.get(verb)
+        method = HTTP_VERBS.get(verb)
         args = list(node.args)
         if verb in ("request", "fetch") and args:
             first = _literal(args[0], self.env_stack[-1])
@@ -257,7 +254,7 @@ class _Analyzer(ast.NodeVisitor):
             )
         if not isinstance(url, str):
             return
-        m = _OPENAI_URL.search(url)
+        m = API_PATH.search(url)
         if m is None or ("://" in url and "openai" not in url):
             return
         ep = endpoint_for_http(method, m.group(1))
@@ -275,13 +272,9 @@ def _module_constants(project: dict[str, dict[str, Any]], module: str) -> dict[s
     return {}
 
 
-def module_constants(source: str) -> dict[str, Any]:
+def module_constants(tree: ast.Module) -> dict[str, Any]:
     """Module-level dict and string constants, for imports from other files."""
     out: dict[str, Any] = {}
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return out
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
@@ -293,9 +286,8 @@ def module_constants(source: str) -> dict[str, Any]:
 
 
 def analyse_python(
-    source: str, tracing_disabled: bool, project: dict[str, dict[str, Any]] | None = None
+    tree: ast.Module, tracing_disabled: bool, project: dict[str, dict[str, Any]] | None = None
 ) -> Iterator[Located]:
-    tree = ast.parse(source)
     analyzer = _Analyzer(project)
     analyzer.visit(tree)
     yield from analyzer.found

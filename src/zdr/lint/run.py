@@ -4,9 +4,12 @@ ZDR900 notes and skipped."""
 
 from __future__ import annotations
 
+import ast
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,39 +72,79 @@ def _note(path: Path, problem: str) -> Finding:
     return Finding(str(path), 1, 1, "ZDR900", problem, "note")
 
 
+@dataclass(slots=True)
+class _Source:
+    """One file, decoded once and, for Python, parsed once."""
+
+    path: Path
+    data: bytes
+    text: str
+    tree: ast.Module | None
+
+
+def _prepare(path: Path, data: bytes) -> _Source | Finding:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _note(path, "not UTF-8 text, skipped")
+    tree = None
+    if path.suffix in PYTHON:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError as exc:
+            return Finding(str(path), exc.lineno or 1, exc.offset or 1, "ZDR900",
+                           f"syntax error ({exc.msg}), file skipped", "note")  # fmt: skip
+        except (RecursionError, ValueError):
+            return _note(path, "too deeply nested to analyse, skipped")
+    return _Source(path, data, text, tree)
+
+
 def lint_paths(paths: Iterable[str]) -> list[Finding]:
-    files = list(iter_files(paths))
-    contents: dict[Path, bytes] = {}
+    # Every Python tree is kept between the two passes (constants, then analysis);
+    # syntax trees hold no reference cycles, and with the cyclic collector scanning
+    # those millions of nodes again and again the run took 60% longer (measured).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_paths(paths)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _lint_paths(paths: Iterable[str]) -> list[Finding]:
+    sources: list[_Source] = []
     findings: list[Finding] = []
-    for path, problem in files:
-        if problem is not None:
-            findings.append(_note(path, problem))
-            continue
-        data, problem = _read(path)
+    for path, problem in iter_files(paths):
+        data = None
+        if problem is None:
+            data, problem = _read(path)
         if problem is not None or data is None:
             findings.append(_note(path, problem or "unreadable"))
             continue
-        contents[path] = data
+        prepared = _prepare(path, data)
+        if isinstance(prepared, Finding):
+            findings.append(prepared)
+        else:
+            sources.append(prepared)
     # Tracing is switched off once per process: anywhere in the tree counts.
-    tracing_disabled = any(
-        _TRACING_OFF.search(d.decode("utf-8", "replace")) for d in contents.values()
-    )
-    project = _project_constants(contents)
-    for path, data in contents.items():
-        findings.extend(lint_source(path, data, tracing_disabled, project))
+    tracing_disabled = any(_TRACING_OFF.search(src.text) for src in sources)
+    project = _project_constants(sources)
+    for src in sources:
+        findings.extend(_analyse(src, tracing_disabled, project))
     return sorted(findings)
 
 
-def _project_constants(contents: dict[Path, bytes]) -> dict[str, dict[str, Any]]:
+def _project_constants(sources: list[_Source]) -> dict[str, dict[str, Any]]:
     """Module-level constants of every Python file, by dotted path."""
     from zdr.lint.python import module_constants
 
     out: dict[str, dict[str, Any]] = {}
-    for path, data in contents.items():
-        if path.suffix == ".py" and b"=" in data:
-            constants = module_constants(data.decode("utf-8", "replace"))
+    for src in sources:
+        if src.tree is not None:
+            constants = module_constants(src.tree)
             if constants:
-                parts = list(path.with_suffix("").parts)
+                parts = list(src.path.with_suffix("").parts)
                 if parts[-1] == "__init__":
                     parts.pop()
                 out[".".join(p for p in parts if p not in (".", "", "/"))] = constants
@@ -114,28 +157,30 @@ def lint_source(
     tracing_disabled: bool = False,
     project: dict[str, dict[str, Any]] | None = None,
 ) -> list[Finding]:
+    """One file on its own (the tests' entry; `lint_paths` for trees)."""
+    prepared = _prepare(path, data)
+    if isinstance(prepared, Finding):
+        return [prepared]
+    return _analyse(prepared, tracing_disabled, project or {})
+
+
+def _analyse(
+    src: _Source, tracing_disabled: bool, project: dict[str, dict[str, Any]]
+) -> list[Finding]:
     from zdr.lint.javascript import analyse_javascript
     from zdr.lint.python import analyse_python
 
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return [_note(path, "not UTF-8 text, skipped")]
-    located = []
-    if path.suffix in PYTHON:
+    path = src.path
+    if src.tree is not None:
         try:
-            located = list(analyse_python(text, tracing_disabled, project))
-        except SyntaxError as exc:
-            return [Finding(str(path), exc.lineno or 1, exc.offset or 1, "ZDR900",
-                            f"syntax error ({exc.msg}), file skipped", "note")]  # fmt: skip
+            located = list(analyse_python(src.tree, tracing_disabled, project))
         except RecursionError:
             return [_note(path, "too deeply nested to analyse, skipped")]
     else:
-        located, had_errors = analyse_javascript(data, SCRIPT[path.suffix], tracing_disabled)
+        located, had_errors = analyse_javascript(src.data, SCRIPT[path.suffix], tracing_disabled)
         if had_errors and not located:
             return [_note(path, "syntax errors, nothing recognisable analysed")]
-    lines = text.splitlines()
-    suppressed = _suppressions(lines)
+    suppressed = _suppressions(src.text.splitlines())
     out: list[Finding] = []
     for line, col, issue in located:
         rule = RULES[issue.rule]
