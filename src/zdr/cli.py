@@ -4,8 +4,10 @@ results go to stdout, diagnostics to stderr, and errors exit non-zero with one l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO
 
 import orjson
 
@@ -21,6 +23,27 @@ def _out(text: str = "") -> None:
 
 def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
+
+
+def _read_input(name: str | None) -> bytes:
+    """A file's bytes, or stdin's for None or "-"; an unreadable file is a usage error."""
+    if name in (None, "-"):
+        return sys.stdin.buffer.read()
+    try:
+        with open(name, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {name}: {exc.strerror}") from None
+
+
+@contextlib.contextmanager
+def _output(name: str | None) -> Iterator[TextIO]:
+    """stdout for None or "-", else the named file (text, UTF-8)."""
+    if name in (None, "-"):
+        yield sys.stdout
+        return
+    with open(name, "w", encoding="utf-8", newline="") as f:
+        yield f
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -183,11 +206,8 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     since = parse_since(args.since)
     _, store = _audit_store(args)
     write = write_csv if args.format == "csv" else write_jsonl
-    if args.out in (None, "-"):
-        n = write(store.events(since), sys.stdout)
-    else:
-        with open(args.out, "w", encoding="utf-8", newline="") as f:
-            n = write(store.events(since), f)
+    with _output(args.out) as out:
+        n = write(store.events(since), out)
     _err(f"exported {n} events")
     return 0
 
@@ -205,12 +225,8 @@ def cmd_audit_purge(args: argparse.Namespace) -> int:
 def cmd_audit_fingerprint(args: argparse.Namespace) -> int:
     from zdr.audit.tap import fingerprint
 
+    data = _read_input(args.file)
     _, store = _audit_store(args)
-    if args.file == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        with open(args.file, "rb") as f:
-            data = f.read()
     mac = fingerprint(store.fingerprint_key, data)
     hits = [
         (e["seq"], field)
@@ -248,12 +264,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         since,
         store.db.describe(),
     )
-    text = render(report, args.format)
-    if args.out in (None, "-"):
-        sys.stdout.write(text)
-    else:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
+    with _output(args.out) as out:
+        out.write(render(report, args.format))
+    if args.out not in (None, "-"):
         chain = "verified" if report.chain.ok else "BROKEN"
         _err(f"wrote {args.out} ({report.total} requests, audit chain {chain})")
     return 0 if report.chain.ok else 1
@@ -332,16 +345,9 @@ def cmd_redact(args: argparse.Namespace) -> int:
     from zdr.redact import find_spans, redact
 
     names = args.detectors.split(",") if args.detectors else None
+    raw = _read_input(args.file)
     try:
-        if args.file in (None, "-"):
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(args.file, "rb") as f:
-                raw = f.read()
         text = raw.decode("utf-8")
-    except OSError as exc:
-        _err(f"zdr: cannot read {args.file}: {exc.strerror}")
-        return 2
     except UnicodeDecodeError:
         _err(f"zdr: {args.file or 'stdin'} is not UTF-8 text")
         return 2

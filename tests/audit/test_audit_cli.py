@@ -155,3 +155,11 @@ def test_report_markdown(config: str, tmp_path: Path, capsys: pytest.CaptureFixt
     assert "| `feature.responses.background` | 1 |" in text
     assert "| EMAIL | 4 |" in text
     assert "audit events are kept 7.0 days" in text
+
+
+def test_fingerprint_of_an_unreadable_file_is_a_usage_error(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.json"
+    assert main(["audit", "fingerprint", str(missing), "--config", config]) == 2
+    assert "cannot read" in capsys.readouterr().err

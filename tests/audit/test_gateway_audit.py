@@ -166,3 +166,11 @@ def test_store_outage_buffers_up_to_the_bound(gateway_factory: GatewayFactory, p
     events = list(audit_store(gw).events())
     assert sum(e["status"] == 200 for e in events) == 7
     assert audit_store(gw).verify().ok
+
+
+def test_only_model_names_reach_the_audit(gateway: RunningGateway) -> None:
+    gateway.client().chat.completions.create(
+        model="jane.roe@example.com", messages=[{"role": "user", "content": "hi"}]
+    )
+    (event,) = events_of(gateway, 1)
+    assert event["model"] == "(not a model name)"

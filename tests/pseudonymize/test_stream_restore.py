@@ -166,3 +166,9 @@ def test_json_answer_restored_everywhere_with_escaping() -> None:
     message = restored["choices"][0]["message"]
     assert message["content"] == plain
     assert json.loads(message["tool_calls"][0]["function"]["arguments"]) == {"to": plain}
+
+
+def test_answer_without_tokens_is_passed_on_byte_for_byte() -> None:
+    vault, _, _ = vault_and_text()
+    body = b'{"choices": [ {"message": {"content": "nothing to restore"}} ]}'
+    assert restore_json(body, vault) is body

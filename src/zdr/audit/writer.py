@@ -58,11 +58,8 @@ class AuditWriter:
     @property
     def accepting(self) -> bool:
         """Whether a new request may be served: its event is sure to be kept."""
-        if self._store_ok:
-            return len(self._pending) < self.settings.buffer_max_events
-        if self.settings.on_store_failure == "buffer":
-            return len(self._pending) < self.settings.buffer_max_events
-        return False
+        up = self._store_ok or self.settings.on_store_failure == "buffer"
+        return up and len(self._pending) < self.settings.buffer_max_events
 
     @property
     def healthy(self) -> bool:

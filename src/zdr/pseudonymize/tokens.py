@@ -38,6 +38,9 @@ TOKEN_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
+# The same on raw bytes: an answer without any token is passed on without parsing it.
+TOKEN_IN_BYTES = re.compile(TOKEN_IN_TEXT.pattern.encode(), re.IGNORECASE)
+
 
 def _prefix_pattern(label: str) -> str:
     """Any prefix of LABEL[_ -]?hhhhhhhh ]."""
@@ -52,8 +55,10 @@ def _prefix_pattern(label: str) -> str:
 MAX_TOKEN_CHARS = 2 + max(len(lb) for lb in LABELS) + 1 + HEX_DIGITS + 4
 
 
-def _canonical_label(found: str) -> str:
-    return found.upper().replace(" ", "_") if "_" in found or " " in found else found.upper()
+def _lookup_key(label: str, hex_digits: str) -> tuple[str, str]:
+    """Labels compared without case, spaces or underscores: a model that writes
+    `date of birth` or `DATEOFBIRTH` still names the same token."""
+    return label.upper().replace("_", "").replace(" ", ""), hex_digits.lower()
 
 
 class Vault:
@@ -69,32 +74,19 @@ class Vault:
     def __bool__(self) -> bool:
         return bool(self._values)
 
-    def __len__(self) -> int:
-        return len(self._values)
-
     def token_for(self, label: str, value: str) -> str:
         digest = hmac.new(self._key, f"{label}\0{value}".encode(), hashlib.sha256).hexdigest()
         short = digest[:HEX_DIGITS]
-        self._values[(label, short)] = value
+        self._values[_lookup_key(label, short)] = value
         self.counts[label] += 1
         return f"[{label}_{short}]"
 
     def value_of(self, label: str, hex_digits: str) -> str | None:
-        canonical = _canonical_label(label)
-        for candidate in (canonical, canonical.replace("_", "")):
-            value = self._values.get((candidate, hex_digits.lower()))
-            if value is not None:
-                return value
-        # A label written without its underscores (DATEOFBIRTH): compare squashed.
-        squashed = canonical.replace("_", "")
-        for (lb, hx), value in self._values.items():
-            if hx == hex_digits.lower() and lb.replace("_", "") == squashed:
-                return value
-        return None
+        return self._values.get(_lookup_key(label, hex_digits))
 
     def restore(self, text: str, json_escape: bool = False) -> str:
         """Replace every token of this request in ``text`` by its value."""
-        if not self._values or not _may_hold_token(text):
+        if not self._values or len(text) < HEX_DIGITS + 3:  # too short for a token
             return text
 
         def put_back(m: re.Match[str]) -> str:
@@ -106,11 +98,6 @@ class Vault:
             return value
 
         return TOKEN_IN_TEXT.sub(put_back, text)
-
-
-def _may_hold_token(text: str) -> bool:
-    # Cheap pre-check before the regex: 8 hex digits need at least one digit or a-f.
-    return len(text) >= HEX_DIGITS + 3
 
 
 _PARTIAL_AT_END = re.compile(

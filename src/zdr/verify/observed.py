@@ -30,7 +30,44 @@ async def _cleanup(client: ApiClient, path: str) -> str:
     return "" if status in (200, 404) else f" (deleting it failed: HTTP {status})"
 
 
+async def _create(client: ApiClient, check: str, path: str, body: dict[str, Any]) -> Any:
+    """The created object, or the Finding that says why there is none."""
+    status, created = await client.call("POST", path, body)
+    if status == 400 and "retention" in str(created).lower():
+        return Finding(
+            check,
+            "pass",
+            "store: true rejected for zero data retention",
+            "The account refuses to store, as under zero data retention.",
+            YOUR_DATA,
+        )
+    if status != 200 or not isinstance(created, dict) or "id" not in created:
+        return Finding(
+            check,
+            "error",
+            f"HTTP {status} {error_code(created)}",
+            "The probe request failed, so storage could not be observed.",
+            YOUR_DATA,
+        )
+    return created
+
+
+def _unreachable(check: str, exc: Unreachable) -> list[Finding]:
+    return [
+        Finding(
+            check,
+            "error",
+            f"unreachable ({exc})",
+            "The provider could not be reached. If it failed after the probe was created, "
+            "the stored object may remain: list stored completions with metadata "
+            "zdr_probe, or responses, and delete them.",
+            YOUR_DATA,
+        )
+    ]
+
+
 async def chat_store(client: ApiClient, model: str) -> list[Finding]:
+    check = "observed.chat_store"
     tag = "zdr-verify-" + secrets.token_hex(6)
     body: dict[str, Any] = {
         "model": model,
@@ -40,42 +77,28 @@ async def chat_store(client: ApiClient, model: str) -> list[Finding]:
         "max_completion_tokens": MAX_OUTPUT_TOKENS,
     }
     try:
-        status, created = await client.call("POST", "/chat/completions", body)
+        created = await _create(client, check, "/chat/completions", body)
+        if isinstance(created, Finding):
+            return [created]
+        cid = created["id"]
+        status, _ = await client.call("GET", f"/chat/completions/{cid}")
+        listed_status, listed = await client.call(
+            "GET", f"/chat/completions?metadata[zdr_probe]={tag}&limit=5"
+        )
+        in_list = (
+            listed_status == 200
+            and isinstance(listed, dict)
+            and any(isinstance(o, dict) and o.get("id") == cid for o in listed.get("data", []))
+        )
+        note = (
+            await _cleanup(client, f"/chat/completions/{cid}") if status == 200 or in_list else ""
+        )
     except Unreachable as exc:
-        return [
-            Finding(
-                "observed.chat_store",
-                "error",
-                f"unreachable ({exc})",
-                "The provider could not be reached.",
-                YOUR_DATA,
-            )
-        ]
-    if status != 200 or not isinstance(created, dict) or "id" not in created:
-        return [
-            Finding(
-                "observed.chat_store",
-                "error",
-                f"HTTP {status} {error_code(created)}",
-                "The probe request failed, so storage could not be observed.",
-                YOUR_DATA,
-            )
-        ]
-    cid = created["id"]
-    status, _ = await client.call("GET", f"/chat/completions/{cid}")
-    listed_status, listed = await client.call(
-        "GET", f"/chat/completions?metadata[zdr_probe]={tag}&limit=5"
-    )
-    in_list = (
-        listed_status == 200
-        and isinstance(listed, dict)
-        and any(isinstance(o, dict) and o.get("id") == cid for o in listed.get("data", []))
-    )
+        return _unreachable(check, exc)
     if status == 200 or in_list:
-        note = await _cleanup(client, f"/chat/completions/{cid}")
         return [
             Finding(
-                "observed.chat_store",
+                check,
                 "fail",
                 f"stored: retrievable by id{' and listed by metadata' if in_list else ''}{note}",
                 "The account kept a chat completion sent with store: true. Under zero data "
@@ -86,7 +109,7 @@ async def chat_store(client: ApiClient, model: str) -> list[Finding]:
         ]
     return [
         Finding(
-            "observed.chat_store",
+            check,
             "pass",
             f"not stored (retrieve: HTTP {status}, not listed)",
             "A chat completion sent with store: true was not kept, as under zero data retention.",
@@ -96,6 +119,7 @@ async def chat_store(client: ApiClient, model: str) -> list[Finding]:
 
 
 async def responses_store(client: ApiClient, model: str) -> list[Finding]:
+    check = "observed.responses_store"
     body: dict[str, Any] = {
         "model": model,
         "input": PROBE_TEXT,
@@ -103,65 +127,32 @@ async def responses_store(client: ApiClient, model: str) -> list[Finding]:
         "max_output_tokens": MAX_OUTPUT_TOKENS,
     }
     try:
-        status, created = await client.call("POST", "/responses", body)
+        created = await _create(client, check, "/responses", body)
+        if isinstance(created, Finding):
+            return [created]
+        rid = created["id"]
+        status, _ = await client.call("GET", f"/responses/{rid}")
+        note = await _cleanup(client, f"/responses/{rid}") if status == 200 else ""
     except Unreachable as exc:
-        return [
-            Finding(
-                "observed.responses_store",
-                "error",
-                f"unreachable ({exc})",
-                "The provider could not be reached.",
-                YOUR_DATA,
-            )
-        ]
-    if status == 400 and "retention" in str(created).lower():
-        return [
-            Finding(
-                "observed.responses_store",
-                "pass",
-                "store: true rejected for zero data retention",
-                "The account refuses to store responses, as under zero data retention.",
-                YOUR_DATA,
-            )
-        ]
-    if status != 200 or not isinstance(created, dict) or "id" not in created:
-        return [
-            Finding(
-                "observed.responses_store",
-                "error",
-                f"HTTP {status} {error_code(created)}",
-                "The probe request failed, so storage could not be observed.",
-                YOUR_DATA,
-            )
-        ]
-    findings = [_cache_retention(created)]
-    rid = created["id"]
-    status, _ = await client.call("GET", f"/responses/{rid}")
+        return _unreachable(check, exc)
     if status == 200:
-        note = await _cleanup(client, f"/responses/{rid}")
-        findings.insert(
-            0,
-            Finding(
-                "observed.responses_store",
-                "fail",
-                f"stored: retrievable by id{note}",
-                "The account kept a response (the Responses API stores by default, for "
-                "at least 30 days). Under zero data retention it would not.",
-                YOUR_DATA,
-            ),
+        stored = Finding(
+            check,
+            "fail",
+            f"stored: retrievable by id{note}",
+            "The account kept a response (the Responses API stores by default, for "
+            "at least 30 days). Under zero data retention it would not.",
+            YOUR_DATA,
         )
     else:
-        findings.insert(
-            0,
-            Finding(
-                "observed.responses_store",
-                "pass",
-                f"not stored (retrieve: HTTP {status})",
-                "A response sent with store: true was not kept, as under zero data retention.",
-                YOUR_DATA,
-            ),
+        stored = Finding(
+            check,
+            "pass",
+            f"not stored (retrieve: HTTP {status})",
+            "A response sent with store: true was not kept, as under zero data retention.",
+            YOUR_DATA,
         )
-    return findings
+    return [stored, _cache_retention(created)]
 
 
 def _cache_retention(created: dict[str, Any]) -> Finding:
