@@ -80,12 +80,18 @@ class PolicySettings(_Model):
     endpoints: list[str] | None = None
     models: list[str] | None = None
     tools: list[str] | None = None
-    # Send embeddings input through pseudonymization too (changes the vectors).
     # Replace personal data and secrets by tokens before they leave; restore answers.
     pseudonymize: bool = True
+    # Send embeddings input through pseudonymization too (changes the vectors).
     pseudonymize_embeddings: bool = False
     # Also pseudonymize every string of bodies of endpoints without a field map.
     pseudonymize_unknown: bool = False
+
+    @property
+    def effective_unknown(self) -> Literal["refuse", "forward"]:
+        if self.unknown is not None:
+            return self.unknown
+        return "forward" if self.mode == "observe" else "refuse"
 
 
 class StorageSettings(_Model):

@@ -9,6 +9,7 @@ masked, vault = p.pseudonymize(text); vault.restore(answer)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from zdr.detect.engine import DetectorSet
@@ -17,8 +18,14 @@ from zdr.pseudonymize.request import pseudonymize_text
 from zdr.pseudonymize.tokens import Vault
 
 
-def _detectors(names: Sequence[str] | None) -> DetectorSet:
+@functools.cache
+def _detectors_for(names: tuple[str, ...] | None) -> DetectorSet:
     return DetectorSet(names)
+
+
+def _detectors(names: Sequence[str] | None) -> DetectorSet:
+    """Built once per choice of detectors, not on every call."""
+    return _detectors_for(tuple(names) if names is not None else None)
 
 
 def find_spans(text: str, detectors: Sequence[str] | None = None) -> list[Span]:

@@ -38,7 +38,7 @@ class Policy:
 
     @classmethod
     def compile(cls, name: str, s: PolicySettings, upstream: str) -> Policy:
-        unknown = s.unknown or ("forward" if s.mode == "observe" else "refuse")
+        unknown = s.effective_unknown
         models = None
         if s.models is not None:
             models = re.compile("|".join(fnmatch.translate(m) for m in s.models) or "(?!)")

@@ -143,7 +143,7 @@ def build_report(
             name=name,
             mode=p.mode,
             upstream=settings.upstream_for(p),
-            unknown=p.unknown or ("forward" if p.mode == "observe" else "refuse"),
+            unknown=p.effective_unknown,
             endpoints=_allow_list(p.endpoints),
             models=_allow_list(p.models),
             tools=_allow_list(p.tools),

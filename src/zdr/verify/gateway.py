@@ -17,7 +17,7 @@ def policy_findings(settings: Settings) -> list[Finding]:
         problems = []
         if p.mode == "observe":
             problems.append("mode observe forwards everything unchanged")
-        unknown = p.unknown or ("forward" if p.mode == "observe" else "refuse")
+        unknown = p.effective_unknown
         if unknown == "forward":
             problems.append("unknown endpoints and parameters are forwarded")
         if not p.pseudonymize:
