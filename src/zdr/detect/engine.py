@@ -18,6 +18,7 @@ from zdr.detect.patterns import (
     SsnDetector,
     UrlDetector,
 )
+from zdr.detect.scan import scanner_for
 from zdr.detect.secrets import SecretDetector
 from zdr.errors import ConfigError
 
@@ -54,11 +55,13 @@ class DetectorSet:
                 )
             chosen = [available[n] for n in names]
         self.detectors: list[Detector] = [*chosen, *extra]
+        self.scanner = scanner_for(tuple(a for d in self.detectors for a in d.anchors))
 
     def detect(self, text: str) -> list[Span]:
+        scanned = self.scanner.scan(text)
         spans: list[Span] = []
         for detector in self.detectors:
-            spans.extend(detector.find(text))
+            spans.extend(detector.find(scanned))
         return resolve(spans)
 
 

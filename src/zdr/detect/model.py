@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from zdr.detect.scan import Anchor, Text
 
 LABELS = (
     "PERSON",
@@ -57,11 +60,16 @@ def starts_word(text: str, i: int, also: str = "_") -> bool:
 
 
 class Detector(Protocol):
-    """Finds spans of some labels. ``name`` is what configuration turns on or off."""
+    """Finds spans of some labels. ``name`` is what configuration turns on or off;
+    ``anchors`` are where its candidates can begin, found for it in the shared scan
+    (``Text.spans``); ``find`` reads ``Text.raw`` (and ``Text.low``) only there, or
+    wherever it must."""
 
     @property
     def name(self) -> str: ...
     @property
     def labels(self) -> tuple[str, ...]: ...
+    @property
+    def anchors(self) -> tuple[Anchor, ...]: ...
 
-    def find(self, text: str) -> Iterable[Span]: ...
+    def find(self, text: Text) -> Iterable[Span]: ...

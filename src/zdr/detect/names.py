@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from zdr.detect.model import Span, starts_word
+from zdr.detect.scan import Anchor, Text, matches_at
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _LOWER = "a-zß-öø-ÿā-ſ"
@@ -173,11 +174,13 @@ def first_names() -> frozenset[str]:
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
+    anchors: tuple[Anchor, ...] = ()
 
     def __init__(self) -> None:
         self.names = first_names()
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         tokens = [
             (m.start(), m.end(), m.group())
             for m in _TOKEN.finditer(text)

@@ -10,6 +10,7 @@ from datetime import date
 import phonenumbers
 
 from zdr.detect.model import Span, starts_word
+from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
     card_brand_ok,
     iban_valid,
@@ -26,12 +27,14 @@ def _before(text: str, start: int, width: int) -> str:
 class EmailDetector:
     name = "email"
     labels = ("EMAIL",)
+    anchors: tuple[Anchor, ...] = ()
     _domain = re.compile(
         r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
     )
     _local = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         at = text.find("@")
         while at >= 0:
             start = at
@@ -51,10 +54,12 @@ class EmailDetector:
 class CardDetector:
     name = "credit_card"
     labels = ("CREDIT_CARD",)
+    anchors: tuple[Anchor, ...] = ()
     _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         for m in self._re.finditer(text):
             if not starts_word(text, m.start(), "_.-"):
                 continue
@@ -75,9 +80,11 @@ class CardDetector:
 class IbanDetector:
     name = "iban"
     labels = ("IBAN",)
+    anchors: tuple[Anchor, ...] = ()
     _re = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         for m in self._re.finditer(text):
             if not starts_word(text, m.start(), ""):
                 continue
@@ -103,10 +110,12 @@ _SSN_WORD = re.compile(r"\b(?:ssn|social security|sozialversicherung|tin)\b")
 class SsnDetector:
     name = "us_ssn"
     labels = ("US_SSN",)
+    anchors: tuple[Anchor, ...] = ()
     _dashed = re.compile(r"(\d\d\d)-(\d\d)-(\d\d\d\d)(?![\w-])")
     _bare = re.compile(r"(\d\d\d) ?(\d\d) ?(\d\d\d\d)(?![\w-])")
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         for m in self._dashed.finditer(text):
             if ssn_valid(*m.groups()) and starts_word(text, m.start(), "_-"):
                 yield Span(m.start(), m.end(), "US_SSN")
@@ -124,9 +133,11 @@ class SsnDetector:
 class IpDetector:
     name = "ip_address"
     labels = ("IP_ADDRESS",)
+    anchors: tuple[Anchor, ...] = ()
     _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         if "." in text:
             for m in self._v4.finditer(text):
                 if not starts_word(text, m.start(), "_."):
@@ -177,6 +188,7 @@ class PhoneDetector:
 
     name = "phone"
     labels = ("PHONE",)
+    anchors: tuple[Anchor, ...] = ()
     # A run of digits and phone separators, starting at "+", "(" or a digit: a plain
     # character class lets the regex engine scan fast; the shape is checked in code.
     _re = re.compile(r"[+(]?\d[\d ().\-/]{5,24}\d\)?")
@@ -186,7 +198,8 @@ class PhoneDetector:
         "rufen", "contact", "ph", "sms", "handy", "celular",
     )  # fmt: skip
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         for start, raw in self._candidates(text):
             digits = sum(c.isdigit() for c in raw)
             if not 7 <= digits <= 15:
@@ -292,8 +305,10 @@ class UrlDetector:
 
     name = "url"
     labels = ("URL", "API_KEY")
+    anchors: tuple[Anchor, ...] = ()
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         if "://" not in text:
             return
         for m in _URL.finditer(text):
@@ -364,8 +379,10 @@ class BirthDateDetector:
 
     name = "date_of_birth"
     labels = ("DATE_OF_BIRTH",)
+    anchors: tuple[Anchor, ...] = ()
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         if not _YEAR.search(text):
             return
         low = text.lower()
@@ -535,8 +552,10 @@ _ADDRESS_CUES = re.compile(
 class AddressDetector:
     name = "street_address"
     labels = ("STREET_ADDRESS",)
+    anchors: tuple[Anchor, ...] = ()
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
+        text = t.raw
         for start, end in _street_words(text):
             value = text[start:end].rstrip(" ,")
             if len(value) < 8:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from zdr.detect.model import Span, starts_word
+from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import looks_random, placeholder
 
 # Provider key shapes; each is specific enough to need no entropy check.
@@ -70,32 +71,60 @@ _PASSWORD_WORD = re.compile(
     r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
 )
 
-_CREDENTIAL_WORD = re.compile(
-    r"pass|pwd|secret|token|key|auth|credential|cookie|senha|contrase|wachtwoord|kennwort|"
-    r"-p|signing|private"
-)
 _SECRET_NAMES = ("password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
                  "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase",
                  "signing", "encryption", "private")  # fmt: skip
 _NOT_SECRET_VALUES = ("true", "false", "none", "null", "required", "optional", "string")
 
 
+# Where each pattern above can begin: its leading keyword or prefix, found for all of
+# them in one shared scan (the patterns are then tried only there).
+_ANCHORS = (
+    Anchor(
+        "secret.key_shape",
+        r"sk-|sk_live_|sk_test_|rk_live_|rk_test_|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|"
+        r"AGPA|AIDA|AROA|ANPA|AIza|glpat-|SG\.|hf_|npm_|pypi-|dop_v1_|shp(?:at|ss|ca|pa)_|eyJ",
+    ),
+    Anchor("secret.whsec", r"whsec_"),
+    Anchor(
+        "secret.assignment",
+        r"password|passwd|pwd|passphrase|passwort|kennwort|mot_de_passe|contrase[ñn]a|senha|"
+        r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
+        r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
+        r"encryption[_-]?key|_pass|_pw",
+        lower=True,
+    ),
+    Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
+    Anchor("secret.curl", r"-u|--user"),
+    Anchor("secret.authorization", r"authorization", lower=True),
+    Anchor("secret.cookie", r"cookie", lower=True),
+    Anchor(
+        "secret.word_value",
+        r"secret|token|api key|access key|password|passwort|credential",
+        lower=True,
+    ),
+    Anchor(
+        "secret.password_word",
+        r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw",
+        lower=True,
+    ),
+)
+
+
 class SecretDetector:
     name = "secrets"
     labels = ("API_KEY", "SECRET")
+    anchors = _ANCHORS
 
-    def find(self, text: str) -> Iterator[Span]:
+    def find(self, t: Text) -> Iterator[Span]:
         # Keyword patterns run on the lower-cased text; offsets are the same unless
-        # lower-casing changed the length (rare letters), then those are skipped.
-        low = text.lower()
-        if len(low) != len(text):
-            low = text
-        for m in _KEY_SHAPES.finditer(text):
+        # lower-casing changed the length (rare letters), then it is the text itself.
+        text, low = t.raw, t.low
+        for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
             if starts_word(text, m.start(), "_-"):
                 yield Span(m.start(), m.end(), "API_KEY")
-        if "whsec_" in text:
-            for m in _WEBHOOK_SECRET.finditer(text):
-                yield Span(m.start(), m.end(), "SECRET")
+        for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
+            yield Span(m.start(), m.end(), "SECRET")
         if "PRIVATE KEY" in text:
             yield from self._pem(text)
         if "://" in text:
@@ -107,33 +136,31 @@ class SecretDetector:
                 value = m.group("value")
                 if _strong(value) and not placeholder(value):
                     yield Span(m.start("value"), m.end("value"), "SECRET")
-        if not _CREDENTIAL_WORD.search(low):
-            return  # every pattern below starts from a credential word
-        for m in _ASSIGNMENT.finditer(low):
+        for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
             yield from self._assigned(m, text)
-        for m in _CLI_PASSWORD.finditer(text):
+        for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
                 yield Span(m.start("value"), m.end("value"), "SECRET")
-        for m in _AUTH_HEADER.finditer(low):
+        for m in matches_at(_AUTH_HEADER, low, t.spans("secret.authorization")):
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
             if not placeholder(text[m.start("value") : m.end("value")]):
                 yield Span(m.start("value"), m.end("value"), label)
-        for m in _COOKIE.finditer(low):
+        for m in matches_at(_COOKIE, low, t.spans("secret.cookie")):
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
                 yield Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET")
-        for m in _CURL_USER.finditer(text):
+        for m in matches_at(_CURL_USER, text, t.spans("secret.curl")):
             if not placeholder(m.group("value")):
                 yield Span(m.start("value"), m.end("value"), "SECRET")
-        for m in _WORD_THEN_VALUE.finditer(low):
+        for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
             value = text[m.start("value") : m.end("value")]
             if _KEY_SHAPES.match(value) or placeholder(value):
                 continue  # a known key shape is reported as such above
             if looks_random(value, 20, 3.5):
                 yield Span(m.start("value"), m.end("value"), "SECRET")
-        for m in _PASSWORD_WORD.finditer(low):
+        for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
             if _strong(value) and not placeholder(value):
                 yield Span(m.start("value"), m.end("value"), "SECRET")

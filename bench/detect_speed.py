@@ -1,0 +1,53 @@
+"""Detection speed on ../shared/pii-dev, one core: the shared Hyperscan pass, then each
+detector on the scanned texts, then the whole DetectorSet.detect as the gateway calls
+it, all measured in one run (best of --repeat).
+
+    .venv/bin/python bench/detect_speed.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from zdr.detect import DetectorSet
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "pii-dev" / "dev.jsonl"
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    texts = [json.loads(line)["text"] for line in CORPUS.open(encoding="utf-8")]
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    detectors = DetectorSet()
+    scanned = [detectors.scanner.scan(t) for t in texts]
+
+    scan = best(lambda: [detectors.scanner.scan(t) for t in texts], args.repeat)
+    rows = [("scan (all anchors)", scan)]
+    for d in detectors.detectors:
+        rows.append((d.name, best(lambda d=d: [list(d.find(s)) for s in scanned], args.repeat)))
+    total = best(lambda: [detectors.detect(t) for t in texts], args.repeat)
+    print(f"{len(texts)} texts, {mb:.3f} MB (UTF-8)")
+    print("| part | ms | MB/s |")
+    print("|---|---|---|")
+    for name, seconds in rows:
+        print(f"| {name} | {seconds * 1000:.1f} | {mb / seconds:.1f} |")
+    print(f"| **detect() end to end** | {total * 1000:.1f} | **{mb / total:.2f}** |")
+    print("target: >= 10 MB/s on one core")
+
+
+if __name__ == "__main__":
+    main()
