@@ -468,12 +468,6 @@ _US_TAIL = re.compile(
 )
 # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
 # lower-cased text, the rest read from the original.
-# A cheap first look: is any street word there at all (a literal-prefix search).
-_BEFORE_WORDS_PRESENT = re.compile(
-    r"\b(?:rue|av|chemin|boulevard|bd|all|place|impasse|quai|route|cours|via|viale|piazz|"
-    r"vicolo|borgo|corso|strada|contrada|largo|calle|c\.|avenida|avda|plaza|paseo|camino|"
-    r"carrer|ronda|traves|rua|pra|alameda|estrada|rodovia) "
-)
 _BEFORE = re.compile(rf"(?:{_STREET_WORDS_BEFORE})\s+")
 _BEFORE_TAIL = re.compile(
     r"(?:(?:de|del|della|di|da|do|dos|das|la|le|les|du|des|d'|y)\s+)*"
@@ -484,11 +478,6 @@ _BEFORE_TAIL = re.compile(
     rf"(?:,?\s+{_CAP}(?:[ -]{_CAP}){{0,2}}(?:\s+\([A-Z]{{2}}\))?)?(?:,\s*\d{{4,5}})?"
 )
 # Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
-_COMPOUND_SUFFIXES = (
-    "straße", "strasse", "str.", "weg ", "gasse", "platz", "allee", "ring ", "damm",
-    "ufer", "chaussee", "straat", "laan", "plein", "gracht", "kade", "singel", "dijk",
-    "steeg", "pad ",
-)  # fmt: skip
 _COMPOUND = re.compile(
     r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*-?(?i:straße|strasse|str\.|weg|gasse|platz|"
     r"allee|ring|damm|ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|pad)"
@@ -497,8 +486,31 @@ _COMPOUND = re.compile(
 )
 
 
-def _street_words(text: str) -> Iterator[tuple[int, int]]:
-    for m in _NUMBER_WORDS.finditer(text):
+_COMPOUND_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+_STREET_ANCHORS = (
+    # A number and a capitalised word: where _NUMBER_WORDS can begin.
+    Anchor("address.number_words", r"\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]"),
+    Anchor("address.word_before", rf"(?:{_STREET_WORDS_BEFORE}) ", lower=True),
+    # The street suffix and its number; the compound word is read backwards from it.
+    Anchor(
+        "address.compound",
+        r"(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|straat|laan|"
+        r"plein|gracht|kade|singel|dijk|steeg|pad)\s+\d",
+        lower=True,
+    ),
+    Anchor(
+        "address.field",
+        r"address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres|"
+        r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|"
+        r"living at|adr;type=",
+        lower=True,
+    ),
+)
+
+
+def _street_words(t: Text) -> Iterator[tuple[int, int]]:
+    text, low = t.raw, t.low
+    for m in matches_at(_NUMBER_WORDS, text, t.spans("address.number_words")):
         if not starts_word(text, m.start(), "_-"):
             continue
         words = m.group(1).split()
@@ -511,31 +523,45 @@ def _street_words(text: str) -> Iterator[tuple[int, int]]:
                 tail = _US_TAIL.match(text, end)
                 yield m.start(), tail.end() if tail else end
                 break
-    low = text.lower()
-    if len(low) == len(text):
-        before_words = _BEFORE_WORDS_PRESENT.search(low) is not None
-        for m in _BEFORE.finditer(low) if before_words else ():
-            if not starts_word(low, m.start(), "_-"):
+    if not t.folded:
+        return  # lower-casing changed the length: the keyword patterns cannot run
+    for m in matches_at(_BEFORE, low, t.spans("address.word_before")):
+        if not starts_word(low, m.start(), "_-"):
+            continue
+        tail = _BEFORE_TAIL.match(text, m.end())
+        if tail and tail.end() > m.end():
+            yield m.start(), tail.end()
+    yield from _compounds(t)
+    # The value of an address field or after an address phrase, as a whole.
+    for m in matches_at(_ADDRESS_FIELD, low, t.spans("address.field")):
+        group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
+        start, end = m.start(group), m.end(group)
+        value = text[start:end].rstrip(" .,;")
+        if any(c.isdigit() for c in value) and 6 <= len(value) <= 120:
+            yield start, start + len(value)
+
+
+def _compounds(t: Text) -> Iterator[tuple[int, int]]:
+    """German and Dutch compound street names (Lindenstraße 12): from each suffix
+    followed by a number, back to the capital letters that can start the word, tried
+    leftmost first, as a left-to-right search would."""
+    text = t.raw
+    last = 0
+    for suffix, _ in t.spans("address.compound"):
+        word = suffix
+        while word > last and (text[word - 1].isalnum() or text[word - 1] in "_-"):
+            word -= 1
+        for start in range(word, suffix):
+            if text[start] not in _COMPOUND_START:
                 continue
-            tail = _BEFORE_TAIL.match(text, m.end())
-            if tail and tail.end() > m.end():
-                yield m.start(), tail.end()
-        if any(suffix in low for suffix in _COMPOUND_SUFFIXES):
-            for m in _COMPOUND.finditer(text):
-                if starts_word(text, m.start(), "_-"):
-                    yield m.start(), m.end()
-        # The value of an address field or after an address phrase, as a whole.
-        field_words = any(w in low for w in _FIELD_WORDS)
-        for m in _ADDRESS_FIELD.finditer(low) if field_words else ():
-            group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
-            start, end = m.start(group), m.end(group)
-            value = text[start:end].rstrip(" .,;")
-            if any(c.isdigit() for c in value) and 6 <= len(value) <= 120:
-                yield start, start + len(value)
+            m = _COMPOUND.match(text, start)
+            if m is not None:
+                if starts_word(text, start, "_-"):
+                    yield start, m.end()
+                last = m.end()
+                break
 
 
-_FIELD_WORDS = ("adres", "addres", "anschrift", "indirizzo", "direcci", "endereço",
-                "residente", "wohnhaft", "domicili", "lives at", "living at", "adr;")  # fmt: skip
 _ADDRESS_FIELD = re.compile(
     r"(?:(?:address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres)"
     r"[\"']?\s*[:=]\s*(?:\"(?P<quoted>[^\"\n]{6,120})\"|(?P<line>[^\n\"]{6,120}))"
@@ -552,11 +578,11 @@ _ADDRESS_CUES = re.compile(
 class AddressDetector:
     name = "street_address"
     labels = ("STREET_ADDRESS",)
-    anchors: tuple[Anchor, ...] = ()
+    anchors = _STREET_ANCHORS
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
-        for start, end in _street_words(text):
+        for start, end in _street_words(t):
             value = text[start:end].rstrip(" ,")
             if len(value) < 8:
                 continue

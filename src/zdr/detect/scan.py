@@ -37,11 +37,13 @@ class Text:
     text itself when lower-casing would change its length), and where each anchor
     matched, as (start, end) character offsets."""
 
-    __slots__ = ("_hits", "low", "raw")
+    __slots__ = ("_hits", "folded", "low", "raw")
 
     def __init__(self, raw: str, low: str, hits: dict[str, list[tuple[int, int]]]) -> None:
         self.raw = raw
         self.low = low
+        # False when ``low`` is the text itself: a letter whose lower case is longer.
+        self.folded = low is not raw
         self._hits = hits
 
     def has(self, anchor: str) -> bool:
@@ -70,7 +72,9 @@ def matches_at(
             last = max(m.end(), start + 1)
 
 
-_FLAGS = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
+# UCP: \s, \d and \w mean what they mean to Python (Unicode), so an anchor never
+# misses a place where the Python pattern would match.
+_FLAGS = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
 
 
 class _Database:
@@ -144,15 +148,21 @@ class Scanner:
             low = text  # offsets must match; keywords then only match lower-case text
         hits: dict[str, list[tuple[int, int]]] = {}
         for db, side in ((self._raw, text), (self._low, low)):
-            first_end: dict[tuple[str, int], int] = {}
-            for index, start, end in db.scan(side):
-                key = (db.names[index], start)
-                if end < first_end.get(key, end + 1):
-                    first_end[key] = end
-            for (name, start), end in first_end.items():
-                hits.setdefault(name, []).append((start, end))
-        for spans in hits.values():
-            spans.sort()
+            events = db.scan(side)
+            if not events:
+                continue
+            # By anchor, then start, then end: the first event of a start is its shortest.
+            events.sort()
+            names = db.names
+            last_index = last_start = -1
+            spans: list[tuple[int, int]] = []
+            for index, start, end in events:
+                if index != last_index:
+                    spans = hits[names[index]] = []
+                    last_index, last_start = index, -1
+                if start != last_start:
+                    spans.append((start, end))
+                    last_start = start
         return Text(text, low, hits)
 
 
