@@ -3,8 +3,9 @@ words around them confirm. Each class is one detector, named for configuration."
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import phonenumbers
@@ -54,13 +55,15 @@ class EmailDetector:
 class CardDetector:
     name = "credit_card"
     labels = ("CREDIT_CARD",)
-    anchors: tuple[Anchor, ...] = ()
+    # ASCII digits: the Luhn check reads no others (and Unicode \d here is too large
+    # a pattern for Hyperscan's start-of-match tracking).
+    anchors = (Anchor("card.digits", r"[0-9](?:[ -]?[0-9]){12}"),)
     _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
-        for m in self._re.finditer(text):
+        for m in matches_at(self._re, text, t.spans("card.digits")):
             if not starts_word(text, m.start(), "_.-"):
                 continue
             raw = m.group()
@@ -80,12 +83,12 @@ class CardDetector:
 class IbanDetector:
     name = "iban"
     labels = ("IBAN",)
-    anchors: tuple[Anchor, ...] = ()
+    anchors = (Anchor("iban.start", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11}"),)
     _re = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
-        for m in self._re.finditer(text):
+        for m in matches_at(self._re, text, t.spans("iban.start")):
             if not starts_word(text, m.start(), ""):
                 continue
             raw = m.group()
@@ -110,16 +113,19 @@ _SSN_WORD = re.compile(r"\b(?:ssn|social security|sozialversicherung|tin)\b")
 class SsnDetector:
     name = "us_ssn"
     labels = ("US_SSN",)
-    anchors: tuple[Anchor, ...] = ()
+    anchors = (
+        Anchor("ssn.dashed", r"\d{3}-\d{2}-\d{4}"),
+        Anchor("ssn.word", r"ssn|social security|sozialversicherung|tin", lower=True),
+    )
     _dashed = re.compile(r"(\d\d\d)-(\d\d)-(\d\d\d\d)(?![\w-])")
     _bare = re.compile(r"(\d\d\d) ?(\d\d) ?(\d\d\d\d)(?![\w-])")
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
-        for m in self._dashed.finditer(text):
+        for m in matches_at(self._dashed, text, t.spans("ssn.dashed")):
             if ssn_valid(*m.groups()) and starts_word(text, m.start(), "_-"):
                 yield Span(m.start(), m.end(), "US_SSN")
-        if not _SSN_WORD.search(text.lower()):
+        if not any(_SSN_WORD.match(t.low, start) for start, _ in t.spans("ssn.word")):
             return
         for m in self._bare.finditer(text):
             if (
@@ -133,34 +139,38 @@ class SsnDetector:
 class IpDetector:
     name = "ip_address"
     labels = ("IP_ADDRESS",)
-    anchors: tuple[Anchor, ...] = ()
+    anchors = (
+        Anchor("ip.v4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"),
+        # Every public IPv6 address has "::" beside a hex digit or three groups in a row.
+        Anchor("ip.v6", r"[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]|::[0-9a-fA-F]|[0-9a-fA-F]::"),
+    )
     _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
-        if "." in text:
-            for m in self._v4.finditer(text):
-                if not starts_word(text, m.start(), "_."):
-                    continue
-                before = _before(text, m.start(), 12)
-                if before.endswith(("v", "/", "version ", "version: ")):
-                    continue
-                if public_ip(m.group()):
-                    yield Span(m.start(), m.end(), "IP_ADDRESS")
-        if "::" in text or text.count(":") >= 4:
-            yield from _ipv6(text)
+        for m in matches_at(self._v4, text, t.spans("ip.v4")):
+            if not starts_word(text, m.start(), "_."):
+                continue
+            before = _before(text, m.start(), 12)
+            if before.endswith(("v", "/", "version ", "version: ")):
+                continue
+            if public_ip(m.group()):
+                yield Span(m.start(), m.end(), "IP_ADDRESS")
+        if t.has("ip.v6"):
+            yield from _ipv6(text, t.spans("ip.v6"))
 
 
 _HEXCOLON = frozenset("0123456789abcdefABCDEF:")
 
 
-def _ipv6(text: str) -> Iterator[Span]:
-    """Maximal runs of hex digits and colons around each colon, checked by ipaddress."""
+def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> Iterator[Span]:
+    """Maximal runs of hex digits and colons around the colons of the anchors, checked
+    by ipaddress."""
     n, pos = len(text), 0
-    while True:
-        colon = text.find(":", pos)
-        if colon < 0:
-            return
+    for anchor, _ in anchors:
+        colon = text.find(":", anchor)
+        if colon < pos:
+            continue
         start, end = colon, colon
         while start > 0 and text[start - 1] in _HEXCOLON:
             start -= 1
@@ -191,7 +201,7 @@ class PhoneDetector:
     anchors: tuple[Anchor, ...] = ()
     # A run of digits and phone separators, starting at "+", "(" or a digit: a plain
     # character class lets the regex engine scan fast; the shape is checked in code.
-    _re = re.compile(r"[+(]?\d[\d ().\-/]{5,24}\d\)?")
+    _re = re.compile(r"\d[\d ().\-/]{5,24}\d\)?")
     _context = (
         "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
         "numero", "número", "nummer", "telefono", "teléfono", "telefone", "portable",
@@ -201,20 +211,20 @@ class PhoneDetector:
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
         for start, raw in self._candidates(text):
-            digits = sum(c.isdigit() for c in raw)
-            if not 7 <= digits <= 15:
+            digits = raw.translate(_SEPARATORS)
+            if not 7 <= len(digits) - digits.startswith("+") <= 15:
                 continue
             if _DATE_SHAPE.fullmatch(raw.strip("()")):
                 continue  # a date
             if _EPOCH.fullmatch(raw):
                 continue  # epoch seconds
             international = raw.startswith(("+", "00"))
-            separated = any(c in raw for c in " .-()/")
-            before = _before(text, start, 40)
-            context = any(w in before for w in self._context)
-            trunk = raw.startswith("0") and 10 <= digits <= 11  # national, e.g. 0279469805
-            if not (international or separated or context or trunk):
-                continue  # a bare run of digits is an id more often than a phone
+            separated = len(digits) != len(raw)
+            trunk = raw.startswith("0") and 10 <= len(digits) <= 11  # national, e.g. 0279469805
+            if not (international or separated or trunk):
+                before = _before(text, start, 40)
+                if not any(w in before for w in self._context):
+                    continue  # a bare run of digits is an id more often than a phone
             if raw.count(".") >= 3:
                 continue  # dotted versions and builds
             if "." in raw and _DOTTED_SINGLE.search(raw):
@@ -227,6 +237,9 @@ class PhoneDetector:
     def _candidates(self, text: str) -> Iterator[tuple[int, str]]:
         for m in self._re.finditer(text):
             start, raw = m.start(), m.group()
+            if start and text[start - 1] in "+(":
+                start -= 1  # what [+(]? in front would take, without slowing the scan
+                raw = text[start] + raw
             if not starts_word(text, start, "_.+/-"):
                 continue
             end = m.end()
@@ -257,6 +270,9 @@ _DOTTED_SINGLE = re.compile(r"(?:^|\.)\d(?:\.|$)")
 _US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 
 
+_SEPARATORS = str.maketrans("", "", " ().-/")
+
+
 def _valid_phone(raw: str, international: bool) -> bool:
     """libphonenumber's validity, in the regions the number's shape points to.
 
@@ -264,20 +280,71 @@ def _valid_phone(raw: str, international: bool) -> bool:
     in memory after the request."""
     candidate = "+" + raw[2:] if raw.startswith("00") else raw
     candidate = candidate.replace("(0)", "")  # +33 (0)6 ...: the trunk 0 in brackets
-    regions: tuple[str | None, ...]
+    digits = candidate.translate(_SEPARATORS).lstrip("+")
+    if not digits.isascii() or not digits.isdigit():
+        return _parsed_valid(candidate, None if international else "US")
     if international:
-        regions = (None,)
-    elif _US_SHAPE.match(raw):
-        regions = ("US", "IT", "NL")
+        # Country codes are prefix-free: at most one of the first 1-3 digits is one.
+        for length in (1, 2, 3):
+            code = int(digits[:length])
+            if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                return _national_valid(digits[length:], code)
+        return False
+    codes: tuple[int, ...]
+    if _US_SHAPE.match(raw):
+        codes = (1, 39, 31)  # US, IT, NL
     elif raw.lstrip("(").startswith("0"):
-        regions = ("GB", "DE", "FR", "NL", "IN", "BR", "IT", "ES")
+        codes = (44, 49, 33, 31, 91, 55, 39, 34)  # GB, DE, FR, NL, IN, BR, IT, ES
     else:
-        regions = ("US", "IT", "ES", "IN", "BR", "FR", "DE", "GB", "NL")
-    for region in regions:
-        try:
-            number = phonenumbers.parse(candidate, region)
-        except phonenumbers.NumberParseException:
+        codes = (1, 39, 34, 91, 55, 33, 49, 44, 31)
+    return any(_national_valid(digits, code) for code in codes)
+
+
+def _parsed_valid(candidate: str, region: str | None) -> bool:
+    """The full parse, for numbers written with digits of other scripts."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@functools.cache
+def _country_rules(country_code: int) -> tuple[str, frozenset[int], re.Pattern[str]]:
+    """From libphonenumber's metadata for a country code: its trunk prefix, the
+    lengths its national numbers can have and the pattern every valid one matches
+    (the union over its regions), a cheap necessary condition for validity."""
+    lengths: set[int] = set()
+    general = []
+    for region in phonenumbers.region_codes_for_country_code(country_code):
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        if meta is not None and meta.general_desc.national_number_pattern:
+            lengths.update(meta.general_desc.possible_length)
+            general.append(f"(?:{meta.general_desc.national_number_pattern})")
+    main = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_country_code(country_code)
+    )
+    trunk = (main.national_prefix or "") if main is not None else ""
+    return trunk, frozenset(lengths), re.compile("|".join(general) or "(?!)")
+
+
+def _national_valid(digits: str, country_code: int) -> bool:
+    """A national number checked against its country code's metadata without parsing
+    its format again, with and without the trunk prefix (0 in most of Europe, 1 in
+    North America), as parsing would read it."""
+    trunk, lengths, general = _country_rules(country_code)
+    readings = [digits]
+    if trunk and digits.startswith(trunk):
+        readings.append(digits[len(trunk) :])
+    for national in readings:
+        if len(national) not in lengths or not general.fullmatch(national):
             continue
+        number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
+        zeros = len(national) - len(national.lstrip("0"))
+        if zeros:  # Italian numbers keep their leading zero
+            number.italian_leading_zero = True
+            number.number_of_leading_zeros = zeros
+        # Valid in any region of the country code (the US shape also holds Canada
+        # and the Caribbean), as is_valid_number after parsing would say.
         if phonenumbers.is_valid_number(number):
             return True
     return False
@@ -379,20 +446,20 @@ class BirthDateDetector:
 
     name = "date_of_birth"
     labels = ("DATE_OF_BIRTH",)
-    anchors: tuple[Anchor, ...] = ()
+    anchors = (Anchor("dob.cue", _BIRTH.pattern.replace("\\b", ""), lower=True),)
 
     def find(self, t: Text) -> Iterator[Span]:
-        text = t.raw
-        if not _YEAR.search(text):
-            return
-        low = text.lower()
-        if len(low) != len(text):
-            return  # offsets would shift; such text is rare and keeps its dates
-        cues = [m.end() for m in _BIRTH.finditer(low)]
+        text, low = t.raw, t.low
+        if not t.has("dob.cue") or not t.folded or not _YEAR.search(text):
+            return  # no birth word, so no birth column header either
+        cues = [m.end() for m in matches_at(_BIRTH, low, t.spans("dob.cue"))]
         if not cues:
-            return  # no birth word anywhere, so no birth column header either
-        header_columns = _birth_columns(text) if "," in text or "|" in text else {}
-        dates = list(_DATE.finditer(low))
+            return
+        columns = _birth_columns(text, cues) if "," in text or "|" in text else {}
+        if columns:
+            dates = list(_DATE.finditer(low))  # a column's dates can be anywhere
+        else:
+            dates = [d for d in (_date_after(low, c) for c in cues) if d is not None]
         prev_end = 0
         for m in dates:
             year = _year(m.group())
@@ -400,9 +467,19 @@ class BirthDateDetector:
                 prev_end = m.end()
                 continue
             cue = any(prev_end <= c <= m.start() and m.start() - c <= 60 for c in cues)
-            if cue or _in_birth_column(text, m.start(), header_columns):
+            if cue or _in_birth_column(text, m.start(), columns):
                 yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
             prev_end = m.end()
+
+
+def _date_after(low: str, cue: int) -> re.Match[str] | None:
+    """The first date starting within 60 characters after a birth word."""
+    # The bounded search only finds where; the match is then made on the whole text,
+    # so the look-ahead at its end sees the real next character.
+    found = _DATE.search(low, cue, cue + 120)
+    if found is None or found.start() - cue > 60:
+        return None
+    return _DATE.match(low, found.start())
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -413,10 +490,18 @@ def _year(value: str) -> int | None:
     return int(found[0]) if found else None
 
 
-def _birth_columns(text: str) -> dict[str, int]:
-    """For CSV/Markdown tables: the index of a column whose header is a birth word."""
+def _birth_columns(text: str, cues: list[int]) -> dict[str, int]:
+    """For CSV/Markdown tables: the index of a column whose header is a birth word.
+    Only the lines holding a birth word (among the first 50) can be such a header."""
     columns: dict[str, int] = {}
-    for line in text.splitlines()[:50]:
+    seen: set[int] = set()
+    for cue in cues:
+        line_start = text.rfind("\n", 0, cue) + 1
+        if line_start in seen or text.count("\n", 0, line_start) >= 50:
+            continue
+        seen.add(line_start)
+        line_end = text.find("\n", cue)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
         for sep in (",", "|", "\t", ";"):
             cells = [c.strip().lower() for c in line.split(sep)]
             if len(cells) >= 3:

@@ -84,13 +84,7 @@ class _Database:
         self.names = tuple(names)
         self.db: hyperscan.Database | None = None
         if patterns:
-            self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self.db.compile(
-                expressions=[p.encode() for p in patterns],
-                ids=list(range(len(patterns))),
-                elements=len(patterns),
-                flags=[_FLAGS] * len(patterns),
-            )
+            self.db = _compile(names, patterns)
         # Scratch space is per scan in progress: one per thread.
         self._local = threading.local()
 
@@ -113,6 +107,27 @@ class _Database:
         if events and len(data) != len(text):
             events = _in_characters(data, events)
         return events
+
+
+def _compile(names: Sequence[str], patterns: Sequence[str]) -> hyperscan.Database:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        db.compile(
+            expressions=[p.encode() for p in patterns],
+            ids=list(range(len(patterns))),
+            elements=len(patterns),
+            flags=[_FLAGS] * len(patterns),
+        )
+    except hyperscan.error as exc:
+        for name, pattern in zip(names, patterns, strict=True):  # which one
+            try:
+                hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
+                    expressions=[pattern.encode()], flags=[_FLAGS]
+                )
+            except hyperscan.error as one:
+                raise ValueError(f"anchor {name!r} does not compile: {one}") from None
+        raise ValueError(f"anchors do not compile together: {exc}") from None
+    return db
 
 
 def _in_characters(data: bytes, events: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
