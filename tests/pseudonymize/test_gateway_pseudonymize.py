@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import GatewayFactory, RunningGateway
 from zdr.detect.engine import DetectorSet
 from zdr.detect.model import Span
+from zdr.detect.scan import Text
 from zdr.fake.openai import FakeOpenAI
 from zdr.gateway.app import Gateway
 from zdr.pseudonymize.step import Pseudonymize
@@ -154,9 +155,10 @@ def test_streams_are_not_buffered(gateway: RunningGateway, fake: FakeOpenAI) -> 
 class Exploding:
     name = "exploding"
     labels = ("PERSON",)
+    anchors = ()
 
-    def find(self, text: str) -> list[Span]:
-        raise RuntimeError("detector crashed on " + text)  # must not leak anywhere
+    def find(self, text: Text) -> list[Span]:
+        raise RuntimeError("detector crashed on " + text.raw)  # must not leak anywhere
 
 
 def test_detector_error_fails_closed(gateway_factory: GatewayFactory, fake: FakeOpenAI) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from importlib import resources
 
-from zdr.detect.model import Span, starts_word
+from zdr.detect.model import Span, local_part_start
 from zdr.detect.scan import Anchor, Text, matches_at
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -107,10 +107,11 @@ _STRIP = ",:;=\"'()[]"
 def _cued(low: str, start: int) -> tuple[bool, bool]:
     """(cued, strong) for a capitalised word at ``start``: a strong cue (a title, a
     greeting, a name field) makes even one unknown word a name."""
-    words = low[max(0, start - 48) : start].split()
-    if not words:
+    before = low[max(0, start - 48) : start]
+    last_two = before.rsplit(None, 1)  # the last word, without splitting the rest
+    if not last_two:
         return False, False
-    last = words[-1]
+    last = last_two[-1]
     bare = last.strip(_STRIP).rstrip(".")
     if bare in _TITLE_WORDS:
         return True, True
@@ -119,14 +120,21 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if last.rstrip("\"' ").endswith((":", "=")) and (
         bare in _LABEL_WORDS
         or bare.endswith("name")
-        or (len(words) >= 2 and words[-2].strip(_STRIP) in _LABEL_WORDS and bare.isdigit())
+        or (bare.isdigit() and _label_before(before))
     ):
         return True, True
     if bare in _PHRASE_LAST:
+        words = before.split()
         for n in (2, 3, 4):
             if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
                 return True, True
     return False, False
+
+
+def _label_before(before: str) -> bool:
+    """"Contact 2:": a label word before the number."""
+    words = before.split()
+    return len(words) >= 2 and words[-2].strip(_STRIP) in _LABEL_WORDS
 
 
 _PHRASE_LAST = frozenset(p.split()[-1] for p in _PHRASES)
@@ -174,24 +182,32 @@ def first_names() -> frozenset[str]:
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
-    anchors: tuple[Anchor, ...] = ()
+    anchors = (
+        Anchor(
+            "person.name_field",
+            r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)"
+            r"[\"']?\s*[:=]\s*[\"']",
+            lower=True,
+        ),
+    )
 
     def __init__(self) -> None:
         self.names = first_names()
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
-        tokens = [
-            (m.start(), m.end(), m.group())
-            for m in _TOKEN.finditer(text)
-            if starts_word(text, m.start(), "_@.")
-        ]
+        tokens = []
+        for m in _TOKEN.finditer(text):
+            start = m.start()
+            if start:  # starts_word(text, start, "_@."), inline: this runs per word
+                c = text[start - 1]
+                if c.isalnum() or c in "_@.":
+                    continue
+            tokens.append((start, m.end(), m.group()))
         if not tokens:
             return
         found: list[tuple[int, int]] = []
-        low = text.lower()
-        if len(low) != len(text):
-            low = text  # offsets must match; cues then only match lower-case text
+        low = t.low  # offsets match; cues only match lower-case text if not folded
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
@@ -233,7 +249,7 @@ class PersonDetector:
             span_end = last_end - 1 if text[last_end - 1] == "." and j > i else last_end
             found.append((start, span_end))
             i = j + 1
-        for m in _NAME_FIELD.finditer(low):
+        for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
             value = text[m.start(1) : m.end(1)].strip()
             if _plausible_name(value):
                 found.append((m.start(1), m.start(1) + len(value)))
@@ -260,17 +276,23 @@ def _joins(gap: str) -> bool:
     )
 
 
-_EMAIL_LOCAL = re.compile(r"([A-Za-z0-9._%+-]{2,64})@[A-Za-z0-9-]+\.")
+_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9-]+\.")
 
 
 def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> Iterator[tuple[int, int]]:
     """Capitalised words just before an e-mail address whose local part spells them:
     "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>"."""
     starts = [t[0] for t in tokens]
-    for m in _EMAIL_LOCAL.finditer(text):
-        local = m.group(1).lower()
-        lo = bisect.bisect_left(starts, m.start() - 60)
-        hi = bisect.bisect_left(starts, m.start())
+    at = text.find("@")
+    while at >= 0:
+        local_start = local_part_start(text, at)
+        if at - local_start < 2 or not _DOMAIN_LABEL.match(text, at + 1):
+            at = text.find("@", at + 1)
+            continue
+        local = text[local_start:at].lower()
+        at = text.find("@", at + 1)
+        lo = bisect.bisect_left(starts, local_start - 60)
+        hi = bisect.bisect_left(starts, local_start)
         for start, end, word in tokens[lo:hi]:
             bare = word.rstrip(".").lower()
             if len(bare) >= 3 and bare not in _COMMON_WORDS and bare in local:
@@ -296,7 +318,7 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
         value = text[start:end]
         parts.add(value)
         parts.update(
-            w for w in re.split(r"\s+", value) if len(w) >= 3 and w.lower() not in _PARTICLES
+            w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES
         )
     for part in parts:
         n = len(part)

@@ -10,7 +10,7 @@ from datetime import date
 
 import phonenumbers
 
-from zdr.detect.model import Span, starts_word
+from zdr.detect.model import Span, local_part_start, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
     card_brand_ok,
@@ -32,15 +32,12 @@ class EmailDetector:
     _domain = re.compile(
         r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
     )
-    _local = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
     def find(self, t: Text) -> Iterator[Span]:
         text = t.raw
         at = text.find("@")
         while at >= 0:
-            start = at
-            while start > 0 and at - start < 64 and text[start - 1] in self._local:
-                start -= 1
+            start = local_part_start(text, at)
             while start < at and not text[start].isalnum():
                 start += 1
             domain = self._domain.match(text, at + 1)
