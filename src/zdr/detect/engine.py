@@ -56,12 +56,20 @@ class DetectorSet:
             chosen = [available[n] for n in names]
         self.detectors: list[Detector] = [*chosen, *extra]
         self.scanner = scanner_for(tuple(a for d in self.detectors for a in d.anchors))
+        # A detector that finds nothing without one of its anchors is not even called
+        # then: the call costs more than most texts' findings.
+        self._plan = [
+            (d, frozenset(a.name for a in d.anchors) if getattr(d, "anchored", False) else None)
+            for d in self.detectors
+        ]
 
     def detect(self, text: str) -> list[Span]:
         scanned = self.scanner.scan(text)
+        present = scanned.anchors_found()
         spans: list[Span] = []
-        for detector in self.detectors:
-            spans.extend(detector.find(scanned))
+        for detector, needs in self._plan:
+            if needs is None or not needs.isdisjoint(present):
+                spans.extend(detector.find(scanned))
         return resolve(spans)
 
 
@@ -69,13 +77,20 @@ def resolve(spans: list[Span]) -> list[Span]:
     """Non-overlapping spans: the longest wins, then the higher-priority label."""
     if len(spans) <= 1:
         return spans
-    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.get(s.label, 99), s.start))
+    ordered = sorted(set(spans))  # detectors may report the same span twice
+    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:])):
+        return ordered  # the usual case: nothing to choose between
+    ranked = sorted(ordered, key=_rank)
     # One byte per character marks what is taken: the overlap test is a C-speed scan.
-    occupied = bytearray(max(s.end for s in spans))
+    occupied = bytearray(max(s.end for s in ordered))
     taken: list[Span] = []
     for s in ranked:
-        if 1 in occupied[s.start : s.end]:
+        if occupied.find(1, s.start, s.end) >= 0:
             continue
         taken.append(s)
         occupied[s.start : s.end] = b"\x01" * (s.end - s.start)
     return sorted(taken)
+
+
+def _rank(s: Span) -> tuple[int, int, int]:
+    return -(s.end - s.start), PRIORITY.get(s.label, 99), s.start

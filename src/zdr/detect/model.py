@@ -85,4 +85,7 @@ class Detector(Protocol):
     @property
     def anchors(self) -> tuple[Anchor, ...]: ...
 
+    # A detector may also say ``anchored = True``: it finds nothing unless one of
+    # its anchors matched, so it need not be called then.
+
     def find(self, text: Text) -> Iterable[Span]: ...

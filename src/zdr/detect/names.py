@@ -309,17 +309,16 @@ def _plausible_name(value: str) -> bool:
 
 
 def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
-    """The spans found, and every other mention of the same names or their parts."""
+    """The spans found, and every other mention of the same names or their parts,
+    without overlaps: a whole name wins over its parts at the same place."""
     if not found:
         return
+    spans = list(found)
     parts: set[str] = set()
     for start, end in found:
-        yield Span(start, end, "PERSON")
         value = text[start:end]
         parts.add(value)
-        parts.update(
-            w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES
-        )
+        parts.update(w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES)
     for part in parts:
         n = len(part)
         pos = text.find(part)
@@ -327,5 +326,15 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
             before = text[pos - 1] if pos else " "
             after = text[pos + n] if pos + n < len(text) else " "
             if not (before.isalnum() or before in "@._") and not after.isalnum():
-                yield Span(pos, pos + n, "PERSON")
+                spans.append((pos, pos + n))
             pos = text.find(part, pos + n)
+    spans.sort(key=_leftmost_longest)
+    last = 0
+    for start, end in spans:
+        if start >= last:
+            yield Span(start, end, "PERSON")
+            last = end
+
+
+def _leftmost_longest(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], -span[1]

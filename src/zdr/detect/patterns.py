@@ -54,6 +54,7 @@ class CardDetector:
     labels = ("CREDIT_CARD",)
     # ASCII digits: the Luhn check reads no others (and Unicode \d here is too large
     # a pattern for Hyperscan's start-of-match tracking).
+    anchored = True
     anchors = (Anchor("card.digits", r"[0-9](?:[ -]?[0-9]){12}"),)
     _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
@@ -80,6 +81,7 @@ class CardDetector:
 class IbanDetector:
     name = "iban"
     labels = ("IBAN",)
+    anchored = True
     anchors = (Anchor("iban.start", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11}"),)
     _re = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
@@ -110,6 +112,7 @@ _SSN_WORD = re.compile(r"\b(?:ssn|social security|sozialversicherung|tin)\b")
 class SsnDetector:
     name = "us_ssn"
     labels = ("US_SSN",)
+    anchored = True
     anchors = (
         Anchor("ssn.dashed", r"\d{3}-\d{2}-\d{4}"),
         Anchor("ssn.word", r"ssn|social security|sozialversicherung|tin", lower=True),
@@ -136,6 +139,7 @@ class SsnDetector:
 class IpDetector:
     name = "ip_address"
     labels = ("IP_ADDRESS",)
+    anchored = True
     anchors = (
         Anchor("ip.v4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"),
         # Every public IPv6 address has "::" beside a hex digit or three groups in a row.
@@ -443,6 +447,7 @@ class BirthDateDetector:
 
     name = "date_of_birth"
     labels = ("DATE_OF_BIRTH",)
+    anchored = True
     anchors = (Anchor("dob.cue", _BIRTH.pattern.replace("\\b", ""), lower=True),)
 
     def find(self, t: Text) -> Iterator[Span]:
@@ -660,6 +665,7 @@ _ADDRESS_CUES = re.compile(
 class AddressDetector:
     name = "street_address"
     labels = ("STREET_ADDRESS",)
+    anchored = True
     anchors = _STREET_ANCHORS
 
     def find(self, t: Text) -> Iterator[Span]:

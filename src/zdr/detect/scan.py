@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass
 
 import hyperscan
@@ -48,6 +48,9 @@ class Text:
 
     def has(self, anchor: str) -> bool:
         return anchor in self._hits
+
+    def anchors_found(self) -> KeysView[str]:
+        return self._hits.keys()
 
     def spans(self, anchor: str) -> Sequence[tuple[int, int]]:
         """The matches of ``anchor``: one per start, the shortest, sorted by start."""
