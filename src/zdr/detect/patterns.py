@@ -55,7 +55,7 @@ class CardDetector:
     # ASCII digits: the Luhn check reads no others (and Unicode \d here is too large
     # a pattern for Hyperscan's start-of-match tracking).
     anchored = True
-    anchors = (Anchor("card.digits", r"[0-9](?:[ -]?[0-9]){12}"),)
+    anchors = (Anchor("card.digits", r"[0-9](?:[ -]?[0-9]){12}", word_start="_.-"),)
     _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
@@ -141,9 +141,17 @@ class IpDetector:
     labels = ("IP_ADDRESS",)
     anchored = True
     anchors = (
-        Anchor("ip.v4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"),
-        # Every public IPv6 address has "::" beside a hex digit or three groups in a row.
-        Anchor("ip.v6", r"[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]|::[0-9a-fA-F]|[0-9a-fA-F]::"),
+        Anchor("ip.v4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", word_start="_."),
+        # An address _ipv6 can accept has "::" beside a hex digit, or a hex letter in
+        # one of three groups in a row (runs of decimal digits and colons are clock
+        # times and ratios, which it refuses).
+        Anchor(
+            "ip.v6",
+            r"::[0-9a-fA-F]|[0-9a-fA-F]::"
+            r"|[a-fA-F][0-9a-fA-F]{0,3}:[0-9a-fA-F]{1,4}:"
+            r"|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,3}[a-fA-F][0-9a-fA-F]{0,3}:"
+            r"|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,3}[a-fA-F]",
+        ),
     )
     _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
 
@@ -318,9 +326,10 @@ def _country_rules(country_code: int) -> tuple[str, frozenset[int], re.Pattern[s
     general = []
     for region in phonenumbers.region_codes_for_country_code(country_code):
         meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        if meta is not None and meta.general_desc.national_number_pattern:
-            lengths.update(meta.general_desc.possible_length)
-            general.append(f"(?:{meta.general_desc.national_number_pattern})")
+        desc = meta.general_desc if meta is not None else None
+        if desc is not None and desc.national_number_pattern:
+            lengths.update(desc.possible_length)
+            general.append(f"(?:{desc.national_number_pattern})")
     main = phonenumbers.PhoneMetadata.metadata_for_region(
         phonenumbers.region_code_for_country_code(country_code)
     )
