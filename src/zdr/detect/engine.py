@@ -78,7 +78,7 @@ def resolve(spans: list[Span]) -> list[Span]:
     if len(spans) <= 1:
         return spans
     ordered = sorted(set(spans))  # detectors may report the same span twice
-    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:])):
+    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
         return ordered  # the usual case: nothing to choose between
     ranked = sorted(ordered, key=_rank)
     # One byte per character marks what is taken: the overlap test is a C-speed scan.

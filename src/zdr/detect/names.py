@@ -328,13 +328,10 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
             if not (before.isalnum() or before in "@._") and not after.isalnum():
                 spans.append((pos, pos + n))
             pos = text.find(part, pos + n)
-    spans.sort(key=_leftmost_longest)
+    # Leftmost, then longest: sorted on (start, -end) without a key function.
+    ordered = sorted([(start, -end) for start, end in spans])
     last = 0
-    for start, end in spans:
+    for start, neg_end in ordered:
         if start >= last:
-            yield Span(start, end, "PERSON")
-            last = end
-
-
-def _leftmost_longest(span: tuple[int, int]) -> tuple[int, int]:
-    return span[0], -span[1]
+            yield Span(start, -neg_end, "PERSON")
+            last = -neg_end

@@ -75,7 +75,7 @@ class Text:
             return found
         found.sort()
         ordered: list[tuple[int, int]] = []
-        last = -1
+        last: int | None = None
         for start, end in found:
             if start != last:  # sorted: the first of a start is its shortest
                 ordered.append((start, end))
@@ -146,7 +146,8 @@ class _Database:
         names, shift = self.names, self.start_shift
         for index, spans in found.items():
             back = shift[index]
-            hits[names[index]] = [(start - back, end - 1) for start, end in spans]
+            # A pattern whose first character matched the sentinel starts the text.
+            hits[names[index]] = [(max(start - back, 0), end - 1) for start, end in spans]
 
 
 def _compile(names: Sequence[str], patterns: Sequence[str]) -> hyperscan.Database:
@@ -157,7 +158,7 @@ def _compile(names: Sequence[str], patterns: Sequence[str]) -> hyperscan.Databas
             expressions=[p.encode() for p in patterns],
             ids=list(range(len(patterns))),
             elements=len(patterns),
-            flags=flags,
+            flags=list(flags),
         )
     except hyperscan.error as exc:
         for name, pattern, flag in zip(names, patterns, flags, strict=True):  # which one
