@@ -96,6 +96,7 @@ def start_upstream(port: int) -> subprocess.Popen[bytes]:
 
 
 BARE_CONFIG = "audit: {enabled: false}\npolicies: {default: {pseudonymize: false}}\n"
+PSEUDO_CONFIG = "audit: {enabled: false}\n"  # policies and pseudonymization
 FULL_CONFIG = ""  # the defaults: policy enforcement, pseudonymization, audit trail
 
 
@@ -271,12 +272,14 @@ def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     up_port, gw_port = free_port(), free_port()
     upstream = start_upstream(up_port)
-    # Two gateways, loaded one at a time: policies only ("gateway"), and the defaults
-    # with pseudonymization and the audit trail on ("gateway+all").
-    audit_port = free_port()
+    # Three gateways, loaded one at a time: policies only ("gateway"), policies and
+    # pseudonymization ("gateway+pseudo": the difference to "gateway" is what
+    # pseudonymization adds), and the defaults, with the audit trail too ("gateway+all").
+    audit_port, pseudo_port = free_port(), free_port()
     plain, key = start_gateway(gw_port, up_port, data_dir / "plain", BARE_CONFIG)
+    pseudo, pseudo_key = start_gateway(pseudo_port, up_port, data_dir / "pseudo", PSEUDO_CONFIG)
     gateway, audit_key = start_gateway(audit_port, up_port, data_dir / "audit", FULL_CONFIG)
-    keys = {gw_port: key, audit_port: audit_key, up_port: key}
+    keys = {gw_port: key, pseudo_port: pseudo_key, audit_port: audit_key, up_port: key}
     results: dict[str, dict[str, float]] = {}
     try:
         # The fake echoes the last user message: "stream" answers in ~25 events (a short
@@ -300,7 +303,12 @@ def main() -> None:
         )
         kinds = (("json", CHAT), ("stream", short), ("stream-long", long))
         for kind, body in kinds:
-            targets = (("direct", up_port), ("gateway", gw_port), ("gateway+all", audit_port))
+            targets = (
+                ("direct", up_port),
+                ("gateway", gw_port),
+                ("gateway+pseudo", pseudo_port),
+                ("gateway+all", audit_port),
+            )
             for target, port in targets:
                 k = keys[port]
                 lat = asyncio.run(latency(port, k, body, args.requests))
@@ -317,7 +325,13 @@ def main() -> None:
             )
         print()
         for kind, _ in kinds:
-            for target in ("gateway", "gateway+all"):
+            g, p = results[f"{kind}.gateway"], results[f"{kind}.gateway+pseudo"]
+            print(
+                f"{kind}: pseudonymization adds p50 {p['p50_ms'] - g['p50_ms']:.3f} ms "
+                f"(target <= 1), TTFB {p['ttfb_p50_ms'] - g['ttfb_p50_ms']:.3f} ms"
+            )
+        for kind, _ in kinds:
+            for target in ("gateway", "gateway+pseudo", "gateway+all"):
                 d, g = results[f"{kind}.direct"], results[f"{kind}.{target}"]
                 print(
                     f"{kind} {target}: added p50 {g['p50_ms'] - d['p50_ms']:.3f} ms "
@@ -353,7 +367,7 @@ def main() -> None:
         out = ROOT / "bench" / "results" / "gateway_overhead.json"
         out.write_text(json.dumps(results, indent=2))
     finally:
-        for proc in (plain, gateway, upstream):
+        for proc in (plain, pseudo, gateway, upstream):
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
 
