@@ -6,7 +6,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=".venv/.zdr-installed$1"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# zdr.detect is compiled (setup.py): an edited module must be compiled again, or the
+# stale extension next to it would still be the one imported.
+stale() { [ -n "$(find pyproject.toml setup.py src/zdr/detect -name '*.py' -newer "$stamp" -o -name pyproject.toml -newer "$stamp" 2>/dev/null | head -1)" ]; }
+if [ ! -f "$stamp" ] || stale; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   if [ "$1" = "-dev" ]; then
     .venv/bin/python -m pip install -q -e . --group dev

@@ -118,9 +118,7 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if bare in _GREETING_WORDS:
         return True, bare in _STRONG_GREETINGS
     if last.rstrip("\"' ").endswith((":", "=")) and (
-        bare in _LABEL_WORDS
-        or bare.endswith("name")
-        or (bare.isdigit() and _label_before(before))
+        bare in _LABEL_WORDS or bare.endswith("name") or (bare.isdigit() and _label_before(before))
     ):
         return True, True
     if bare in _PHRASE_LAST:
@@ -132,7 +130,7 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
 
 
 def _label_before(before: str) -> bool:
-    """"Contact 2:": a label word before the number."""
+    """A label word before the number, as in "Contact 2:"."""
     words = before.split()
     return len(words) >= 2 and words[-2].strip(_STRIP) in _LABEL_WORDS
 

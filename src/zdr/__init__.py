@@ -1,0 +1,1 @@
+"""zdr: zero data retention for LLM APIs."""
