@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
+from zdr.detect.validators import public_ip
 
 DETECT = DetectorSet()
 
@@ -95,3 +100,34 @@ def test_spans_never_overlap_and_are_sorted() -> None:
     spans = DETECT.detect(text)
     assert spans == sorted(spans)
     assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+
+
+def _reference_public_ip(text: str) -> bool:
+    """What public_ip said before its IPv4 fast path: ipaddress decides."""
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        return False
+    return not (ip.version == 4 and text.startswith("255."))
+
+
+_OCTETS = st.one_of(
+    st.integers(0, 300).map(str),
+    st.sampled_from(["0", "00", "01", "007", "255", "256", "1000", "", "1a", "٣", " 1"]),
+)
+
+
+@given(st.lists(_OCTETS, min_size=1, max_size=6).map(".".join))
+def test_public_ipv4_agrees_with_ipaddress(text: str) -> None:
+    assert public_ip(text) is _reference_public_ip(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["127.0.0.1", "0.0.0.0", "224.0.0.1", "239.255.255.255", "240.0.0.1", "255.255.255.0",
+     "10.0.0.1", "192.168.1.20", "8.8.8.8", "203.0.113.77", "0.0.0.1", "223.255.255.255"],
+)  # fmt: skip
+def test_public_ipv4_edges_agree_with_ipaddress(text: str) -> None:
+    assert public_ip(text) is _reference_public_ip(text)

@@ -151,6 +151,7 @@ _NAME_FIELD = re.compile(
 
 
 _VCARD_NAME = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
+_VCARD_PART = re.compile(r"[^;,]+")
 
 
 @functools.cache
@@ -255,7 +256,7 @@ class PersonDetector:
             found.extend(_named_by_email(text, tokens))
         if "BEGIN:VCARD" in text:
             for m in _VCARD_NAME.finditer(text):
-                for part in re.finditer(r"[^;,]+", m.group(1)):
+                for part in _VCARD_PART.finditer(m.group(1)):
                     if _plausible_name(part.group().strip()):
                         found.append((m.start(1) + part.start(), m.start(1) + part.end()))
         yield from _every_mention(text, found)

@@ -170,6 +170,7 @@ class IpDetector:
 
 
 _HEXCOLON = frozenset("0123456789abcdefABCDEF:")
+_DECIMAL_COLONS = re.compile(r"[\d:]+")
 
 
 def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> Iterator[Span]:
@@ -195,7 +196,7 @@ def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> Iterator[Span]:
             continue
         if end < n and (text[end].isalnum() or text[end] == "."):
             continue
-        if re.fullmatch(r"[\d:]+", value) and "::" not in value:
+        if _DECIMAL_COLONS.fullmatch(value) and "::" not in value:
             continue  # clock times and ratios
         if public_ip(value):
             offset = text.find(value, start)
@@ -413,7 +414,7 @@ def _sensitive_url(url: str) -> bool:
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
         low = seg.lower()
-        if _ID_SEGMENT.match(seg) and not re.fullmatch(r"\d{4}", seg):
+        if _ID_SEGMENT.match(seg) and not (len(seg) == 4 and seg.isdigit() and seg.isascii()):
             previous = segments[i - 1].lower() if i else ""
             # A numeric id names an account only under a profile-like segment
             # (/customers/4566482); /questions/43033518 is a public page.
@@ -497,8 +498,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _year(value: str) -> int | None:
-    found = re.findall(r"(?:19|20)\d{2}", value)
-    return int(found[0]) if found else None
+    found = _YEAR.search(value)
+    return int(found.group()) if found else None
 
 
 def _birth_columns(text: str, cues: list[int]) -> dict[str, int]:
