@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
 from importlib import resources
 
 from zdr.detect.model import Span, local_part_start
@@ -193,7 +192,8 @@ class PersonDetector:
     def __init__(self) -> None:
         self.names = first_names()
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         tokens = []
         for m in _TOKEN.finditer(text):
@@ -204,7 +204,7 @@ class PersonDetector:
                     continue
             tokens.append((start, m.end(), m.group()))
         if not tokens:
-            return
+            return out
         found: list[tuple[int, int]] = []
         low = t.low  # offsets match; cues only match lower-case text if not folded
         i = 0
@@ -259,7 +259,8 @@ class PersonDetector:
                 for part in _VCARD_PART.finditer(m.group(1)):
                     if _plausible_name(part.group().strip()):
                         found.append((m.start(1) + part.start(), m.start(1) + part.end()))
-        yield from _every_mention(text, found)
+        out.extend(_every_mention(text, found))
+        return out
 
 
 def _joins(gap: str) -> bool:
@@ -278,9 +279,10 @@ def _joins(gap: str) -> bool:
 _DOMAIN_LABEL = re.compile(r"[A-Za-z0-9-]+\.")
 
 
-def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> Iterator[tuple[int, int]]:
+def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """Capitalised words just before an e-mail address whose local part spells them:
     "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>"."""
+    out: list[tuple[int, int]] = []
     starts = [t[0] for t in tokens]
     at = text.find("@")
     while at >= 0:
@@ -295,7 +297,8 @@ def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> Iterator[t
         for start, end, word in tokens[lo:hi]:
             bare = word.rstrip(".").lower()
             if len(bare) >= 3 and bare not in _COMMON_WORDS and bare in local:
-                yield start, end
+                out.append((start, end))
+    return out
 
 
 def _plausible_name(value: str) -> bool:
@@ -307,11 +310,12 @@ def _plausible_name(value: str) -> bool:
     )
 
 
-def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
+def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
     """The spans found, and every other mention of the same names or their parts,
     without overlaps: a whole name wins over its parts at the same place."""
+    out: list[Span] = []
     if not found:
-        return
+        return out
     spans = list(found)
     parts: set[str] = set()
     for start, end in found:
@@ -332,5 +336,6 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> Iterator[Span]:
     last = 0
     for start, neg_end in ordered:
         if start >= last:
-            yield Span(start, -neg_end, "PERSON")
+            out.append(Span(start, -neg_end, "PERSON"))
             last = -neg_end
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 import phonenumbers
@@ -33,7 +33,8 @@ class EmailDetector:
         r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
     )
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         at = text.find("@")
         while at >= 0:
@@ -45,8 +46,9 @@ class EmailDetector:
                 # user:password@host inside a URL is a credential, not an address.
                 word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start))
                 if "://" not in text[word_start + 1 : start]:
-                    yield Span(start, domain.end(), "EMAIL")
+                    out.append(Span(start, domain.end(), "EMAIL"))
             at = text.find("@", at + 1)
+        return out
 
 
 class CardDetector:
@@ -59,7 +61,8 @@ class CardDetector:
     _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         for m in matches_at(self._re, text, t.spans("card.digits")):
             if not starts_word(text, m.start(), "_.-"):
@@ -75,7 +78,8 @@ class CardDetector:
             grouped = raw != digits or len(digits) in (15, 16)
             if not grouped and not any(w in _before(text, m.start(), 40) for w in self._context):
                 continue
-            yield Span(m.start(), m.end(), "CREDIT_CARD")
+            out.append(Span(m.start(), m.end(), "CREDIT_CARD"))
+        return out
 
 
 class IbanDetector:
@@ -85,7 +89,8 @@ class IbanDetector:
     anchors = (Anchor("iban.start", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11}"),)
     _re = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         for m in matches_at(self._re, text, t.spans("iban.start")):
             if not starts_word(text, m.start(), ""):
@@ -103,7 +108,8 @@ class IbanDetector:
                 compact = raw.replace(" ", "")
                 end = m.start() + len(raw)
             if compact:
-                yield Span(m.start(), end, "IBAN")
+                out.append(Span(m.start(), end, "IBAN"))
+        return out
 
 
 _SSN_WORD = re.compile(r"\b(?:ssn|social security|sozialversicherung|tin)\b")
@@ -120,20 +126,22 @@ class SsnDetector:
     _dashed = re.compile(r"(\d\d\d)-(\d\d)-(\d\d\d\d)(?![\w-])")
     _bare = re.compile(r"(\d\d\d) ?(\d\d) ?(\d\d\d\d)(?![\w-])")
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         for m in matches_at(self._dashed, text, t.spans("ssn.dashed")):
             if ssn_valid(*m.groups()) and starts_word(text, m.start(), "_-"):
-                yield Span(m.start(), m.end(), "US_SSN")
+                out.append(Span(m.start(), m.end(), "US_SSN"))
         if not any(_SSN_WORD.match(t.low, start) for start, _ in t.spans("ssn.word")):
-            return
+            return out
         for m in self._bare.finditer(text):
             if (
                 ssn_valid(*m.groups())
                 and starts_word(text, m.start(), "_-")
                 and _SSN_WORD.search(_before(text, m.start(), 30))
             ):
-                yield Span(m.start(), m.end(), "US_SSN")
+                out.append(Span(m.start(), m.end(), "US_SSN"))
+        return out
 
 
 class IpDetector:
@@ -155,7 +163,8 @@ class IpDetector:
     )
     _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         for m in matches_at(self._v4, text, t.spans("ip.v4")):
             if not starts_word(text, m.start(), "_."):
@@ -164,18 +173,20 @@ class IpDetector:
             if before.endswith(("v", "/", "version ", "version: ")):
                 continue
             if public_ip(m.group()):
-                yield Span(m.start(), m.end(), "IP_ADDRESS")
+                out.append(Span(m.start(), m.end(), "IP_ADDRESS"))
         if t.has("ip.v6"):
-            yield from _ipv6(text, t.spans("ip.v6"))
+            out.extend(_ipv6(text, t.spans("ip.v6")))
+        return out
 
 
 _HEXCOLON = frozenset("0123456789abcdefABCDEF:")
 _DECIMAL_COLONS = re.compile(r"[\d:]+")
 
 
-def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> Iterator[Span]:
+def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> list[Span]:
     """Maximal runs of hex digits and colons around the colons of the anchors, checked
     by ipaddress."""
+    out: list[Span] = []
     n, pos = len(text), 0
     for anchor, _ in anchors:
         colon = text.find(":", anchor)
@@ -200,7 +211,8 @@ def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> Iterator[Span]:
             continue  # clock times and ratios
         if public_ip(value):
             offset = text.find(value, start)
-            yield Span(offset, offset + len(value), "IP_ADDRESS")
+            out.append(Span(offset, offset + len(value), "IP_ADDRESS"))
+    return out
 
 
 class PhoneDetector:
@@ -218,7 +230,8 @@ class PhoneDetector:
         "rufen", "contact", "ph", "sms", "handy", "celular",
     )  # fmt: skip
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         for start, raw in self._candidates(text):
             digits = raw.translate(_SEPARATORS)
@@ -242,9 +255,11 @@ class PhoneDetector:
             if _ID_PREFIX.search(text[max(0, start - 8) : start]):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
             if _valid_phone(raw, international):
-                yield Span(start, start + len(raw), "PHONE")
+                out.append(Span(start, start + len(raw), "PHONE"))
+        return out
 
-    def _candidates(self, text: str) -> Iterator[tuple[int, str]]:
+    def _candidates(self, text: str) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
         for m in self._re.finditer(text):
             start, raw = m.start(), m.group()
             if start and text[start - 1] in "+(":
@@ -261,13 +276,14 @@ class PhoneDetector:
                 raw = raw[:-1]
             # "040 135 1545 / 0151 496 0434": two numbers in one run.
             if " / " not in raw and "  " not in raw:
-                yield start, raw
+                out.append((start, raw))
                 continue
             offset = 0
             for part in _TWO_NUMBERS.split(raw):
                 if part and not part.isspace() and part != " / ":
-                    yield start + offset, part
+                    out.append((start + offset, part))
                 offset += len(part)
+        return out
 
 
 # A short upper-case code or an abbreviation with a slash right before a number
@@ -385,17 +401,19 @@ class UrlDetector:
     labels = ("URL", "API_KEY")
     anchors: tuple[Anchor, ...] = ()
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         if "://" not in text:
-            return
+            return out
         for m in _URL.finditer(text):
             url = m.group().rstrip(".,;:!?")
             end = m.start() + len(url)
             if _WEBHOOK.search(url) and _has_capability_path(url):
-                yield Span(m.start(), end, "API_KEY")
+                out.append(Span(m.start(), end, "API_KEY"))
             elif _sensitive_url(url):
-                yield Span(m.start(), end, "URL")
+                out.append(Span(m.start(), end, "URL"))
+        return out
 
 
 def _has_capability_path(url: str) -> bool:
@@ -460,13 +478,14 @@ class BirthDateDetector:
     anchored = True
     anchors = (Anchor("dob.cue", _BIRTH.pattern.replace("\\b", ""), lower=True),)
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text, low = t.raw, t.low
         if not t.has("dob.cue") or not t.folded or not _YEAR.search(text):
-            return  # no birth word, so no birth column header either
+            return out  # no birth word, so no birth column header either
         cues = [m.end() for m in matches_at(_BIRTH, low, t.spans("dob.cue"))]
         if not cues:
-            return
+            return out
         columns = _birth_columns(text, cues) if "," in text or "|" in text else {}
         if columns:
             dates = list(_DATE.finditer(low))  # a column's dates can be anywhere
@@ -480,8 +499,9 @@ class BirthDateDetector:
                 continue
             cue = any(prev_end <= c <= m.start() and m.start() - c <= 60 for c in cues)
             if cue or _in_birth_column(text, m.start(), columns):
-                yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
+                out.append(Span(m.start(), m.end(), "DATE_OF_BIRTH"))
             prev_end = m.end()
+        return out
 
 
 def _date_after(low: str, cue: int) -> re.Match[str] | None:
@@ -605,7 +625,8 @@ _STREET_ANCHORS = (
 )
 
 
-def _street_words(t: Text) -> Iterator[tuple[int, int]]:
+def _street_words(t: Text) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
     text, low = t.raw, t.low
     for m in matches_at(_NUMBER_WORDS, text, t.spans("address.number_words")):
         if not starts_word(text, m.start(), "_-"):
@@ -618,30 +639,32 @@ def _street_words(t: Text) -> Iterator[tuple[int, int]]:
                 if text[end : end + 1] == ".":
                     end += 1
                 tail = _US_TAIL.match(text, end)
-                yield m.start(), tail.end() if tail else end
+                out.append((m.start(), tail.end() if tail else end))
                 break
     if not t.folded:
-        return  # lower-casing changed the length: the keyword patterns cannot run
+        return out  # lower-casing changed the length: the keyword patterns cannot run
     for m in matches_at(_BEFORE, low, t.spans("address.word_before")):
         if not starts_word(low, m.start(), "_-"):
             continue
         tail = _BEFORE_TAIL.match(text, m.end())
         if tail and tail.end() > m.end():
-            yield m.start(), tail.end()
-    yield from _compounds(t)
+            out.append((m.start(), tail.end()))
+    out.extend(_compounds(t))
     # The value of an address field or after an address phrase, as a whole.
     for m in matches_at(_ADDRESS_FIELD, low, t.spans("address.field")):
         group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
         start, end = m.start(group), m.end(group)
         value = text[start:end].rstrip(" .,;")
         if any(c.isdigit() for c in value) and 6 <= len(value) <= 120:
-            yield start, start + len(value)
+            out.append((start, start + len(value)))
+    return out
 
 
-def _compounds(t: Text) -> Iterator[tuple[int, int]]:
+def _compounds(t: Text) -> list[tuple[int, int]]:
     """German and Dutch compound street names (Lindenstraße 12): from each suffix
     followed by a number, back to the capital letters that can start the word, tried
     leftmost first, as a left-to-right search would."""
+    out: list[tuple[int, int]] = []
     text = t.raw
     last = 0
     for suffix, _ in t.spans("address.compound"):
@@ -654,9 +677,10 @@ def _compounds(t: Text) -> Iterator[tuple[int, int]]:
             m = _COMPOUND.match(text, start)
             if m is not None:
                 if starts_word(text, start, "_-"):
-                    yield start, m.end()
+                    out.append((start, m.end()))
                 last = m.end()
                 break
+    return out
 
 
 _ADDRESS_FIELD = re.compile(
@@ -678,7 +702,8 @@ class AddressDetector:
     anchored = True
     anchors = _STREET_ANCHORS
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
         text = t.raw
         for start, end in _street_words(t):
             value = text[start:end].rstrip(" ,")
@@ -688,4 +713,5 @@ class AddressDetector:
             has_number = any(c.isdigit() for c in value)
             if not has_number and not _ADDRESS_CUES.search(_before(text, start, 40)):
                 continue
-            yield Span(start, start + len(value), "STREET_ADDRESS")
+            out.append(Span(start, start + len(value), "STREET_ADDRESS"))
+        return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Iterator, KeysView, Sequence
+from collections.abc import Iterable, KeysView, Sequence
 from dataclasses import dataclass
 
 import hyperscan
@@ -86,17 +86,19 @@ class Text:
 
 def matches_at(
     pattern: re.Pattern[str], text: str, spans: Iterable[tuple[int, int]]
-) -> Iterator[re.Match[str]]:
+) -> list[re.Match[str]]:
     """What ``pattern.finditer(text)`` finds, tried only at the starts of ``spans``:
     exactly the same matches when they hold every position where a match can begin."""
+    out: list[re.Match[str]] = []
     last = 0
     for start, _ in spans:
         if start < last:
             continue
         m = pattern.match(text, start)
         if m is not None:
-            yield m
+            out.append(m)
             last = max(m.end(), start + 1)
+    return out
 
 
 # UCP: \s, \d and \w mean what they mean to Python (Unicode), so an anchor never

@@ -4,7 +4,6 @@ credential contexts (assignments, DSNs, CLI flags, auth headers) that look rando
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from zdr.detect.model import Span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
@@ -116,80 +115,86 @@ class SecretDetector:
     labels = ("API_KEY", "SECRET")
     anchors = _ANCHORS
 
-    def find(self, t: Text) -> Iterator[Span]:
+    def find(self, t: Text) -> list[Span]:
         # Keyword patterns run on the lower-cased text; offsets are the same unless
         # lower-casing changed the length (rare letters), then it is the text itself.
+        out: list[Span] = []
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
             if starts_word(text, m.start(), "_-"):
-                yield Span(m.start(), m.end(), "API_KEY")
+                out.append(Span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
-            yield Span(m.start(), m.end(), "SECRET")
+            out.append(Span(m.start(), m.end(), "SECRET"))
         if "PRIVATE KEY" in text:
-            yield from self._pem(text)
+            out.extend(self._pem(text))
         if "://" in text:
             for m in _DSN.finditer(text):
                 if not placeholder(m.group("value")):
-                    yield Span(m.start("value"), m.end("value"), "SECRET")
+                    out.append(Span(m.start("value"), m.end("value"), "SECRET"))
         if "@" in text:
             for m in _LOGIN_PAIR.finditer(text):
                 value = m.group("value")
                 if _strong(value) and not placeholder(value):
-                    yield Span(m.start("value"), m.end("value"), "SECRET")
+                    out.append(Span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
-            yield from self._assigned(m, text)
+            out.extend(self._assigned(m, text))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
-                yield Span(m.start("value"), m.end("value"), "SECRET")
+                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_AUTH_HEADER, low, t.spans("secret.authorization")):
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
             if not placeholder(text[m.start("value") : m.end("value")]):
-                yield Span(m.start("value"), m.end("value"), label)
+                out.append(Span(m.start("value"), m.end("value"), label))
         for m in matches_at(_COOKIE, low, t.spans("secret.cookie")):
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
-                yield Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET")
+                out.append(Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET"))
         for m in matches_at(_CURL_USER, text, t.spans("secret.curl")):
             if not placeholder(m.group("value")):
-                yield Span(m.start("value"), m.end("value"), "SECRET")
+                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
             value = text[m.start("value") : m.end("value")]
             if _KEY_SHAPES.match(value) or placeholder(value):
                 continue  # a known key shape is reported as such above
             if looks_random(value, 20, 3.5):
-                yield Span(m.start("value"), m.end("value"), "SECRET")
+                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
             if _strong(value) and not placeholder(value):
-                yield Span(m.start("value"), m.end("value"), "SECRET")
+                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+        return out
 
-    def _pem(self, text: str) -> Iterator[Span]:
+    def _pem(self, text: str) -> list[Span]:
+        out: list[Span] = []
         matched_until = 0
         for m in _PEM.finditer(text):
             matched_until = m.end()
-            yield Span(m.start(), m.end(), "SECRET")
+            out.append(Span(m.start(), m.end(), "SECRET"))
         # A block pasted without its END line: mask from the header to the blank line.
         for m in _PEM_OPEN.finditer(text, matched_until):
             end = text.find("\n\n", m.end())
-            yield Span(m.start(), len(text) if end < 0 else end, "SECRET")
+            out.append(Span(m.start(), len(text) if end < 0 else end, "SECRET"))
+        return out
 
-    def _assigned(self, m: re.Match[str], text: str) -> Iterator[Span]:
+    def _assigned(self, m: re.Match[str], text: str) -> list[Span]:
+        out: list[Span] = []
         group = "qvalue" if m.group("qvalue") is not None else "value"
         start, end = m.start(group), m.end(group)
         name, value = m.group("name"), text[start:end]
         if placeholder(value) or value.lower() in _NOT_SECRET_VALUES:
-            return
+            return out
         if value.startswith(("http://", "https://")) or "://" in value:
-            return  # a URL-valued setting; DSN passwords are found on their own
+            return out  # a URL-valued setting; DSN passwords are found on their own
         if name.rstrip("\"'").endswith("id"):
-            return  # client and key ids identify, they do not authenticate
+            return out  # client and key ids identify, they do not authenticate
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
-            yield Span(start, end, "SECRET")
+            out.append(Span(start, end, "SECRET"))
         elif looks_random(value, 16, 3.0):
-            yield Span(start, end, "API_KEY")
+            out.append(Span(start, end, "API_KEY"))
+        return out
 
 
 def _strong(value: str) -> bool:
