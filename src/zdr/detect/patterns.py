@@ -335,7 +335,9 @@ def _parsed_valid(candidate: str, region: str | None) -> bool:
 
 
 @functools.cache
-def _country_rules(country_code: int) -> tuple[str, frozenset[int], re.Pattern[str]]:
+def _country_rules(
+    country_code: int,
+) -> tuple[str, frozenset[int], re.Pattern[str], tuple[str, ...]]:
     """From libphonenumber's metadata for a country code: its trunk prefix, the
     lengths its national numbers can have and the pattern every valid one matches
     (the union over its regions), a cheap necessary condition for validity."""
@@ -351,14 +353,15 @@ def _country_rules(country_code: int) -> tuple[str, frozenset[int], re.Pattern[s
         phonenumbers.region_code_for_country_code(country_code)
     )
     trunk = (main.national_prefix or "") if main is not None else ""
-    return trunk, frozenset(lengths), re.compile("|".join(general) or "(?!)")
+    regions = tuple(phonenumbers.region_codes_for_country_code(country_code))
+    return trunk, frozenset(lengths), re.compile("|".join(general) or "(?!)"), regions
 
 
 def _national_valid(digits: str, country_code: int) -> bool:
     """A national number checked against its country code's metadata without parsing
     its format again, with and without the trunk prefix (0 in most of Europe, 1 in
     North America), as parsing would read it."""
-    trunk, lengths, general = _country_rules(country_code)
+    trunk, lengths, general, regions = _country_rules(country_code)
     readings = [digits]
     if trunk and digits.startswith(trunk):
         readings.append(digits[len(trunk) :])
@@ -371,8 +374,9 @@ def _national_valid(digits: str, country_code: int) -> bool:
             number.italian_leading_zero = True
             number.number_of_leading_zeros = zeros
         # Valid in any region of the country code (the US shape also holds Canada
-        # and the Caribbean), as is_valid_number after parsing would say.
-        if phonenumbers.is_valid_number(number):
+        # and the Caribbean), region by region, main region first: one check for
+        # most numbers where is_valid_number makes two (find the region, then check).
+        if any(phonenumbers.is_valid_number_for_region(number, r) for r in regions):
             return True
     return False
 
