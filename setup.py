@@ -4,6 +4,7 @@ no C compiler, or with ZDR_PURE_PYTHON=1, zdr installs and runs as pure Python, 
 same code."""
 
 import os
+import sys
 
 from setuptools import setup
 
@@ -23,11 +24,13 @@ def extensions() -> list:
         return []
     try:
         from mypyc.build import mypycify
-    except ImportError:
+
+        modules = mypycify(COMPILED, opt_level="3")
+    except (ImportError, SystemExit, Exception) as exc:  # mypyc exits on type errors
+        sys.stderr.write(f"zdr: not compiling zdr.detect ({exc!r}); it runs as Python\n")
         return []
-    modules = mypycify(COMPILED, opt_level="3")
     for module in modules:
-        module.optional = True  # a failed compile leaves the pure-Python module
+        module.optional = True  # a failed C compile leaves the pure-Python module
     return modules
 
 

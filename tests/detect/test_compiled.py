@@ -1,0 +1,23 @@
+"""The detection modules are compiled by mypyc when zdr is installed (setup.py); a
+machine without a C compiler runs them as Python. CI requires the compiled build
+(REQUIRE_COMPILED=1), so a build that silently fell back is caught there."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import pytest
+
+MODULES = ("model", "scan", "validators", "patterns", "secrets", "names", "engine")
+
+
+def test_detection_modules_are_compiled() -> None:
+    python = [
+        name
+        for name in MODULES
+        if str(importlib.import_module(f"zdr.detect.{name}").__file__).endswith(".py")
+    ]
+    if python and not os.environ.get("REQUIRE_COMPILED"):
+        pytest.skip(f"running as Python: {python} (no C compiler, or ZDR_PURE_PYTHON)")
+    assert python == []
