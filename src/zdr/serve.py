@@ -110,4 +110,12 @@ async def serve(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> None:
-    asyncio.run(serve(settings))
+    # uvicorn's loop="uvloop" only applies when uvicorn makes the loop itself; this
+    # process makes it (the demo upstream shares it), so it asks for uvloop here.
+    try:
+        import uvloop
+    except ImportError:  # not on Windows: the standard loop
+        asyncio.run(serve(settings))
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(serve(settings))
