@@ -153,20 +153,19 @@ class _Database:
 
 
 def _compile(names: Sequence[str], patterns: Sequence[str]) -> hyperscan.Database:
-    flags = [_FLAGS] * len(patterns)
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
         db.compile(
             expressions=[p.encode() for p in patterns],
             ids=list(range(len(patterns))),
             elements=len(patterns),
-            flags=list(flags),
+            flags=[_FLAGS] * len(patterns),
         )
     except hyperscan.error as exc:
-        for name, pattern, flag in zip(names, patterns, flags, strict=True):  # which one
+        for name, pattern in zip(names, patterns, strict=True):  # which one
             try:
                 hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
-                    expressions=[pattern.encode()], flags=[flag]
+                    expressions=[pattern.encode()], flags=[_FLAGS]
                 )
             except hyperscan.error as one:
                 raise ValueError(f"anchor {name!r} does not compile: {one}") from None

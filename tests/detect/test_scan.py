@@ -1,0 +1,83 @@
+"""The shared scan: anchors found at character offsets in any text, the same matches
+as a whole-text search, safe from several threads."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zdr.detect.scan import Anchor, Scanner, matches_at
+
+SCANNER = Scanner(
+    [
+        Anchor("kw", "password", lower=True),
+        Anchor("digits", r"[0-9]{3}-[0-9]{2}", word_start="_-"),
+        Anchor("ab", "ab"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password=x",  # at the very start
+        "Ünïcødé ✓ — naïve café: PASSWORD is 123-45 and ab",
+        "日本語のテキスト password 999-12 ab 𝔘𝔫𝔦",  # 3- and 4-byte characters before
+        "lone \ud800 surrogate password 123-45",
+    ],
+)
+def test_offsets_are_characters(text: str) -> None:
+    scanned = SCANNER.scan(text)
+    for start, end in scanned.spans("kw"):
+        assert scanned.low[start:end] == "password"
+    for start, end in scanned.spans("digits"):
+        assert re.fullmatch(r"\d{3}-\d{2}", text[start:end])
+    assert [s for s, _ in scanned.spans("kw")] == [
+        m.start() for m in re.finditer("password", text.lower())
+    ]
+
+
+def test_word_start_anchors_are_not_reported_inside_words() -> None:
+    text = "123-45 x123-45 _123-45 -123-45 (123-45"
+    starts = [s for s, _ in SCANNER.scan(text).spans("digits")]
+    assert starts == [0, text.index("(") + 1]
+
+
+def test_nothing_found_is_empty() -> None:
+    scanned = SCANNER.scan("nothing to see")
+    assert scanned.spans("kw") == () and not scanned.has("ab")
+
+
+@given(st.text(alphabet="abcx é", max_size=60))
+def test_matches_at_finds_what_finditer_finds(text: str) -> None:
+    pattern = re.compile(r"ab+c?")
+    spans = SCANNER.scan(text).spans("ab")
+    assert [m.span() for m in matches_at(pattern, text, spans)] == [
+        m.span() for m in pattern.finditer(text)
+    ]
+
+
+def test_threads_scan_at_once() -> None:
+    text = "password 123-45 ab " * 200
+    expected = SCANNER.scan(text).spans("digits")
+    results: list[object] = []
+
+    def work() -> None:
+        for _ in range(50):
+            results.append(SCANNER.scan(text).spans("digits") == expected)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 200
+
+
+def test_an_anchor_hyperscan_cannot_compile_is_named() -> None:
+    with pytest.raises(ValueError, match="'bad'"):
+        Scanner([Anchor("fine", "abc"), Anchor("bad", r"(?<=x)y")])
