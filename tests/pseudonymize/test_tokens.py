@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zdr.pseudonymize.tokens import Vault, partial_token_start
 
@@ -87,3 +89,38 @@ def test_json_escaped_restore() -> None:
 )
 def test_partial_token_detection(text: str, held: str) -> None:
     assert text[partial_token_start(text) :] == held
+
+
+def _bent_forms(token: str) -> list[str]:
+    """The shapes models write a token back in (as in test_bent_tokens_are_restored)."""
+    label, digits = token[1:-1].rsplit("_", 1)
+    return [
+        token,
+        token.lower(),
+        token.upper(),
+        f"{label}_{digits}",
+        f"[{label} {digits}]",
+        f"[ {label}-{digits.upper()} ]",
+        f"{label.lower().replace('_', ' ')} {digits}",
+        f"{label}{digits}",
+        f"[{label}_{digits}",
+    ]
+
+
+_VAULT = Vault(b"k" * 32)
+_TOKENS = [
+    _VAULT.token_for("PERSON", "Jane Roe"),
+    _VAULT.token_for("EMAIL", "jane@example.com"),
+    _VAULT.token_for("DATE_OF_BIRTH", "1990-03-03"),
+]
+_PIECES = [form for t in _TOKENS for form in _bent_forms(t)] + [
+    " ", "\n", "[", "]", "_", "x", "é", "1", "PERSON", "[EMAIL_00000000]", "deadbeef",
+    _TOKENS[0][8:16], "a" + _TOKENS[1][7:15], "”", "日本",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join), st.booleans())
+def test_restore_from_hex_digits_equals_the_whole_text_pattern(text: str, escape: bool) -> None:
+    """Restoring from where the vault's hex digits occur finds exactly what trying the
+    tolerant token pattern at every position finds."""
+    assert _VAULT.restore(text, json_escape=escape) == _VAULT._restore_by_pattern(text, escape)

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from zdr.pseudonymize.tokens import TOKEN_IN_BYTES, Vault, partial_token_start
+from zdr.pseudonymize.tokens import Vault, partial_token_start
 
 # JSON text inside a string: restored values must be escaped for JSON.
 _JSON_TEXT_KEYS = frozenset({"arguments"})
@@ -29,7 +29,7 @@ def restore_object(value: Any, vault: Vault, json_text: bool = False) -> Any:
 
 
 def restore_json(body: bytes, vault: Vault) -> bytes:
-    if not TOKEN_IN_BYTES.search(body):
+    if not vault.mentions(body):
         return body  # nothing to put back: no parse, no re-serialisation
     try:
         obj = orjson.loads(body)

@@ -38,9 +38,6 @@ TOKEN_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
-# The same on raw bytes: an answer without any token is passed on without parsing it.
-TOKEN_IN_BYTES = re.compile(TOKEN_IN_TEXT.pattern.encode(), re.IGNORECASE)
-
 
 def _prefix_pattern(label: str) -> str:
     """Any prefix of LABEL[_ -]?hhhhhhhh ]."""
@@ -54,6 +51,16 @@ def _prefix_pattern(label: str) -> str:
 
 MAX_TOKEN_CHARS = 2 + max(len(lb) for lb in LABELS) + 1 + HEX_DIGITS + 4
 
+# TOKEN_IN_TEXT read from its hex digits: what must stand right before them (a label,
+# separators, an optional bracket) and what may follow. Restoring starts from where
+# one of this request's own hex digits occur, found by str.find, instead of trying
+# the whole pattern at every position of the answer.
+_TOKEN_HEAD = re.compile(
+    rf"(?:\[[ \t]*)?(?<![0-9A-Za-z])({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*\Z", re.IGNORECASE
+)
+_TOKEN_TAIL = re.compile(r"[ \t]*\]")
+_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
 
 def _lookup_key(label: str, hex_digits: str) -> tuple[str, str]:
     """Labels compared without case, spaces or underscores: a model that writes
@@ -64,11 +71,12 @@ def _lookup_key(label: str, hex_digits: str) -> tuple[str, str]:
 class Vault:
     """One request's tokens. Never shared between requests, never written anywhere."""
 
-    __slots__ = ("_key", "_values", "counts")
+    __slots__ = ("_hex", "_key", "_values", "counts")
 
     def __init__(self, key: bytes):
         self._key = key
         self._values: dict[tuple[str, str], str] = {}
+        self._hex: set[str] = set()  # the hex digits of this request's tokens
         self.counts: Counter[str] = Counter()
 
     def __bool__(self) -> bool:
@@ -78,17 +86,51 @@ class Vault:
         digest = hmac.new(self._key, f"{label}\0{value}".encode(), hashlib.sha256).hexdigest()
         short = digest[:HEX_DIGITS]
         self._values[_lookup_key(label, short)] = value
+        self._hex.add(short)
         self.counts[label] += 1
         return f"[{label}_{short}]"
 
     def value_of(self, label: str, hex_digits: str) -> str | None:
         return self._values.get(_lookup_key(label, hex_digits))
 
+    def mentions(self, data: bytes) -> bool:
+        """Whether ``data`` holds the hex digits of any token of this request (in any
+        case): without them there is nothing to restore."""
+        low = data.lower()
+        return any(h.encode() in low for h in self._hex)
+
     def restore(self, text: str, json_escape: bool = False) -> str:
         """Replace every token of this request in ``text`` by its value."""
         if not self._values or len(text) < HEX_DIGITS + 3:  # too short for a token
             return text
+        low = text.lower()
+        if len(low) != len(text):
+            return self._restore_by_pattern(text, json_escape)  # offsets would shift
+        at = sorted(p for h in self._hex for p in _occurrences(low, h))
+        if not at:
+            return text
+        out: list[str] = []
+        last = 0
+        for p in at:
+            end = p + HEX_DIGITS
+            if p < last or (end < len(text) and text[end] in _ASCII_ALNUM):
+                continue  # inside the token before, or longer than a token's digits
+            head = _TOKEN_HEAD.search(text, max(last, p - MAX_TOKEN_CHARS), p)
+            if head is None:
+                continue
+            value = self.value_of(head.group(1), text[p:end])
+            if value is None:
+                continue
+            tail = _TOKEN_TAIL.match(text, end)
+            out.append(text[last : head.start()])
+            out.append(orjson.dumps(value).decode()[1:-1] if json_escape else value)
+            last = tail.end() if tail else end
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
 
+    def _restore_by_pattern(self, text: str, json_escape: bool) -> str:
         def put_back(m: re.Match[str]) -> str:
             value = self.value_of(m.group(1), m.group(2))
             if value is None:
@@ -98,6 +140,15 @@ class Vault:
             return value
 
         return TOKEN_IN_TEXT.sub(put_back, text)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    found = []
+    pos = text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
 
 
 _PARTIAL_AT_END = re.compile(
