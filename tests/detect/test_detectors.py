@@ -131,3 +131,22 @@ def test_public_ipv4_agrees_with_ipaddress(text: str) -> None:
 )  # fmt: skip
 def test_public_ipv4_edges_agree_with_ipaddress(text: str) -> None:
     assert public_ip(text) is _reference_public_ip(text)
+
+
+_NAME_PIECES = ["Jane", "Roe", "Jane Roe", "Ana", "Ana Ana", "Jürgen", "O'Brien", "van Berg"]
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_NAME_PIECES, " ", "\n", "-", ".", "@", "_", "x", ",", "é", "1"]),
+        max_size=30,
+    ).map("".join),
+    st.sets(st.sampled_from(_NAME_PIECES), min_size=1),
+)
+def test_mentions_by_index_equal_mentions_by_search(text: str, parts: set[str]) -> None:
+    """Long documents find the mentions of a name through a word index; short ones
+    search for each part. Both must find the same places."""
+    from zdr.detect import names
+
+    by_search = sorted(names._mentions_by_search(text, list(parts)))
+    assert sorted(names._mentions_by_index(text, list(parts))) == by_search

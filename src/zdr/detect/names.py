@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable
 from importlib import resources
 
 from zdr.detect.model import Span, local_part_start
@@ -319,21 +320,13 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
     out: list[Span] = []
     if not found:
         return out
-    spans = list(found)
     parts: set[str] = set()
     for start, end in found:
         value = text[start:end]
         parts.add(value)
         parts.update(w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES)
-    for part in parts:
-        n = len(part)
-        pos = text.find(part)
-        while pos >= 0:
-            before = text[pos - 1] if pos else " "
-            after = text[pos + n] if pos + n < len(text) else " "
-            if not (before.isalnum() or before in "@._") and not after.isalnum():
-                spans.append((pos, pos + n))
-            pos = text.find(part, pos + n)
+    spans = list(found)
+    spans.extend(mentions(text, parts))
     # Leftmost, then longest: sorted on (start, -end) without a key function.
     ordered = sorted([(start, -end) for start, end in spans])
     last = 0
@@ -342,3 +335,58 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
             out.append(Span(start, -neg_end, "PERSON"))
             last = -neg_end
     return out
+
+
+# Above this many (parts x characters), searching the text once per part costs more
+# than indexing its words once: a long document with thousands of names would
+# otherwise take quadratic time.
+_INDEX_ABOVE = 2_000_000
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+def mentions(text: str, parts: Iterable[str]) -> list[tuple[int, int]]:
+    """Every occurrence of each part that stands as a word of its own (not inside a
+    longer word, an e-mail address or a dotted name). Parts begin with a letter."""
+    parts = list(parts)
+    if len(parts) * len(text) > _INDEX_ABOVE:
+        return _mentions_by_index(text, parts)
+    return _mentions_by_search(text, parts)
+
+
+def _stands_alone(text: str, pos: int, n: int) -> bool:
+    before = text[pos - 1] if pos else " "
+    after = text[pos + n] if pos + n < len(text) else " "
+    return not (before.isalnum() or before in "@._") and not after.isalnum()
+
+
+def _mentions_by_search(text: str, parts: list[str]) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    for part in parts:
+        n = len(part)
+        pos = text.find(part)
+        while pos >= 0:
+            if _stands_alone(text, pos, n):
+                found.append((pos, pos + n))
+            pos = text.find(part, pos + 1)
+    return found
+
+
+def _mentions_by_index(text: str, parts: list[str]) -> list[tuple[int, int]]:
+    """The same, in one pass over the text's words: a part standing alone begins
+    where a run of letters and digits begins, and that run is the part's own first
+    run (what follows it in the part is not a letter or digit)."""
+    by_first_run: dict[str, list[str]] = {}
+    for part in parts:
+        run = _ALNUM_RUN.match(part)
+        if run is not None:
+            by_first_run.setdefault(run.group(), []).append(part)
+    found: list[tuple[int, int]] = []
+    for run in _ALNUM_RUN.finditer(text):
+        candidates = by_first_run.get(run.group())
+        if candidates is None:
+            continue
+        pos = run.start()
+        for part in candidates:
+            if text.startswith(part, pos) and _stands_alone(text, pos, len(part)):
+                found.append((pos, pos + len(part)))
+    return found

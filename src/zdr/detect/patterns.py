@@ -3,6 +3,7 @@ words around them confirm. Each class is one detector, named for configuration."
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -501,7 +502,10 @@ class BirthDateDetector:
             if year is None or not 1900 <= year <= date.today().year:
                 prev_end = m.end()
                 continue
-            cue = any(prev_end <= c <= m.start() and m.start() - c <= 60 for c in cues)
+            # A birth word between the previous date and this one, at most 60 before it
+            # (cues are in order: the first one from there, by bisection).
+            first = bisect.bisect_left(cues, max(prev_end, m.start() - 60))
+            cue = first < len(cues) and cues[first] <= m.start()
             if cue or _in_birth_column(text, m.start(), columns):
                 out.append(Span(m.start(), m.end(), "DATE_OF_BIRTH"))
             prev_end = m.end()
@@ -531,9 +535,10 @@ def _birth_columns(text: str, cues: list[int]) -> dict[str, int]:
     Only the lines holding a birth word (among the first 50) can be such a header."""
     columns: dict[str, int] = {}
     seen: set[int] = set()
+    last_header_start = _line_start_after(text, 49)  # lines 0-49 can hold a header
     for cue in cues:
         line_start = text.rfind("\n", 0, cue) + 1
-        if line_start in seen or text.count("\n", 0, line_start) >= 50:
+        if line_start in seen or line_start > last_header_start:
             continue
         seen.add(line_start)
         line_end = text.find("\n", cue)
@@ -545,6 +550,17 @@ def _birth_columns(text: str, cues: list[int]) -> dict[str, int]:
                     if len(cell) <= 20 and _BIRTH.search(cell):
                         columns[sep] = i
     return columns
+
+
+def _line_start_after(text: str, newlines: int) -> int:
+    """Where the line after the given number of line breaks begins (past the end
+    when the text has fewer)."""
+    pos = -1
+    for _ in range(newlines):
+        pos = text.find("\n", pos + 1)
+        if pos < 0:
+            return len(text) + 1
+    return pos + 1
 
 
 def _in_birth_column(text: str, pos: int, columns: dict[str, int]) -> bool:
