@@ -123,6 +123,9 @@ class DetectionSettings(_Model):
     # Which detectors run (null: all): email, phone, credit_card, iban, us_ssn,
     # ip_address, url, date_of_birth, street_address, secrets, person.
     detectors: list[str] | None = None
+    # Bodies larger than this are examined in a worker thread, so that the event loop
+    # keeps serving other requests meanwhile (detection runs at a few MB/s).
+    worker_thread_above_bytes: int = Field(default=65536, ge=0)
 
 
 class LogSettings(_Model):

@@ -215,3 +215,56 @@ def test_detection_config_rejects_unknown_detectors(gateway_factory: GatewayFact
 
     with pytest.raises(ConfigError, match="unknown"):
         gateway_factory({"detection": {"detectors": ["email", "telepathy"]}})
+
+
+class HoldsLargeTexts:
+    """A detector that, on a large text, says so and then waits to be released: while
+    it waits, a gateway detecting on its event loop could serve nothing else."""
+
+    name = "holds-large"
+    labels = ("PERSON",)
+    anchors = ()
+
+    def __init__(self) -> None:
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self.released_in_time = False
+
+    def find(self, text: Text) -> list[Span]:
+        if len(text.raw) > 20_000:
+            self.holding.set()
+            self.released_in_time = self.release.wait(timeout=20)
+        return []
+
+
+def test_large_bodies_are_examined_off_the_event_loop(
+    gateway_factory: GatewayFactory, fake: FakeOpenAI
+) -> None:
+    threshold = 10_000  # with 10**9 (detection on the event loop) this test fails
+    gw = gateway_factory({"detection": {"worker_thread_above_bytes": threshold}})
+    app = gw.server.app
+    assert isinstance(app, Gateway)
+    holder = HoldsLargeTexts()
+    steps = [s for s in app.steps if not isinstance(s, Pseudonymize)]
+    steps.append(Pseudonymize(DetectorSet(extra=[holder]), b"x" * 32, threshold))
+    app.steps = steps
+    big: Any = [{"role": "user", "content": TEXT + " lorem ipsum" * 3000}]
+    answers: list[str] = []
+
+    def send_big() -> None:
+        reply = gw.client().chat.completions.create(model="gpt-4.1-mini", messages=big)
+        answers.append(reply.choices[0].message.content or "")
+
+    sender = threading.Thread(target=send_big)
+    sender.start()
+    assert holder.holding.wait(timeout=30)  # the large body is being examined now
+    # Detecting on the event loop, the gateway could not answer this until the large
+    # body is done, which waits for this answer: the client gives up after 10 s.
+    small = gw.client(timeout=10).chat.completions.create(model="gpt-4.1-mini", messages=MSGS)
+    holder.release.set()
+    sender.join(timeout=30)
+    assert holder.released_in_time
+    assert small.choices[0].message.content == f"You said: {TEXT}"
+    assert answers and answers[0].startswith("You said: " + TEXT)
+    large = next(r.body.decode() for r in fake.requests if b"lorem ipsum" in r.body)
+    assert NAME not in large and "[PERSON_" in large  # examined all the same

@@ -67,7 +67,11 @@ def default_steps(
         Route(catalogue, upstreams),
         ReadBody(settings.server.max_body_bytes),
         ApplyPolicy(catalogue, secret),
-        Pseudonymize(DetectorSet(settings.detection.detectors), secret),
+        Pseudonymize(
+            DetectorSet(settings.detection.detectors),
+            secret,
+            settings.detection.worker_thread_above_bytes,
+        ),
     ]
 
 

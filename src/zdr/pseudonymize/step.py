@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import ClassVar
 
@@ -19,9 +20,10 @@ log = logging.getLogger("zdr.pseudonymize")
 class Pseudonymize:
     name: ClassVar[str] = "pseudonymize"
 
-    def __init__(self, detectors: DetectorSet, secret: bytes):
+    def __init__(self, detectors: DetectorSet, secret: bytes, worker_above: int = 65536):
         self.detectors = detectors
         self.token_key = derive_key(secret, "pseudonym-tokens")
+        self.worker_above = worker_above
 
     async def on_request(self, ex: Exchange) -> None:
         policy = ex.policy
@@ -33,10 +35,15 @@ class Pseudonymize:
         if endpoint_id not in FIELDS and not policy.pseudonymize_unknown:
             return
         vault = Vault(self.token_key)
+        args = (endpoint_id, ex.json, self.detectors, vault, policy.pseudonymize_unknown)
         try:
-            ex.json = pseudonymize_body(
-                endpoint_id, ex.json, self.detectors, vault, policy.pseudonymize_unknown
-            )
+            if len(ex.body) > self.worker_above:
+                # Detection is CPU work: on the event loop, a long document would hold
+                # every other request until it is done; from a thread the loop keeps
+                # getting its turns.
+                ex.json = await asyncio.to_thread(pseudonymize_body, *args)
+            else:
+                ex.json = pseudonymize_body(*args)
         except Exception as exc:
             # Fail closed: nothing goes out unexamined. The error names no content.
             log.error(
