@@ -119,6 +119,14 @@ class AuditSettings(_Model):
     batch_max_events: Annotated[int, Field(ge=1)] = 2000
 
 
+class NerSettings(_Model):
+    # A spaCy pipeline: an installed model package (en_core_web_sm) or a directory a
+    # pipeline was saved to. Its entity labels map to zdr's labels.
+    backend: Literal["spacy"] = "spacy"
+    model: str
+    labels: dict[str, str] = Field(default_factory=lambda: {"PERSON": "PERSON", "PER": "PERSON"})
+
+
 class DetectionSettings(_Model):
     # Which detectors run (null: all): email, phone, credit_card, iban, us_ssn,
     # ip_address, url, date_of_birth, street_address, secrets, person.
@@ -126,6 +134,8 @@ class DetectionSettings(_Model):
     # Bodies larger than this are examined in a worker thread, so that the event loop
     # keeps serving other requests meanwhile (detection runs at a few MB/s).
     worker_thread_above_bytes: int = Field(default=65536, ge=0)
+    # An optional named-entity model added to the built-in detectors (null: none).
+    ner: NerSettings | None = None
 
 
 class LogSettings(_Model):

@@ -21,7 +21,7 @@ from zdr.audit.tap import AnswerTap, fingerprint
 from zdr.audit.writer import AuditWriter
 from zdr.catalogue.load import Catalogue, load_catalogue
 from zdr.config import Settings
-from zdr.detect.engine import DetectorSet
+from zdr.detect.configured import detector_set
 from zdr.errors import (
     INTERNAL_ERROR,
     AuditError,
@@ -68,7 +68,7 @@ def default_steps(
         ReadBody(settings.server.max_body_bytes),
         ApplyPolicy(catalogue, secret),
         Pseudonymize(
-            DetectorSet(settings.detection.detectors),
+            detector_set(settings.detection),
             secret,
             settings.detection.worker_thread_above_bytes,
         ),
