@@ -26,7 +26,7 @@ def extensions() -> list:
         from mypyc.build import mypycify
 
         modules = mypycify(COMPILED, opt_level="3")
-    except (ImportError, SystemExit, Exception) as exc:  # mypyc exits on type errors
+    except (Exception, SystemExit) as exc:  # no mypyc, or it exits on a type error
         sys.stderr.write(f"zdr: not compiling zdr.detect ({exc!r}); it runs as Python\n")
         return []
     for module in modules:

@@ -119,6 +119,10 @@ class AuditSettings(_Model):
     batch_max_events: Annotated[int, Field(ge=1)] = 2000
 
 
+# The default of detection.worker_thread_above_bytes (64 KiB: ~20 ms of detection).
+WORKER_THREAD_ABOVE_BYTES = 65536
+
+
 class NerSettings(_Model):
     # A spaCy pipeline: an installed model package (en_core_web_sm) or a directory a
     # pipeline was saved to. Its entity labels map to zdr's labels.
@@ -133,7 +137,7 @@ class DetectionSettings(_Model):
     detectors: list[str] | None = None
     # Bodies larger than this are examined in a worker thread, so that the event loop
     # keeps serving other requests meanwhile (detection runs at a few MB/s).
-    worker_thread_above_bytes: int = Field(default=65536, ge=0)
+    worker_thread_above_bytes: int = Field(default=WORKER_THREAD_ABOVE_BYTES, ge=0)
     # An optional named-entity model added to the built-in detectors (null: none).
     ner: NerSettings | None = None
 

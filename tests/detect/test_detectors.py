@@ -150,3 +150,9 @@ def test_mentions_by_index_equal_mentions_by_search(text: str, parts: set[str]) 
 
     by_search = sorted(names._mentions_by_search(text, list(parts)))
     assert sorted(names._mentions_by_index(text, list(parts))) == by_search
+
+
+def test_phone_in_digits_of_another_script() -> None:
+    """A national number in Arabic-Indic digits is parsed in the regions its shape
+    points to (here Germany), like one in ASCII digits."""
+    assert found("call me on ٠١٥١ ٤٩٦ ٠٤٣٤٥ please") == [("٠١٥١ ٤٩٦ ٠٤٣٤٥", "PHONE")]

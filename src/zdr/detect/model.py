@@ -60,6 +60,17 @@ def starts_word(text: str, i: int, also: str = "_") -> bool:
     return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in also)
 
 
+def occurrences(text: str, needle: str) -> list[int]:
+    """Every position where ``needle`` occurs in ``text``, overlapping ones too (at
+    C speed: one str.find per occurrence)."""
+    found = []
+    pos = text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
+
+
 _EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
-from zdr.detect.model import Span, local_part_start
+from zdr.detect.model import Span, local_part_start, occurrences, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -144,10 +144,11 @@ _STRONG_GREETINGS = frozenset(
 _NOT_NAMES = frozenset("all everyone everybody there world folks guys team sir madam".split())
 
 
-_NAME_FIELD = re.compile(
-    r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)"
-    r"[\"']?\s*[:=]\s*[\"']([^\"'\n]{2,60})[\"']"
+# "name": "...", customer='...': where the field begins, then its quoted value.
+_NAME_FIELD_HEAD = (
+    r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)[\"']?\s*[:=]\s*[\"']"
 )
+_NAME_FIELD = re.compile(_NAME_FIELD_HEAD + r"([^\"'\n]{2,60})[\"']")
 
 
 _VCARD_NAME = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
@@ -181,14 +182,7 @@ def first_names() -> frozenset[str]:
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
-    anchors = (
-        Anchor(
-            "person.name_field",
-            r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)"
-            r"[\"']?\s*[:=]\s*[\"']",
-            lower=True,
-        ),
-    )
+    anchors = (Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),)
 
     def __init__(self) -> None:
         self.names = first_names()
@@ -199,11 +193,9 @@ class PersonDetector:
         tokens = []
         for m in _TOKEN.finditer(text):
             start, end = m.span()
-            if start:  # starts_word(text, start, "_@."), inline: this runs per word
-                c = text[start - 1]
-                if c.isalnum() or c in "_@.":
-                    continue
-            tokens.append((start, end, text[start:end]))
+            # Checked here, not by a look-behind in _TOKEN (that slows the whole scan).
+            if starts_word(text, start, "_@."):
+                tokens.append((start, end, text[start:end]))
         if not tokens:
             return out
         found: list[tuple[int, int]] = []
@@ -288,14 +280,11 @@ def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple
     "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>"."""
     out: list[tuple[int, int]] = []
     starts = [t[0] for t in tokens]
-    at = text.find("@")
-    while at >= 0:
+    for at in occurrences(text, "@"):
         local_start = local_part_start(text, at)
         if at - local_start < 2 or not _DOMAIN_LABEL.match(text, at + 1):
-            at = text.find("@", at + 1)
             continue
         local = text[local_start:at].lower()
-        at = text.find("@", at + 1)
         lo = bisect.bisect_left(starts, local_start - 60)
         hi = bisect.bisect_left(starts, local_start)
         for start, end, word in tokens[lo:hi]:
@@ -326,7 +315,7 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
         parts.add(value)
         parts.update(w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES)
     spans = list(found)
-    spans.extend(mentions(text, parts))
+    spans.extend(_mentions(text, parts))
     # Leftmost, then longest: sorted on (start, -end) without a key function.
     ordered = sorted([(start, -end) for start, end in spans])
     last = 0
@@ -344,7 +333,7 @@ _INDEX_ABOVE = 2_000_000
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
-def mentions(text: str, parts: Iterable[str]) -> list[tuple[int, int]]:
+def _mentions(text: str, parts: Iterable[str]) -> list[tuple[int, int]]:
     """Every occurrence of each part that stands as a word of its own (not inside a
     longer word, an e-mail address or a dotted name). Parts begin with a letter."""
     parts = list(parts)
@@ -363,11 +352,9 @@ def _mentions_by_search(text: str, parts: list[str]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for part in parts:
         n = len(part)
-        pos = text.find(part)
-        while pos >= 0:
-            if _stands_alone(text, pos, n):
-                found.append((pos, pos + n))
-            pos = text.find(part, pos + 1)
+        found.extend(
+            (pos, pos + n) for pos in occurrences(text, part) if _stands_alone(text, pos, n)
+        )
     return found
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import phonenumbers
 
-from zdr.detect.model import Span, local_part_start, starts_word
+from zdr.detect.model import Span, local_part_start, occurrences, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
     card_brand_ok,
@@ -37,8 +37,7 @@ class EmailDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
-        at = text.find("@")
-        while at >= 0:
+        for at in occurrences(text, "@"):
             start = local_part_start(text, at)
             while start < at and not text[start].isalnum():
                 start += 1
@@ -48,7 +47,6 @@ class EmailDetector:
                 word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start))
                 if "://" not in text[word_start + 1 : start]:
                     out.append(Span(start, domain.end(), "EMAIL"))
-            at = text.find("@", at + 1)
         return out
 
 
@@ -113,7 +111,8 @@ class IbanDetector:
         return out
 
 
-_SSN_WORD = re.compile(r"\b(?:ssn|social security|sozialversicherung|tin)\b")
+_SSN_WORDS = r"ssn|social security|sozialversicherung|tin"
+_SSN_WORD = re.compile(rf"\b(?:{_SSN_WORDS})\b")
 
 
 class SsnDetector:
@@ -122,7 +121,7 @@ class SsnDetector:
     anchored = True
     anchors = (
         Anchor("ssn.dashed", r"\d{3}-\d{2}-\d{4}"),
-        Anchor("ssn.word", r"ssn|social security|sozialversicherung|tin", lower=True),
+        Anchor("ssn.word", _SSN_WORDS, lower=True),
     )
     _dashed = re.compile(r"(\d\d\d)-(\d\d)-(\d\d\d\d)(?![\w-])")
     _bare = re.compile(r"(\d\d\d) ?(\d\d) ?(\d\d\d\d)(?![\w-])")
@@ -231,6 +230,12 @@ class PhoneDetector:
         "rufen", "contact", "ph", "sms", "handy", "celular",
     )  # fmt: skip
 
+    def __init__(self) -> None:
+        # The metadata rules of the countries national numbers are tried in, built now
+        # rather than on the first request that needs them.
+        for code in {*_US_SHAPED_CODES, *_TRUNK_ZERO_CODES, *_OTHER_CODES}:
+            _country_rules(code)
+
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
@@ -308,23 +313,34 @@ def _valid_phone(raw: str, international: bool) -> bool:
     candidate = "+" + raw[2:] if raw.startswith("00") else raw
     candidate = candidate.replace("(0)", "")  # +33 (0)6 ...: the trunk 0 in brackets
     digits = candidate.translate(_SEPARATORS).lstrip("+")
-    if not digits.isascii() or not digits.isdigit():
-        return _parsed_valid(candidate, None if international else "US")
+    ascii_digits = digits.isascii() and digits.isdigit()
     if international:
+        if not ascii_digits:
+            return _parsed_valid(candidate, None)
         # Country codes are prefix-free: at most one of the first 1-3 digits is one.
         for length in (1, 2, 3):
             code = int(digits[:length])
             if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
                 return _national_valid(digits[length:], code)
         return False
-    codes: tuple[int, ...]
-    if _US_SHAPE.match(raw):
-        codes = (1, 39, 31)  # US, IT, NL
-    elif raw.lstrip("(").startswith("0"):
-        codes = (44, 49, 33, 31, 91, 55, 39, 34)  # GB, DE, FR, NL, IN, BR, IT, ES
-    else:
-        codes = (1, 39, 34, 91, 55, 33, 49, 44, 31)
+    codes = _national_codes(raw)
+    if not ascii_digits:  # digits of another script: libphonenumber parses them
+        return any(_parsed_valid(candidate, _country_rules(code)[3][0]) for code in codes)
     return any(_national_valid(digits, code) for code in codes)
+
+
+# The country codes a nationally written number is tried in, by its shape.
+_US_SHAPED_CODES = (1, 39, 31)  # US, IT, NL
+_TRUNK_ZERO_CODES = (44, 49, 33, 31, 91, 55, 39, 34)  # GB, DE, FR, NL, IN, BR, IT, ES
+_OTHER_CODES = (1, 39, 34, 91, 55, 33, 49, 44, 31)
+
+
+def _national_codes(raw: str) -> tuple[int, ...]:
+    if _US_SHAPE.match(raw):
+        return _US_SHAPED_CODES
+    if raw.lstrip("(").startswith("0"):
+        return _TRUNK_ZERO_CODES
+    return _OTHER_CODES
 
 
 def _parsed_valid(candidate: str, region: str | None) -> bool:
@@ -344,7 +360,8 @@ def _country_rules(
     (the union over its regions), a cheap necessary condition for validity."""
     lengths: set[int] = set()
     general = []
-    for region in phonenumbers.region_codes_for_country_code(country_code):
+    regions = tuple(phonenumbers.region_codes_for_country_code(country_code))
+    for region in regions:
         meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
         desc = meta.general_desc if meta is not None else None
         if desc is not None and desc.national_number_pattern:
@@ -354,7 +371,6 @@ def _country_rules(
         phonenumbers.region_code_for_country_code(country_code)
     )
     trunk = (main.national_prefix or "") if main is not None else ""
-    regions = tuple(phonenumbers.region_codes_for_country_code(country_code))
     return trunk, frozenset(lengths), re.compile("|".join(general) or "(?!)"), regions
 
 
@@ -615,33 +631,30 @@ _BEFORE_TAIL = re.compile(
     rf"(?:,?\s+{_CAP}(?:[ -]{_CAP}){{0,2}}(?:\s+\([A-Z]{{2}}\))?)?(?:,\s*\d{{4,5}})?"
 )
 # Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
+_COMPOUND_SUFFIXES = (
+    r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|straat|laan|"
+    r"plein|gracht|kade|singel|dijk|steeg|pad"
+)
 _COMPOUND = re.compile(
-    r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*-?(?i:straße|strasse|str\.|weg|gasse|platz|"
-    r"allee|ring|damm|ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|pad)"
+    rf"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*-?(?i:{_COMPOUND_SUFFIXES})"
     r"\s+\d{1,4}[a-z]?(?:[-/]\d{1,4}[a-z]?)?"
     r"(?:,? +\d{4,5} ?(?:[A-Z]{2} +)?[A-ZÄÖÜ][\w-]+(?: [A-Z][\w-]+)?)?"
 )
 
 
+# Address fields ("address: ...") and phrases ("lives at ...") whose value is taken whole.
+_FIELD_NAMES = r"address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres"
+_FIELD_PHRASES = (
+    r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|living at"
+)
 _COMPOUND_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
 _STREET_ANCHORS = (
     # A number and a capitalised word: where _NUMBER_WORDS can begin.
     Anchor("address.number_words", r"\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]"),
     Anchor("address.word_before", rf"(?:{_STREET_WORDS_BEFORE}) ", lower=True),
     # The street suffix and its number; the compound word is read backwards from it.
-    Anchor(
-        "address.compound",
-        r"(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|straat|laan|"
-        r"plein|gracht|kade|singel|dijk|steeg|pad)\s+\d",
-        lower=True,
-    ),
-    Anchor(
-        "address.field",
-        r"address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres|"
-        r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|"
-        r"living at|adr;type=",
-        lower=True,
-    ),
+    Anchor("address.compound", rf"(?:{_COMPOUND_SUFFIXES})\s+\d", lower=True),
+    Anchor("address.field", f"{_FIELD_NAMES}|{_FIELD_PHRASES}|adr;type=", lower=True),
 )
 
 
@@ -704,10 +717,9 @@ def _compounds(t: Text) -> list[tuple[int, int]]:
 
 
 _ADDRESS_FIELD = re.compile(
-    r"(?:(?:address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres)"
+    rf"(?:(?:{_FIELD_NAMES})"
     r"[\"']?\s*[:=]\s*(?:\"(?P<quoted>[^\"\n]{6,120})\"|(?P<line>[^\n\"]{6,120}))"
-    r"|(?:residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|"
-    r"living at|adr;type=\w+:;;)\s*(?P<line2>[^\n]{6,120}))"
+    rf"|(?:{_FIELD_PHRASES}|adr;type=\w+:;;)\s*(?P<line2>[^\n]{{6,120}}))"
 )
 _ADDRESS_CUES = re.compile(
     r"address|adresse|indirizzo|dirección|direccion|endereço|adres|anschrift|wohnhaft|"

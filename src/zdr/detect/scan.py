@@ -41,8 +41,8 @@ class Anchor:
 
 _NONE: tuple[tuple[int, int], ...] = ()
 
-
-Hits = dict[str, "list[tuple[int, int]] | tuple[tuple[int, int], ...]"]
+# Per anchor name: one (start, end) per start, the shortest, sorted by start.
+Hits = dict[str, list[tuple[int, int]]]
 
 
 class Text:
@@ -66,22 +66,8 @@ class Text:
         return self._hits.keys()
 
     def spans(self, anchor: str) -> Sequence[tuple[int, int]]:
-        """The matches of ``anchor``: one per start, the shortest, sorted by start.
-        Put in order on first use only: most anchors found are never asked for."""
-        found = self._hits.get(anchor)
-        if found is None:
-            return _NONE
-        if isinstance(found, tuple):
-            return found
-        found.sort()
-        ordered: list[tuple[int, int]] = []
-        last: int | None = None
-        for start, end in found:
-            if start != last:  # sorted: the first of a start is its shortest
-                ordered.append((start, end))
-                last = start
-        result = self._hits[anchor] = tuple(ordered)
-        return result
+        """The matches of ``anchor``: one per start, the shortest, sorted by start."""
+        return self._hits.get(anchor, _NONE)
 
 
 def matches_at(
@@ -149,7 +135,20 @@ class _Database:
         for index, spans in found.items():
             back = shift[index]
             # A pattern whose first character matched the sentinel starts the text.
-            hits[names[index]] = [(max(start - back, 0), end - 1) for start, end in spans]
+            hits[names[index]] = _first_per_start(
+                sorted((max(start - back, 0), end - 1) for start, end in spans)
+            )
+
+
+def _first_per_start(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, keeping the first (the shortest) of each start."""
+    kept: list[tuple[int, int]] = []
+    last: int | None = None
+    for start, end in spans:
+        if start != last:
+            kept.append((start, end))
+            last = start
+    return kept
 
 
 def _compile(names: Sequence[str], patterns: Sequence[str]) -> hyperscan.Database:

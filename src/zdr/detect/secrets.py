@@ -9,25 +9,26 @@ from zdr.detect.model import Span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import looks_random, placeholder
 
-# Provider key shapes; each is specific enough to need no entropy check.
-_KEY_SHAPES = re.compile(
-    r"(?:"
-    r"sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"
-    r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"
-    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}"
-    r"|xox[abposr]-[A-Za-z0-9-]{10,}"
-    r"|(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}"
-    r"|AIza[A-Za-z0-9_-]{30,}"
-    r"|glpat-[A-Za-z0-9_-]{20,}"
-    r"|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"
-    r"|hf_[A-Za-z0-9]{30,}"
-    r"|npm_[A-Za-z0-9]{30,}"
-    r"|pypi-[A-Za-z0-9_-]{50,}"
-    r"|dop_v1_[a-f0-9]{40,}"
-    r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"
-    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
-    r")"
+# Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
+# check. The prefixes are where the shared scan looks for them.
+_KEY_SHAPE_PARTS = (
+    (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+    (r"(?:sk|rk)_(?:live|test)_", r"[A-Za-z0-9]{16,}"),
+    (r"gh[pousr]_", r"[A-Za-z0-9]{30,}"),
+    (r"github_pat_", r"[A-Za-z0-9_]{40,}"),
+    (r"xox[abposr]-", r"[A-Za-z0-9-]{10,}"),
+    (r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)", r"[A-Z0-9]{16}"),
+    (r"AIza", r"[A-Za-z0-9_-]{30,}"),
+    (r"glpat-", r"[A-Za-z0-9_-]{20,}"),
+    (r"SG\.", r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
+    (r"hf_", r"[A-Za-z0-9]{30,}"),
+    (r"npm_", r"[A-Za-z0-9]{30,}"),
+    (r"pypi-", r"[A-Za-z0-9_-]{50,}"),
+    (r"dop_v1_", r"[a-f0-9]{40,}"),
+    (r"shp(?:at|ss|ca|pa)_", r"[a-fA-F0-9]{32}"),
+    (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
+_KEY_SHAPES = re.compile("(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")")
 _WEBHOOK_SECRET = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
 _PEM = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
@@ -37,11 +38,14 @@ _PEM = re.compile(
 _PEM_OPEN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
 
 # name = value, name: value, "name": "value" (any quoting); the name says credential.
+_ASSIGNMENT_NAMES = (
+    r"password|passwd|pwd|passphrase|passwort|kennwort|mot_de_passe|contrase[ñn]a|senha|"
+    r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
+    r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
+    r"encryption[_-]?key|_pass|_pw"
+)
 _ASSIGNMENT = re.compile(
-    r"(?P<name>(?:password|passwd|pwd|passphrase|passwort|kennwort|"
-    r"mot_de_passe|contrase[ñn]a|senha|wachtwoord|secret|token|api[_-]?key|apikey|"
-    r"access[_-]?key|private[_-]?key|auth|credential|accountkey|sharedaccesskey|"
-    r"client[_-]?secret|signing[_-]?key|encryption[_-]?key|_pass|_pw)[\w.-]*)"
+    rf"(?P<name>(?:{_ASSIGNMENT_NAMES})[\w.-]*)"
     r"[\"']?\s*(?:=|:|=>|:=)\s*"
     r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200})(?P=q)|(?P<value>[^\s\"'`,;}{)]{6,200}))"
 )
@@ -49,8 +53,9 @@ _ASSIGNMENT = re.compile(
 _CURL_USER = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<value>[^\s\"']{4,128})")
 # "AWS secret <value>", "API key: <value>" in prose: a credential word, then a value
 # that looks random.
+_CREDENTIAL_WORDS = r"secret|token|api key|access key|password|passwort|credential"
 _WORD_THEN_VALUE = re.compile(
-    r"(?:secret|token|api key|access key|password|passwort|credential)s?"
+    rf"(?:{_CREDENTIAL_WORDS})s?"
     r"(?: (?:is|was|ist|est))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{20,200})"
 )
 _CLI_PASSWORD = re.compile(
@@ -65,8 +70,9 @@ _AUTH_HEADER = re.compile(
 _COOKIE = re.compile(r"cookie\s*:\s*(?P<value>[^\r\n]+)")
 # Email-then-password pairs: "login as x@y.z / P4ssw0rd!"
 _LOGIN_PAIR = re.compile(r"@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:)\s*(?P<value>[^\s,;]{6,64})(?=\s|$)")
+_PASSWORD_WORDS = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
 _PASSWORD_WORD = re.compile(
-    r"(?:password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw)\b"
+    rf"(?:{_PASSWORD_WORDS})\b"
     r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
 )
 
@@ -76,37 +82,19 @@ _SECRET_NAMES = ("password", "passwd", "pwd", "pass", "secret", "passwort", "ken
 _NOT_SECRET_VALUES = ("true", "false", "none", "null", "required", "optional", "string")
 
 
-# Where each pattern above can begin: its leading keyword or prefix, found for all of
-# them in one shared scan (the patterns are then tried only there).
+# Where each pattern above can begin: its leading keyword or prefix (the same text as
+# the pattern's own, so the two cannot drift), found for all of them in one shared
+# scan; the patterns are then tried only there.
 _ANCHORS = (
-    Anchor(
-        "secret.key_shape",
-        r"sk-|sk_live_|sk_test_|rk_live_|rk_test_|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|"
-        r"AGPA|AIDA|AROA|ANPA|AIza|glpat-|SG\.|hf_|npm_|pypi-|dop_v1_|shp(?:at|ss|ca|pa)_|eyJ",
-    ),
+    Anchor("secret.key_shape", "|".join(prefix for prefix, _ in _KEY_SHAPE_PARTS)),
     Anchor("secret.whsec", r"whsec_"),
-    Anchor(
-        "secret.assignment",
-        r"password|passwd|pwd|passphrase|passwort|kennwort|mot_de_passe|contrase[ñn]a|senha|"
-        r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
-        r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
-        r"encryption[_-]?key|_pass|_pw",
-        lower=True,
-    ),
+    Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
     Anchor("secret.curl", r"-u|--user"),
     Anchor("secret.authorization", r"authorization", lower=True),
     Anchor("secret.cookie", r"cookie", lower=True),
-    Anchor(
-        "secret.word_value",
-        r"secret|token|api key|access key|password|passwort|credential",
-        lower=True,
-    ),
-    Anchor(
-        "secret.password_word",
-        r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw",
-        lower=True,
-    ),
+    Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
+    Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
 )
 
 

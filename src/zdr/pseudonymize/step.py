@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import ClassVar
 
+from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.detect.engine import DetectorSet
 from zdr.errors import DetectionFailed
 from zdr.gateway.pipeline import Exchange
@@ -20,7 +21,9 @@ log = logging.getLogger("zdr.pseudonymize")
 class Pseudonymize:
     name: ClassVar[str] = "pseudonymize"
 
-    def __init__(self, detectors: DetectorSet, secret: bytes, worker_above: int = 65536):
+    def __init__(
+        self, detectors: DetectorSet, secret: bytes, worker_above: int = WORKER_THREAD_ABOVE_BYTES
+    ):
         self.detectors = detectors
         self.token_key = derive_key(secret, "pseudonym-tokens")
         self.worker_above = worker_above

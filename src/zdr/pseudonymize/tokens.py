@@ -20,7 +20,7 @@ from collections import Counter
 
 import orjson
 
-from zdr.detect.model import LABELS
+from zdr.detect.model import LABELS, occurrences
 
 HEX_DIGITS = 8
 
@@ -30,12 +30,13 @@ def _label_pattern(label: str) -> str:
 
 
 _LABEL_ALTERNATION = "|".join(_label_pattern(lb) for lb in sorted(LABELS, key=len, reverse=True))
+# What stands before a token's hex digits (an optional bracket, the label, separators)
+# and what may follow them.
+_HEAD = rf"(?:\[[ \t]*)?(?<![0-9A-Za-z])({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*"
+_TAIL = r"[ \t]*\]"
 # A token as a model may write it back: [PERSON_1a2b3c4d], person 1a2b3c4d, [Person-1A2B3C4D
 TOKEN_IN_TEXT = re.compile(
-    rf"(?:\[[ \t]*)?(?<![0-9A-Za-z])({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*"
-    rf"([0-9a-fA-F]{{{HEX_DIGITS}}})"
-    rf"(?![0-9a-zA-Z])(?:[ \t]*\])?",
-    re.IGNORECASE,
+    rf"{_HEAD}([0-9a-fA-F]{{{HEX_DIGITS}}})(?![0-9a-zA-Z])(?:{_TAIL})?", re.IGNORECASE
 )
 
 
@@ -55,10 +56,8 @@ MAX_TOKEN_CHARS = 2 + max(len(lb) for lb in LABELS) + 1 + HEX_DIGITS + 4
 # separators, an optional bracket) and what may follow. Restoring starts from where
 # one of this request's own hex digits occur, found by str.find, instead of trying
 # the whole pattern at every position of the answer.
-_TOKEN_HEAD = re.compile(
-    rf"(?:\[[ \t]*)?(?<![0-9A-Za-z])({_LABEL_ALTERNATION})[ \t]*[_ -]?[ \t]*\Z", re.IGNORECASE
-)
-_TOKEN_TAIL = re.compile(r"[ \t]*\]")
+_TOKEN_HEAD = re.compile(rf"{_HEAD}\Z", re.IGNORECASE)
+_TOKEN_TAIL = re.compile(_TAIL)
 _ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -106,7 +105,7 @@ class Vault:
         low = text.lower()
         if len(low) != len(text):
             return self._restore_by_pattern(text, json_escape)  # offsets would shift
-        at = sorted(p for h in self._hex for p in _occurrences(low, h))
+        at = sorted(p for h in self._hex for p in occurrences(low, h))
         if not at:
             return text
         out: list[str] = []
@@ -140,15 +139,6 @@ class Vault:
             return value
 
         return TOKEN_IN_TEXT.sub(put_back, text)
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    found = []
-    pos = text.find(needle)
-    while pos >= 0:
-        found.append(pos)
-        pos = text.find(needle, pos + 1)
-    return found
 
 
 _PARTIAL_AT_END = re.compile(
