@@ -156,3 +156,81 @@ def test_phone_in_digits_of_another_script() -> None:
     """A national number in Arabic-Indic digits is parsed in the regions its shape
     points to (here Germany), like one in ASCII digits."""
     assert found("call me on ٠١٥١ ٤٩٦ ٠٤٣٤٥ please") == [("٠١٥١ ٤٩٦ ٠٤٣٤٥", "PHONE")]
+
+
+def _reference_national_valid(digits: str, country_code: int) -> bool:
+    """libphonenumber itself: the number built from the national digits (with and
+    without the trunk prefix), valid in any region of its country code."""
+    import phonenumbers
+
+    main = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_country_code(country_code)
+    )
+    trunk = (main.national_prefix or "") if main is not None else ""
+    readings = [digits]
+    if trunk and digits.startswith(trunk):
+        readings.append(digits[len(trunk) :])
+    regions = phonenumbers.region_codes_for_country_code(country_code)
+    for national in readings:
+        if not national:
+            continue
+        number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
+        zeros = len(national) - len(national.lstrip("0"))
+        if zeros:
+            number.italian_leading_zero = True
+            number.number_of_leading_zeros = zeros
+        if any(phonenumbers.is_valid_number_for_region(number, r) for r in regions):
+            return True
+    return False
+
+
+def _example_numbers() -> list[tuple[int, str]]:
+    """A valid number of every type in every region libphonenumber knows."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberType
+
+    out = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in PhoneNumberType.values():
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                out.append((number.country_code, phonenumbers.national_significant_number(number)))
+    return out
+
+
+_EXAMPLES = _example_numbers()
+
+
+@given(
+    st.sampled_from(_EXAMPLES),
+    st.sampled_from(["", "0", "1", "00", "8"]),
+    st.lists(st.tuples(st.integers(0, 20), st.sampled_from("0123456789")), max_size=3),
+    st.integers(-3, 3),
+    st.sampled_from([None, 1, 33, 39, 44, 49, 7, 86, 979]),
+)
+def test_phone_validity_agrees_with_libphonenumber(
+    example: tuple[int, str],
+    prefix: str,
+    edits: list[tuple[int, str]],
+    resize: int,
+    other_code: int | None,
+) -> None:
+    """zdr's compiled validity patterns say what libphonenumber's is_valid_number says,
+    for valid numbers of every region and type and for numbers one edit away."""
+    from zdr.detect.patterns import _national_valid
+
+    code, digits = example
+    digits = prefix + digits
+    for position, digit in edits:
+        if position < len(digits):
+            digits = digits[:position] + digit + digits[position + 1 :]
+    digits = digits[:resize] if resize < 0 else digits + "5" * resize
+    code = other_code or code
+    assert _national_valid(digits, code) is _reference_national_valid(digits, code)
+
+
+def test_phone_validity_holds_every_example_number() -> None:
+    from zdr.detect.patterns import _national_valid
+
+    assert len(_EXAMPLES) > 1000
+    assert all(_national_valid(digits, code) for code, digits in _EXAMPLES)

@@ -7,6 +7,7 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import phonenumbers
@@ -325,7 +326,7 @@ def _valid_phone(raw: str, international: bool) -> bool:
         return False
     codes = _national_codes(raw)
     if not ascii_digits:  # digits of another script: libphonenumber parses them
-        return any(_parsed_valid(candidate, _country_rules(code)[3][0]) for code in codes)
+        return any(_parsed_valid(candidate, _country_rules(code).main_region) for code in codes)
     return any(_national_valid(digits, code) for code in codes)
 
 
@@ -351,49 +352,80 @@ def _parsed_valid(candidate: str, region: str | None) -> bool:
         return False
 
 
+# The number types libphonenumber's validity accepts, in the order it tries them.
+_NUMBER_TYPES = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+    "voicemail", "fixed_line", "mobile",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _CountryRules:
+    """libphonenumber's metadata for one country code, compiled for validity checks:
+    per length of national number, one pattern that a national number of that
+    length fully matches exactly when it is valid in some region of the code."""
+
+    trunk: str  # the national (trunk) prefix of the main region: 0 in most of Europe
+    main_region: str
+    valid_by_length: dict[int, re.Pattern[str]]
+
+
 @functools.cache
-def _country_rules(
-    country_code: int,
-) -> tuple[str, frozenset[int], re.Pattern[str], tuple[str, ...]]:
-    """From libphonenumber's metadata for a country code: its trunk prefix, the
-    lengths its national numbers can have and the pattern every valid one matches
-    (the union over its regions), a cheap necessary condition for validity."""
-    lengths: set[int] = set()
-    general = []
-    regions = tuple(phonenumbers.region_codes_for_country_code(country_code))
-    for region in regions:
-        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        desc = meta.general_desc if meta is not None else None
-        if desc is not None and desc.national_number_pattern:
-            lengths.update(desc.possible_length)
-            general.append(f"(?:{desc.national_number_pattern})")
+def _country_rules(country_code: int) -> _CountryRules:
+    regions = phonenumbers.region_codes_for_country_code(country_code)
+    # length -> one alternative per region: the region's general pattern (a
+    # look-ahead over the whole number) and any of its number types of that length.
+    by_length: dict[int, list[str]] = {}
+    for region in regions:  # "001" for a non-geographic code, e.g. +800
+        meta = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+        general = meta.general_desc if meta is not None else None
+        if meta is None or general is None or not general.national_number_pattern:
+            continue
+        types = [getattr(meta, name) for name in _NUMBER_TYPES]
+        if meta.same_mobile_and_fixed_line_pattern:
+            types.pop()  # libphonenumber does not try mobile then
+        lengths = set(general.possible_length)
+        for desc in types:
+            if desc is not None:
+                lengths.update(desc.possible_length)
+        for length in lengths:
+            if general.possible_length and length not in general.possible_length:
+                continue
+            accepted = [
+                f"(?:{desc.national_number_pattern})"
+                for desc in types
+                if desc is not None
+                and desc.national_number_pattern
+                and (not desc.possible_length or length in desc.possible_length)
+            ]
+            if accepted:
+                look = f"(?=(?:{general.national_number_pattern})\\Z)"
+                by_length.setdefault(length, []).append(f"{look}(?:{'|'.join(accepted)})")
     main = phonenumbers.PhoneMetadata.metadata_for_region(
         phonenumbers.region_code_for_country_code(country_code)
     )
-    trunk = (main.national_prefix or "") if main is not None else ""
-    return trunk, frozenset(lengths), re.compile("|".join(general) or "(?!)"), regions
+    return _CountryRules(
+        trunk=(main.national_prefix or "") if main is not None else "",
+        main_region=regions[0] if regions else "ZZ",
+        valid_by_length={n: re.compile("|".join(alts)) for n, alts in by_length.items()},
+    )
 
 
 def _national_valid(digits: str, country_code: int) -> bool:
-    """A national number checked against its country code's metadata without parsing
-    its format again, with and without the trunk prefix (0 in most of Europe, 1 in
-    North America), as parsing would read it."""
-    trunk, lengths, general, regions = _country_rules(country_code)
+    """What libphonenumber's is_valid_number says of the number with this country code
+    and national digits, with and without the trunk prefix (as parsing would read it),
+    from one pattern match instead of a parse and a match per number type."""
+    rules = _country_rules(country_code)
     readings = [digits]
-    if trunk and digits.startswith(trunk):
-        readings.append(digits[len(trunk) :])
+    if rules.trunk and digits.startswith(rules.trunk):
+        readings.append(digits[len(rules.trunk) :])
     for national in readings:
-        if len(national) not in lengths or not general.fullmatch(national):
-            continue
-        number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
-        zeros = len(national) - len(national.lstrip("0"))
-        if zeros:  # Italian numbers keep their leading zero
-            number.italian_leading_zero = True
-            number.number_of_leading_zeros = zeros
-        # Valid in any region of the country code (the US shape also holds Canada
-        # and the Caribbean), region by region, main region first: one check for
-        # most numbers where is_valid_number makes two (find the region, then check).
-        if any(phonenumbers.is_valid_number_for_region(number, r) for r in regions):
+        if national and not national.strip("0"):
+            # libphonenumber keeps leading zeros as a count beside the integer value
+            # 0, which prints as one more "0".
+            national += "0"
+        pattern = rules.valid_by_length.get(len(national))
+        if pattern is not None and pattern.fullmatch(national):
             return True
     return False
 
