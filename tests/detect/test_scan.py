@@ -81,3 +81,20 @@ def test_threads_scan_at_once() -> None:
 def test_an_anchor_hyperscan_cannot_compile_is_named() -> None:
     with pytest.raises(ValueError, match="'bad'"):
         Scanner([Anchor("fine", "abc"), Anchor("bad", r"(?<=x)y")])
+
+
+def test_other_digits_read_far_enough() -> None:
+    """OTHER_DIGITS reads Unicode up to DIGITS_BELOW: no decimal digit lies beyond it
+    in the Unicode of the Python running this (else \\d would match where it does not)."""
+    from zdr.detect.scan import DIGITS_BELOW
+
+    assert not [c for c in range(DIGITS_BELOW, 0x110000) if chr(c).isdecimal()]
+
+
+@pytest.mark.parametrize("digit", ["٣", "۷", "३", "৫", "๙", "１", "𝟘"])
+def test_other_digits_are_found(digit: str) -> None:
+    from zdr.detect.scan import OTHER_DIGITS
+
+    scanner = Scanner([OTHER_DIGITS])
+    assert scanner.scan(f"call {digit}1").spans(OTHER_DIGITS.name) == [(5, 6)]
+    assert not scanner.scan("call 0123456789 ² ① x").has(OTHER_DIGITS.name)

@@ -13,7 +13,7 @@ from datetime import date
 import phonenumbers
 
 from zdr.detect.model import Span, local_part_start, occurrences, starts_word
-from zdr.detect.scan import Anchor, Text, matches_at
+from zdr.detect.scan import OTHER_DIGITS, Anchor, Text, matches_at
 from zdr.detect.validators import (
     card_brand_ok,
     iban_valid,
@@ -221,10 +221,14 @@ class PhoneDetector:
 
     name = "phone"
     labels = ("PHONE",)
-    anchors: tuple[Anchor, ...] = ()
+    # Not anchored: it runs on every text; the anchor says which pattern to use.
+    anchors = (OTHER_DIGITS,)
     # A run of digits and phone separators, starting at "+", "(" or a digit: a plain
     # character class lets the regex engine scan fast; the shape is checked in code.
     _re = re.compile(r"\d[\d ().\-/]{5,24}\d\)?")
+    # The same where the text has no digits but 0-9: a byte-range test per character
+    # instead of a Unicode category look-up (6.0 -> 3.5 ms per corpus).
+    _ascii_re = re.compile(r"[0-9][0-9 ().\-/]{5,24}[0-9]\)?")
     _context = (
         "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
         "numero", "número", "nummer", "telefono", "teléfono", "telefone", "portable",
@@ -240,7 +244,8 @@ class PhoneDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
-        for start, raw in self._candidates(text):
+        pattern = self._re if t.has(OTHER_DIGITS.name) else self._ascii_re
+        for start, raw in self._candidates(text, pattern):
             digits = raw.translate(_SEPARATORS)
             if not 7 <= len(digits) - digits.startswith("+") <= 15:
                 continue
@@ -265,9 +270,9 @@ class PhoneDetector:
                 out.append(Span(start, start + len(raw), "PHONE"))
         return out
 
-    def _candidates(self, text: str) -> list[tuple[int, str]]:
+    def _candidates(self, text: str, pattern: re.Pattern[str]) -> list[tuple[int, str]]:
         out: list[tuple[int, str]] = []
-        for m in self._re.finditer(text):
+        for m in pattern.finditer(text):
             start, raw = m.start(), m.group()
             if start and text[start - 1] in "+(":
                 start -= 1  # what [+(]? in front would take, without slowing the scan

@@ -39,6 +39,32 @@ class Anchor:
         return f"[^0-9A-Za-z_{others}](?:{self.pattern})"
 
 
+def char_class(characters: Iterable[str]) -> str:
+    """A Hyperscan character class of exactly these characters (\\x{...} ranges)."""
+    codes = sorted({ord(c) for c in characters})
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = f"\\x{{{codes[i]:x}}}", f"\\x{{{codes[j]:x}}}"
+        parts.append(f"{first}-{last}" if j > i else first)
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+# Every decimal digit lies below this code point (a test reads all of Unicode to hold
+# this true for the Python in use); reading only this far keeps start-up fast.
+DIGITS_BELOW = 0x20000
+
+# Decimal digits of other scripts: a text without any can be searched with [0-9],
+# which Python's regex engine scans faster than \d.
+OTHER_DIGITS = Anchor(
+    "digit.other",
+    char_class(c for c in map(chr, range(128, DIGITS_BELOW)) if c.isdecimal()),
+)
+
 _NONE: tuple[tuple[int, int], ...] = ()
 
 # Per anchor name: one (start, end) per start, the shortest, sorted by start.
