@@ -232,6 +232,13 @@ async def aiohttp_rps(port: int, key: str, body: dict, seconds: int, conns: int)
     return count / seconds
 
 
+def load(port: int, key: str, body: dict, seconds: int) -> float:
+    """Requests/s at concurrency 32, from wrk when installed, else from aiohttp."""
+    if shutil.which("wrk"):
+        return wrk_rps(port, key, body, seconds, 32)
+    return asyncio.run(aiohttp_rps(port, key, body, seconds, 32))
+
+
 def audited_events(data_dir: Path) -> int:
     import sqlite3
 
@@ -312,10 +319,7 @@ def main() -> None:
             for target, port in targets:
                 k = keys[port]
                 lat = asyncio.run(latency(port, k, body, args.requests))
-                if shutil.which("wrk"):
-                    rps = wrk_rps(port, k, body, args.seconds, 32)
-                else:
-                    rps = asyncio.run(aiohttp_rps(port, k, body, args.seconds, 32))
+                rps = load(port, k, body, args.seconds)
                 results[f"{kind}.{target}"] = {**lat, "rps_c32": rps}
         print(f"\n{'':20}{'p50 ms':>9}{'p99 ms':>9}{'TTFB p50':>10}{'req/s c32':>11}")
         for name, r in results.items():
@@ -346,7 +350,9 @@ def main() -> None:
             done = 0
             rss_samples = []
             while done < args.memory_requests:
-                rps = wrk_rps(audit_port, audit_key, CHAT, 5, 32) if shutil.which("wrk") else 0
+                rps = load(audit_port, audit_key, CHAT, 5)
+                if rps <= 0:
+                    raise RuntimeError("the audited gateway answered no request in 5 s")
                 done += int(rps * 5)
                 rss_samples.append(rss_kib(gateway.pid))
             after = rss_kib(gateway.pid)
