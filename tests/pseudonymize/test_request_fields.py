@@ -99,3 +99,26 @@ def test_unknown_bodies_only_when_asked() -> None:
     assert same == raw
     masked, _ = run("images.generate", dict(raw), unknown=True)
     assert masked["prompt_text"].startswith("call [PHONE_") and masked["model"] == "m"
+
+
+def test_fields_are_cut_back_apart_by_offset() -> None:
+    """Fields are joined by a separator for one detection pass and cut apart by
+    offset: a field holding the separator itself, or ending where a value could run
+    on into the next field, comes back as its own pseudonymized text."""
+    from zdr.pseudonymize.request import _SEPARATOR
+
+    body, vault = run(
+        "chat.completions.create",
+        {
+            "model": "m",
+            "messages": [
+                {"role": "user", "content": f"a{_SEPARATOR}b mail jane.roe@example.com"},
+                {"role": "user", "content": "call +49 30"},
+                {"role": "user", "content": "901820 now"},
+            ],
+        },
+    )
+    first, second, third = (m["content"] for m in body["messages"])
+    assert first.startswith(f"a{_SEPARATOR}b mail [EMAIL_") and "@" not in first
+    assert (second, third) == ("call +49 30", "901820 now")
+    assert vault.counts == {"EMAIL": 1}

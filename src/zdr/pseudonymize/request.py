@@ -125,8 +125,11 @@ FIELDS: dict[str, Callable[[dict[str, Any], Text], None]] = {
 
 
 # Joins the content fields of one request for a single detection pass; no detector
-# matches across it (every pattern stops at a line break).
-_SEPARATOR = "\n\n\u2063\n\n"
+# matches across it (every pattern stops at a line break), and the fields are cut
+# back apart by offset, so a field may hold it too. ASCII, so that ASCII fields make
+# an ASCII text: a character above U+00FF (this was U+2063) doubles the text's width
+# in memory and made detecting a 1.9 KB chat request 17% slower.
+_SEPARATOR = "\n\n\x00\n\n"
 
 
 def pseudonymize_body(
