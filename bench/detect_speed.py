@@ -1,6 +1,8 @@
 """Detection speed on ../shared/pii-dev, one core: the shared Hyperscan pass, then each
 detector on the scanned texts, then the whole DetectorSet.detect as the gateway calls
-it, all measured in one run (best of --repeat).
+it, all measured in one run (best of --repeat); then the chat request of
+bench/gateway_overhead.py (a support ticket with three personal values: text less
+dense with them than the corpus).
 
     .venv/bin/python bench/detect_speed.py [--repeat 5]
 """
@@ -12,6 +14,7 @@ import json
 import time
 from pathlib import Path
 
+from gateway_overhead import CHAT  # this folder is on the path when run as a script
 from zdr.detect import DetectorSet
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "pii-dev" / "dev.jsonl"
@@ -45,6 +48,9 @@ def main() -> None:
     long_text = "\n\n".join(texts) * 16
     long_mb = len(long_text.encode()) / 1e6
     long_seconds = best(lambda: detectors.detect(long_text), 1)
+    chat = "\n\n".join(m["content"] for m in CHAT["messages"])
+    chat_kb = len(chat.encode()) / 1e3
+    chat_seconds = best(lambda: [detectors.detect(chat) for _ in range(1000)], args.repeat) / 1000
     print(f"{len(texts)} texts, {mb:.3f} MB (UTF-8)")
     print("| part | ms | MB/s |")
     print("|---|---|---|")
@@ -53,6 +59,9 @@ def main() -> None:
     print(f"| **detect() end to end** | {total * 1000:.1f} | **{mb / total:.2f}** |")
     rate = long_mb / long_seconds
     print(f"| detect(), one {long_mb:.1f} MB document | {long_seconds * 1000:.0f} | {rate:.2f} |")
+    chat_rate = chat_kb / 1e3 / chat_seconds
+    chat_ms = chat_seconds * 1000
+    print(f"| detect(), the {chat_kb:.1f} KB chat request | {chat_ms:.3f} | {chat_rate:.1f} |")
     print("target: >= 10 MB/s on one core")
 
 
