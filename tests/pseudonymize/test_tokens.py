@@ -124,3 +124,30 @@ def test_restore_from_hex_digits_equals_the_whole_text_pattern(text: str, escape
     """Restoring from where the vault's hex digits occur finds exactly what trying the
     tolerant token pattern at every position finds."""
     assert _VAULT.restore(text, json_escape=escape) == _VAULT._restore_by_pattern(text, escape)
+
+
+# A request with more tokens than are looked for one by one: its hex digits are found
+# in one pass over runs of hex digits instead.
+_BIG_VAULT = Vault(b"k" * 32)
+_BIG_TOKENS = [_BIG_VAULT.token_for("PERSON", f"Person {i}") for i in range(40)]
+_BIG_PIECES = [form for t in _BIG_TOKENS[:3] for form in _bent_forms(t)] + [
+    " ", "x", "1", "ab", "é", "deadbeef", _BIG_TOKENS[5][8:16], "e" + _BIG_TOKENS[6][8:16],
+    _BIG_TOKENS[7][8:12], _BIG_TOKENS[7][12:16], "PERSON", "[EMAIL_00000000]",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_BIG_PIECES), max_size=12).map("".join), st.booleans())
+def test_many_tokens_restore_like_few(text: str, escape: bool) -> None:
+    """With many tokens, the one pass finds the same digits as a search per token, and
+    restoring equals the whole-text pattern."""
+    from zdr.detect.model import occurrences
+
+    low = text.lower()
+    assert len(_BIG_VAULT._hex) > 24
+    assert _BIG_VAULT._digits_at(low) == sorted(
+        p for h in _BIG_VAULT._hex for p in occurrences(low, h)
+    )
+    assert _BIG_VAULT.mentions(text.encode()) is any(h in low for h in _BIG_VAULT._hex)
+    assert _BIG_VAULT.restore(text, json_escape=escape) == _BIG_VAULT._restore_by_pattern(
+        text, escape
+    )
