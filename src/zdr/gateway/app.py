@@ -309,7 +309,7 @@ class Gateway:
             if tap is not None:
                 tap.json_body(body)
             for f in ex.filters:
-                body = f.on_json(body)
+                body = await f.on_json(body)
             await send_response(send, response.status, body, headers)
         else:  # binary (audio, files): relayed as it comes, untouched
             chunks = response.iter_chunks()

@@ -6,12 +6,14 @@ else waits."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 
+from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.pseudonymize.tokens import Vault, partial_token_start
 
 # JSON text inside a string: restored values must be escaped for JSON.
@@ -221,10 +223,15 @@ def _frame(prefix: bytes, obj: Any) -> bytes:
 class RestoreFilter:
     """The gateway's response filter for one pseudonymized request."""
 
-    def __init__(self, vault: Vault):
+    def __init__(self, vault: Vault, worker_above: int = WORKER_THREAD_ABOVE_BYTES):
         self.vault = vault
+        self.worker_above = worker_above
 
-    def on_json(self, body: bytes) -> bytes:
+    async def on_json(self, body: bytes) -> bytes:
+        if len(body) > self.worker_above:
+            # A long answer full of tokens takes tens of ms to restore (80 ms for
+            # 1 MB with 6,600): not on the event loop.
+            return await asyncio.to_thread(restore_json, body, self.vault)
         return restore_json(body, self.vault)
 
     async def on_stream(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:

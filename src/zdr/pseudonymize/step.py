@@ -60,4 +60,4 @@ class Pseudonymize:
         if vault:
             ex.body_dirty = True
             ex.pseudonymized = dict(vault.counts)
-            ex.filters.append(RestoreFilter(vault))
+            ex.filters.append(RestoreFilter(vault, self.worker_above))
