@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import orjson
@@ -62,11 +62,18 @@ class StreamRestorer:
     # -- bytes in, bytes out ------------------------------------------------------------
 
     def feed(self, chunk: bytes) -> bytes:
+        return b"".join(self.feed_events(chunk))
+
+    def feed_events(self, chunk: bytes) -> Iterator[bytes]:
+        """The complete events of what has been fed so far, restored one at a time
+        as they are read (so the first can be sent before the rest are restored)."""
         self._buffer += chunk
         if b"\n\n" not in self._buffer:
-            return b""
+            return
         *events, self._buffer = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
-        return b"".join(self._event(e) for e in events if e)
+        for event in events:
+            if event:
+                yield self._event(event)
 
     def end(self) -> bytes:
         """The stream ended: release everything held, and a trailing partial event."""
@@ -237,9 +244,15 @@ class RestoreFilter:
     async def on_stream(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         restorer = StreamRestorer(self.vault)
         async for chunk in chunks:
-            out = restorer.feed(chunk)
-            if out:
-                yield out
+            # A read may hold hundreds of events (a burst): the first goes out as soon
+            # as it is restored, the rest together (one write, not hundreds).
+            events = restorer.feed_events(chunk)
+            first = next(events, b"")
+            if first:
+                yield first
+            rest = b"".join(events)
+            if rest:
+                yield rest
         tail = restorer.end()
         if tail:
             yield tail
