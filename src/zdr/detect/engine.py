@@ -74,21 +74,34 @@ class DetectorSet:
 
 
 def resolve(spans: list[Span]) -> list[Span]:
-    """Non-overlapping spans: the longest wins, then the higher-priority label."""
+    """Non-overlapping spans: the longest wins, then the higher-priority label.
+
+    Spans that overlap, directly or through others, are settled among themselves:
+    no choice in one such group touches another, so the usual text (few groups of
+    two or three) costs one sort by position."""
     if len(spans) <= 1:
         return spans
     ordered = sorted(set(spans))  # detectors may report the same span twice
-    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
-        return ordered  # the usual case: nothing to choose between
-    ranked = sorted(ordered, key=_rank)
-    # One byte per character marks what is taken: the overlap test is a C-speed scan.
-    occupied = bytearray(max(s.end for s in ordered))
     taken: list[Span] = []
-    for s in ranked:
-        if occupied.find(1, s.start, s.end) >= 0:
-            continue
-        taken.append(s)
-        occupied[s.start : s.end] = b"\x01" * (s.end - s.start)
+    group: list[Span] = []
+    group_end = -1
+    for s in ordered:
+        if s.start >= group_end:  # touches nothing before it: the group is complete
+            taken.extend(group if len(group) == 1 else _settle(group))
+            group = []
+        group.append(s)
+        group_end = max(group_end, s.end)
+    taken.extend(group if len(group) == 1 else _settle(group))
+    return taken
+
+
+def _settle(group: list[Span]) -> list[Span]:
+    """One group of overlapping spans: taken longest first (then by label priority
+    and position) where they do not overlap one taken before, in text order."""
+    taken: list[Span] = []
+    for s in sorted(group, key=_rank):
+        if all(max(s.start, t.start) >= min(s.end, t.end) for t in taken):  # no shared character
+            taken.append(s)
     return sorted(taken)
 
 
