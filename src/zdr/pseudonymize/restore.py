@@ -6,14 +6,14 @@ else waits."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 
 from zdr.config import WORKER_THREAD_ABOVE_BYTES
+from zdr.pseudonymize.offload import off_the_loop_above
 from zdr.pseudonymize.tokens import Vault, partial_token_start
 
 # JSON text inside a string: restored values must be escaped for JSON.
@@ -62,18 +62,11 @@ class StreamRestorer:
     # -- bytes in, bytes out ------------------------------------------------------------
 
     def feed(self, chunk: bytes) -> bytes:
-        return b"".join(self.feed_events(chunk))
-
-    def feed_events(self, chunk: bytes) -> Iterator[bytes]:
-        """The complete events of what has been fed so far, restored one at a time
-        as they are read (so the first can be sent before the rest are restored)."""
         self._buffer += chunk
         if b"\n\n" not in self._buffer:
-            return
+            return b""
         *events, self._buffer = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
-        for event in events:
-            if event:
-                yield self._event(event)
+        return b"".join(self._event(e) for e in events if e)
 
     def end(self) -> bytes:
         """The stream ended: release everything held, and a trailing partial event."""
@@ -235,24 +228,17 @@ class RestoreFilter:
         self.worker_above = worker_above
 
     async def on_json(self, body: bytes) -> bytes:
-        if len(body) > self.worker_above:
-            # A long answer full of tokens takes tens of ms to restore (80 ms for
-            # 1 MB with 6,600): not on the event loop.
-            return await asyncio.to_thread(restore_json, body, self.vault)
-        return restore_json(body, self.vault)
+        # A long answer full of tokens takes tens of ms (80 ms for 1 MB with 6,600).
+        return await off_the_loop_above(
+            len(body), self.worker_above, restore_json, body, self.vault
+        )
 
     async def on_stream(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         restorer = StreamRestorer(self.vault)
         async for chunk in chunks:
-            # A read may hold hundreds of events (a burst): the first goes out as soon
-            # as it is restored, the rest together (one write, not hundreds).
-            events = restorer.feed_events(chunk)
-            first = next(events, b"")
-            if first:
-                yield first
-            rest = b"".join(events)
-            if rest:
-                yield rest
+            out = restorer.feed(chunk)
+            if out:
+                yield out
         tail = restorer.end()
         if tail:
             yield tail

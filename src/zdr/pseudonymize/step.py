@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import ClassVar
 
@@ -10,6 +9,7 @@ from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.detect.engine import DetectorSet
 from zdr.errors import DetectionFailed
 from zdr.gateway.pipeline import Exchange
+from zdr.pseudonymize.offload import off_the_loop_above
 from zdr.pseudonymize.request import FIELDS, pseudonymize_body
 from zdr.pseudonymize.restore import RestoreFilter
 from zdr.pseudonymize.tokens import Vault
@@ -38,15 +38,17 @@ class Pseudonymize:
         if endpoint_id not in FIELDS and not policy.pseudonymize_unknown:
             return
         vault = Vault(self.token_key)
-        args = (endpoint_id, ex.json, self.detectors, vault, policy.pseudonymize_unknown)
         try:
-            if len(ex.body) > self.worker_above:
-                # Detection is CPU work: on the event loop, a long document would hold
-                # every other request until it is done; from a thread the loop keeps
-                # getting its turns.
-                ex.json = await asyncio.to_thread(pseudonymize_body, *args)
-            else:
-                ex.json = pseudonymize_body(*args)
+            ex.json = await off_the_loop_above(
+                len(ex.body),
+                self.worker_above,
+                pseudonymize_body,
+                endpoint_id,
+                ex.json,
+                self.detectors,
+                vault,
+                policy.pseudonymize_unknown,
+            )
         except Exception as exc:
             # Fail closed: nothing goes out unexamined. The error names no content.
             log.error(

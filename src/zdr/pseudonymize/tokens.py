@@ -65,7 +65,6 @@ _ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR
 # document with 6,600 tokens took 2.8 s to restore per-token).
 _FIND_EACH_UP_TO = 24
 _HEX_RUN = re.compile(rf"[0-9a-f]{{{HEX_DIGITS},}}")
-_HEX_RUN_BYTES = re.compile(rf"[0-9a-f]{{{HEX_DIGITS},}}".encode())
 
 
 def _lookup_key(label: str, hex_digits: str) -> tuple[str, str]:
@@ -105,12 +104,8 @@ class Vault:
         low = data.lower()
         if len(self._hex) <= _FIND_EACH_UP_TO:
             return any(h.encode() in low for h in self._hex)
-        for run in _HEX_RUN_BYTES.finditer(low):
-            digits = run.group().decode("ascii")
-            windows = range(len(digits) - HEX_DIGITS + 1)
-            if any(digits[p : p + HEX_DIGITS] in self._hex for p in windows):
-                return True
-        return False
+        # Latin-1 reads any bytes, one character each; hex digits stay what they are.
+        return bool(self._digits_at(low.decode("latin-1")))
 
     def _digits_at(self, low: str) -> list[int]:
         """Where this request's hex digits occur in ``low``, overlapping ones too, in
