@@ -6,7 +6,7 @@ same code."""
 import os
 import sys
 
-from setuptools import setup
+from setuptools import Extension, setup
 
 COMPILED = [
     "src/zdr/detect/model.py",
@@ -29,6 +29,9 @@ def extensions() -> list:
     except (Exception, SystemExit) as exc:  # no mypyc, or it exits on a type error
         sys.stderr.write(f"zdr: not compiling zdr.detect ({exc!r}); it runs as Python\n")
         return []
+    # Hand-written C for two loops where the regex engine's per-character cost
+    # dominated (each function's Python reference is named in the file).
+    modules.append(Extension("zdr.detect._runs", ["src/zdr/detect/_runs.c"]))
     for module in modules:
         module.optional = True  # a failed C compile leaves the pure-Python module
     return modules

@@ -8,7 +8,7 @@ fi
 stamp=".venv/.zdr-installed$1"
 # zdr.detect is compiled (setup.py): an edited module must be compiled again, or the
 # stale extension next to it would still be the one imported.
-stale() { [ -n "$(find pyproject.toml setup.py src/zdr/detect -name '*.py' -newer "$stamp" -o -name pyproject.toml -newer "$stamp" 2>/dev/null | head -1)" ]; }
+stale() { [ -n "$(find pyproject.toml setup.py src/zdr/detect -name '*.py' -newer "$stamp" -o -name '*.c' -newer "$stamp" -o -name pyproject.toml -newer "$stamp" 2>/dev/null | head -1)" ]; }
 if [ ! -f "$stamp" ] || stale; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   if [ "$1" = "-dev" ]; then

@@ -18,6 +18,10 @@ def test_detection_modules_are_compiled() -> None:
         for name in MODULES
         if str(importlib.import_module(f"zdr.detect.{name}").__file__).endswith(".py")
     ]
+    try:  # the hand-written C loops (setup.py), built beside the compiled modules
+        importlib.import_module("zdr.detect._runs")
+    except ImportError:
+        python.append("_runs")
     if python and not os.environ.get("REQUIRE_COMPILED"):
         pytest.skip(f"running as Python: {python} (no C compiler, or ZDR_PURE_PYTHON)")
     assert python == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 from zdr.detect.model import Span, local_part_start, occurrences, starts_word
@@ -190,12 +190,10 @@ class PersonDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
-        tokens = []
-        for m in _TOKEN.finditer(text):
-            start, end = m.span()
-            # Checked here, not by a look-behind in _TOKEN (that slows the whole scan).
-            if starts_word(text, start, "_@."):
-                tokens.append((start, end, text[start:end]))
+        if _capitalised_words_in_c is not None:
+            tokens = _capitalised_words_in_c(text)
+        else:
+            tokens = capitalised_words(text)
         if not tokens:
             return out
         found: list[tuple[int, int]] = []
@@ -257,6 +255,30 @@ class PersonDetector:
                         found.append((m.start(1) + part.start(), m.start(1) + part.end()))
         out.extend(_every_mention(text, found))
         return out
+
+
+def capitalised_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each capitalised word that starts a word: what the
+    person detector examines. The reference for ``zdr.detect._runs`` (C), which
+    finds the same at a fraction of the cost (a test holds them equal)."""
+    words = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        # Checked here, not by a look-behind in _TOKEN (that slows the whole scan).
+        if starts_word(text, start, "_@."):
+            words.append((start, end, text[start:end]))
+    return words
+
+
+def _in_c() -> Callable[[str], list[tuple[int, int, str]]] | None:
+    try:
+        from zdr.detect._runs import capitalised_words
+    except ImportError:  # built without a C compiler: the Python reference runs
+        return None
+    return capitalised_words
+
+
+_capitalised_words_in_c = _in_c()
 
 
 def _joins(gap: str) -> bool:

@@ -1,0 +1,210 @@
+/* Runs of characters two detectors examine in every text, found as their Python
+ * references find them with a regex (hypothesis tests hold each pair equal):
+ *   capitalised_words  names.capitalised_words   the person detector's words
+ *   number_runs        patterns.number_runs      the phone detector's candidates
+ * Python's regex engine spends ~6 ns per character testing a character class at
+ * each position, and makes a match object per find; these loops read each character
+ * once or twice and make only the tuples returned.
+ *
+ * They only read the text (PyUnicode_READ, every index checked against the length)
+ * and return new objects; they keep nothing. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* [A-ZÀ-ÖØ-ÞĀ-ſ] */
+static inline int is_upper(Py_UCS4 c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE) ||
+           (c >= 0x100 && c <= 0x17F);
+}
+
+/* [a-zß-öø-ÿā-ſ] */
+static inline int is_lower(Py_UCS4 c) {
+    return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xF6) || (c >= 0xF8 && c <= 0xFF) ||
+           (c >= 0x101 && c <= 0x17F);
+}
+
+/* \w of a str pattern (the regex engine's own test), and str.isalnum. */
+static inline int is_word(Py_UCS4 c) { return Py_UNICODE_ISALNUM(c) || c == '_'; }
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+static inline Py_UCS4 at(const Text *t, Py_ssize_t i) { return PyUnicode_READ(t->kind, t->data, i); }
+
+/* (?![\w@]) at i */
+static inline int word_ends(const Text *t, Py_ssize_t i) {
+    if (i >= t->n) return 1;
+    Py_UCS4 c = at(t, i);
+    return !(is_word(c) || c == '@');
+}
+
+/* \.?(?![\w@]) at i, the dot taken first as the greedy regex does: the end, or -1. */
+static inline Py_ssize_t dot_then_end(const Text *t, Py_ssize_t i) {
+    if (i < t->n && at(t, i) == '.' && word_ends(t, i + 1)) return i + 1;
+    return word_ends(t, i) ? i : -1;
+}
+
+/* [U][L'’]*[L](?:-[U][L]+)?\.?(?![\w@]) | [U]\.(?=\s) at p (text[p] is in [U]),
+ * tried in the regex engine's order (greedy, backtracking): the end, or -1. */
+static Py_ssize_t token_at(const Text *t, Py_ssize_t p) {
+    Py_ssize_t n = t->n, q = p + 1;
+    while (q < n) {
+        Py_UCS4 c = at(t, q);
+        if (!(is_lower(c) || c == '\'' || c == 0x2019)) break;
+        q++;
+    }
+    for (Py_ssize_t e = q; e >= p + 2; e--) { /* [L'’]* gives back until [L] matches */
+        if (!is_lower(at(t, e - 1))) continue;
+        if (e + 2 < n && at(t, e) == '-' && is_upper(at(t, e + 1)) && is_lower(at(t, e + 2))) {
+            Py_ssize_t r = e + 2;
+            while (r < n && is_lower(at(t, r))) r++;
+            for (Py_ssize_t f = r; f >= e + 3; f--) {
+                Py_ssize_t end = dot_then_end(t, f);
+                if (end >= 0) return end;
+            }
+        }
+        Py_ssize_t end = dot_then_end(t, e);
+        if (end >= 0) return end;
+    }
+    if (p + 2 < n && at(t, p + 1) == '.' && Py_UNICODE_ISSPACE(at(t, p + 2))) return p + 2;
+    return -1;
+}
+
+static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "capitalised_words() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0) return NULL;
+    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t p = 0;
+    while (p < t.n) {
+        if (!is_upper(at(&t, p))) {
+            p++;
+            if (t.kind == PyUnicode_1BYTE_KIND) { /* the usual text: skip at byte speed */
+                const Py_UCS1 *s = t.data;
+                while (p < t.n && !is_upper(s[p])) p++;
+            }
+            continue;
+        }
+        Py_ssize_t end = token_at(&t, p);
+        if (end < 0) {
+            p++;
+            continue;
+        }
+        /* Not right after a letter, a digit, "_", "@" or "." (names.starts_word). */
+        int starts = 1;
+        if (p > 0) {
+            Py_UCS4 b = at(&t, p - 1);
+            starts = !(Py_UNICODE_ISALNUM(b) || b == '_' || b == '@' || b == '.');
+        }
+        if (starts) {
+            PyObject *item = PyTuple_New(3);
+            if (item == NULL) goto fail;
+            PyObject *a = PyLong_FromSsize_t(p), *b = PyLong_FromSsize_t(end);
+            PyObject *word = PyUnicode_Substring(arg, p, end);
+            /* the tuple owns what was made, even on failure */
+            PyTuple_SET_ITEM(item, 0, a);
+            PyTuple_SET_ITEM(item, 1, b);
+            PyTuple_SET_ITEM(item, 2, word);
+            if (a == NULL || b == NULL || word == NULL || PyList_Append(out, item) < 0) {
+                Py_DECREF(item);
+                goto fail;
+            }
+            Py_DECREF(item);
+        }
+        p = end;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* \d[\d ().\-/]{5,24}\d\)? at p (text[p] is a decimal digit), as the regex engine
+ * tries it: the longest run of up to 24 such characters that a digit follows. */
+static inline int in_number(Py_UCS4 c) {
+    return Py_UNICODE_ISDECIMAL(c) || c == ' ' || c == '(' || c == ')' || c == '.' || c == '-' ||
+           c == '/';
+}
+
+static Py_ssize_t number_at(const Text *t, Py_ssize_t p) {
+    Py_ssize_t n = t->n, run = 0;
+    while (run < 25 && p + 1 + run < n && in_number(at(t, p + 1 + run))) run++;
+    /* {5,24} takes k characters, then \d is the next one (inside the run) */
+    for (Py_ssize_t k = run - 1 < 24 ? run - 1 : 24; k >= 5; k--) {
+        if (Py_UNICODE_ISDECIMAL(at(t, p + 1 + k))) {
+            Py_ssize_t end = p + 2 + k;
+            return end < n && at(t, end) == ')' ? end + 1 : end;
+        }
+    }
+    return -1;
+}
+
+static PyObject *pair(Py_ssize_t a, Py_ssize_t b) {
+    PyObject *x = PyLong_FromSsize_t(a), *y = PyLong_FromSsize_t(b);
+    if (x == NULL || y == NULL) {
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        return NULL;
+    }
+    PyObject *item = PyTuple_Pack(2, x, y);
+    Py_DECREF(x);
+    Py_DECREF(y);
+    return item;
+}
+
+static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "number_runs() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0) return NULL;
+    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t p = 0;
+    while (p < t.n) {
+        if (t.kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
+            const Py_UCS1 *s = t.data;
+            while (p < t.n && (s[p] < '0' || s[p] > '9')) p++;
+            if (p >= t.n) break;
+        } else if (!Py_UNICODE_ISDECIMAL(at(&t, p))) {
+            p++;
+            continue;
+        }
+        Py_ssize_t end = number_at(&t, p);
+        if (end < 0) {
+            p++;
+            continue;
+        }
+        PyObject *item = pair(p, end);
+        if (item == NULL || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(item);
+        p = end;
+    }
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"number_runs", number_runs, METH_O,
+     "number_runs(text) -> [(start, end)]: patterns.number_runs in C."},
+    {"capitalised_words", capitalised_words, METH_O,
+     "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_runs", NULL, -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__runs(void) { return PyModule_Create(&module); }

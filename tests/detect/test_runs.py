@@ -1,0 +1,61 @@
+"""zdr.detect._runs (C) finds exactly what its Python references find with a regex:
+the person detector's capitalised words and the phone detector's number runs."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zdr.detect.names import capitalised_words
+from zdr.detect.patterns import number_runs
+
+runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compiler")
+
+# The characters each regex tells apart, with one of each other kind of text: other
+# scripts' letters and digits, wide characters (a text's storage width changes with
+# its widest character), spaces of other scripts.
+NAME_CHARS = "AaZzÀÖØÞßöøÿĀāſƀ'’-.@_ \t\n1٣ΩωЖж中😀\u2003\u00a0:"
+NUMBER_CHARS = "0123456789 ().-/+)a٣३１𝟘😀\u00a0_"
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet=NAME_CHARS, max_size=40) | st.text(max_size=40))
+def test_capitalised_words_as_the_regex_finds_them(text: str) -> None:
+    assert runs.capitalised_words(text) == capitalised_words(text)
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet=NUMBER_CHARS, max_size=60) | st.text(max_size=60))
+def test_number_runs_as_the_regex_finds_them(text: str) -> None:
+    assert runs.number_runs(text) == number_runs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Dear Jean-Pierre O'Neil,", ["Dear", "Jean-Pierre", "Neil"]),  # "O'" is no word
+        ("Jean-Pierre1 x", ["Jean"]),  # the hyphenated part given back, as the regex does
+        ("Jo'hn1 Mr.X J. Doe", ["Jo", "Mr", "J.", "Doe"]),
+        ("mail@Example.com_Anna x.Bob", []),  # not at the start of a word
+        ("Ærøskøbing Łukasz 😀 Émile", ["Ærøskøbing", "Łukasz", "Émile"]),
+    ],
+)
+def test_capitalised_words_examples(text: str, words: list[str]) -> None:
+    assert [w for _, _, w in runs.capitalised_words(text)] == words
+    assert capitalised_words(text) == runs.capitalised_words(text)
+
+
+def test_number_runs_examples() -> None:
+    text = "call (030) 1234-5678 or ٠١٢٣٤٥٦٧٨٩ on 2024 " + "1" * 40
+    found = [text[s:e] for s, e in runs.number_runs(text)]
+    # At most 26 characters a run; the regex goes on after one.
+    assert found == ["030) 1234-5678", "٠١٢٣٤٥٦٧٨٩", "2024 " + "1" * 21, "1" * 19]
+    assert number_runs(text) == runs.number_runs(text)
+
+
+def test_only_str_is_read() -> None:
+    with pytest.raises(TypeError):
+        runs.capitalised_words(b"Anna")
+    with pytest.raises(TypeError):
+        runs.number_runs(None)
