@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from zdr.detect import DetectorSet
 from zdr.detect.engine import resolve
 from zdr.detect.model import PRIORITY, Span
+from zdr.detect.patterns import _DATE, _MONTHS
 from zdr.detect.validators import public_ip
 
 DETECT = DetectorSet()
@@ -270,3 +272,38 @@ def test_resolve_settles_each_group_as_all_at_once(spans: list[Span]) -> None:
     """Settling each group of overlapping spans on its own gives what ranking every
     span at once gave."""
     assert resolve(list(spans)) == _reference_resolve(list(spans))
+
+
+# The date pattern as it was written before month names were tried only at their
+# first letters: the two must find the same dates.
+_DATE_AS_WRITTEN = (
+    r"(?<![\w/.-])(?:"
+    r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2}"
+    r"|(?:0?[1-9]|[12]\d|3[01])\.?\s+(?:de\s+)?(?:{m})\.?\s+(?:de\s+)?(?:19|20)\d{{2}}"
+    r"|(?:{m})\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    r")(?![\w/-]|\.\d|:\d)"
+)
+
+
+_DAY = st.sampled_from(["1", "07", "9", "12", "31", "32", "1990", "2001"])
+_NUMERIC_DATE = st.tuples(_DAY, st.sampled_from("-/."), _DAY, st.sampled_from("-/."), _DAY).map(
+    "".join
+)
+_MONTH_WORD = st.sampled_from(_MONTHS.split("|"))
+_WORDED_DATE = st.tuples(
+    st.sampled_from(["", "3 ", "12. ", "07 de "]),
+    _MONTH_WORD,
+    st.sampled_from(["", ".", ","]),
+    st.sampled_from([" ", "  ", ""]),
+    st.sampled_from(["", "3 ", "21st, ", "12th ", "de "]),
+    st.sampled_from(["1990", "2001", "19"]),
+).map("".join)
+_AROUND = st.sampled_from(["", "x", " ", "-", "/", ".", ":5", ".5", "a", "é", "\n"])
+
+
+@given(st.lists(_AROUND | _NUMERIC_DATE | _WORDED_DATE, max_size=6).map("".join))
+def test_date_pattern_finds_what_it_was_written_to(text: str) -> None:
+    written = re.compile(_DATE_AS_WRITTEN.replace("{m}", _MONTHS).replace("{{2}}", "{2}"))
+    assert [m.span() for m in _DATE.finditer(text)] == [m.span() for m in written.finditer(text)]
