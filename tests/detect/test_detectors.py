@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from zdr.detect import DetectorSet
 from zdr.detect.engine import resolve
 from zdr.detect.model import PRIORITY, Span
-from zdr.detect.patterns import _DATE, _MONTHS
+from zdr.detect.patterns import _DATE, _MONTHS, _URL, url_matches
 from zdr.detect.validators import public_ip
 
 DETECT = DetectorSet()
@@ -307,3 +307,12 @@ _AROUND = st.sampled_from(["", "x", " ", "-", "/", ".", ":5", ".5", "a", "é", "
 def test_date_pattern_finds_what_it_was_written_to(text: str) -> None:
     written = re.compile(_DATE_AS_WRITTEN.replace("{m}", _MONTHS).replace("{{2}}", "{2}"))
     assert [m.span() for m in _DATE.finditer(text)] == [m.span() for m in written.finditer(text)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["https", "http", "ftp", "HTTP", "httpſ", "://", "x", " ", "/", "a.b", '"'])
+    ).map("".join)
+)
+def test_urls_are_found_where_the_pattern_finds_them(text: str) -> None:
+    assert [m.span() for m in url_matches(text)] == [m.span() for m in _URL.finditer(text)]

@@ -489,7 +489,7 @@ class UrlDetector:
         text = t.raw
         if "://" not in text:
             return out
-        for m in _URL.finditer(text):
+        for m in url_matches(text):
             url = m.group().rstrip(".,;:!?")
             end = m.start() + len(url)
             if _WEBHOOK.search(url) and _has_capability_path(url):
@@ -497,6 +497,13 @@ class UrlDetector:
             elif _sensitive_url(url):
                 out.append(Span(m.start(), end, "URL"))
         return out
+
+
+def url_matches(text: str) -> list[re.Match[str]]:
+    """What ``_URL.finditer(text)`` finds. A URL's scheme ends 3 to 5 characters
+    before its "://": the pattern is tried only there, not at every word."""
+    starts = [s for c in occurrences(text, "://") for s in (c - 5, c - 4, c - 3) if s >= 0]
+    return matches_at(_URL, text, [(s, s) for s in starts])
 
 
 def _has_capability_path(url: str) -> bool:
