@@ -316,3 +316,17 @@ def test_date_pattern_finds_what_it_was_written_to(text: str) -> None:
 )
 def test_urls_are_found_where_the_pattern_finds_them(text: str) -> None:
     assert [m.span() for m in url_matches(text)] == [m.span() for m in _URL.finditer(text)]
+
+
+@given(st.text(alphabet="aZ09_-+/=ſªǅ٣ ", min_size=14, max_size=24) | st.text(min_size=16))
+def test_looks_random_reads_ascii_values_as_any_other(value: str) -> None:
+    """ASCII values are tested at C speed; the answer must be the per-character one."""
+    from zdr.detect.validators import looks_random, shannon_entropy
+
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+    )
+    expected = len(value) >= 16 and classes >= 2 and shannon_entropy(value) >= 3.0
+    assert looks_random(value, 16, 3.0) == expected

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from zdr.detect.scan import Anchor, Text
 
-LABELS = (
+LABELS: Final = (
     "PERSON",
     "EMAIL",
     "PHONE",
@@ -24,7 +24,7 @@ LABELS = (
 )
 
 # When two spans overlap, the more specific (earlier) label wins at equal length.
-PRIORITY = {
+PRIORITY: Final = {
     label: i
     for i, label in enumerate(
         (
@@ -71,7 +71,9 @@ def occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
-_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_EMAIL_LOCAL: Final = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-"
+)
 
 
 def local_part_start(text: str, at: int) -> int:

@@ -11,17 +11,18 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from importlib import resources
+from typing import Final
 
 from zdr.detect.model import Span, local_part_start, occurrences, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
-_LOWER = "a-zß-öø-ÿā-ſ"
-_TOKEN = re.compile(
+_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
+_LOWER: Final = "a-zß-öø-ÿā-ſ"
+_TOKEN: Final = re.compile(
     rf"[{_UPPER}][{_LOWER}'’]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
     rf"|[{_UPPER}]\.(?=\s)"
 )
-_PARTICLES = frozenset(
+_PARTICLES: Final = frozenset(
     "de da di do dos das del della van von der den ter ten le la du des y e bin al ibn "
     "mac st".split()
 )
@@ -29,7 +30,7 @@ _PARTICLES = frozenset(
 # (sentence starts, months, days, UI labels). Only matter when a name stands alone or
 # would start a full name.
 # Words that are never part of a name (function words, months, days, UI labels).
-_COMMON_WORDS = frozenset(
+_COMMON_WORDS: Final = frozenset(
     """
     a an and are as at be but by can could did do does for from had has have he her here
     hi hey his how i if in is it its just let me might must my no not now of off ok on
@@ -53,7 +54,7 @@ _COMMON_WORDS = frozenset(
 )
 # First names that are also ordinary words or places: a name only with a cue or a
 # capitalised surname after them, never alone.
-_AMBIGUOUS = frozenset(
+_AMBIGUOUS: Final = frozenset(
     """
     will may june summer winter autumn spring hope joy faith grace angel honey sunny sky
     star rain river lake ocean page case bill mark art rich chase hunter carter mason cash
@@ -71,21 +72,21 @@ _AMBIGUOUS = frozenset(
 # Words right before a capitalised word that make it a name. Checked per candidate
 # with set look-ups on the preceding words (a regex over the whole text cost more
 # than everything else in this detector).
-_TITLE_WORDS = frozenset(
+_TITLE_WORDS: Final = frozenset(
     "mr mrs ms miss mx dr prof sir dame herr herrn frau hr fr mme mlle m sr sra srta dña "
     "dott dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev "
     "monsieur madame mademoiselle señor señora señorita signore signora signorina "
     "dottore dottoressa doctor doctora doktor professor meneer mevrouw senhor senhora "
     "agent advisor adviser operator nurse officer".split()
 )
-_GREETING_WORDS = frozenset(
+_GREETING_WORDS: Final = frozenset(
     "dear hi hello hey thanks cheers regards best sincerely yours liebe lieber hallo moin "
     "servus grüße gruß cher chère bonjour salut cordialement merci ciao caro cara gentile "
     "buongiorno grazie saluti hola estimado estimada querido querida saludos gracias olá "
     "oi prezado prezada obrigado obrigada atenciosamente beste hoi groeten namaste cc "
     "ask asked tell told ping pinged emailed contacted signed".split()
 )
-_PHRASES = frozenset(
+_PHRASES: Final = frozenset(
     {
         "thank you", "my name is", "name is", "i am", "i'm", "this is", "guten tag",
         "ich heiße", "ich bin", "je m'appelle", "mi chiamo", "me llamo", "meu nome é",
@@ -93,7 +94,7 @@ _PHRASES = frozenset(
         "cordiali saluti", "other driver",
     }
 )  # fmt: skip
-_LABEL_WORDS = frozenset(
+_LABEL_WORDS: Final = frozenset(
     """name nom nome nombre naam vorname nachname fullname full_name customer patient
     patiente paziente paciente applicant co-applicant passenger driver employee
     mitarbeiter contact kunde kundin client cliente klant guest owner insured
@@ -101,7 +102,7 @@ _LABEL_WORDS = frozenset(
     attendees participants agent rep representative support debtor creditor manager
     supervisor doctor physician nurse""".split()
 )
-_STRIP = ",:;=\"'()[]"
+_STRIP: Final = ",:;=\"'()[]"
 
 
 def _cued(low: str, start: int) -> tuple[bool, bool]:
@@ -135,24 +136,26 @@ def _label_before(before: str) -> bool:
     return len(words) >= 2 and words[-2].strip(_STRIP) in _LABEL_WORDS
 
 
-_PHRASE_LAST = frozenset(p.split()[-1] for p in _PHRASES)
-_STRONG_GREETINGS = frozenset(
+_PHRASE_LAST: Final = frozenset(p.split()[-1] for p in _PHRASES)
+_STRONG_GREETINGS: Final = frozenset(
     "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
     "hola estimado estimada querido querida olá oi prezado prezada beste hoi".split()
 )
 # Words that follow a greeting but are no one's name.
-_NOT_NAMES = frozenset("all everyone everybody there world folks guys team sir madam".split())
+_NOT_NAMES: Final = frozenset(
+    "all everyone everybody there world folks guys team sir madam".split()
+)
 
 
 # "name": "...", customer='...': where the field begins, then its quoted value.
-_NAME_FIELD_HEAD = (
+_NAME_FIELD_HEAD: Final = (
     r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)[\"']?\s*[:=]\s*[\"']"
 )
-_NAME_FIELD = re.compile(_NAME_FIELD_HEAD + r"([^\"'\n]{2,60})[\"']")
+_NAME_FIELD: Final = re.compile(_NAME_FIELD_HEAD + r"([^\"'\n]{2,60})[\"']")
 
 
-_VCARD_NAME = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
-_VCARD_PART = re.compile(r"[^;,]+")
+_VCARD_NAME: Final = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
+_VCARD_PART: Final = re.compile(r"[^;,]+")
 
 
 @functools.cache
@@ -294,7 +297,7 @@ def _joins(gap: str) -> bool:
     )
 
 
-_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9-]+\.")
+_DOMAIN_LABEL: Final = re.compile(r"[A-Za-z0-9-]+\.")
 
 
 def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
@@ -351,8 +354,8 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
 # Above this many (parts x characters), searching the text once per part costs more
 # than indexing its words once: a long document with thousands of names would
 # otherwise take quadratic time.
-_INDEX_ABOVE = 2_000_000
-_ALNUM_RUN = re.compile(r"[^\W_]+")
+_INDEX_ABOVE: Final = 2_000_000
+_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
 
 
 def _mentions(text: str, parts: Iterable[str]) -> list[tuple[int, int]]:

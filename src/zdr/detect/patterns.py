@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 import phonenumbers
 
@@ -112,8 +113,8 @@ class IbanDetector:
         return out
 
 
-_SSN_WORDS = r"ssn|social security|sozialversicherung|tin"
-_SSN_WORD = re.compile(rf"\b(?:{_SSN_WORDS})\b")
+_SSN_WORDS: Final = r"ssn|social security|sozialversicherung|tin"
+_SSN_WORD: Final = re.compile(rf"\b(?:{_SSN_WORDS})\b")
 
 
 class SsnDetector:
@@ -180,8 +181,8 @@ class IpDetector:
         return out
 
 
-_HEXCOLON = frozenset("0123456789abcdefABCDEF:")
-_DECIMAL_COLONS = re.compile(r"[\d:]+")
+_HEXCOLON: Final = frozenset("0123456789abcdefABCDEF:")
+_DECIMAL_COLONS: Final = re.compile(r"[\d:]+")
 
 
 def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> list[Span]:
@@ -297,10 +298,10 @@ class PhoneDetector:
 
 # A run of digits and phone separators, starting with a digit: a plain character
 # class lets the regex engine scan fast; the shape is checked in code.
-_NUMBER_RUN = re.compile(r"\d[\d ().\-/]{5,24}\d\)?")
+_NUMBER_RUN: Final = re.compile(r"\d[\d ().\-/]{5,24}\d\)?")
 # The same where the text has no digits but 0-9: a byte-range test per character
 # instead of a Unicode category look-up (6.0 -> 3.5 ms per corpus).
-_ASCII_NUMBER_RUN = re.compile(r"[0-9][0-9 ().\-/]{5,24}[0-9]\)?")
+_ASCII_NUMBER_RUN: Final = re.compile(r"[0-9][0-9 ().\-/]{5,24}[0-9]\)?")
 
 
 def number_runs(text: str, other_digits: bool = True) -> list[tuple[int, int]]:
@@ -325,15 +326,15 @@ _number_runs_in_c = _in_c()
 
 # A short upper-case code or an abbreviation with a slash right before a number
 # marks a part, serial or ledger number (telephone abbreviations excepted).
-_ID_PREFIX = re.compile(r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)\s?$")
-_TWO_NUMBERS = re.compile(r"( / |  +)")
-_DATE_SHAPE = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
-_EPOCH = re.compile(r"1\d{9}")
-_DOTTED_SINGLE = re.compile(r"(?:^|\.)\d(?:\.|$)")
-_US_SHAPE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
+_ID_PREFIX: Final = re.compile(r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)\s?$")
+_TWO_NUMBERS: Final = re.compile(r"( / |  +)")
+_DATE_SHAPE: Final = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_EPOCH: Final = re.compile(r"1\d{9}")
+_DOTTED_SINGLE: Final = re.compile(r"(?:^|\.)\d(?:\.|$)")
+_US_SHAPE: Final = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 
 
-_SEPARATORS = str.maketrans("", "", " ().-/")
+_SEPARATORS: Final = str.maketrans("", "", " ().-/")
 
 
 def _valid_phone(raw: str, international: bool) -> bool:
@@ -361,9 +362,9 @@ def _valid_phone(raw: str, international: bool) -> bool:
 
 
 # The country codes a nationally written number is tried in, by its shape.
-_US_SHAPED_CODES = (1, 39, 31)  # US, IT, NL
-_TRUNK_ZERO_CODES = (44, 49, 33, 31, 91, 55, 39, 34)  # GB, DE, FR, NL, IN, BR, IT, ES
-_OTHER_CODES = (1, 39, 34, 91, 55, 33, 49, 44, 31)
+_US_SHAPED_CODES: Final = (1, 39, 31)  # US, IT, NL
+_TRUNK_ZERO_CODES: Final = (44, 49, 33, 31, 91, 55, 39, 34)  # GB, DE, FR, NL, IN, BR, IT, ES
+_OTHER_CODES: Final = (1, 39, 34, 91, 55, 33, 49, 44, 31)
 
 
 def _national_codes(raw: str) -> tuple[int, ...]:
@@ -383,7 +384,7 @@ def _parsed_valid(candidate: str, region: str | None) -> bool:
 
 
 # The number types libphonenumber's validity accepts, in the order it tries them.
-_NUMBER_TYPES = (
+_NUMBER_TYPES: Final = (
     "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
     "voicemail", "fixed_line", "mobile",
 )  # fmt: skip
@@ -460,20 +461,20 @@ def _national_valid(digits: str, country_code: int) -> bool:
     return False
 
 
-_URL = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
-_SENSITIVE_QUERY = re.compile(
+_URL: Final = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
+_SENSITIVE_QUERY: Final = re.compile(
     r"[?&#;](?:[\w.-]*(?:token|key|secret|sig|signature|password|passwd|pwd|auth|session|"
     r"sid|code|uid|user|email|mail|invite|reset|otp|ticket|access|credential)[\w.-]*)=",
     re.IGNORECASE,
 )
-_PROFILE_SEGMENTS = {
+_PROFILE_SEGMENTS: Final = {
     "in", "u", "user", "users", "profile", "profiles", "people", "person", "customers",
     "customer", "account", "accounts", "member", "members", "contact", "contacts", "patient",
     "patients", "employee", "employees", "client", "clients", "lead", "leads", "d", "r",
     "reset", "reset-password", "invite", "invitation", "share", "s", "view", "edit", "@me",
 }  # fmt: skip
-_ID_SEGMENT = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}|@[\w.-]+)$")
-_WEBHOOK = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
+_ID_SEGMENT: Final = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}|@[\w.-]+)$")
+_WEBHOOK: Final = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
 
 
 class UrlDetector:
@@ -535,7 +536,7 @@ def _sensitive_url(url: str) -> bool:
     return False
 
 
-_MONTHS = (
+_MONTHS: Final = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december|januar|februar|märz|mai|juni|juli|"
     "oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
@@ -546,8 +547,8 @@ _MONTHS = (
 )
 # A month name, tried only where its first letter is one a month name starts with:
 # the regex engine tries alternatives one by one, ~70 of them at every word start.
-_MONTH = rf"(?=[{''.join(sorted({m[0] for m in _MONTHS.split('|')}))}])(?:{_MONTHS})"
-_DATE = re.compile(
+_MONTH: Final = rf"(?=[{''.join(sorted({m[0] for m in _MONTHS.split('|')}))}])(?:{_MONTHS})"
+_DATE: Final = re.compile(
     r"(?<![\w/.-])(?:(?=\d)(?:"  # the numeric forms, tried only at a digit
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
@@ -556,7 +557,7 @@ _DATE = re.compile(
     rf")|{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
     r")(?![\w/-]|\.\d|:\d)"
 )
-_BIRTH = re.compile(
+_BIRTH: Final = re.compile(
     r"born|birth|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
     r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|geboortedatum"
 )
@@ -610,7 +611,7 @@ def _date_after(low: str, cue: int) -> re.Match[str] | None:
     return _DATE.match(low, found.start())
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
 
 def _year(value: str) -> int | None:
@@ -659,7 +660,7 @@ def _in_birth_column(text: str, pos: int, columns: dict[str, int]) -> bool:
     return any(prefix.count(sep) == index for sep, index in columns.items())
 
 
-_STREET_WORDS_AFTER = (
+_STREET_WORDS_AFTER: Final = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     "terrace|ter|circle|cir|parkway|pkwy|square|sq|highway|hwy|trail|trl|crescent|close|"
     "knolls?|river|ridge|ranch|row|walk|view|points?|pines|pike|park|mill|mills|meadows?|"
@@ -673,28 +674,28 @@ _STREET_WORDS_AFTER = (
     "station|stravenue|stream|summit|throughway|trace|track|trafficway|tunnel|turnpike|"
     "underpass|union|valley|viaduct|villages?|ville|vista|wall|wells?|marg|nagar|chowk"
 )
-_STREET_WORDS_BEFORE = (
+_STREET_WORDS_BEFORE: Final = (
     "rue|avenue|av\\.|chemin|boulevard|bd|allée|place|impasse|quai|route|cours|"
     "via|viale|piazza|piazzale|vicolo|borgo|corso|strada|contrada|largo|"
     "calle|c\\.|avenida|avda\\.|plaza|paseo|camino|carrer|ronda|travesía|"
     "rua|travessa|praça|alameda|estrada|rodovia|largo"
 )
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
-_AFTER_WORDS = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|")) | frozenset(
+_CAP: Final = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_AFTER_WORDS: Final = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|")) | frozenset(
     w + "s" for w in _STREET_WORDS_AFTER.replace("?", "").split("|")
 )
 # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]: a number, then up to four
 # capitalised words, the last of which must be a street word.
-_NUMBER_WORDS = re.compile(rf"\d{{1,6}}[a-zA-Z]?,?\s+((?:{_CAP}\s+){{0,3}}{_CAP})\.?")
-_US_TAIL = re.compile(
+_NUMBER_WORDS: Final = re.compile(rf"\d{{1,6}}[a-zA-Z]?,?\s+((?:{_CAP}\s+){{0,3}}{_CAP})\.?")
+_US_TAIL: Final = re.compile(
     r"(?:\s+(?:Suite|Apt\.?|Unit|#)\s*[\w-]+)?"
     rf"(?:,\s*{_CAP}(?:[ -]{_CAP}){{0,2}}(?:[ -]\d{{5,6}})?)?"
     r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
 )
 # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
 # lower-cased text, the rest read from the original.
-_BEFORE = re.compile(rf"(?:{_STREET_WORDS_BEFORE})\s+")
-_BEFORE_TAIL = re.compile(
+_BEFORE: Final = re.compile(rf"(?:{_STREET_WORDS_BEFORE})\s+")
+_BEFORE_TAIL: Final = re.compile(
     r"(?:(?:de|del|della|di|da|do|dos|das|la|le|les|du|des|d'|y)\s+)*"
     rf"{_CAP}(?:\s+{_CAP}){{0,3}}"
     r"(?:,?\s+(?:n\.?\s*|nº\s*)?\d{1,5}[a-zA-Z]?(?:\s+(?:Apt\.?|Appartamento|Piano|Piso|"
@@ -703,11 +704,11 @@ _BEFORE_TAIL = re.compile(
     rf"(?:,?\s+{_CAP}(?:[ -]{_CAP}){{0,2}}(?:\s+\([A-Z]{{2}}\))?)?(?:,\s*\d{{4,5}})?"
 )
 # Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
-_COMPOUND_SUFFIXES = (
+_COMPOUND_SUFFIXES: Final = (
     r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|straat|laan|"
     r"plein|gracht|kade|singel|dijk|steeg|pad"
 )
-_COMPOUND = re.compile(
+_COMPOUND: Final = re.compile(
     rf"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*-?(?i:{_COMPOUND_SUFFIXES})"
     r"\s+\d{1,4}[a-z]?(?:[-/]\d{1,4}[a-z]?)?"
     r"(?:,? +\d{4,5} ?(?:[A-Z]{2} +)?[A-ZÄÖÜ][\w-]+(?: [A-Z][\w-]+)?)?"
@@ -715,12 +716,12 @@ _COMPOUND = re.compile(
 
 
 # Address fields ("address: ...") and phrases ("lives at ...") whose value is taken whole.
-_FIELD_NAMES = r"address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres"
-_FIELD_PHRASES = (
+_FIELD_NAMES: Final = r"address|adresse|anschrift|indirizzo|dirección|direccion|endereço|adres"
+_FIELD_PHRASES: Final = (
     r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|living at"
 )
-_COMPOUND_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
-_STREET_ANCHORS = (
+_COMPOUND_START: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+_STREET_ANCHORS: Final = (
     # A number and a capitalised word: where _NUMBER_WORDS can begin.
     Anchor("address.number_words", r"\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]"),
     Anchor("address.word_before", rf"(?:{_STREET_WORDS_BEFORE}) ", lower=True),
@@ -788,12 +789,12 @@ def _compounds(t: Text) -> list[tuple[int, int]]:
     return out
 
 
-_ADDRESS_FIELD = re.compile(
+_ADDRESS_FIELD: Final = re.compile(
     rf"(?:(?:{_FIELD_NAMES})"
     r"[\"']?\s*[:=]\s*(?:\"(?P<quoted>[^\"\n]{6,120})\"|(?P<line>[^\n\"]{6,120}))"
     rf"|(?:{_FIELD_PHRASES}|adr;type=\w+:;;)\s*(?P<line2>[^\n]{{6,120}}))"
 )
-_ADDRESS_CUES = re.compile(
+_ADDRESS_CUES: Final = re.compile(
     r"address|adresse|indirizzo|dirección|direccion|endereço|adres|anschrift|wohnhaft|"
     r"residente|domicilio|lives at|living at|ship to|deliver",
     re.IGNORECASE,

@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Iterable, KeysView, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import hyperscan
 
@@ -56,11 +57,11 @@ def char_class(characters: Iterable[str]) -> str:
 
 # Every decimal digit lies below this code point (a test reads all of Unicode to hold
 # this true for the Python in use); reading only this far keeps start-up fast.
-DIGITS_BELOW = 0x20000
+DIGITS_BELOW: Final = 0x20000
 
 # Decimal digits of other scripts: a text without any can be searched with [0-9],
 # which Python's regex engine scans faster than \d.
-OTHER_DIGITS = Anchor(
+OTHER_DIGITS: Final = Anchor(
     "digit.other",
     char_class(c for c in map(chr, range(128, DIGITS_BELOW)) if c.isdecimal()),
 )
@@ -115,7 +116,7 @@ def matches_at(
 
 # UCP: \s, \d and \w mean what they mean to Python (Unicode), so an anchor never
 # misses a place where the Python pattern would match.
-_FLAGS = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
+_FLAGS: Final = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
 
 
 class _Database:
@@ -199,7 +200,7 @@ def _compile(names: Sequence[str], patterns: Sequence[str]) -> hyperscan.Databas
 
 
 # 1 for a byte that starts a UTF-8 character, 0 for a continuation byte.
-_CHARACTER_STARTS = bytes(0 if 0x80 <= b < 0xC0 else 1 for b in range(256))
+_CHARACTER_STARTS: Final = bytes(0 if 0x80 <= b < 0xC0 else 1 for b in range(256))
 
 
 def _in_characters(

@@ -4,6 +4,7 @@ credential contexts (assignments, DSNs, CLI flags, auth headers) that look rando
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from zdr.detect.model import Span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
@@ -11,7 +12,7 @@ from zdr.detect.validators import looks_random, placeholder
 
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
 # check. The prefixes are where the shared scan looks for them.
-_KEY_SHAPE_PARTS = (
+_KEY_SHAPE_PARTS: Final = (
     (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
     (r"(?:sk|rk)_(?:live|test)_", r"[A-Za-z0-9]{16,}"),
     (r"gh[pousr]_", r"[A-Za-z0-9]{30,}"),
@@ -28,64 +29,70 @@ _KEY_SHAPE_PARTS = (
     (r"shp(?:at|ss|ca|pa)_", r"[a-fA-F0-9]{32}"),
     (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
-_KEY_SHAPES = re.compile("(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")")
-_WEBHOOK_SECRET = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
-_PEM = re.compile(
+_KEY_SHAPES: Final = re.compile(
+    "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
+)
+_WEBHOOK_SECRET: Final = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
+_PEM: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
     r".*?-----END \1PRIVATE KEY(?: BLOCK)?-----",
     re.DOTALL,
 )
-_PEM_OPEN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
+_PEM_OPEN: Final = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
 
 # name = value, name: value, "name": "value" (any quoting); the name says credential.
-_ASSIGNMENT_NAMES = (
+_ASSIGNMENT_NAMES: Final = (
     r"password|passwd|pwd|passphrase|passwort|kennwort|mot_de_passe|contrase[ñn]a|senha|"
     r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
     r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
     r"encryption[_-]?key|_pass|_pw"
 )
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT: Final = re.compile(
     rf"(?P<name>(?:{_ASSIGNMENT_NAMES})[\w.-]*)"
     r"[\"']?\s*(?:=|:|=>|:=)\s*"
     r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200})(?P=q)|(?P<value>[^\s\"'`,;}{)]{6,200}))"
 )
 # curl -u user:password, wget --user=u --password=p
-_CURL_USER = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<value>[^\s\"']{4,128})")
+_CURL_USER: Final = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<value>[^\s\"']{4,128})")
 # "AWS secret <value>", "API key: <value>" in prose: a credential word, then a value
 # that looks random.
-_CREDENTIAL_WORDS = r"secret|token|api key|access key|password|passwort|credential"
-_WORD_THEN_VALUE = re.compile(
+_CREDENTIAL_WORDS: Final = r"secret|token|api key|access key|password|passwort|credential"
+_WORD_THEN_VALUE: Final = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})s?"
     r"(?: (?:is|was|ist|est))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{20,200})"
 )
-_CLI_PASSWORD = re.compile(
+_CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
-_DSN = re.compile(r"://(?P<user>[^\s:/@\"']{1,64}):(?P<value>[^\s@/\"']{3,128})@")
-_AUTH_HEADER = re.compile(
+_DSN: Final = re.compile(r"://(?P<user>[^\s:/@\"']{1,64}):(?P<value>[^\s@/\"']{3,128})@")
+_AUTH_HEADER: Final = re.compile(
     r"authorization\s*[:=]\s*[\"']?(?:(?P<scheme>basic|bearer|token)\s+)"
     r"(?P<value>[a-z0-9+/=._~-]{8,})"
 )
-_COOKIE = re.compile(r"cookie\s*:\s*(?P<value>[^\r\n]+)")
+_COOKIE: Final = re.compile(r"cookie\s*:\s*(?P<value>[^\r\n]+)")
 # Email-then-password pairs: "login as x@y.z / P4ssw0rd!"
-_LOGIN_PAIR = re.compile(r"@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:)\s*(?P<value>[^\s,;]{6,64})(?=\s|$)")
-_PASSWORD_WORDS = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
-_PASSWORD_WORD = re.compile(
+_LOGIN_PAIR: Final = re.compile(
+    r"@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:)\s*(?P<value>[^\s,;]{6,64})(?=\s|$)"
+)
+_PASSWORD_WORDS: Final = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
+_PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
 )
 
-_SECRET_NAMES = ("password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
-                 "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase",
-                 "signing", "encryption", "private")  # fmt: skip
-_NOT_SECRET_VALUES = ("true", "false", "none", "null", "required", "optional", "string")
+_SECRET_NAMES: Final = (
+    "password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
+    "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase", "signing",
+    "encryption", "private",
+)  # fmt: skip
+_NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optional", "string")
 
 
 # Where each pattern above can begin: its leading keyword or prefix (the same text as
 # the pattern's own, so the two cannot drift), found for all of them in one shared
 # scan; the patterns are then tried only there.
-_ANCHORS = (
+_ANCHORS: Final = (
     Anchor("secret.key_shape", "|".join(prefix for prefix, _ in _KEY_SHAPE_PARTS)),
     Anchor("secret.whsec", r"whsec_"),
     Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),

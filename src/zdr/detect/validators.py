@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections import Counter
+from typing import Final
 
 # IBAN lengths by country (ISO 13616 registry), for the countries' own check.
-IBAN_LENGTHS = {
+IBAN_LENGTHS: Final = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
     "BH": 22, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22,
     "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27,
@@ -120,17 +121,25 @@ def looks_random(value: str, min_len: int = 16, min_entropy: float = 3.0) -> boo
     """Credential-like: long, mixed character classes, high entropy."""
     if len(value) < min_len:
         return False
-    classes = sum(
-        (
-            any(c.islower() for c in value),
-            any(c.isupper() for c in value),
-            any(c.isdigit() for c in value),
+    if value.isascii():  # the usual value: the same tests as below, at C speed
+        classes = (
+            (value.upper() != value)  # a lower-case letter
+            + (value.lower() != value)  # an upper-case letter
+            + (not _ASCII_DIGITS.isdisjoint(value))
         )
-    )
+    else:
+        classes = (
+            any(c.islower() for c in value)
+            + any(c.isupper() for c in value)
+            + any(c.isdigit() for c in value)
+        )
     return classes >= 2 and shannon_entropy(value) >= min_entropy
 
 
-_PLACEHOLDER_WORDS = (
+_ASCII_DIGITS: Final = frozenset("0123456789")
+
+
+_PLACEHOLDER_WORDS: Final = (
     "your",
     "xxx",
     "placeholder",
@@ -151,4 +160,7 @@ _PLACEHOLDER_WORDS = (
 
 def placeholder(value: str) -> bool:
     low = value.lower()
-    return any(w in low for w in _PLACEHOLDER_WORDS) or len(set(low)) <= 2
+    for word in _PLACEHOLDER_WORDS:
+        if word in low:
+            return True
+    return len(set(low)) <= 2
