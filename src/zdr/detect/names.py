@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Final
 
-from zdr.detect.model import Span, local_part_start, occurrences, starts_word
+from zdr.detect.model import Span, local_part_start, occurrences, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 
 _UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -346,7 +346,7 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
     last = 0
     for start, neg_end in ordered:
         if start >= last:
-            out.append(Span(start, -neg_end, "PERSON"))
+            out.append(span(start, -neg_end, "PERSON"))
             last = -neg_end
     return out
 

@@ -13,7 +13,7 @@ from typing import Final
 
 import phonenumbers
 
-from zdr.detect.model import Span, local_part_start, occurrences, starts_word
+from zdr.detect.model import Span, local_part_start, occurrences, span, starts_word
 from zdr.detect.scan import OTHER_DIGITS, Anchor, Text, matches_at
 from zdr.detect.validators import (
     card_brand_ok,
@@ -48,7 +48,7 @@ class EmailDetector:
                 # user:password@host inside a URL is a credential, not an address.
                 word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start))
                 if "://" not in text[word_start + 1 : start]:
-                    out.append(Span(start, domain.end(), "EMAIL"))
+                    out.append(span(start, domain.end(), "EMAIL"))
         return out
 
 
@@ -79,7 +79,7 @@ class CardDetector:
             grouped = raw != digits or len(digits) in (15, 16)
             if not grouped and not any(w in _before(text, m.start(), 40) for w in self._context):
                 continue
-            out.append(Span(m.start(), m.end(), "CREDIT_CARD"))
+            out.append(span(m.start(), m.end(), "CREDIT_CARD"))
         return out
 
 
@@ -109,7 +109,7 @@ class IbanDetector:
                 compact = raw.replace(" ", "")
                 end = m.start() + len(raw)
             if compact:
-                out.append(Span(m.start(), end, "IBAN"))
+                out.append(span(m.start(), end, "IBAN"))
         return out
 
 
@@ -133,7 +133,7 @@ class SsnDetector:
         text = t.raw
         for m in matches_at(self._dashed, text, t.spans("ssn.dashed")):
             if ssn_valid(*m.groups()) and starts_word(text, m.start(), "_-"):
-                out.append(Span(m.start(), m.end(), "US_SSN"))
+                out.append(span(m.start(), m.end(), "US_SSN"))
         if not any(_SSN_WORD.match(t.low, start) for start, _ in t.spans("ssn.word")):
             return out
         for m in self._bare.finditer(text):
@@ -142,7 +142,7 @@ class SsnDetector:
                 and starts_word(text, m.start(), "_-")
                 and _SSN_WORD.search(_before(text, m.start(), 30))
             ):
-                out.append(Span(m.start(), m.end(), "US_SSN"))
+                out.append(span(m.start(), m.end(), "US_SSN"))
         return out
 
 
@@ -175,7 +175,7 @@ class IpDetector:
             if before.endswith(("v", "/", "version ", "version: ")):
                 continue
             if public_ip(m.group()):
-                out.append(Span(m.start(), m.end(), "IP_ADDRESS"))
+                out.append(span(m.start(), m.end(), "IP_ADDRESS"))
         if t.has("ip.v6"):
             out.extend(_ipv6(text, t.spans("ip.v6")))
         return out
@@ -213,7 +213,7 @@ def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> list[Span]:
             continue  # clock times and ratios
         if public_ip(value):
             offset = text.find(value, start)
-            out.append(Span(offset, offset + len(value), "IP_ADDRESS"))
+            out.append(span(offset, offset + len(value), "IP_ADDRESS"))
     return out
 
 
@@ -266,7 +266,7 @@ class PhoneDetector:
             if _ID_PREFIX.search(text[max(0, start - 8) : start]):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
             if _valid_phone(raw, international):
-                out.append(Span(start, start + len(raw), "PHONE"))
+                out.append(span(start, start + len(raw), "PHONE"))
         return out
 
     def _candidates(self, text: str, runs: list[tuple[int, int]]) -> list[tuple[int, str]]:
@@ -494,9 +494,9 @@ class UrlDetector:
             url = m.group().rstrip(".,;:!?")
             end = m.start() + len(url)
             if _WEBHOOK.search(url) and _has_capability_path(url):
-                out.append(Span(m.start(), end, "API_KEY"))
+                out.append(span(m.start(), end, "API_KEY"))
             elif _sensitive_url(url):
-                out.append(Span(m.start(), end, "URL"))
+                out.append(span(m.start(), end, "URL"))
         return out
 
 
@@ -596,7 +596,7 @@ class BirthDateDetector:
             first = bisect.bisect_left(cues, max(prev_end, m.start() - 60))
             cue = first < len(cues) and cues[first] <= m.start()
             if cue or _in_birth_column(text, m.start(), columns):
-                out.append(Span(m.start(), m.end(), "DATE_OF_BIRTH"))
+                out.append(span(m.start(), m.end(), "DATE_OF_BIRTH"))
             prev_end = m.end()
         return out
 
@@ -818,5 +818,5 @@ class AddressDetector:
             has_number = any(c.isdigit() for c in value)
             if not has_number and not _ADDRESS_CUES.search(_before(text, start, 40)):
                 continue
-            out.append(Span(start, start + len(value), "STREET_ADDRESS"))
+            out.append(span(start, start + len(value), "STREET_ADDRESS"))
         return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from zdr.detect.model import Span, starts_word
+from zdr.detect.model import Span, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import looks_random, placeholder
 
@@ -117,48 +117,48 @@ class SecretDetector:
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
             if starts_word(text, m.start(), "_-"):
-                out.append(Span(m.start(), m.end(), "API_KEY"))
+                out.append(span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
-            out.append(Span(m.start(), m.end(), "SECRET"))
+            out.append(span(m.start(), m.end(), "SECRET"))
         if "PRIVATE KEY" in text:
             out.extend(self._pem(text))
         if "://" in text:
             for m in _DSN.finditer(text):
                 if not placeholder(m.group("value")):
-                    out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if "@" in text:
             for m in _LOGIN_PAIR.finditer(text):
                 value = m.group("value")
                 if _strong(value) and not placeholder(value):
-                    out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
             out.extend(self._assigned(m, text))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
-                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_AUTH_HEADER, low, t.spans("secret.authorization")):
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
             if not placeholder(text[m.start("value") : m.end("value")]):
-                out.append(Span(m.start("value"), m.end("value"), label))
+                out.append(span(m.start("value"), m.end("value"), label))
         for m in matches_at(_COOKIE, low, t.spans("secret.cookie")):
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
-                out.append(Span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET"))
+                out.append(span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET"))
         for m in matches_at(_CURL_USER, text, t.spans("secret.curl")):
             if not placeholder(m.group("value")):
-                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
             value = text[m.start("value") : m.end("value")]
             if _KEY_SHAPES.match(value) or placeholder(value):
                 continue  # a known key shape is reported as such above
             if looks_random(value, 20, 3.5):
-                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
             if _strong(value) and not placeholder(value):
-                out.append(Span(m.start("value"), m.end("value"), "SECRET"))
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return out
 
     def _pem(self, text: str) -> list[Span]:
@@ -166,11 +166,11 @@ class SecretDetector:
         matched_until = 0
         for m in _PEM.finditer(text):
             matched_until = m.end()
-            out.append(Span(m.start(), m.end(), "SECRET"))
+            out.append(span(m.start(), m.end(), "SECRET"))
         # A block pasted without its END line: mask from the header to the blank line.
         for m in _PEM_OPEN.finditer(text, matched_until):
             end = text.find("\n\n", m.end())
-            out.append(Span(m.start(), len(text) if end < 0 else end, "SECRET"))
+            out.append(span(m.start(), len(text) if end < 0 else end, "SECRET"))
         return out
 
     def _assigned(self, m: re.Match[str], text: str) -> list[Span]:
@@ -186,9 +186,9 @@ class SecretDetector:
             return out  # client and key ids identify, they do not authenticate
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
-            out.append(Span(start, end, "SECRET"))
+            out.append(span(start, end, "SECRET"))
         elif looks_random(value, 16, 3.0):
-            out.append(Span(start, end, "API_KEY"))
+            out.append(span(start, end, "API_KEY"))
         return out
 
 
