@@ -1,5 +1,6 @@
-"""zdr.detect._runs (C) finds exactly what its Python references find with a regex:
-the person detector's capitalised words and the phone detector's number runs."""
+"""zdr.detect._runs (C) finds exactly what its Python references find: the person
+detector's capitalised words and the word before one, the phone detector's number
+runs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zdr.detect.names import capitalised_words
+from zdr.detect.names import capitalised_words, word_before
 from zdr.detect.patterns import number_runs
 
 runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compiler")
@@ -29,6 +30,16 @@ def test_capitalised_words_as_the_regex_finds_them(text: str) -> None:
 @given(st.text(alphabet=NUMBER_CHARS, max_size=60) | st.text(max_size=60))
 def test_number_runs_as_the_regex_finds_them(text: str) -> None:
     assert runs.number_runs(text) == number_runs(text)
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet="ab: \t\n\u2003\u00a0\x1c😀,", max_size=30) | st.text(max_size=30), st.data()
+)
+def test_word_before_as_split_finds_it(text: str, data: st.DataObject) -> None:
+    end = data.draw(st.integers(0, len(text) + 2))
+    window = data.draw(st.integers(0, 12))
+    assert runs.word_before(text, end, window) == word_before(text, end, window)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +70,7 @@ def test_only_str_is_read() -> None:
         runs.capitalised_words(b"Anna")
     with pytest.raises(TypeError):
         runs.number_runs(None)
+    with pytest.raises(TypeError):
+        runs.word_before("a b", 3)
+    with pytest.raises(ValueError, match="negative"):
+        runs.word_before("a b", -1, 5)

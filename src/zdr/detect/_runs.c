@@ -2,6 +2,7 @@
  * references find them with a regex (hypothesis tests hold each pair equal):
  *   capitalised_words  names.capitalised_words   the person detector's words
  *   number_runs        patterns.number_runs      the phone detector's candidates
+ *   word_before        names.word_before         the word before a capitalised word
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -159,11 +160,14 @@ static PyObject *pair(Py_ssize_t a, Py_ssize_t b) {
     return item;
 }
 
-static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "number_runs() takes a str");
+/* number_runs(text, other_digits=True): other_digits is the Python reference's
+ * choice of regex; this loop reads every script's digits alike. */
+static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 1 || nargs > 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "number_runs(text: str, other_digits: bool = True)");
         return NULL;
     }
+    PyObject *arg = args[0];
     if (PyUnicode_READY(arg) < 0) return NULL;
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
     PyObject *out = PyList_New(0);
@@ -195,8 +199,35 @@ static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *arg) {
     return out;
 }
 
+/* The last whitespace-separated word of text[max(0, end - window):end], or "". */
+static PyObject *word_before(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "word_before(text: str, end: int, window: int)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t end = PyLong_AsSsize_t(args[1]), window = PyLong_AsSsize_t(args[2]);
+    if ((end == -1 || window == -1) && PyErr_Occurred()) return NULL;
+    if (PyUnicode_READY(text) < 0) return NULL;
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+    if (end < 0 || window < 0) {
+        PyErr_SetString(PyExc_ValueError, "word_before: end and window must not be negative");
+        return NULL;
+    }
+    Py_ssize_t low = end - window > 0 ? end - window : 0; /* as the slice, from end */
+    if (end > t.n) end = t.n;
+    if (low > end) low = end;
+    Py_ssize_t j = end;
+    while (j > low && Py_UNICODE_ISSPACE(at(&t, j - 1))) j--;
+    Py_ssize_t i = j;
+    while (i > low && !Py_UNICODE_ISSPACE(at(&t, i - 1))) i--;
+    return PyUnicode_Substring(text, i, j);
+}
+
 static PyMethodDef methods[] = {
-    {"number_runs", number_runs, METH_O,
+    {"word_before", (PyCFunction)(void (*)(void))word_before, METH_FASTCALL,
+     "word_before(text, end, window) -> str: names.word_before in C."},
+    {"number_runs", (PyCFunction)(void (*)(void))number_runs, METH_FASTCALL,
      "number_runs(text) -> [(start, end)]: patterns.number_runs in C."},
     {"capitalised_words", capitalised_words, METH_O,
      "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from zdr.detect.scan import Anchor, Text
@@ -58,6 +58,19 @@ def span(start: int, end: int, label: str) -> Span:
     """``Span(start, end, label)`` at the cost of a tuple: a NamedTuple's own
     constructor runs as interpreted Python (~5x the instructions)."""
     return tuple.__new__(Span, (start, end, label))
+
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def in_c(name: str, reference: _Function) -> _Function:
+    """``zdr.detect._runs.<name>`` (C) when zdr was built with a C compiler, else its
+    Python ``reference``: the same answers (tests hold each pair equal)."""
+    try:
+        from zdr.detect import _runs
+    except ImportError:
+        return reference
+    return cast(_Function, getattr(_runs, name))
 
 
 def starts_word(text: str, i: int, also: str = "_") -> bool:

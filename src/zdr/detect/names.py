@@ -9,11 +9,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import resources
 from typing import Final
 
-from zdr.detect.model import Span, local_part_start, occurrences, span, starts_word
+from zdr.detect.model import Span, in_c, local_part_start, occurrences, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 
 _UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -103,27 +103,40 @@ _LABEL_WORDS: Final = frozenset(
     supervisor doctor physician nurse""".split()
 )
 _STRIP: Final = ",:;=\"'()[]"
+_STRIP_DOT: Final = _STRIP + "."
+
+
+def word_before(text: str, end: int, window: int) -> str:
+    """The last whitespace-separated word of ``text[max(0, end - window):end]``, or
+    "": the word that may say the next one is a name. The reference for
+    ``zdr.detect._runs`` (C), which needs no list of words and no slice."""
+    words = text[max(0, end - window) : end].rsplit(None, 1)
+    return words[-1] if words else ""
+
+
+_word_before: Final = in_c("word_before", word_before)
 
 
 def _cued(low: str, start: int) -> tuple[bool, bool]:
     """(cued, strong) for a capitalised word at ``start``: a strong cue (a title, a
     greeting, a name field) makes even one unknown word a name."""
-    before = low[max(0, start - 48) : start]
-    last_two = before.rsplit(None, 1)  # the last word, without splitting the rest
-    if not last_two:
+    last = _word_before(low, start, 48)
+    if not last:
         return False, False
-    last = last_two[-1]
-    bare = last.strip(_STRIP).rstrip(".")
+    # The usual word has nothing to strip; strip() with characters costs more.
+    bare = last.strip(_STRIP).rstrip(".") if last[0] in _STRIP or last[-1] in _STRIP_DOT else last
     if bare in _TITLE_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
         return True, bare in _STRONG_GREETINGS
     if last.rstrip("\"' ").endswith((":", "=")) and (
-        bare in _LABEL_WORDS or bare.endswith("name") or (bare.isdigit() and _label_before(before))
+        bare in _LABEL_WORDS
+        or bare.endswith("name")
+        or (bare.isdigit() and _label_before(low[max(0, start - 48) : start]))
     ):
         return True, True
     if bare in _PHRASE_LAST:
-        words = before.split()
+        words = low[max(0, start - 48) : start].split()
         for n in (2, 3, 4):
             if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
                 return True, True
@@ -193,10 +206,7 @@ class PersonDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
-        if _capitalised_words_in_c is not None:
-            tokens = _capitalised_words_in_c(text)
-        else:
-            tokens = capitalised_words(text)
+        tokens = _capitalised_words(text)
         if not tokens:
             return out
         found: list[tuple[int, int]] = []
@@ -273,15 +283,7 @@ def capitalised_words(text: str) -> list[tuple[int, int, str]]:
     return words
 
 
-def _in_c() -> Callable[[str], list[tuple[int, int, str]]] | None:
-    try:
-        from zdr.detect._runs import capitalised_words
-    except ImportError:  # built without a C compiler: the Python reference runs
-        return None
-    return capitalised_words
-
-
-_capitalised_words_in_c = _in_c()
+_capitalised_words: Final = in_c("capitalised_words", capitalised_words)
 
 
 def _joins(gap: str) -> bool:
