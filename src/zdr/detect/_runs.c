@@ -24,8 +24,19 @@ static inline int is_lower(Py_UCS4 c) {
            (c >= 0x101 && c <= 0x17F);
 }
 
-/* \w of a str pattern (the regex engine's own test), and str.isalnum. */
-static inline int is_word(Py_UCS4 c) { return Py_UNICODE_ISALNUM(c) || c == '_'; }
+/* str.isalnum and str.isdecimal, with the answer for ASCII inline (CPython's own
+ * tests are a function call per character class). */
+static inline int is_alnum(Py_UCS4 c) {
+    if (c < 128) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    return Py_UNICODE_ISALNUM(c);
+}
+
+static inline int is_decimal(Py_UCS4 c) {
+    return c < 128 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL(c);
+}
+
+/* \w of a str pattern (the regex engine's own test). */
+static inline int is_word(Py_UCS4 c) { return is_alnum(c) || c == '_'; }
 
 typedef struct {
     int kind;
@@ -102,7 +113,7 @@ static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
         int starts = 1;
         if (p > 0) {
             Py_UCS4 b = at(&t, p - 1);
-            starts = !(Py_UNICODE_ISALNUM(b) || b == '_' || b == '@' || b == '.');
+            starts = !(is_alnum(b) || b == '_' || b == '@' || b == '.');
         }
         if (starts) {
             PyObject *item = PyTuple_New(3);
@@ -130,8 +141,7 @@ fail:
 /* \d[\d ().\-/]{5,24}\d\)? at p (text[p] is a decimal digit), as the regex engine
  * tries it: the longest run of up to 24 such characters that a digit follows. */
 static inline int in_number(Py_UCS4 c) {
-    return Py_UNICODE_ISDECIMAL(c) || c == ' ' || c == '(' || c == ')' || c == '.' || c == '-' ||
-           c == '/';
+    return is_decimal(c) || c == ' ' || c == '(' || c == ')' || c == '.' || c == '-' || c == '/';
 }
 
 static Py_ssize_t number_at(const Text *t, Py_ssize_t p) {
@@ -139,7 +149,7 @@ static Py_ssize_t number_at(const Text *t, Py_ssize_t p) {
     while (run < 25 && p + 1 + run < n && in_number(at(t, p + 1 + run))) run++;
     /* {5,24} takes k characters, then \d is the next one (inside the run) */
     for (Py_ssize_t k = run - 1 < 24 ? run - 1 : 24; k >= 5; k--) {
-        if (Py_UNICODE_ISDECIMAL(at(t, p + 1 + k))) {
+        if (is_decimal(at(t, p + 1 + k))) {
             Py_ssize_t end = p + 2 + k;
             return end < n && at(t, end) == ')' ? end + 1 : end;
         }
@@ -178,7 +188,7 @@ static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args,
             const Py_UCS1 *s = t.data;
             while (p < t.n && (s[p] < '0' || s[p] > '9')) p++;
             if (p >= t.n) break;
-        } else if (!Py_UNICODE_ISDECIMAL(at(&t, p))) {
+        } else if (!is_decimal(at(&t, p))) {
             p++;
             continue;
         }
