@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
 from zdr.detect.engine import resolve
-from zdr.detect.model import PRIORITY, Span
-from zdr.detect.patterns import _DATE, _MONTHS, _URL, url_matches
+from zdr.detect.model import PRIORITY, Span, word_starts
+from zdr.detect.patterns import _DATE, _DATE_FIRST, _MONTHS, _URL, url_matches
+from zdr.detect.scan import matches_at
 from zdr.detect.validators import public_ip
 
 DETECT = DetectorSet()
@@ -307,6 +308,11 @@ _AROUND = st.sampled_from(["", "x", " ", "-", "/", ".", ":5", ".5", "a", "é", "
 def test_date_pattern_finds_what_it_was_written_to(text: str) -> None:
     written = re.compile(_DATE_AS_WRITTEN.replace("{m}", _MONTHS).replace("{{2}}", "{2}"))
     assert [m.span() for m in _DATE.finditer(text)] == [m.span() for m in written.finditer(text)]
+    # Birth-date columns try the pattern only where a date can begin.
+    starts = [(p, p) for p in word_starts(text, _DATE_FIRST, "/.-")]
+    assert [m.span() for m in matches_at(_DATE, text, starts)] == [
+        m.span() for m in written.finditer(text)
+    ]
 
 
 @given(

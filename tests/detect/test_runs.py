@@ -1,6 +1,6 @@
 """zdr.detect._runs (C) finds exactly what its Python references find: the person
 detector's capitalised words and the word before one, the phone detector's number
-runs."""
+runs, where a birth date can begin."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zdr.detect.model import word_starts
 from zdr.detect.names import capitalised_words, word_before
 from zdr.detect.patterns import number_runs
 
@@ -40,6 +41,16 @@ def test_word_before_as_split_finds_it(text: str, data: st.DataObject) -> None:
     end = data.draw(st.integers(0, len(text) + 2))
     window = data.draw(st.integers(0, 12))
     assert runs.word_before(text, end, window) == word_before(text, end, window)
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet="ab1/.-_ éΩ٣😀,", max_size=30) | st.text(max_size=30),
+    st.text(alphabet="ab1é😀", max_size=4),
+    st.text(alphabet="/.-😀", max_size=3),
+)
+def test_word_starts_as_the_reference_finds_them(text: str, first: str, not_after: str) -> None:
+    assert runs.word_starts(text, first, not_after) == word_starts(text, first, not_after)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
  *   capitalised_words  names.capitalised_words   the person detector's words
  *   number_runs        patterns.number_runs      the phone detector's candidates
  *   word_before        names.word_before         the word before a capitalised word
+ *   word_starts        model.word_starts         where a word with one of some first
+ *                                                characters begins (birth dates)
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -234,7 +236,55 @@ static PyObject *word_before(PyObject *Py_UNUSED(module), PyObject *const *args,
     return PyUnicode_Substring(text, i, j);
 }
 
+/* Positions p where text[p] is one of `first` and text[p - 1], if any, is neither a
+ * \w character nor one of `not_after`. */
+static int in_str(const Text *set, Py_UCS4 c) {
+    for (Py_ssize_t i = 0; i < set->n; i++)
+        if (at(set, i) == c) return 1;
+    return 0;
+}
+
+static PyObject *word_starts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "word_starts(text: str, first: str, not_after: str)");
+        return NULL;
+    }
+    if (PyUnicode_READY(args[0]) < 0 || PyUnicode_READY(args[1]) < 0 ||
+        PyUnicode_READY(args[2]) < 0)
+        return NULL;
+    Text t = {PyUnicode_KIND(args[0]), PyUnicode_DATA(args[0]), PyUnicode_GET_LENGTH(args[0])};
+    Text first = {PyUnicode_KIND(args[1]), PyUnicode_DATA(args[1]), PyUnicode_GET_LENGTH(args[1])};
+    Text after = {PyUnicode_KIND(args[2]), PyUnicode_DATA(args[2]), PyUnicode_GET_LENGTH(args[2])};
+    /* An ASCII table of `first`, so the usual character costs one look-up. */
+    unsigned char ascii[128] = {0};
+    for (Py_ssize_t i = 0; i < first.n; i++) {
+        Py_UCS4 c = at(&first, i);
+        if (c < 128) ascii[c] = 1;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t p = 0; p < t.n; p++) {
+        Py_UCS4 c = at(&t, p);
+        if (!(c < 128 ? ascii[c] : in_str(&first, c))) continue;
+        if (p > 0) {
+            Py_UCS4 b = at(&t, p - 1);
+            if (is_word(b) || in_str(&after, b)) continue;
+        }
+        PyObject *pos = PyLong_FromSsize_t(p);
+        if (pos == NULL || PyList_Append(out, pos) < 0) {
+            Py_XDECREF(pos);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(pos);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"word_starts", (PyCFunction)(void (*)(void))word_starts, METH_FASTCALL,
+     "word_starts(text, first, not_after) -> [int]: model.word_starts in C."},
     {"word_before", (PyCFunction)(void (*)(void))word_before, METH_FASTCALL,
      "word_before(text, end, window) -> str: names.word_before in C."},
     {"number_runs", (PyCFunction)(void (*)(void))number_runs, METH_FASTCALL,

@@ -13,7 +13,15 @@ from typing import Final
 
 import phonenumbers
 
-from zdr.detect.model import Span, in_c, local_part_start, occurrences, span, starts_word
+from zdr.detect.model import (
+    Span,
+    in_c,
+    local_part_start,
+    occurrences,
+    span,
+    starts_word,
+    word_starts,
+)
 from zdr.detect.scan import OTHER_DIGITS, Anchor, Text, matches_at
 from zdr.detect.validators import (
     card_brand_ok,
@@ -540,9 +548,20 @@ _MONTHS: Final = (
     "diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
     "januari|februari|maart|mei|augustus"
 )
-# A month name, tried only where its first letter is one a month name starts with:
-# the regex engine tries alternatives one by one, ~70 of them at every word start.
-_MONTH: Final = rf"(?=[{''.join(sorted({m[0] for m in _MONTHS.split('|')}))}])(?:{_MONTHS})"
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of ``words`` that the regex engine tries in the same order, but
+    grouped by first letter: one test per group, not one per word (~70 month names
+    were tried at every word start). Words of different first letters never match at
+    the same place, so the regroup changes no match."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_MONTH: Final = f"(?:{_by_first_letter(_MONTHS.split('|'))})"
 _DATE: Final = re.compile(
     r"(?<![\w/.-])(?:(?=\d)(?:"  # the numeric forms, tried only at a digit
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
@@ -552,6 +571,9 @@ _DATE: Final = re.compile(
     rf")|{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
     r")(?![\w/-]|\.\d|:\d)"
 )
+# The characters a date begins with (its numeric forms begin with an ASCII digit).
+_DATE_FIRST: Final = "0123456789" + "".join(sorted({m[0] for m in _MONTHS.split("|")}))
+_word_starts: Final = in_c("word_starts", word_starts)
 _BIRTH: Final = re.compile(
     r"born|birth|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
     r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|geboortedatum"
@@ -577,13 +599,16 @@ class BirthDateDetector:
             return out
         columns = _birth_columns(text, cues) if "," in text or "|" in text else {}
         if columns:
-            dates = list(_DATE.finditer(low))  # a column's dates can be anywhere
+            # A column's dates can be anywhere: tried where a date can begin.
+            starts = _word_starts(low, _DATE_FIRST, "/.-")
+            dates = matches_at(_DATE, low, [(p, p) for p in starts])
         else:
             dates = [d for d in (_date_after(low, c) for c in cues) if d is not None]
         prev_end = 0
+        this_year = date.today().year
         for m in dates:
             year = _year(m.group())
-            if year is None or not 1900 <= year <= date.today().year:
+            if year is None or not 1900 <= year <= this_year:
                 prev_end = m.end()
                 continue
             # A birth word between the previous date and this one, at most 60 before it
