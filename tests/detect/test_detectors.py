@@ -129,6 +129,17 @@ def test_public_ipv4_agrees_with_ipaddress(text: str) -> None:
     assert public_ip(text) is _reference_public_ip(text)
 
 
+_HEXTETS = st.one_of(
+    st.integers(0, 0xFFFF).map("{:x}".format),
+    st.sampled_from(["", "0", "ff02", "fe80", "2001", "db8", "FFFF", "1.2.3.4", "g", "12345"]),
+)
+
+
+@given(st.lists(_HEXTETS, min_size=2, max_size=9).map(":".join))
+def test_public_ipv6_agrees_with_ipaddress(text: str) -> None:
+    assert public_ip(text) is _reference_public_ip(text)
+
+
 @pytest.mark.parametrize(
     "text",
     ["127.0.0.1", "0.0.0.0", "224.0.0.1", "239.255.255.255", "240.0.0.1", "255.255.255.0",
