@@ -85,3 +85,16 @@ def test_only_str_is_read() -> None:
         runs.word_before("a b", 3)
     with pytest.raises(ValueError, match="negative"):
         runs.word_before("a b", -1, 5)
+
+
+def test_span_is_the_tuple_tuple_new_makes() -> None:
+    from zdr.detect.model import Span, span
+
+    made = runs.span(Span, 3, 9, "EMAIL")
+    assert type(made) is Span and made == Span(3, 9, "EMAIL") == (3, 9, "EMAIL")
+    assert (made.start, made.end, made.label) == (3, 9, "EMAIL")
+    assert hash(made) == hash((3, 9, "EMAIL")) and span(3, 9, "EMAIL") == made
+    with pytest.raises(TypeError):
+        runs.span(list, 3, 9, "EMAIL")
+    with pytest.raises(TypeError):
+        runs.span(Span, "3", 9, "EMAIL")

@@ -5,6 +5,8 @@
  *   word_before        names.word_before         the word before a capitalised word
  *   word_starts        model.word_starts         where a word with one of some first
  *                                                characters begins (birth dates)
+ *   span               model.span                a Span (start, end, label), made as
+ *                                                tuple.__new__ makes one, in one step
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -282,7 +284,30 @@ static PyObject *word_starts(PyObject *Py_UNUSED(module), PyObject *const *args,
     return out;
 }
 
+/* span(type, start, end, label): what tuple.__new__(type, (start, end, label)) makes
+ * for a tuple subclass (tuple_subtype_new in CPython), without the temporary tuple
+ * and the attribute look-up and argument parsing of a call to tuple.__new__. */
+static PyObject *span(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyType_Check(args[0]) ||
+        !PyType_IsSubtype((PyTypeObject *)args[0], &PyTuple_Type) || !PyLong_Check(args[1]) ||
+        !PyLong_Check(args[2]) || !PyUnicode_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "span(type: tuple subclass, start: int, end: int, label: str)");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)args[0];
+    PyObject *item = type->tp_alloc(type, 3);
+    if (item == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < 3; i++) {
+        Py_INCREF(args[i + 1]);
+        PyTuple_SET_ITEM(item, i, args[i + 1]);
+    }
+    if (!PyObject_GC_IsTracked(item)) PyObject_GC_Track(item);
+    return item;
+}
+
 static PyMethodDef methods[] = {
+    {"span", (PyCFunction)(void (*)(void))span, METH_FASTCALL,
+     "span(type, start, end, label): tuple.__new__(type, (start, end, label)) in C."},
     {"word_starts", (PyCFunction)(void (*)(void))word_starts, METH_FASTCALL,
      "word_starts(text, first, not_after) -> [int]: model.word_starts in C."},
     {"word_before", (PyCFunction)(void (*)(void))word_before, METH_FASTCALL,
