@@ -98,3 +98,43 @@ def test_span_is_the_tuple_tuple_new_makes() -> None:
         runs.span(list, 3, 9, "EMAIL")
     with pytest.raises(TypeError):
         runs.span(Span, "3", 9, "EMAIL")
+
+
+@settings(max_examples=2000)
+@given(st.data())
+def test_add_hits_as_the_reference_adds_them(data: st.DataObject) -> None:
+    """A scan's matches, byte offsets at character boundaries of the scanned data
+    (behind its one-space sentinel), become the same hits either way."""
+    from zdr.detect.scan import add_hits
+
+    text = data.draw(st.text(alphabet="ab é€😀\n", max_size=20) | st.text(max_size=20))
+    encoded = b" " + text.encode("utf-8", "replace")
+    boundaries = [
+        0,
+        *(len((" " + text[:i]).encode("utf-8", "replace")) for i in range(1, len(text) + 2)),
+    ]
+    offset = st.sampled_from(boundaries)
+    names = ("a", "b", "c")
+    shift = (0, 1, 1)
+    found = data.draw(
+        st.dictionaries(
+            st.integers(0, 2),
+            st.lists(
+                st.tuples(offset, offset).map(lambda p: (min(p), max(p))), min_size=1, max_size=6
+            ),
+            max_size=3,
+        )
+    )
+    utf8 = encoded if len(encoded) != len(text) + 1 else None
+    expected: dict[str, list[tuple[int, int]]] = {}
+    add_hits(expected, {k: list(v) for k, v in found.items()}, names, shift, utf8)
+    got: dict[str, list[tuple[int, int]]] = {}
+    runs.add_hits(got, found, names, shift, utf8)
+    assert got == expected
+
+
+def test_add_hits_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(TypeError):
+        runs.add_hits({}, {0: [(1, 2, 3)]}, ("a",), (0,), None)
+    with pytest.raises(IndexError):
+        runs.add_hits({}, {5: [(1, 2)]}, ("a",), (0,), None)

@@ -7,6 +7,8 @@
  *                                                characters begins (birth dates)
  *   span               model.span                a Span (start, end, label), made as
  *                                                tuple.__new__ makes one, in one step
+ *   add_hits           scan.add_hits             a scan's matches, in characters, one
+ *                                                per start, sorted
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -305,7 +307,146 @@ static PyObject *span(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssi
     return item;
 }
 
+/* add_hits(hits, found, names, shift, data): see scan.add_hits, the reference. */
+typedef struct {
+    Py_ssize_t start, end;
+} Pair;
+
+static int by_start_then_end(const void *a, const void *b) {
+    const Pair *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+static int by_value(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The offsets (start, end) of one list of matches, or -1 with an exception set. */
+static int read_pair(PyObject *item, Pair *out) {
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+        PyErr_SetString(PyExc_TypeError, "add_hits: a match is a (start, end) tuple");
+        return -1;
+    }
+    out->start = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+    out->end = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
+    return (out->start == -1 || out->end == -1) && PyErr_Occurred() ? -1 : 0;
+}
+
+/* Character offset of a byte offset: its index among the sorted byte offsets. */
+static Py_ssize_t in_characters(Py_ssize_t byte, const Py_ssize_t *bytes,
+                                const Py_ssize_t *chars, Py_ssize_t n) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (bytes[mid] < byte) lo = mid + 1;
+        else hi = mid;
+    }
+    return chars[lo];
+}
+
+static PyObject *add_hits(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyTuple_Check(args[2]) || !PyTuple_Check(args[3]) ||
+        !(args[4] == Py_None || PyBytes_Check(args[4]))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "add_hits(hits: dict, found: dict, names: tuple, shift: tuple, "
+                        "data: bytes | None)");
+        return NULL;
+    }
+    PyObject *hits = args[0], *found = args[1], *names = args[2], *shift = args[3];
+    Py_ssize_t total = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(found, &pos, &key, &value)) {
+        if (!PyList_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "add_hits: found maps to lists");
+            return NULL;
+        }
+        total += PyList_GET_SIZE(value);
+    }
+    Pair *pairs = PyMem_Malloc(sizeof(Pair) * (total ? total : 1));
+    Py_ssize_t *bytes = NULL, *chars = NULL, n_offsets = 0;
+    if (pairs == NULL) return PyErr_NoMemory();
+    /* UTF-8 data: every offset met, sorted, and the characters before each. */
+    if (args[4] != Py_None) {
+        bytes = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * total + 1));
+        chars = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * total + 1));
+        if (bytes == NULL || chars == NULL) goto nomemory;
+        pos = 0;
+        while (PyDict_Next(found, &pos, &key, &value)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+                Pair p;
+                if (read_pair(PyList_GET_ITEM(value, i), &p) < 0) goto fail;
+                bytes[n_offsets++] = p.start;
+                bytes[n_offsets++] = p.end;
+            }
+        }
+        qsort(bytes, n_offsets, sizeof(Py_ssize_t), by_value);
+        const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[4]);
+        Py_ssize_t size = PyBytes_GET_SIZE(args[4]), b = 0, c = 0;
+        for (Py_ssize_t i = 0; i < n_offsets; i++) {
+            Py_ssize_t to = bytes[i] < size ? bytes[i] : size;
+            for (; b < to; b++) c += (data[b] & 0xC0) != 0x80; /* not a continuation byte */
+            chars[i] = c;
+        }
+    }
+    pos = 0;
+    while (PyDict_Next(found, &pos, &key, &value)) {
+        Py_ssize_t index = PyLong_AsSsize_t(key);
+        if (index == -1 && PyErr_Occurred()) goto fail;
+        if (index < 0 || index >= PyTuple_GET_SIZE(names) || index >= PyTuple_GET_SIZE(shift)) {
+            PyErr_SetString(PyExc_IndexError, "add_hits: an index beyond names or shift");
+            goto fail;
+        }
+        Py_ssize_t back = PyLong_AsSsize_t(PyTuple_GET_ITEM(shift, index));
+        if (back == -1 && PyErr_Occurred()) goto fail;
+        Py_ssize_t n = PyList_GET_SIZE(value);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Pair p;
+            if (read_pair(PyList_GET_ITEM(value, i), &p) < 0) goto fail;
+            if (bytes != NULL) {
+                p.start = in_characters(p.start, bytes, chars, n_offsets);
+                p.end = in_characters(p.end, bytes, chars, n_offsets);
+            }
+            /* A pattern whose first character matched the sentinel starts the text. */
+            p.start = p.start - back > 0 ? p.start - back : 0;
+            p.end -= 1;
+            pairs[i] = p;
+        }
+        qsort(pairs, n, sizeof(Pair), by_start_then_end);
+        PyObject *kept = PyList_New(0);
+        if (kept == NULL) goto fail;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (i > 0 && pairs[i].start == pairs[i - 1].start) continue; /* the shortest */
+            PyObject *item = pair(pairs[i].start, pairs[i].end);
+            if (item == NULL || PyList_Append(kept, item) < 0) {
+                Py_XDECREF(item);
+                Py_DECREF(kept);
+                goto fail;
+            }
+            Py_DECREF(item);
+        }
+        int failed = PyDict_SetItem(hits, PyTuple_GET_ITEM(names, index), kept);
+        Py_DECREF(kept);
+        if (failed < 0) goto fail;
+    }
+    PyMem_Free(pairs);
+    PyMem_Free(bytes);
+    PyMem_Free(chars);
+    Py_RETURN_NONE;
+nomemory:
+    PyErr_NoMemory();
+fail:
+    PyMem_Free(pairs);
+    PyMem_Free(bytes);
+    PyMem_Free(chars);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"add_hits", (PyCFunction)(void (*)(void))add_hits, METH_FASTCALL,
+     "add_hits(hits, found, names, shift, data): scan.add_hits in C."},
     {"span", (PyCFunction)(void (*)(void))span, METH_FASTCALL,
      "span(type, start, end, label): tuple.__new__(type, (start, end, label)) in C."},
     {"word_starts", (PyCFunction)(void (*)(void))word_starts, METH_FASTCALL,

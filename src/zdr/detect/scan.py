@@ -18,6 +18,8 @@ from typing import Final
 
 import hyperscan
 
+from zdr.detect.model import in_c
+
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
@@ -154,17 +156,30 @@ class _Database:
         # A lone surrogate cannot be encoded; "?" keeps one byte per character there.
         data = b" " + text.encode("utf-8", "replace")
         self.db.scan(data, match_event_handler=on_match, scratch=scratch)
-        if not found:
-            return
-        if len(data) != len(text) + 1:
-            found = _in_characters(data, found)
-        names, shift = self.names, self.start_shift
-        for index, spans in found.items():
-            back = shift[index]
-            # A pattern whose first character matched the sentinel starts the text.
-            hits[names[index]] = _first_per_start(
-                sorted((max(start - back, 0), end - 1) for start, end in spans)
-            )
+        if found:
+            utf8 = data if len(data) != len(text) + 1 else None
+            _add_hits(hits, found, self.names, self.start_shift, utf8)
+
+
+def add_hits(
+    hits: Hits,
+    found: dict[int, list[tuple[int, int]]],
+    names: tuple[str, ...],
+    shift: tuple[int, ...],
+    data: bytes | None,
+) -> None:
+    """Adds to ``hits`` what one scan ``found`` (anchor index -> its matches, as byte
+    offsets of the scanned data): each anchor's matches by name, in characters
+    (``data`` is given when bytes are not characters), moved back by the anchor's
+    shift, one per start, sorted. The reference for ``zdr.detect._runs`` (C)."""
+    if data is not None:
+        found = _in_characters(data, found)
+    for index, spans in found.items():
+        back = shift[index]
+        # A pattern whose first character matched the sentinel starts the text.
+        hits[names[index]] = _first_per_start(
+            sorted((max(start - back, 0), end - 1) for start, end in spans)
+        )
 
 
 def _first_per_start(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -217,6 +232,9 @@ def _in_characters(
         last_byte = offset
         chars[offset] = last_char
     return {i: [(chars[s], chars[e]) for s, e in spans] for i, spans in found.items()}
+
+
+_add_hits: Final = in_c("add_hits", add_hits)
 
 
 class Scanner:
