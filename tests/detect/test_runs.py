@@ -138,3 +138,19 @@ def test_add_hits_refuses_what_it_cannot_read() -> None:
         runs.add_hits({}, {0: [(1, 2, 3)]}, ("a",), (0,), None)
     with pytest.raises(IndexError):
         runs.add_hits({}, {5: [(1, 2)]}, ("a",), (0,), None)
+
+
+_NAMES = ["Jane", "Roe", "Jane Roe", "Ana", "Ana Ana", "Jürgen", "van Berg", "Łukasz", "Li 😀"]
+
+
+@settings(max_examples=2000)
+@given(st.data())
+def test_mentions_taken_as_the_reference_takes_them(data: st.DataObject) -> None:
+    from zdr.detect.names import mentions_taken
+
+    pieces = st.sampled_from([*_NAMES, " ", "\n", "@", ".", "_", "x", "é", "1", ","])
+    text = data.draw(st.lists(pieces, max_size=20).map("".join))
+    bounds = st.integers(0, len(text))
+    found = data.draw(st.lists(st.tuples(bounds, bounds), max_size=4))
+    parts = data.draw(st.sets(st.sampled_from([*_NAMES, ""]), max_size=4))
+    assert runs.mentions_taken(text, found, parts) == mentions_taken(text, found, parts)

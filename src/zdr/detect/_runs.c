@@ -9,6 +9,8 @@
  *                                                tuple.__new__ makes one, in one step
  *   add_hits           scan.add_hits             a scan's matches, in characters, one
  *                                                per start, sorted
+ *   mentions_taken     names.mentions_taken      the names found and their other
+ *                                                mentions, without overlaps
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -444,7 +446,97 @@ fail:
     return NULL;
 }
 
+/* mentions_taken(text, found, parts): see names.mentions_taken, the reference. */
+static int leftmost_then_longest(const void *a, const void *b) {
+    const Pair *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return (x->end < y->end) - (x->end > y->end);
+}
+
+/* Not inside a longer word, an e-mail address or a dotted name (names._stands_alone). */
+static int stands_alone(const Text *t, Py_ssize_t pos, Py_ssize_t n) {
+    Py_UCS4 before = pos > 0 ? at(t, pos - 1) : ' ';
+    Py_UCS4 after = pos + n < t->n ? at(t, pos + n) : ' ';
+    return !(is_alnum(before) || before == '@' || before == '.' || before == '_') &&
+           !is_alnum(after);
+}
+
+static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *args,
+                                Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "mentions_taken(text: str, found: list, parts: iterable of str)");
+        return NULL;
+    }
+    PyObject *text = args[0], *found = args[1];
+    if (PyUnicode_READY(text) < 0) return NULL;
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+    Py_ssize_t n = 0, size = PyList_GET_SIZE(found) + 16;
+    Pair *spans = PyMem_Malloc(sizeof(Pair) * size);
+    if (spans == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(found); i++)
+        if (read_pair(PyList_GET_ITEM(found, i), &spans[n++]) < 0) goto fail;
+    PyObject *parts = PyObject_GetIter(args[2]), *part;
+    if (parts == NULL) goto fail;
+    while ((part = PyIter_Next(parts)) != NULL) {
+        if (!PyUnicode_Check(part)) {
+            Py_DECREF(part);
+            Py_DECREF(parts);
+            PyErr_SetString(PyExc_TypeError, "mentions_taken: parts are str");
+            goto fail;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(part), pos = 0;
+        /* Every occurrence, overlapping ones too, as model.occurrences finds them. */
+        while ((pos = PyUnicode_Find(text, part, pos, t.n, 1)) >= 0) {
+            if (stands_alone(&t, pos, length)) {
+                if (n == size) {
+                    Pair *grown = PyMem_Realloc(spans, sizeof(Pair) * (size *= 2));
+                    if (grown == NULL) {
+                        Py_DECREF(part);
+                        Py_DECREF(parts);
+                        PyErr_NoMemory();
+                        goto fail;
+                    }
+                    spans = grown;
+                }
+                spans[n].start = pos;
+                spans[n++].end = pos + length;
+            }
+            pos++;
+        }
+        Py_DECREF(part);
+        if (pos == -2) { /* PyUnicode_Find failed */
+            Py_DECREF(parts);
+            goto fail;
+        }
+    }
+    Py_DECREF(parts);
+    if (PyErr_Occurred()) goto fail;
+    qsort(spans, n, sizeof(Pair), leftmost_then_longest);
+    PyObject *taken = PyList_New(0);
+    if (taken == NULL) goto fail;
+    Py_ssize_t last = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (spans[i].start < last) continue;
+        PyObject *item = pair(spans[i].start, spans[i].end);
+        if (item == NULL || PyList_Append(taken, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(taken);
+            goto fail;
+        }
+        Py_DECREF(item);
+        last = spans[i].end;
+    }
+    PyMem_Free(spans);
+    return taken;
+fail:
+    PyMem_Free(spans);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
+     "mentions_taken(text, found, parts): names.mentions_taken in C."},
     {"add_hits", (PyCFunction)(void (*)(void))add_hits, METH_FASTCALL,
      "add_hits(hits, found, names, shift, data): scan.add_hits in C."},
     {"span", (PyCFunction)(void (*)(void))span, METH_FASTCALL,

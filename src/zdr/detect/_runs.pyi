@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import TypeVar
 
 _T = TypeVar("_T", bound=tuple[int, int, str])
@@ -14,3 +15,6 @@ def add_hits(
     shift: tuple[int, ...],
     data: bytes | None,
 ) -> None: ...
+def mentions_taken(
+    text: str, found: list[tuple[int, int]], parts: Iterable[str]
+) -> list[tuple[int, int]]: ...

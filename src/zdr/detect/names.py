@@ -333,24 +333,39 @@ def _plausible_name(value: str) -> bool:
 def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
     """The spans found, and every other mention of the same names or their parts,
     without overlaps: a whole name wins over its parts at the same place."""
-    out: list[Span] = []
     if not found:
-        return out
+        return []
     parts: set[str] = set()
     for start, end in found:
         value = text[start:end]
         parts.add(value)
         parts.update(w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES)
-    spans = list(found)
-    spans.extend(_mentions(text, parts))
-    # Leftmost, then longest: sorted on (start, -end) without a key function.
-    ordered = sorted([(start, -end) for start, end in spans])
+    if len(parts) * len(text) > _INDEX_ABOVE:
+        taken = _leftmost_longest([*found, *_mentions_by_index(text, list(parts))])
+    else:
+        taken = _mentions_taken(text, found, parts)
+    return [span(start, end, "PERSON") for start, end in taken]
+
+
+def mentions_taken(
+    text: str, found: list[tuple[int, int]], parts: Iterable[str]
+) -> list[tuple[int, int]]:
+    """The spans found and every occurrence of the parts that stands alone, without
+    overlaps: from the left, the longest at each place. The reference for
+    ``zdr.detect._runs`` (C), which searches and sorts without making an object for
+    each occurrence."""
+    return _leftmost_longest([*found, *_mentions_by_search(text, list(parts))])
+
+
+def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    taken: list[tuple[int, int]] = []
     last = 0
-    for start, neg_end in ordered:
+    # Sorted on (start, -end) without a key function.
+    for start, neg_end in sorted([(start, -end) for start, end in spans]):
         if start >= last:
-            out.append(span(start, -neg_end, "PERSON"))
+            taken.append((start, -neg_end))
             last = -neg_end
-    return out
+    return taken
 
 
 # Above this many (parts x characters), searching the text once per part costs more
@@ -358,15 +373,7 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
 # otherwise take quadratic time.
 _INDEX_ABOVE: Final = 2_000_000
 _ALNUM_RUN: Final = re.compile(r"[^\W_]+")
-
-
-def _mentions(text: str, parts: Iterable[str]) -> list[tuple[int, int]]:
-    """Every occurrence of each part that stands as a word of its own (not inside a
-    longer word, an e-mail address or a dotted name). Parts begin with a letter."""
-    parts = list(parts)
-    if len(parts) * len(text) > _INDEX_ABOVE:
-        return _mentions_by_index(text, parts)
-    return _mentions_by_search(text, parts)
+_mentions_taken: Final = in_c("mentions_taken", mentions_taken)
 
 
 def _stands_alone(text: str, pos: int, n: int) -> bool:
@@ -376,6 +383,8 @@ def _stands_alone(text: str, pos: int, n: int) -> bool:
 
 
 def _mentions_by_search(text: str, parts: list[str]) -> list[tuple[int, int]]:
+    """Every occurrence of each part that stands as a word of its own (not inside a
+    longer word, an e-mail address or a dotted name). Parts begin with a letter."""
     found: list[tuple[int, int]] = []
     for part in parts:
         n = len(part)
