@@ -154,3 +154,24 @@ def test_mentions_taken_as_the_reference_takes_them(data: st.DataObject) -> None
     found = data.draw(st.lists(st.tuples(bounds, bounds), max_size=4))
     parts = data.draw(st.sets(st.sampled_from([*_NAMES, ""]), max_size=4))
     assert runs.mentions_taken(text, found, parts) == mentions_taken(text, found, parts)
+
+
+@given(
+    st.text(alphabet="aZ09_-+/=é\x00\xff", max_size=40) | st.text(max_size=40).filter(str.isascii)
+)
+def test_shannon_entropy_is_the_same_float(value: str) -> None:
+    from zdr.detect.validators import shannon_entropy
+
+    assert runs.shannon_entropy(value) == shannon_entropy(value)
+
+
+def test_shannon_entropy_in_c_reads_one_byte_strings_only() -> None:
+    with pytest.raises(ValueError, match="one-byte"):
+        runs.shannon_entropy("€uro")
+
+
+@given(st.text(alphabet="ab\x00é", max_size=8))
+def test_placeholder_counts_distinct_characters_as_a_set_does(value: str) -> None:
+    from zdr.detect.validators import _at_most_two_characters
+
+    assert _at_most_two_characters(value) == (len(set(value)) <= 2)

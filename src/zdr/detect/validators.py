@@ -6,6 +6,8 @@ import ipaddress
 import math
 from typing import Final
 
+from zdr.detect.model import in_c
+
 # IBAN lengths by country (ISO 13616 registry), for the countries' own check.
 IBAN_LENGTHS: Final = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
@@ -107,6 +109,8 @@ def _public_ipv4(text: str) -> bool:
 
 
 def shannon_entropy(value: str) -> float:
+    """Bits per character. The reference for ``zdr.detect._runs`` (C), which takes
+    the usual value, one whose characters are all below U+0100."""
     if not value:
         return 0.0
     # Each distinct character counted by str.count, at C speed: values are short, and
@@ -129,16 +133,18 @@ def looks_random(value: str, min_len: int = 16, min_entropy: float = 3.0) -> boo
             + (value.lower() != value)  # an upper-case letter
             + (not _ASCII_DIGITS.isdisjoint(value))
         )
-    else:
-        classes = (
-            any(c.islower() for c in value)
-            + any(c.isupper() for c in value)
-            + any(c.isdigit() for c in value)
-        )
+        return classes >= 2 and _ascii_entropy(value) >= min_entropy
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+    )
     return classes >= 2 and shannon_entropy(value) >= min_entropy
 
 
 _ASCII_DIGITS: Final = frozenset("0123456789")
+# shannon_entropy in C, for values whose characters are all below U+0100.
+_ascii_entropy: Final = in_c("shannon_entropy", shannon_entropy)
 
 
 _PLACEHOLDER_WORDS: Final = (
@@ -165,4 +171,12 @@ def placeholder(value: str) -> bool:
     for word in _PLACEHOLDER_WORDS:
         if word in low:
             return True
-    return len(set(low)) <= 2
+    return _at_most_two_characters(low)
+
+
+def _at_most_two_characters(value: str) -> bool:
+    """``len(set(value)) <= 2`` without building the set."""
+    if not value:
+        return True
+    rest = value.replace(value[0], "")
+    return not rest or rest.count(rest[0]) == len(rest)
