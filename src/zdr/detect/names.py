@@ -260,7 +260,7 @@ class PersonDetector:
             if _plausible_name(value):
                 found.append((m.start(1), m.start(1) + len(value)))
         if "@" in text:
-            found.extend(_named_by_email(text, tokens))
+            found.extend(_named_by_email(text, tokens, bares))
         if "BEGIN:VCARD" in text:
             for m in _VCARD_NAME.finditer(text):
                 for part in _VCARD_PART.finditer(m.group(1)):
@@ -302,9 +302,12 @@ def _joins(gap: str) -> bool:
 _DOMAIN_LABEL: Final = re.compile(r"[A-Za-z0-9-]+\.")
 
 
-def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+def _named_by_email(
+    text: str, tokens: list[tuple[int, int, str]], bares: list[str]
+) -> list[tuple[int, int]]:
     """Capitalised words just before an e-mail address whose local part spells them:
-    "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>"."""
+    "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>". ``bares`` are the
+    words lower-cased, without their final ".", in the order of ``tokens``."""
     out: list[tuple[int, int]] = []
     starts = [t[0] for t in tokens]
     for at in occurrences(text, "@"):
@@ -314,10 +317,10 @@ def _named_by_email(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple
         local = text[local_start:at].lower()
         lo = bisect.bisect_left(starts, local_start - 60)
         hi = bisect.bisect_left(starts, local_start)
-        for start, end, word in tokens[lo:hi]:
-            bare = word.rstrip(".").lower()
+        for i in range(lo, hi):
+            bare = bares[i]
             if len(bare) >= 3 and bare not in _COMMON_WORDS and bare in local:
-                out.append((start, end))
+                out.append((tokens[i][0], tokens[i][1]))
     return out
 
 
