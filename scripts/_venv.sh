@@ -11,6 +11,9 @@ stamp=".venv/.zdr-installed$1"
 stale() { [ -n "$(find pyproject.toml setup.py src/zdr/detect -name '*.py' -newer "$stamp" -o -name '*.c' -newer "$stamp" -o -name pyproject.toml -newer "$stamp" 2>/dev/null | head -1)" ]; }
 if [ ! -f "$stamp" ] || stale; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  # An editable install builds the extensions next to the sources: remove the old
+  # ones first, or a build that fails would leave stale code to be imported.
+  find src -name '*.so' -delete
   if [ "$1" = "-dev" ]; then
     .venv/bin/python -m pip install -q -e . --group dev
   else

@@ -105,7 +105,7 @@ def test_span_is_the_tuple_tuple_new_makes() -> None:
 def test_add_hits_as_the_reference_adds_them(data: st.DataObject) -> None:
     """A scan's matches, byte offsets at character boundaries of the scanned data
     (behind its one-space sentinel), become the same hits either way."""
-    from zdr.detect.scan import add_hits
+    from zdr.detect.scan import add_hits, collect
 
     text = data.draw(st.text(alphabet="ab é€😀\n", max_size=20) | st.text(max_size=20))
     encoded = b" " + text.encode("utf-8", "replace")
@@ -116,28 +116,30 @@ def test_add_hits_as_the_reference_adds_them(data: st.DataObject) -> None:
     offset = st.sampled_from(boundaries)
     names = ("a", "b", "c")
     shift = (0, 1, 1)
-    found = data.draw(
-        st.dictionaries(
-            st.integers(0, 2),
-            st.lists(
-                st.tuples(offset, offset).map(lambda p: (min(p), max(p))), min_size=1, max_size=6
-            ),
-            max_size=3,
-        )
+    matches = data.draw(
+        st.lists(st.tuples(st.integers(0, 2), offset, offset).map(lambda m: (m[0], *sorted(m[1:]))))
     )
+    by_c: list[int] = []
+    by_python: list[int] = []
+    for index, start, end in matches:
+        runs.collect(index, start, end, 0, by_c)
+        collect(index, start, end, 0, by_python)
+    assert by_c == by_python
     utf8 = encoded if len(encoded) != len(text) + 1 else None
     expected: dict[str, list[tuple[int, int]]] = {}
-    add_hits(expected, {k: list(v) for k, v in found.items()}, names, shift, utf8)
+    add_hits(expected, by_python, names, shift, utf8)
     got: dict[str, list[tuple[int, int]]] = {}
-    runs.add_hits(got, found, names, shift, utf8)
+    runs.add_hits(got, by_c, names, shift, utf8)
     assert got == expected
 
 
 def test_add_hits_refuses_what_it_cannot_read() -> None:
     with pytest.raises(TypeError):
-        runs.add_hits({}, {0: [(1, 2, 3)]}, ("a",), (0,), None)
+        runs.add_hits({}, [0, 1], ("a",), (0,), None)  # not whole matches
     with pytest.raises(IndexError):
-        runs.add_hits({}, {5: [(1, 2)]}, ("a",), (0,), None)
+        runs.add_hits({}, [5, 1, 2], ("a",), (0,), None)
+    with pytest.raises(TypeError):
+        runs.collect(0, 1, 2, 0, ())  # type: ignore[arg-type]
 
 
 _NAMES = ["Jane", "Roe", "Jane Roe", "Ana", "Ana Ana", "Jürgen", "van Berg", "Łukasz", "Li 😀"]

@@ -7,8 +7,8 @@
  *                                                characters begins (birth dates)
  *   span               model.span                a Span (start, end, label), made as
  *                                                tuple.__new__ makes one, in one step
- *   add_hits           scan.add_hits             a scan's matches, in characters, one
- *                                                per start, sorted
+ *   collect, add_hits  scan.collect, add_hits    a scan's matches, kept as they come,
+ *                                                then in characters, one per start
  *   mentions_taken     names.mentions_taken      the names found and their other
  *                                                mentions, without overlaps
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
@@ -312,15 +312,9 @@ static PyObject *span(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssi
 }
 
 /* add_hits(hits, found, names, shift, data): see scan.add_hits, the reference. */
-typedef struct {
+typedef struct { /* (start, end) */
     Py_ssize_t start, end;
 } Pair;
-
-static int by_start_then_end(const void *a, const void *b) {
-    const Pair *x = a, *y = b;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    return (x->end > y->end) - (x->end < y->end);
-}
 
 static int by_value(const void *a, const void *b) {
     Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
@@ -350,41 +344,52 @@ static Py_ssize_t in_characters(Py_ssize_t byte, const Py_ssize_t *bytes,
     return chars[lo];
 }
 
+/* One match of a scan: the anchor's index and its offsets. */
+typedef struct {
+    Py_ssize_t index, start, end;
+} Match;
+
+static int by_index_start_end(const void *a, const void *b) {
+    const Match *x = a, *y = b;
+    if (x->index != y->index) return x->index < y->index ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
 static PyObject *add_hits(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 5 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) ||
-        !PyTuple_Check(args[2]) || !PyTuple_Check(args[3]) ||
+    if (nargs != 5 || !PyDict_Check(args[0]) || !PyList_Check(args[1]) ||
+        PyList_GET_SIZE(args[1]) % 3 != 0 || !PyTuple_Check(args[2]) || !PyTuple_Check(args[3]) ||
         !(args[4] == Py_None || PyBytes_Check(args[4]))) {
         PyErr_SetString(PyExc_TypeError,
-                        "add_hits(hits: dict, found: dict, names: tuple, shift: tuple, "
-                        "data: bytes | None)");
+                        "add_hits(hits: dict, found: list of index, start, end, names: tuple, "
+                        "shift: tuple, data: bytes | None)");
         return NULL;
     }
     PyObject *hits = args[0], *found = args[1], *names = args[2], *shift = args[3];
-    Py_ssize_t total = 0, pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(found, &pos, &key, &value)) {
-        if (!PyList_Check(value)) {
-            PyErr_SetString(PyExc_TypeError, "add_hits: found maps to lists");
-            return NULL;
-        }
-        total += PyList_GET_SIZE(value);
-    }
-    Pair *pairs = PyMem_Malloc(sizeof(Pair) * (total ? total : 1));
+    Py_ssize_t total = PyList_GET_SIZE(found) / 3;
+    Match *matches = PyMem_Malloc(sizeof(Match) * (total ? total : 1));
     Py_ssize_t *bytes = NULL, *chars = NULL, n_offsets = 0;
-    if (pairs == NULL) return PyErr_NoMemory();
+    if (matches == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < total; i++) {
+        Match *m = &matches[i];
+        m->index = PyLong_AsSsize_t(PyList_GET_ITEM(found, 3 * i));
+        m->start = PyLong_AsSsize_t(PyList_GET_ITEM(found, 3 * i + 1));
+        m->end = PyLong_AsSsize_t(PyList_GET_ITEM(found, 3 * i + 2));
+        if ((m->index == -1 || m->start == -1 || m->end == -1) && PyErr_Occurred()) goto fail;
+        if (m->index < 0 || m->index >= PyTuple_GET_SIZE(names) ||
+            m->index >= PyTuple_GET_SIZE(shift)) {
+            PyErr_SetString(PyExc_IndexError, "add_hits: an index beyond names or shift");
+            goto fail;
+        }
+    }
     /* UTF-8 data: every offset met, sorted, and the characters before each. */
     if (args[4] != Py_None) {
         bytes = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * total + 1));
         chars = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * total + 1));
         if (bytes == NULL || chars == NULL) goto nomemory;
-        pos = 0;
-        while (PyDict_Next(found, &pos, &key, &value)) {
-            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
-                Pair p;
-                if (read_pair(PyList_GET_ITEM(value, i), &p) < 0) goto fail;
-                bytes[n_offsets++] = p.start;
-                bytes[n_offsets++] = p.end;
-            }
+        for (Py_ssize_t i = 0; i < total; i++) {
+            bytes[n_offsets++] = matches[i].start;
+            bytes[n_offsets++] = matches[i].end;
         }
         qsort(bytes, n_offsets, sizeof(Py_ssize_t), by_value);
         const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[4]);
@@ -395,35 +400,27 @@ static PyObject *add_hits(PyObject *Py_UNUSED(module), PyObject *const *args, Py
             chars[i] = c;
         }
     }
-    pos = 0;
-    while (PyDict_Next(found, &pos, &key, &value)) {
-        Py_ssize_t index = PyLong_AsSsize_t(key);
-        if (index == -1 && PyErr_Occurred()) goto fail;
-        if (index < 0 || index >= PyTuple_GET_SIZE(names) || index >= PyTuple_GET_SIZE(shift)) {
-            PyErr_SetString(PyExc_IndexError, "add_hits: an index beyond names or shift");
-            goto fail;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        Match *m = &matches[i];
+        if (bytes != NULL) {
+            m->start = in_characters(m->start, bytes, chars, n_offsets);
+            m->end = in_characters(m->end, bytes, chars, n_offsets);
         }
-        Py_ssize_t back = PyLong_AsSsize_t(PyTuple_GET_ITEM(shift, index));
+        Py_ssize_t back = PyLong_AsSsize_t(PyTuple_GET_ITEM(shift, m->index));
         if (back == -1 && PyErr_Occurred()) goto fail;
-        Py_ssize_t n = PyList_GET_SIZE(value);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Pair p;
-            if (read_pair(PyList_GET_ITEM(value, i), &p) < 0) goto fail;
-            if (bytes != NULL) {
-                p.start = in_characters(p.start, bytes, chars, n_offsets);
-                p.end = in_characters(p.end, bytes, chars, n_offsets);
-            }
-            /* A pattern whose first character matched the sentinel starts the text. */
-            p.start = p.start - back > 0 ? p.start - back : 0;
-            p.end -= 1;
-            pairs[i] = p;
-        }
-        qsort(pairs, n, sizeof(Pair), by_start_then_end);
+        /* A pattern whose first character matched the sentinel starts the text. */
+        m->start = m->start - back > 0 ? m->start - back : 0;
+        m->end -= 1;
+    }
+    qsort(matches, total, sizeof(Match), by_index_start_end);
+    for (Py_ssize_t i = 0; i < total;) {
+        Py_ssize_t index = matches[i].index;
         PyObject *kept = PyList_New(0);
         if (kept == NULL) goto fail;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (i > 0 && pairs[i].start == pairs[i - 1].start) continue; /* the shortest */
-            PyObject *item = pair(pairs[i].start, pairs[i].end);
+        for (; i < total && matches[i].index == index; i++) {
+            if (PyList_GET_SIZE(kept) > 0 && matches[i].start == matches[i - 1].start)
+                continue; /* the shortest of each start is kept */
+            PyObject *item = pair(matches[i].start, matches[i].end);
             if (item == NULL || PyList_Append(kept, item) < 0) {
                 Py_XDECREF(item);
                 Py_DECREF(kept);
@@ -435,17 +432,29 @@ static PyObject *add_hits(PyObject *Py_UNUSED(module), PyObject *const *args, Py
         Py_DECREF(kept);
         if (failed < 0) goto fail;
     }
-    PyMem_Free(pairs);
+    PyMem_Free(matches);
     PyMem_Free(bytes);
     PyMem_Free(chars);
     Py_RETURN_NONE;
 nomemory:
     PyErr_NoMemory();
 fail:
-    PyMem_Free(pairs);
+    PyMem_Free(matches);
     PyMem_Free(bytes);
     PyMem_Free(chars);
     return NULL;
+}
+
+/* collect(index, start, end, flags, found): Hyperscan's match callback (scan.collect),
+ * called for every match: appends index, start and end to the list `found`. */
+static PyObject *collect(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyList_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "collect(index, start, end, flags, found: list)");
+        return NULL;
+    }
+    for (int i = 0; i < 3; i++)
+        if (PyList_Append(args[4], args[i]) < 0) return NULL;
+    Py_RETURN_NONE;
 }
 
 /* mentions_taken(text, found, parts): see names.mentions_taken, the reference. */
@@ -569,6 +578,8 @@ static PyMethodDef methods[] = {
      "shannon_entropy(value): validators.shannon_entropy in C (one-byte strings)."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
+    {"collect", (PyCFunction)(void (*)(void))collect, METH_FASTCALL,
+     "collect(index, start, end, flags, found): scan.collect in C."},
     {"add_hits", (PyCFunction)(void (*)(void))add_hits, METH_FASTCALL,
      "add_hits(hits, found, names, shift, data): scan.add_hits in C."},
     {"span", (PyCFunction)(void (*)(void))span, METH_FASTCALL,

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Iterable, KeysView, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 import hyperscan
 
@@ -143,38 +143,39 @@ class _Database:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self.db)
-        found: dict[int, list[tuple[int, int]]] = {}
-        get = found.get
-
-        def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
-            spans = get(index)
-            if spans is None:
-                found[index] = [(start, end)]
-            else:
-                spans.append((start, end))
-
+        found: list[int] = []
         # A lone surrogate cannot be encoded; "?" keeps one byte per character there.
         data = b" " + text.encode("utf-8", "replace")
-        self.db.scan(data, match_event_handler=on_match, scratch=scratch)
+        self.db.scan(data, match_event_handler=_collect, context=found, scratch=scratch)
         if found:
             utf8 = data if len(data) != len(text) + 1 else None
             _add_hits(hits, found, self.names, self.start_shift, utf8)
 
 
+def collect(index: int, start: int, end: int, flags: int, found: object) -> None:
+    """Hyperscan's match callback: keeps each match in ``found`` (a list of ints, the
+    scan's context) as its anchor's index, start and end. The reference for
+    ``zdr.detect._runs`` (C), a call that runs no Python code."""
+    cast("list[int]", found).extend((index, start, end))
+
+
 def add_hits(
     hits: Hits,
-    found: dict[int, list[tuple[int, int]]],
+    found: list[int],
     names: tuple[str, ...],
     shift: tuple[int, ...],
     data: bytes | None,
 ) -> None:
-    """Adds to ``hits`` what one scan ``found`` (anchor index -> its matches, as byte
-    offsets of the scanned data): each anchor's matches by name, in characters
+    """Adds to ``hits`` what one scan ``found`` (index, start and end of each match,
+    byte offsets of the scanned data): each anchor's matches by name, in characters
     (``data`` is given when bytes are not characters), moved back by the anchor's
     shift, one per start, sorted. The reference for ``zdr.detect._runs`` (C)."""
+    by_index: dict[int, list[tuple[int, int]]] = {}
+    for k in range(0, len(found), 3):
+        by_index.setdefault(found[k], []).append((found[k + 1], found[k + 2]))
     if data is not None:
-        found = _in_characters(data, found)
-    for index, spans in found.items():
+        by_index = _in_characters(data, by_index)
+    for index, spans in by_index.items():
         back = shift[index]
         # A pattern whose first character matched the sentinel starts the text.
         hits[names[index]] = _first_per_start(
@@ -234,6 +235,7 @@ def _in_characters(
     return {i: [(chars[s], chars[e]) for s, e in spans] for i, spans in found.items()}
 
 
+_collect: Final = in_c("collect", collect)
 _add_hits: Final = in_c("add_hits", add_hits)
 
 
