@@ -177,3 +177,32 @@ def test_placeholder_counts_distinct_characters_as_a_set_does(value: str) -> Non
     from zdr.detect.validators import _at_most_two_characters
 
     assert _at_most_two_characters(value) == (len(set(value)) <= 2)
+
+
+_LABELS = ["PERSON", "EMAIL", "PHONE", "SECRET", "URL", "NOT_A_LABEL", "OTHER"]
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.builds(
+            lambda start, length, label: (start, start + length, label),
+            st.integers(0, 40),
+            st.integers(0, 12),
+            st.sampled_from(_LABELS),
+        ),
+        max_size=14,
+    )
+)
+def test_resolve_as_the_reference_resolves(found: list[tuple[int, int, str]]) -> None:
+    from zdr.detect.engine import resolve
+    from zdr.detect.model import PRIORITY, Span, span
+
+    spans = [span(*f) for f in found]
+    got = runs.resolve(list(spans), PRIORITY)
+    assert got == resolve(list(spans)) and all(type(s) is Span for s in got)
+
+
+def test_resolve_refuses_what_is_no_span() -> None:
+    with pytest.raises(TypeError):
+        runs.resolve([(1, 2, 3), (0, 1, "PERSON")], {})

@@ -12,6 +12,7 @@
  *   mentions_taken     names.mentions_taken      the names found and their other
  *                                                mentions, without overlaps
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
+ *   resolve            engine.resolve            non-overlapping spans of all found
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -108,8 +109,13 @@ static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
     while (p < t.n) {
         if (!is_upper(at(&t, p))) {
             p++;
-            if (t.kind == PyUnicode_1BYTE_KIND) { /* the usual text: skip at byte speed */
+            /* Skip to the next candidate reading the text's own width, not through
+             * PyUnicode_READ's switch on it. */
+            if (t.kind == PyUnicode_1BYTE_KIND) {
                 const Py_UCS1 *s = t.data;
+                while (p < t.n && !is_upper(s[p])) p++;
+            } else if (t.kind == PyUnicode_2BYTE_KIND) {
+                const Py_UCS2 *s = t.data;
                 while (p < t.n && !is_upper(s[p])) p++;
             }
             continue;
@@ -197,6 +203,10 @@ static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args,
         if (t.kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
             const Py_UCS1 *s = t.data;
             while (p < t.n && (s[p] < '0' || s[p] > '9')) p++;
+            if (p >= t.n) break;
+        } else if (t.kind == PyUnicode_2BYTE_KIND) { /* the same, reading two bytes */
+            const Py_UCS2 *s = t.data;
+            while (p < t.n && !is_decimal(s[p])) p++;
             if (p >= t.n) break;
         } else if (!is_decimal(at(&t, p))) {
             p++;
@@ -573,7 +583,124 @@ static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
     return PyFloat_FromDouble(entropy);
 }
 
+/* resolve(spans, priority): see engine.resolve, the reference. */
+typedef struct {
+    Py_ssize_t start, end, priority, order;
+    PyObject *label, *span;
+    int taken;
+} Found;
+
+static int by_position(const void *a, const void *b) { /* tuple order, then first given */
+    const Found *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    int labels = PyUnicode_Compare(x->label, y->label); /* both str: cannot fail */
+    if (labels != 0) return labels;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static int by_rank(const void *a, const void *b) { /* longest, then priority, position */
+    const Found *x = *(Found *const *)a, *y = *(Found *const *)b;
+    Py_ssize_t lx = x->end - x->start, ly = y->end - y->start;
+    if (lx != ly) return lx > ly ? -1 : 1;
+    if (x->priority != y->priority) return x->priority < y->priority ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return PyUnicode_Compare(x->label, y->label); /* a stable sort's order: by position */
+}
+
+static PyObject *resolve(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "resolve(spans: list, priority: dict)");
+        return NULL;
+    }
+    PyObject *spans = args[0], *priority = args[1];
+    Py_ssize_t n = PyList_GET_SIZE(spans);
+    if (n <= 1) return Py_NewRef(spans);
+    Found *found = PyMem_Malloc(sizeof(Found) * n);
+    Found **group = PyMem_Malloc(sizeof(Found *) * n);
+    if (found == NULL || group == NULL) {
+        PyMem_Free(found);
+        PyMem_Free(group);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *span = PyList_GET_ITEM(spans, i);
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 3 ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(span, 2))) {
+            PyErr_SetString(PyExc_TypeError, "resolve: a span is (start, end, label: str)");
+            goto fail;
+        }
+        Found *f = &found[i];
+        f->start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+        f->end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+        if ((f->start == -1 || f->end == -1) && PyErr_Occurred()) goto fail;
+        f->label = PyTuple_GET_ITEM(span, 2);
+        f->span = span;
+        f->order = i;
+        f->taken = 0;
+        PyObject *rank = PyDict_GetItemWithError(priority, f->label); /* borrowed */
+        if (rank == NULL && PyErr_Occurred()) goto fail;
+        f->priority = rank == NULL ? 99 : PyLong_AsSsize_t(rank);
+        if (f->priority == -1 && PyErr_Occurred()) goto fail;
+    }
+    qsort(found, n, sizeof(Found), by_position);
+    /* Equal spans once: the first given, as a set keeps it. */
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (m > 0 && found[i].start == found[m - 1].start && found[i].end == found[m - 1].end &&
+            PyUnicode_Compare(found[i].label, found[m - 1].label) == 0)
+            continue;
+        found[m++] = found[i];
+    }
+    /* Each group of spans that overlap, directly or through others, settled alone. */
+    for (Py_ssize_t first = 0; first < m;) {
+        Py_ssize_t last = first + 1, end = found[first].end;
+        while (last < m && found[last].start < end) {
+            if (found[last].end > end) end = found[last].end;
+            last++;
+        }
+        if (last - first == 1) {
+            found[first].taken = 1;
+        } else {
+            Py_ssize_t size = last - first, kept = 0;
+            for (Py_ssize_t i = 0; i < size; i++) group[i] = &found[first + i];
+            qsort(group, size, sizeof(Found *), by_rank);
+            for (Py_ssize_t i = 0; i < size; i++) {
+                Found *s = group[i];
+                int free = 1;
+                for (Py_ssize_t j = 0; j < kept && free; j++) { /* no shared character */
+                    Found *t = group[j];
+                    Py_ssize_t lo = s->start > t->start ? s->start : t->start;
+                    Py_ssize_t hi = s->end < t->end ? s->end : t->end;
+                    free = lo >= hi;
+                }
+                if (free) {
+                    s->taken = 1;
+                    group[kept++] = s; /* the taken ones first: kept <= i */
+                }
+            }
+        }
+        first = last;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (found[i].taken && PyList_Append(out, found[i].span) < 0) {
+            Py_DECREF(out);
+            goto fail;
+        }
+    PyMem_Free(found);
+    PyMem_Free(group);
+    return out;
+fail:
+    PyMem_Free(found);
+    PyMem_Free(group);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"resolve", (PyCFunction)(void (*)(void))resolve, METH_FASTCALL,
+     "resolve(spans, priority): engine.resolve in C."},
     {"shannon_entropy", shannon_entropy, METH_O,
      "shannon_entropy(value): validators.shannon_entropy in C (one-byte strings)."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,

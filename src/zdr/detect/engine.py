@@ -4,8 +4,9 @@ non-overlapping spans, longest first, then by label priority."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Final
 
-from zdr.detect.model import PRIORITY, Detector, Span
+from zdr.detect.model import PRIORITY, Detector, Span, in_c
 from zdr.detect.names import PersonDetector
 from zdr.detect.patterns import (
     AddressDetector,
@@ -70,15 +71,16 @@ class DetectorSet:
         for detector, needs in self._plan:
             if needs is None or not needs.isdisjoint(present):
                 spans.extend(detector.find(scanned))
-        return resolve(spans)
+        return _resolve(spans, PRIORITY)
 
 
-def resolve(spans: list[Span]) -> list[Span]:
+def resolve(spans: list[Span], priority: dict[str, int] = PRIORITY) -> list[Span]:
     """Non-overlapping spans: the longest wins, then the higher-priority label.
 
     Spans that overlap, directly or through others, are settled among themselves:
     no choice in one such group touches another, so the usual text (few groups of
-    two or three) costs one sort by position."""
+    two or three) costs one sort by position. The reference for ``zdr.detect._runs``
+    (C), which sorts without comparing tuples."""
     if len(spans) <= 1:
         return spans
     ordered = sorted(set(spans))  # detectors may report the same span twice
@@ -87,23 +89,22 @@ def resolve(spans: list[Span]) -> list[Span]:
     group_end = -1
     for s in ordered:
         if s.start >= group_end:  # touches nothing before it: the group is complete
-            taken.extend(group if len(group) == 1 else _settle(group))
+            taken.extend(group if len(group) == 1 else _settle(group, priority))
             group = []
         group.append(s)
         group_end = max(group_end, s.end)
-    taken.extend(group if len(group) == 1 else _settle(group))
+    taken.extend(group if len(group) == 1 else _settle(group, priority))
     return taken
 
 
-def _settle(group: list[Span]) -> list[Span]:
+def _settle(group: list[Span], priority: dict[str, int]) -> list[Span]:
     """One group of overlapping spans: taken longest first (then by label priority
     and position) where they do not overlap one taken before, in text order."""
     taken: list[Span] = []
-    for s in sorted(group, key=_rank):
+    for s in sorted(group, key=lambda s: (-(s.end - s.start), priority.get(s.label, 99), s.start)):
         if all(max(s.start, t.start) >= min(s.end, t.end) for t in taken):  # no shared character
             taken.append(s)
     return sorted(taken)
 
 
-def _rank(s: Span) -> tuple[int, int, int]:
-    return -(s.end - s.start), PRIORITY.get(s.label, 99), s.start
+_resolve: Final = in_c("resolve", resolve)
