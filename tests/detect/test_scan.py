@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zdr.detect import DetectorSet
 from zdr.detect.scan import Anchor, Scanner, matches_at
 
 SCANNER = Scanner(
@@ -98,3 +99,15 @@ def test_other_digits_are_found(digit: str) -> None:
     scanner = Scanner([OTHER_DIGITS])
     assert scanner.scan(f"call {digit}1").spans(OTHER_DIGITS.name) == [(5, 6)]
     assert not scanner.scan("call 0123456789 ² ① x").has(OTHER_DIGITS.name)
+
+
+@pytest.mark.parametrize("text", ["ΟΔΟΣ ΣΑΣ.", "Müller ǅ Straße", "plain ascii PASSWORD"])
+def test_the_lower_cased_text_is_pythons(text: str) -> None:
+    """Compiled or not, the keywords' text is what str.lower makes (Greek final sigma
+    included): mypyc's own lower() differs there."""
+    assert DetectorSet().scanner.scan(text).low == text.lower()
+
+
+def test_a_text_whose_lower_case_is_longer_is_read_as_it_is() -> None:
+    text = "İstanbul PASSWORD"  # İ lower-cases to two characters
+    assert DetectorSet().scanner.scan(text).low is text

@@ -96,6 +96,12 @@ def word_starts(text: str, first: str, not_after: str) -> list[int]:
 _WORD: Final = re.compile(r"\w")
 
 
+# CPython's own str.lower, called as a function: compiled code would otherwise use
+# mypyc's version, which for any non-ASCII text decodes into a buffer of 12 bytes a
+# character and lower-cases without the Greek final-sigma rule (a different text).
+lower: Final = str.lower
+
+
 def starts_word(text: str, i: int, also: str = "_") -> bool:
     """No letter, digit or one of ``also`` right before ``i``. Checked in code rather
     than by a regex lookbehind, which would disable the regex engine's fast scan."""

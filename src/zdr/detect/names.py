@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Final
 
-from zdr.detect.model import Span, in_c, local_part_start, occurrences, span, starts_word
+from zdr.detect.model import (
+    Span,
+    in_c,
+    local_part_start,
+    lower,
+    occurrences,
+    span,
+    starts_word,
+)
 from zdr.detect.scan import Anchor, Text, matches_at
 
 _UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -212,7 +220,7 @@ class PersonDetector:
         found: list[tuple[int, int]] = []
         low = t.low  # offsets match; cues only match lower-case text if not folded
         # The bare lower-cased words in one go (tokens hold no spaces): C speed.
-        bares = " ".join([w for _, _, w in tokens]).lower().replace(". ", " ").split(" ")
+        bares = lower(" ".join([w for _, _, w in tokens])).replace(". ", " ").split(" ")
         bares[-1] = bares[-1].rstrip(".")
         i = 0
         while i < len(tokens):

@@ -18,7 +18,7 @@ from typing import Final, cast
 
 import hyperscan
 
-from zdr.detect.model import in_c
+from zdr.detect.model import in_c, lower
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +254,7 @@ class Scanner:
         self._low = _Database([a for a in by_name.values() if a.lower])
 
     def scan(self, text: str) -> Text:
-        low = text.lower()
+        low = lower(text)
         if len(low) != len(text):
             low = text  # offsets must match; keywords then only match lower-case text
         hits: Hits = {}
