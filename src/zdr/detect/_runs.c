@@ -474,14 +474,6 @@ static int leftmost_then_longest(const void *a, const void *b) {
     return (x->end < y->end) - (x->end > y->end);
 }
 
-/* Not inside a longer word, an e-mail address or a dotted name (names._stands_alone). */
-static int stands_alone(const Text *t, Py_ssize_t pos, Py_ssize_t n) {
-    Py_UCS4 before = pos > 0 ? at(t, pos - 1) : ' ';
-    Py_UCS4 after = pos + n < t->n ? at(t, pos + n) : ' ';
-    return !(is_alnum(before) || before == '@' || before == '.' || before == '_') &&
-           !is_alnum(after);
-}
-
 static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *args,
                                 Py_ssize_t nargs) {
     if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
@@ -497,41 +489,59 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
     if (spans == NULL) return PyErr_NoMemory();
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(found); i++)
         if (read_pair(PyList_GET_ITEM(found, i), &spans[n++]) < 0) goto fail;
+    /* A mention stands alone (names._stands_alone: not inside a longer word, an e-mail
+     * address or a dotted name), so it begins where a word does: only those places
+     * are compared with each part, not every place a search would pass. */
+    Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (t.n + 1)), n_starts = 0;
+    if (starts == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t p = 0; p <= t.n; p++) {
+        Py_UCS4 b = p > 0 ? at(&t, p - 1) : ' ';
+        if (!(is_alnum(b) || b == '@' || b == '.' || b == '_')) starts[n_starts++] = p;
+    }
     PyObject *parts = PyObject_GetIter(args[2]), *part;
-    if (parts == NULL) goto fail;
+    if (parts == NULL) goto fail_starts;
     while ((part = PyIter_Next(parts)) != NULL) {
-        if (!PyUnicode_Check(part)) {
+        if (!PyUnicode_Check(part) || PyUnicode_READY(part) < 0) {
             Py_DECREF(part);
             Py_DECREF(parts);
-            PyErr_SetString(PyExc_TypeError, "mentions_taken: parts are str");
-            goto fail;
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "mentions_taken: parts are str");
+            goto fail_starts;
         }
-        Py_ssize_t length = PyUnicode_GET_LENGTH(part), pos = 0;
-        /* Every occurrence, overlapping ones too, as model.occurrences finds them. */
-        while ((pos = PyUnicode_Find(text, part, pos, t.n, 1)) >= 0) {
-            if (stands_alone(&t, pos, length)) {
-                if (n == size) {
-                    Pair *grown = PyMem_Realloc(spans, sizeof(Pair) * (size *= 2));
-                    if (grown == NULL) {
-                        Py_DECREF(part);
-                        Py_DECREF(parts);
-                        PyErr_NoMemory();
-                        goto fail;
-                    }
-                    spans = grown;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(part);
+        Py_UCS4 first = length ? PyUnicode_READ_CHAR(part, 0) : 0;
+        for (Py_ssize_t k = 0; k < n_starts; k++) {
+            Py_ssize_t pos = starts[k];
+            if (pos + length > t.n || (length && at(&t, pos) != first)) continue;
+            if (length > 1) {
+                Py_ssize_t same = PyUnicode_Tailmatch(text, part, pos, pos + length, -1);
+                if (same < 0) {
+                    Py_DECREF(part);
+                    Py_DECREF(parts);
+                    goto fail_starts;
                 }
-                spans[n].start = pos;
-                spans[n++].end = pos + length;
+                if (!same) continue;
             }
-            pos++;
+            if (pos + length < t.n && is_alnum(at(&t, pos + length))) continue; /* inside a word */
+            if (n == size) {
+                Pair *grown = PyMem_Realloc(spans, sizeof(Pair) * (size *= 2));
+                if (grown == NULL) {
+                    Py_DECREF(part);
+                    Py_DECREF(parts);
+                    PyErr_NoMemory();
+                    goto fail_starts;
+                }
+                spans = grown;
+            }
+            spans[n].start = pos;
+            spans[n++].end = pos + length;
         }
         Py_DECREF(part);
-        if (pos == -2) { /* PyUnicode_Find failed */
-            Py_DECREF(parts);
-            goto fail;
-        }
     }
     Py_DECREF(parts);
+    PyMem_Free(starts);
     if (PyErr_Occurred()) goto fail;
     qsort(spans, n, sizeof(Pair), leftmost_then_longest);
     PyObject *taken = PyList_New(0);
@@ -550,6 +560,8 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
     }
     PyMem_Free(spans);
     return taken;
+fail_starts:
+    PyMem_Free(starts);
 fail:
     PyMem_Free(spans);
     return NULL;
