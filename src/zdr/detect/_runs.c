@@ -474,6 +474,10 @@ static int leftmost_then_longest(const void *a, const void *b) {
     return (x->end < y->end) - (x->end > y->end);
 }
 
+/* For each character below U+0100: a letter or digit, "@", "." or "_", after which
+ * no mention can begin (filled when the module loads). */
+static unsigned char in_a_word[256];
+
 static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *args,
                                 Py_ssize_t nargs) {
     if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
@@ -497,9 +501,16 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
         PyErr_NoMemory();
         goto fail;
     }
-    for (Py_ssize_t p = 0; p <= t.n; p++) {
-        Py_UCS4 b = p > 0 ? at(&t, p - 1) : ' ';
-        if (!(is_alnum(b) || b == '@' || b == '.' || b == '_')) starts[n_starts++] = p;
+    starts[n_starts++] = 0;
+    if (t.kind == PyUnicode_1BYTE_KIND) { /* one table look-up a character */
+        const Py_UCS1 *s = t.data;
+        for (Py_ssize_t p = 1; p <= t.n; p++)
+            if (!in_a_word[s[p - 1]]) starts[n_starts++] = p;
+    } else {
+        for (Py_ssize_t p = 1; p <= t.n; p++) {
+            Py_UCS4 b = at(&t, p - 1);
+            if (!(b < 256 ? in_a_word[b] : is_alnum(b))) starts[n_starts++] = p;
+        }
     }
     PyObject *parts = PyObject_GetIter(args[2]), *part;
     if (parts == NULL) goto fail_starts;
@@ -738,4 +749,8 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_runs", NULL, -1, methods, NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__runs(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__runs(void) {
+    for (Py_UCS4 c = 0; c < 256; c++)
+        in_a_word[c] = is_alnum(c) || c == '@' || c == '.' || c == '_';
+    return PyModule_Create(&module);
+}
