@@ -13,7 +13,7 @@ from zdr.detect import DetectorSet
 from zdr.detect.engine import resolve
 from zdr.detect.model import PRIORITY, Span, word_starts
 from zdr.detect.patterns import _DATE, _DATE_FIRST, _MONTHS, _URL, url_matches
-from zdr.detect.scan import matches_at
+from zdr.detect.scan import Anchor, matches_at
 from zdr.detect.validators import public_ip
 
 DETECT = DetectorSet()
@@ -347,3 +347,57 @@ def test_looks_random_reads_ascii_values_as_any_other(value: str) -> None:
     )
     expected = len(value) >= 16 and classes >= 2 and shannon_entropy(value) >= 3.0
     assert looks_random(value, 16, 3.0) == expected
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "742",
+                "1234567",
+                "12",
+                "٣٤",
+                "b",
+                "Evergreen",
+                "Terrace",
+                "Élysée",
+                " ",
+                "\n",
+                ",",
+                "-",
+                "x",
+            ]
+        )
+    ).map("".join)
+)
+def test_street_numbers_found_where_the_former_scan_anchor_found_them(text: str) -> None:
+    """Number-and-word starts come from number_word_starts instead of a Hyperscan
+    anchor; the matches the address detector keeps are the same."""
+    from zdr.detect.model import starts_word
+    from zdr.detect.patterns import _NUMBER_WORDS, number_word_starts
+    from zdr.detect.scan import Scanner
+
+    former = Scanner([Anchor("number_words", r"\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]")]).scan(text)
+
+    def kept(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        found = matches_at(_NUMBER_WORDS, text, spans)
+        return [m.span() for m in found if starts_word(text, m.start(), "_-")]
+
+    now = kept([(p, p) for p in number_word_starts(text)])
+    assert now == kept(list(former.spans("number_words")))
+
+
+@given(st.text(alphabet="0123456789 -._aé", max_size=40))
+def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -> None:
+    from zdr.detect.model import starts_word
+    from zdr.detect.patterns import CardDetector, card_starts
+    from zdr.detect.scan import Scanner
+
+    anchor = Anchor("card", r"[0-9](?:[ -]?[0-9]){12}", word_start="_.-")
+    former = Scanner([anchor]).scan(text)
+
+    def kept(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        found = matches_at(CardDetector()._re, text, spans)
+        return [m.span() for m in found if starts_word(text, m.start(), "_.-")]
+
+    assert kept([(p, p) for p in card_starts(text)]) == kept(list(former.spans("card")))

@@ -206,3 +206,42 @@ def test_resolve_as_the_reference_resolves(found: list[tuple[int, int, str]]) ->
 def test_resolve_refuses_what_is_no_span() -> None:
     with pytest.raises(TypeError):
         runs.resolve([(1, 2, 3), (0, 1, "PERSON")], {})
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="0123456789 -._aZé٣\n", max_size=40) | st.text(max_size=40))
+def test_card_starts_as_the_regex_finds_them(text: str) -> None:
+    from zdr.detect.patterns import card_starts
+
+    assert runs.card_starts(text) == card_starts(text)
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1",
+                "742",
+                "1234567",
+                "٣٤",
+                "b",
+                "B",
+                "Main",
+                "É",
+                " ",
+                "\n",
+                ",",
+                "-",
+                "_",
+                "\x1c",
+                "x",
+            ]
+        )
+    ).map("".join)
+    | st.text(max_size=30)
+)
+def test_number_word_starts_as_the_regex_finds_them(text: str) -> None:
+    from zdr.detect.patterns import number_word_starts
+
+    assert runs.number_word_starts(text) == number_word_starts(text)

@@ -13,6 +13,8 @@
  *                                                mentions, without overlaps
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
  *   resolve            engine.resolve            non-overlapping spans of all found
+ *   card_starts        patterns.card_starts      where a card number can begin
+ *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
  * Python's regex engine spends ~6 ns per character testing a character class at
  * each position, and makes a match object per find; these loops read each character
  * once or twice and make only the tuples returned.
@@ -721,7 +723,90 @@ fail:
     return NULL;
 }
 
+static PyObject *append_position(PyObject *out, Py_ssize_t p) {
+    PyObject *pos = PyLong_FromSsize_t(p);
+    if (pos == NULL || PyList_Append(out, pos) < 0) {
+        Py_XDECREF(pos);
+        Py_DECREF(out);
+        return NULL;
+    }
+    Py_DECREF(pos);
+    return out;
+}
+
+static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+
+/* card_starts(text): each ASCII digit not right after [0-9A-Za-z_.-] that begins
+ * [0-9](?:[ -]?[0-9]){12}. */
+static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "card_starts() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0) return NULL;
+    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t p = 0; p < t.n; p++) {
+        if (!is_ascii_digit(at(&t, p))) continue;
+        if (p > 0) {
+            Py_UCS4 b = at(&t, p - 1);
+            if (b < 128 && (is_alnum(b) || b == '_' || b == '.' || b == '-')) continue;
+        }
+        Py_ssize_t i = p + 1, digits = 1;
+        while (digits < 13 && i < t.n) { /* each step: a digit, or one separator and a digit */
+            Py_UCS4 c = at(&t, i);
+            if (is_ascii_digit(c)) i += 1;
+            else if ((c == ' ' || c == '-') && i + 1 < t.n && is_ascii_digit(at(&t, i + 1))) i += 2;
+            else break;
+            digits++;
+        }
+        if (digits == 13 && append_position(out, p) == NULL) return NULL;
+    }
+    return out;
+}
+
+/* number_word_starts(text): each decimal digit not right after a letter, digit, "_"
+ * or "-" that begins \d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]. */
+static PyObject *number_word_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "number_word_starts() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0) return NULL;
+    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t p = 0; p < t.n; p++) {
+        if (!is_decimal(at(&t, p))) continue;
+        if (p > 0) {
+            Py_UCS4 b = at(&t, p - 1);
+            if (is_alnum(b) || b == '_' || b == '-') continue;
+        }
+        Py_ssize_t j = p;
+        while (j < t.n && j - p < 7 && is_decimal(at(&t, j))) j++;
+        if (j - p > 6) { /* a longer number: no match here or inside it */
+            while (j < t.n && is_decimal(at(&t, j))) j++;
+            p = j - 1;
+            continue;
+        }
+        if (j < t.n && at(&t, j) < 128 && ((at(&t, j) | 0x20) >= 'a' && (at(&t, j) | 0x20) <= 'z')) j++;
+        if (j < t.n && at(&t, j) == ',') j++;
+        Py_ssize_t spaces = j;
+        while (j < t.n && Py_UNICODE_ISSPACE(at(&t, j))) j++;
+        if (j == spaces || j >= t.n) continue;
+        Py_UCS4 c = at(&t, j);
+        if (((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE)) &&
+            append_position(out, p) == NULL)
+            return NULL;
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"card_starts", card_starts, METH_O, "card_starts(text) -> [int]: patterns.card_starts in C."},
+    {"number_word_starts", number_word_starts, METH_O,
+     "number_word_starts(text) -> [int]: patterns.number_word_starts in C."},
     {"resolve", (PyCFunction)(void (*)(void))resolve, METH_FASTCALL,
      "resolve(spans, priority): engine.resolve in C."},
     {"shannon_entropy", shannon_entropy, METH_O,

@@ -63,17 +63,20 @@ class EmailDetector:
 class CardDetector:
     name = "credit_card"
     labels = ("CREDIT_CARD",)
-    # ASCII digits: the Luhn check reads no others (and Unicode \d here is too large
-    # a pattern for Hyperscan's start-of-match tracking).
-    anchored = True
-    anchors = (Anchor("card.digits", r"[0-9](?:[ -]?[0-9]){12}", word_start="_.-"),)
+    # Where a candidate can begin is found by card_starts (ASCII digits: the Luhn
+    # check reads no others), not by the shared scan: Hyperscan's start-of-match
+    # tracking made this the second most costly anchor.
+    anchors: tuple[Anchor, ...] = ()
     _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
-        for m in matches_at(self._re, text, t.spans("card.digits")):
+        starts = _card_starts(text)
+        if not starts:
+            return out
+        for m in matches_at(self._re, text, [(p, p) for p in starts]):
             if not starts_word(text, m.start(), "_.-"):
                 continue
             raw = m.group()
@@ -89,6 +92,19 @@ class CardDetector:
                 continue
             out.append(span(m.start(), m.end(), "CREDIT_CARD"))
         return out
+
+
+_CARD_START: Final = re.compile(r"(?<![0-9A-Za-z_.\-])[0-9](?=(?:[ -]?[0-9]){12})")
+
+
+def card_starts(text: str) -> list[int]:
+    """Each ASCII digit that begins 13 digits with single spaces or dashes between
+    them, not right after an ASCII letter or digit, "_", "." or "-". The reference
+    for ``zdr.detect._runs`` (C)."""
+    return [m.start() for m in _CARD_START.finditer(text)]
+
+
+_card_starts: Final = in_c("card_starts", card_starts)
 
 
 class IbanDetector:
@@ -742,8 +758,6 @@ _FIELD_PHRASES: Final = (
 )
 _COMPOUND_START: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
 _STREET_ANCHORS: Final = (
-    # A number and a capitalised word: where _NUMBER_WORDS can begin.
-    Anchor("address.number_words", r"\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]"),
     Anchor("address.word_before", rf"(?:{_STREET_WORDS_BEFORE}) ", lower=True),
     # The street suffix and its number; the compound word is read backwards from it.
     Anchor("address.compound", rf"(?:{_COMPOUND_SUFFIXES})\s+\d", lower=True),
@@ -751,10 +765,25 @@ _STREET_ANCHORS: Final = (
 )
 
 
+_NUMBER_WORD_START: Final = re.compile(r"(?<![\w-])(?=\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ])\d")
+
+
+def number_word_starts(text: str) -> list[int]:
+    """Each place a number and a capitalised word begin (where _NUMBER_WORDS can
+    match), not right after a letter, a digit, "_" or "-". The reference for
+    ``zdr.detect._runs`` (C); a Hyperscan anchor cost more than the rest of the
+    address detector (start-of-match tracking over Unicode digits and spaces)."""
+    return [m.start() for m in _NUMBER_WORD_START.finditer(text)]
+
+
+_number_word_starts: Final = in_c("number_word_starts", number_word_starts)
+
+
 def _street_words(t: Text) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     text, low = t.raw, t.low
-    for m in matches_at(_NUMBER_WORDS, text, t.spans("address.number_words")):
+    starts = _number_word_starts(text)
+    for m in matches_at(_NUMBER_WORDS, text, [(p, p) for p in starts]):
         if not starts_word(text, m.start(), "_-"):
             continue
         words = m.group(1).split()
@@ -824,7 +853,7 @@ _ADDRESS_CUES: Final = re.compile(
 class AddressDetector:
     name = "street_address"
     labels = ("STREET_ADDRESS",)
-    anchored = True
+    # Not anchored: a number and a capitalised word are looked for in every text.
     anchors = _STREET_ANCHORS
 
     def find(self, t: Text) -> list[Span]:
