@@ -736,6 +736,21 @@ static PyObject *append_position(PyObject *out, Py_ssize_t p) {
 
 static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
 
+/* The first position from p holding a digit (ASCII only, or any decimal digit),
+ * reading the text at its own width: most characters are not digits. */
+static Py_ssize_t next_digit(const Text *t, Py_ssize_t p, int ascii_only) {
+    if (t->kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
+        const Py_UCS1 *s = t->data;
+        while (p < t->n && !is_ascii_digit(s[p])) p++;
+    } else if (t->kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *s = t->data;
+        while (p < t->n && !(ascii_only ? is_ascii_digit(s[p]) : is_decimal(s[p]))) p++;
+    } else {
+        while (p < t->n && !(ascii_only ? is_ascii_digit(at(t, p)) : is_decimal(at(t, p)))) p++;
+    }
+    return p;
+}
+
 /* card_starts(text): each ASCII digit not right after [0-9A-Za-z_.-] that begins
  * [0-9](?:[ -]?[0-9]){12}. */
 static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
@@ -748,7 +763,8 @@ static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
     for (Py_ssize_t p = 0; p < t.n; p++) {
-        if (!is_ascii_digit(at(&t, p))) continue;
+        p = next_digit(&t, p, 1);
+        if (p >= t.n) break;
         if (p > 0) {
             Py_UCS4 b = at(&t, p - 1);
             if (b < 128 && (is_alnum(b) || b == '_' || b == '.' || b == '-')) continue;
@@ -778,7 +794,8 @@ static PyObject *number_word_starts(PyObject *Py_UNUSED(module), PyObject *arg) 
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
     for (Py_ssize_t p = 0; p < t.n; p++) {
-        if (!is_decimal(at(&t, p))) continue;
+        p = next_digit(&t, p, 0);
+        if (p >= t.n) break;
         if (p > 0) {
             Py_UCS4 b = at(&t, p - 1);
             if (is_alnum(b) || b == '_' || b == '-') continue;
