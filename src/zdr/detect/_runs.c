@@ -25,6 +25,13 @@
 #include <Python.h>
 #include <math.h>
 
+/* Strings are always ready from Python 3.12, which deprecates the check. */
+#if PY_VERSION_HEX >= 0x030C0000
+#define READY(o) 0
+#else
+#define READY(o) PyUnicode_READY(o)
+#endif
+
 /* [A-ZÀ-ÖØ-ÞĀ-ſ] */
 static inline int is_upper(Py_UCS4 c) {
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE) ||
@@ -103,7 +110,7 @@ static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
         PyErr_SetString(PyExc_TypeError, "capitalised_words() takes a str");
         return NULL;
     }
-    if (PyUnicode_READY(arg) < 0) return NULL;
+    if (READY(arg) < 0) return NULL;
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
@@ -196,7 +203,7 @@ static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args,
         return NULL;
     }
     PyObject *arg = args[0];
-    if (PyUnicode_READY(arg) < 0) return NULL;
+    if (READY(arg) < 0) return NULL;
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
@@ -240,7 +247,7 @@ static PyObject *word_before(PyObject *Py_UNUSED(module), PyObject *const *args,
     PyObject *text = args[0];
     Py_ssize_t end = PyLong_AsSsize_t(args[1]), window = PyLong_AsSsize_t(args[2]);
     if ((end == -1 || window == -1) && PyErr_Occurred()) return NULL;
-    if (PyUnicode_READY(text) < 0) return NULL;
+    if (READY(text) < 0) return NULL;
     Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
     if (end < 0 || window < 0) {
         PyErr_SetString(PyExc_ValueError, "word_before: end and window must not be negative");
@@ -270,8 +277,8 @@ static PyObject *word_starts(PyObject *Py_UNUSED(module), PyObject *const *args,
         PyErr_SetString(PyExc_TypeError, "word_starts(text: str, first: str, not_after: str)");
         return NULL;
     }
-    if (PyUnicode_READY(args[0]) < 0 || PyUnicode_READY(args[1]) < 0 ||
-        PyUnicode_READY(args[2]) < 0)
+    if (READY(args[0]) < 0 || READY(args[1]) < 0 ||
+        READY(args[2]) < 0)
         return NULL;
     Text t = {PyUnicode_KIND(args[0]), PyUnicode_DATA(args[0]), PyUnicode_GET_LENGTH(args[0])};
     Text first = {PyUnicode_KIND(args[1]), PyUnicode_DATA(args[1]), PyUnicode_GET_LENGTH(args[1])};
@@ -488,7 +495,7 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
         return NULL;
     }
     PyObject *text = args[0], *found = args[1];
-    if (PyUnicode_READY(text) < 0) return NULL;
+    if (READY(text) < 0) return NULL;
     Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
     Py_ssize_t n = 0, size = PyList_GET_SIZE(found) + 16;
     Pair *spans = PyMem_Malloc(sizeof(Pair) * size);
@@ -517,7 +524,7 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
     PyObject *parts = PyObject_GetIter(args[2]), *part;
     if (parts == NULL) goto fail_starts;
     while ((part = PyIter_Next(parts)) != NULL) {
-        if (!PyUnicode_Check(part) || PyUnicode_READY(part) < 0) {
+        if (!PyUnicode_Check(part) || READY(part) < 0) {
             Py_DECREF(part);
             Py_DECREF(parts);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "mentions_taken: parts are str");
@@ -587,7 +594,7 @@ static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
         PyErr_SetString(PyExc_TypeError, "shannon_entropy() takes a str");
         return NULL;
     }
-    if (PyUnicode_READY(arg) < 0) return NULL;
+    if (READY(arg) < 0) return NULL;
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
     if (t.n == 0) return PyFloat_FromDouble(0.0);
     if (t.kind != PyUnicode_1BYTE_KIND) { /* rare here: the reference's dict does it */
@@ -758,7 +765,7 @@ static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
         PyErr_SetString(PyExc_TypeError, "card_starts() takes a str");
         return NULL;
     }
-    if (PyUnicode_READY(arg) < 0) return NULL;
+    if (READY(arg) < 0) return NULL;
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
@@ -789,7 +796,7 @@ static PyObject *number_word_starts(PyObject *Py_UNUSED(module), PyObject *arg) 
         PyErr_SetString(PyExc_TypeError, "number_word_starts() takes a str");
         return NULL;
     }
-    if (PyUnicode_READY(arg) < 0) return NULL;
+    if (READY(arg) < 0) return NULL;
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
