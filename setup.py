@@ -1,7 +1,7 @@
-"""Compiles the detection modules with mypyc (they are plain typed Python; compiled
-they run ~1.3-1.5x faster, see bench/detect_speed.py). Each extension is optional: with
-no C compiler, or with ZDR_PURE_PYTHON=1, zdr installs and runs as pure Python, the
-same code."""
+"""Compiles the detection modules with mypyc (they are plain typed Python) and builds
+zdr/detect/_runs.c, the C loops each of which has a Python reference; together ~3x
+faster, see bench/detect_speed.py. Each extension is optional: with no C compiler, or
+with ZDR_PURE_PYTHON=1, zdr installs and runs as pure Python, with the same results."""
 
 import os
 import sys
