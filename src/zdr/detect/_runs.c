@@ -33,11 +33,19 @@
 #define READY(o) PyUnicode_READY(o)
 #endif
 
-/* [A-ZÀ-ÖØ-ÞĀ-ſ] */
-static inline int is_upper(Py_UCS4 c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE) ||
-           (c >= 0x100 && c <= 0x17F);
+static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+
+static inline int is_ascii_letter(Py_UCS4 c) {
+    return c < 128 && (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
+
+/* [A-ZÀ-ÖØ-Þ] */
+static inline int is_upper_latin1(Py_UCS4 c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE);
+}
+
+/* [A-ZÀ-ÖØ-ÞĀ-ſ] */
+static inline int is_upper(Py_UCS4 c) { return is_upper_latin1(c) || (c >= 0x100 && c <= 0x17F); }
 
 /* [a-zß-öø-ÿā-ſ] */
 static inline int is_lower(Py_UCS4 c) {
@@ -48,13 +56,10 @@ static inline int is_lower(Py_UCS4 c) {
 /* str.isalnum and str.isdecimal, with the answer for ASCII inline (CPython's own
  * tests are a function call per character class). */
 static inline int is_alnum(Py_UCS4 c) {
-    if (c < 128) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-    return Py_UNICODE_ISALNUM(c);
+    return c < 128 ? is_ascii_digit(c) || is_ascii_letter(c) : Py_UNICODE_ISALNUM(c);
 }
 
-static inline int is_decimal(Py_UCS4 c) {
-    return c < 128 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL(c);
-}
+static inline int is_decimal(Py_UCS4 c) { return c < 128 ? is_ascii_digit(c) : Py_UNICODE_ISDECIMAL(c); }
 
 /* \w of a str pattern (the regex engine's own test). */
 static inline int is_word(Py_UCS4 c) { return is_alnum(c) || c == '_'; }
@@ -66,6 +71,68 @@ typedef struct {
 } Text;
 
 static inline Py_UCS4 at(const Text *t, Py_ssize_t i) { return PyUnicode_READ(t->kind, t->data, i); }
+
+/* A str argument as a Text, or -1 with a TypeError that names the function (never
+ * the value). */
+static int read_text(PyObject *o, const char *function, Text *t) {
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s takes a str", function);
+        return -1;
+    }
+    if (READY(o) < 0) return -1;
+    *t = (Text){PyUnicode_KIND(o), PyUnicode_DATA(o), PyUnicode_GET_LENGTH(o)};
+    return 0;
+}
+
+/* Appends a new object (NULL: making it failed) to a list, which then holds the only
+ * reference: 0, or -1 with an exception set. */
+static int append_new(PyObject *list, PyObject *item) {
+    if (item == NULL) return -1;
+    int failed = PyList_Append(list, item);
+    Py_DECREF(item);
+    return failed;
+}
+
+static PyObject *pair(Py_ssize_t a, Py_ssize_t b) {
+    PyObject *x = PyLong_FromSsize_t(a), *y = PyLong_FromSsize_t(b);
+    PyObject *item = x != NULL && y != NULL ? PyTuple_Pack(2, x, y) : NULL;
+    Py_XDECREF(x);
+    Py_XDECREF(y);
+    return item;
+}
+
+/* (a, b, text[a:b]) */
+static PyObject *word_at(PyObject *text, Py_ssize_t a, Py_ssize_t b) {
+    PyObject *x = PyLong_FromSsize_t(a), *y = PyLong_FromSsize_t(b);
+    PyObject *word = PyUnicode_Substring(text, a, b);
+    PyObject *item = x != NULL && y != NULL && word != NULL ? PyTuple_Pack(3, x, y, word) : NULL;
+    Py_XDECREF(x);
+    Py_XDECREF(y);
+    Py_XDECREF(word);
+    return item;
+}
+
+/* For each character below U+0100: a letter or digit, "@", "." or "_", after which
+ * neither a capitalised word nor a mention of a name begins (filled when the module
+ * loads). */
+static unsigned char in_a_word[256];
+
+static inline int inside_word(Py_UCS4 c) { return c < 256 ? in_a_word[c] : is_alnum(c); }
+
+/* The first position from p holding a digit (ASCII only, or any decimal digit),
+ * reading the text at its own width: most characters are not digits. */
+static Py_ssize_t next_digit(const Text *t, Py_ssize_t p, int ascii_only) {
+    if (t->kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
+        const Py_UCS1 *s = t->data;
+        while (p < t->n && !is_ascii_digit(s[p])) p++;
+    } else if (t->kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *s = t->data;
+        while (p < t->n && !(ascii_only ? is_ascii_digit(s[p]) : is_decimal(s[p]))) p++;
+    } else {
+        while (p < t->n && !(ascii_only ? is_ascii_digit(at(t, p)) : is_decimal(at(t, p)))) p++;
+    }
+    return p;
+}
 
 /* (?![\w@]) at i */
 static inline int word_ends(const Text *t, Py_ssize_t i) {
@@ -107,12 +174,8 @@ static Py_ssize_t token_at(const Text *t, Py_ssize_t p) {
 }
 
 static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "capitalised_words() takes a str");
-        return NULL;
-    }
-    if (READY(arg) < 0) return NULL;
-    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    Text t;
+    if (read_text(arg, "capitalised_words()", &t) < 0) return NULL;
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
     Py_ssize_t p = 0;
@@ -136,32 +199,13 @@ static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
             continue;
         }
         /* Not right after a letter, a digit, "_", "@" or "." (names.starts_word). */
-        int starts = 1;
-        if (p > 0) {
-            Py_UCS4 b = at(&t, p - 1);
-            starts = !(is_alnum(b) || b == '_' || b == '@' || b == '.');
-        }
-        if (starts) {
-            PyObject *item = PyTuple_New(3);
-            if (item == NULL) goto fail;
-            PyObject *a = PyLong_FromSsize_t(p), *b = PyLong_FromSsize_t(end);
-            PyObject *word = PyUnicode_Substring(arg, p, end);
-            /* the tuple owns what was made, even on failure */
-            PyTuple_SET_ITEM(item, 0, a);
-            PyTuple_SET_ITEM(item, 1, b);
-            PyTuple_SET_ITEM(item, 2, word);
-            if (a == NULL || b == NULL || word == NULL || PyList_Append(out, item) < 0) {
-                Py_DECREF(item);
-                goto fail;
-            }
-            Py_DECREF(item);
+        if ((p == 0 || !inside_word(at(&t, p - 1))) && append_new(out, word_at(arg, p, end)) < 0) {
+            Py_DECREF(out);
+            return NULL;
         }
         p = end;
     }
     return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
 /* \d[\d ().\-/]{5,24}\d\)? at p (text[p] is a decimal digit), as the regex engine
@@ -183,57 +227,27 @@ static Py_ssize_t number_at(const Text *t, Py_ssize_t p) {
     return -1;
 }
 
-static PyObject *pair(Py_ssize_t a, Py_ssize_t b) {
-    PyObject *x = PyLong_FromSsize_t(a), *y = PyLong_FromSsize_t(b);
-    if (x == NULL || y == NULL) {
-        Py_XDECREF(x);
-        Py_XDECREF(y);
-        return NULL;
-    }
-    PyObject *item = PyTuple_Pack(2, x, y);
-    Py_DECREF(x);
-    Py_DECREF(y);
-    return item;
-}
-
 /* number_runs(text, other_digits=True): other_digits is the Python reference's
  * choice of regex; this loop reads every script's digits alike. */
 static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs < 1 || nargs > 2 || !PyUnicode_Check(args[0])) {
+    Text t;
+    if (nargs < 1 || nargs > 2) {
         PyErr_SetString(PyExc_TypeError, "number_runs(text: str, other_digits: bool = True)");
         return NULL;
     }
-    PyObject *arg = args[0];
-    if (READY(arg) < 0) return NULL;
-    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    if (read_text(args[0], "number_runs()", &t) < 0) return NULL;
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
-    Py_ssize_t p = 0;
-    while (p < t.n) {
-        if (t.kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
-            const Py_UCS1 *s = t.data;
-            while (p < t.n && (s[p] < '0' || s[p] > '9')) p++;
-            if (p >= t.n) break;
-        } else if (t.kind == PyUnicode_2BYTE_KIND) { /* the same, reading two bytes */
-            const Py_UCS2 *s = t.data;
-            while (p < t.n && !is_decimal(s[p])) p++;
-            if (p >= t.n) break;
-        } else if (!is_decimal(at(&t, p))) {
-            p++;
-            continue;
-        }
+    for (Py_ssize_t p = next_digit(&t, 0, 0); p < t.n; p = next_digit(&t, p, 0)) {
         Py_ssize_t end = number_at(&t, p);
         if (end < 0) {
             p++;
             continue;
         }
-        PyObject *item = pair(p, end);
-        if (item == NULL || PyList_Append(out, item) < 0) {
-            Py_XDECREF(item);
+        if (append_new(out, pair(p, end)) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        Py_DECREF(item);
         p = end;
     }
     return out;
@@ -241,15 +255,15 @@ static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args,
 
 /* The last whitespace-separated word of text[max(0, end - window):end], or "". */
 static PyObject *word_before(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
+    Text t;
+    if (nargs != 3 || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError, "word_before(text: str, end: int, window: int)");
         return NULL;
     }
+    if (read_text(args[0], "word_before()", &t) < 0) return NULL;
     PyObject *text = args[0];
     Py_ssize_t end = PyLong_AsSsize_t(args[1]), window = PyLong_AsSsize_t(args[2]);
     if ((end == -1 || window == -1) && PyErr_Occurred()) return NULL;
-    if (READY(text) < 0) return NULL;
-    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
     if (end < 0 || window < 0) {
         PyErr_SetString(PyExc_ValueError, "word_before: end and window must not be negative");
         return NULL;
@@ -273,17 +287,14 @@ static int in_str(const Text *set, Py_UCS4 c) {
 }
 
 static PyObject *word_starts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyUnicode_Check(args[2])) {
+    Text t, first, after;
+    if (nargs != 3) {
         PyErr_SetString(PyExc_TypeError, "word_starts(text: str, first: str, not_after: str)");
         return NULL;
     }
-    if (READY(args[0]) < 0 || READY(args[1]) < 0 ||
-        READY(args[2]) < 0)
+    if (read_text(args[0], "word_starts()", &t) < 0 || read_text(args[1], "word_starts()", &first) < 0 ||
+        read_text(args[2], "word_starts()", &after) < 0)
         return NULL;
-    Text t = {PyUnicode_KIND(args[0]), PyUnicode_DATA(args[0]), PyUnicode_GET_LENGTH(args[0])};
-    Text first = {PyUnicode_KIND(args[1]), PyUnicode_DATA(args[1]), PyUnicode_GET_LENGTH(args[1])};
-    Text after = {PyUnicode_KIND(args[2]), PyUnicode_DATA(args[2]), PyUnicode_GET_LENGTH(args[2])};
     /* An ASCII table of `first`, so the usual character costs one look-up. */
     unsigned char ascii[128] = {0};
     for (Py_ssize_t i = 0; i < first.n; i++) {
@@ -299,13 +310,10 @@ static PyObject *word_starts(PyObject *Py_UNUSED(module), PyObject *const *args,
             Py_UCS4 b = at(&t, p - 1);
             if (is_word(b) || in_str(&after, b)) continue;
         }
-        PyObject *pos = PyLong_FromSsize_t(p);
-        if (pos == NULL || PyList_Append(out, pos) < 0) {
-            Py_XDECREF(pos);
+        if (append_new(out, PyLong_FromSsize_t(p)) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        Py_DECREF(pos);
     }
     return out;
 }
@@ -440,13 +448,10 @@ static PyObject *add_hits(PyObject *Py_UNUSED(module), PyObject *const *args, Py
         for (; i < total && matches[i].index == index; i++) {
             if (PyList_GET_SIZE(kept) > 0 && matches[i].start == matches[i - 1].start)
                 continue; /* the shortest of each start is kept */
-            PyObject *item = pair(matches[i].start, matches[i].end);
-            if (item == NULL || PyList_Append(kept, item) < 0) {
-                Py_XDECREF(item);
+            if (append_new(kept, pair(matches[i].start, matches[i].end)) < 0) {
                 Py_DECREF(kept);
                 goto fail;
             }
-            Py_DECREF(item);
         }
         int failed = PyDict_SetItem(hits, PyTuple_GET_ITEM(names, index), kept);
         Py_DECREF(kept);
@@ -484,20 +489,16 @@ static int leftmost_then_longest(const void *a, const void *b) {
     return (x->end < y->end) - (x->end > y->end);
 }
 
-/* For each character below U+0100: a letter or digit, "@", "." or "_", after which
- * no mention can begin (filled when the module loads). */
-static unsigned char in_a_word[256];
-
 static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *args,
                                 Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
+    Text t;
+    if (nargs != 3 || !PyList_Check(args[1])) {
         PyErr_SetString(PyExc_TypeError,
                         "mentions_taken(text: str, found: list, parts: iterable of str)");
         return NULL;
     }
+    if (read_text(args[0], "mentions_taken()", &t) < 0) return NULL;
     PyObject *text = args[0], *found = args[1];
-    if (READY(text) < 0) return NULL;
-    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
     Py_ssize_t n = 0, size = PyList_GET_SIZE(found) + 16;
     Pair *spans = PyMem_Malloc(sizeof(Pair) * size);
     if (spans == NULL) return PyErr_NoMemory();
@@ -517,10 +518,8 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
         for (Py_ssize_t p = 1; p <= t.n; p++)
             if (!in_a_word[s[p - 1]]) starts[n_starts++] = p;
     } else {
-        for (Py_ssize_t p = 1; p <= t.n; p++) {
-            Py_UCS4 b = at(&t, p - 1);
-            if (!(b < 256 ? in_a_word[b] : is_alnum(b))) starts[n_starts++] = p;
-        }
+        for (Py_ssize_t p = 1; p <= t.n; p++)
+            if (!inside_word(at(&t, p - 1))) starts[n_starts++] = p;
     }
     PyObject *parts = PyObject_GetIter(args[2]), *part;
     if (parts == NULL) goto fail_starts;
@@ -570,13 +569,10 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
     Py_ssize_t last = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (spans[i].start < last) continue;
-        PyObject *item = pair(spans[i].start, spans[i].end);
-        if (item == NULL || PyList_Append(taken, item) < 0) {
-            Py_XDECREF(item);
+        if (append_new(taken, pair(spans[i].start, spans[i].end)) < 0) {
             Py_DECREF(taken);
             goto fail;
         }
-        Py_DECREF(item);
         last = spans[i].end;
     }
     PyMem_Free(spans);
@@ -591,12 +587,8 @@ fail:
 /* shannon_entropy(value): the same sum as the reference, term by term in the order
  * characters first occur, so the float is the same to the last bit. */
 static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "shannon_entropy() takes a str");
-        return NULL;
-    }
-    if (READY(arg) < 0) return NULL;
-    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    Text t;
+    if (read_text(arg, "shannon_entropy()", &t) < 0) return NULL;
     if (t.n == 0) return PyFloat_FromDouble(0.0);
     if (t.kind != PyUnicode_1BYTE_KIND) { /* rare here: the reference's dict does it */
         PyErr_SetString(PyExc_ValueError, "shannon_entropy: not a one-byte string");
@@ -731,48 +723,14 @@ fail:
     return NULL;
 }
 
-static PyObject *append_position(PyObject *out, Py_ssize_t p) {
-    PyObject *pos = PyLong_FromSsize_t(p);
-    if (pos == NULL || PyList_Append(out, pos) < 0) {
-        Py_XDECREF(pos);
-        Py_DECREF(out);
-        return NULL;
-    }
-    Py_DECREF(pos);
-    return out;
-}
-
-static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
-
-/* The first position from p holding a digit (ASCII only, or any decimal digit),
- * reading the text at its own width: most characters are not digits. */
-static Py_ssize_t next_digit(const Text *t, Py_ssize_t p, int ascii_only) {
-    if (t->kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
-        const Py_UCS1 *s = t->data;
-        while (p < t->n && !is_ascii_digit(s[p])) p++;
-    } else if (t->kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *s = t->data;
-        while (p < t->n && !(ascii_only ? is_ascii_digit(s[p]) : is_decimal(s[p]))) p++;
-    } else {
-        while (p < t->n && !(ascii_only ? is_ascii_digit(at(t, p)) : is_decimal(at(t, p)))) p++;
-    }
-    return p;
-}
-
 /* card_starts(text): each ASCII digit not right after [0-9A-Za-z_.-] that begins
  * [0-9](?:[ -]?[0-9]){12}. */
 static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "card_starts() takes a str");
-        return NULL;
-    }
-    if (READY(arg) < 0) return NULL;
-    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    Text t;
+    if (read_text(arg, "card_starts()", &t) < 0) return NULL;
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
-    for (Py_ssize_t p = 0; p < t.n; p++) {
-        p = next_digit(&t, p, 1);
-        if (p >= t.n) break;
+    for (Py_ssize_t p = next_digit(&t, 0, 1); p < t.n; p = next_digit(&t, p + 1, 1)) {
         if (p > 0) {
             Py_UCS4 b = at(&t, p - 1);
             if (b < 128 && (is_alnum(b) || b == '_' || b == '.' || b == '-')) continue;
@@ -785,7 +743,10 @@ static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
             else break;
             digits++;
         }
-        if (digits == 13 && append_position(out, p) == NULL) return NULL;
+        if (digits == 13 && append_new(out, PyLong_FromSsize_t(p)) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
     }
     return out;
 }
@@ -793,17 +754,11 @@ static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
 /* number_word_starts(text): each decimal digit not right after a letter, digit, "_"
  * or "-" that begins \d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]. */
 static PyObject *number_word_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "number_word_starts() takes a str");
-        return NULL;
-    }
-    if (READY(arg) < 0) return NULL;
-    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg)};
+    Text t;
+    if (read_text(arg, "number_word_starts()", &t) < 0) return NULL;
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
-    for (Py_ssize_t p = 0; p < t.n; p++) {
-        p = next_digit(&t, p, 0);
-        if (p >= t.n) break;
+    for (Py_ssize_t p = next_digit(&t, 0, 0); p < t.n; p = next_digit(&t, p + 1, 0)) {
         if (p > 0) {
             Py_UCS4 b = at(&t, p - 1);
             if (is_alnum(b) || b == '_' || b == '-') continue;
@@ -815,15 +770,15 @@ static PyObject *number_word_starts(PyObject *Py_UNUSED(module), PyObject *arg) 
             p = j - 1;
             continue;
         }
-        if (j < t.n && at(&t, j) < 128 && ((at(&t, j) | 0x20) >= 'a' && (at(&t, j) | 0x20) <= 'z')) j++;
+        if (j < t.n && is_ascii_letter(at(&t, j))) j++;
         if (j < t.n && at(&t, j) == ',') j++;
         Py_ssize_t spaces = j;
         while (j < t.n && Py_UNICODE_ISSPACE(at(&t, j))) j++;
         if (j == spaces || j >= t.n) continue;
-        Py_UCS4 c = at(&t, j);
-        if (((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE)) &&
-            append_position(out, p) == NULL)
+        if (is_upper_latin1(at(&t, j)) && append_new(out, PyLong_FromSsize_t(p)) < 0) {
+            Py_DECREF(out);
             return NULL;
+        }
     }
     return out;
 }

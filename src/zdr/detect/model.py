@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, TypeVar, cast
 
@@ -86,14 +85,8 @@ def word_starts(text: str, first: str, not_after: str) -> list[int]:
     """Each position where a character of ``first`` begins a word: not right after a
     letter, digit or "_" (a regex's \\w), nor after one of ``not_after``. The
     reference for ``zdr.detect._runs`` (C)."""
-    found = []
-    for p, c in enumerate(text):
-        if c in first and (p == 0 or not (_WORD.match(text[p - 1]) or text[p - 1] in not_after)):
-            found.append(p)
-    return found
-
-
-_WORD: Final = re.compile(r"\w")
+    also = "_" + not_after
+    return [p for p, c in enumerate(text) if c in first and starts_word(text, p, also)]
 
 
 # CPython's own str.lower, called as a function: compiled code would otherwise use

@@ -112,6 +112,8 @@ _LABEL_WORDS: Final = frozenset(
 )
 _STRIP: Final = ",:;=\"'()[]"
 _STRIP_DOT: Final = _STRIP + "."
+# How far back a cue is read (the longest phrase with its spaces).
+_CUE_WINDOW: Final = 48
 
 
 def word_before(text: str, end: int, window: int) -> str:
@@ -128,7 +130,7 @@ _word_before: Final = in_c("word_before", word_before)
 def _cued(low: str, start: int) -> tuple[bool, bool]:
     """(cued, strong) for a capitalised word at ``start``: a strong cue (a title, a
     greeting, a name field) makes even one unknown word a name."""
-    last = _word_before(low, start, 48)
+    last = _word_before(low, start, _CUE_WINDOW)
     if not last:
         return False, False
     # The usual word has nothing to strip; strip() with characters costs more.
@@ -137,14 +139,16 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
         return True, True
     if bare in _GREETING_WORDS:
         return True, bare in _STRONG_GREETINGS
-    if last.rstrip("\"' ").endswith((":", "=")) and (
-        bare in _LABEL_WORDS
-        or bare.endswith("name")
-        or (bare.isdigit() and _label_before(low[max(0, start - 48) : start]))
+    labelled = last.rstrip("\"' ").endswith((":", "="))
+    if not labelled and bare not in _PHRASE_LAST:
+        return False, False
+    before = low[max(0, start - _CUE_WINDOW) : start]  # the words the cue may span
+    if labelled and (
+        bare in _LABEL_WORDS or bare.endswith("name") or (bare.isdigit() and _label_before(before))
     ):
         return True, True
     if bare in _PHRASE_LAST:
-        words = low[max(0, start - 48) : start].split()
+        words = before.split()
         for n in (2, 3, 4):
             if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
                 return True, True

@@ -22,7 +22,7 @@ from zdr.detect.model import (
     starts_word,
     word_starts,
 )
-from zdr.detect.scan import OTHER_DIGITS, Anchor, Text, matches_at
+from zdr.detect.scan import OTHER_DIGITS, Anchor, Text, matches_at, matches_from
 from zdr.detect.validators import (
     card_brand_ok,
     iban_valid,
@@ -76,7 +76,7 @@ class CardDetector:
         starts = _card_starts(text)
         if not starts:
             return out
-        for m in matches_at(self._re, text, [(p, p) for p in starts]):
+        for m in matches_from(self._re, text, starts):
             if not starts_word(text, m.start(), "_.-"):
                 continue
             raw = m.group()
@@ -523,7 +523,7 @@ def url_matches(text: str) -> list[re.Match[str]]:
     """What ``_URL.finditer(text)`` finds. A URL's scheme ends 3 to 5 characters
     before its "://": the pattern is tried only there, not at every word."""
     starts = [s for c in occurrences(text, "://") for s in (c - 5, c - 4, c - 3) if s >= 0]
-    return matches_at(_URL, text, [(s, s) for s in starts])
+    return matches_from(_URL, text, starts)
 
 
 def _has_capability_path(url: str) -> bool:
@@ -617,7 +617,7 @@ class BirthDateDetector:
         if columns:
             # A column's dates can be anywhere: tried where a date can begin.
             starts = _word_starts(low, _DATE_FIRST, "/.-")
-            dates = matches_at(_DATE, low, [(p, p) for p in starts])
+            dates = matches_from(_DATE, low, starts)
         else:
             dates = [d for d in (_date_after(low, c) for c in cues) if d is not None]
         prev_end = 0
@@ -783,7 +783,7 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     text, low = t.raw, t.low
     starts = _number_word_starts(text)
-    for m in matches_at(_NUMBER_WORDS, text, [(p, p) for p in starts]):
+    for m in matches_from(_NUMBER_WORDS, text, starts):
         if not starts_word(text, m.start(), "_-"):
             continue
         words = m.group(1).split()

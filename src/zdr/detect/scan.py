@@ -99,14 +99,12 @@ class Text:
         return self._hits.get(anchor, _NONE)
 
 
-def matches_at(
-    pattern: re.Pattern[str], text: str, spans: Iterable[tuple[int, int]]
-) -> list[re.Match[str]]:
-    """What ``pattern.finditer(text)`` finds, tried only at the starts of ``spans``:
+def matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, tried only at ``starts`` (ascending):
     exactly the same matches when they hold every position where a match can begin."""
     out: list[re.Match[str]] = []
     last = 0
-    for start, _ in spans:
+    for start in starts:
         if start < last:
             continue
         m = pattern.match(text, start)
@@ -114,6 +112,13 @@ def matches_at(
             out.append(m)
             last = max(m.end(), start + 1)
     return out
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, spans: Sequence[tuple[int, int]]
+) -> list[re.Match[str]]:
+    """matches_from at the starts of an anchor's ``spans``."""
+    return matches_from(pattern, text, [start for start, _ in spans]) if spans else []
 
 
 # UCP: \s, \d and \w mean what they mean to Python (Unicode), so an anchor never
