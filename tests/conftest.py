@@ -70,8 +70,12 @@ def make_settings(
             }
         },
         "storage": {"data_dir": str(data_dir)},
+        # The fake upstream misbehaves on request: the tests' one extra forwarded header.
+        "server": {"forward_headers": ["x-fake-fault"]},
     }
     for k, v in (extra or {}).items():
+        if k == "server":
+            v = {**raw["server"], **v}
         raw[k] = v
     return Settings.model_validate(raw)
 

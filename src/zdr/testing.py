@@ -8,7 +8,7 @@ import time
 
 import uvicorn
 
-from zdr.gateway.types import ASGIApp
+from zdr.asgi import ASGIApp
 from zdr.serve import bound_port, uvicorn_config
 
 

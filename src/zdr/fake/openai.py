@@ -27,8 +27,8 @@ from typing import Any
 
 import orjson
 
+from zdr.asgi import Receive, Scope, Send
 from zdr.fake.account import FakeAccount
-from zdr.gateway.types import Receive, Scope, Send
 
 DEMO_MODEL = "zdr-demo-echo"
 _JSON = [(b"content-type", b"application/json")]

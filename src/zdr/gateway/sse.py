@@ -1,0 +1,59 @@
+"""Server-sent events framed as the spec reads them: lines end in CRLF, LF or CR.
+
+The gateway relays an event stream event by event, each normalized to LF line
+endings, so every later reader (the restorer, the audit tap, the client) sees the same
+events the framer saw; an event larger than the configured bound ends the stream.
+"""
+
+from __future__ import annotations
+
+from zdr.errors import UpstreamAnswerTooLarge
+
+
+class SseFramer:
+    __slots__ = ("_buffer", "_limit", "_pending_cr")
+
+    def __init__(self, max_event_bytes: int):
+        self._buffer = b""
+        self._limit = max_event_bytes
+        self._pending_cr = False
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """Complete events (each ending in a blank line) found so far."""
+        if self._pending_cr:
+            chunk = b"\r" + chunk
+            self._pending_cr = False
+        if b"\r" in chunk:
+            if chunk.endswith(b"\r"):
+                # A CR at the end may be the first half of a CRLF: wait for the next byte.
+                chunk = chunk[:-1]
+                self._pending_cr = True
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        buffer = self._buffer + chunk if self._buffer else chunk
+        if b"\n\n" not in buffer:
+            self._buffer = buffer
+            self._check(len(buffer))
+            return []
+        *events, rest = buffer.split(b"\n\n")
+        self._buffer = rest
+        self._check(len(rest))
+        out = []
+        for event in events:
+            self._check(len(event))
+            if event:
+                out.append(event + b"\n\n")
+        return out
+
+    def end(self) -> bytes:
+        """What is left when the stream ends: a last event without its blank line."""
+        rest = self._buffer + (b"\n" if self._pending_cr else b"")
+        self._buffer = b""
+        self._pending_cr = False
+        return rest + b"\n\n" if rest.strip(b"\n") else b""
+
+    def _check(self, size: int) -> None:
+        if size > self._limit:
+            raise UpstreamAnswerTooLarge(
+                f"An event of the upstream's stream is larger than the gateway's limit "
+                f"of {self._limit} bytes (server.max_event_bytes)."
+            )
