@@ -118,7 +118,9 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
             name: store.create(name, policy)
             for name, policy in (keys or {"app": "default"}).items()
         }
-        server = ServerThread(build_gateway(settings)).start()
+        server = ServerThread(
+            build_gateway(settings), header_timeout=settings.server.header_timeout_seconds
+        ).start()
         started.append(server)
         return RunningGateway(server, settings, created)
 

@@ -171,7 +171,12 @@ def _part(headers: list[tuple[bytes, bytes]], data: bytes, seen: set[str]) -> Pa
             "Content-Disposition and Content-Type."
         )
     values = dict(headers)
-    disposition, params = parse_options_header(values.get(b"content-disposition", b""))
+    raw_disposition = values.get(b"content-disposition", b"")
+    if b"*=" in raw_disposition.replace(b" ", b""):
+        # RFC 2231/5987 extended parameters (filename*=...), which python-multipart
+        # ignores and other parsers read: refused rather than read one way.
+        raise MalformedForm("A multipart part has an extended (name*=) parameter.")
+    disposition, params = parse_options_header(raw_disposition)
     if disposition != b"form-data" or b"name" not in params:
         raise MalformedForm(
             "Every multipart part needs 'Content-Disposition: form-data; name=...'."

@@ -43,6 +43,8 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     receive: Receive | None = field(default=None, repr=False, compare=False)
+    # The request target's path exactly as it arrived (percent-encoding kept).
+    raw_path: bytes = b""
 
     def json(self) -> Any:
         return orjson.loads(self.body)
@@ -90,6 +92,7 @@ class FakeOpenAI:
             headers,
             bytes(body),
             receive,
+            scope.get("raw_path") or scope["path"].encode(),
         )
         if self.record:
             self.requests.append(req)

@@ -4,8 +4,9 @@ The gateway decides on this reading and forwards its re-encoding, never the clie
 bytes, so no server, proxy or CDN behind it can read the request differently from
 the policy and the pseudonymizer. Whatever has two readings is refused:
 
-* path: empty, "." or ".." segments, or segments that decode to "/", "\\", "?", "#",
-  "%" escapes of unreserved dots, or control characters (NUL included);
+* path: empty, "." or ".." segments (however encoded), and segments holding, once
+  decoded, anything but ASCII letters, digits and "-._~:" (an encoded "/", "\\", "?",
+  "#", "%", ";", a space, a control character or NUL);
 * framing headers sent twice (Content-Type, Content-Length, Content-Encoding,
   Transfer-Encoding), and the credentials header sent twice;
 * bodies: JSON with duplicate keys, NaN/Infinity or invalid UTF-8; compressed bodies
@@ -15,6 +16,7 @@ the policy and the pseudonymizer. Whatever has two readings is refused:
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode
@@ -30,11 +32,11 @@ from zdr.errors import (
     UnsupportedMediaType,
 )
 
-# Characters a path segment may hold once decoded, besides letters and digits (the
-# ids, model names and fine-tune names of OpenAI-compatible APIs: "ft:gpt-4o:org::id").
-_SEGMENT_EXTRA = frozenset("-._~:@!$&'()*+,;=")
-# Kept literally when a segment is encoded again; everything else is percent-encoded.
-_SAFE = "-._~:@!$&'()*+,;="
+# What a path segment may hold once decoded: ASCII letters, digits and "-._~:", which
+# is what the ids, model names and fine-tune names of OpenAI-compatible APIs use
+# ("ft:gpt-4o-mini:org::id"). Sub-delimiters are left out on purpose: some servers
+# read ";" as the start of path parameters, "," or "=" as separators.
+_SEGMENT = re.compile(rb"[A-Za-z0-9._~:-]+")
 
 SINGLE_HEADERS = frozenset(
     {
@@ -51,35 +53,25 @@ SINGLE_HEADERS = frozenset(
 
 
 def canonical_path(raw_path: bytes) -> str:
-    """The decoded, checked path (segments joined by "/"), or ``AmbiguousRequest``."""
+    """The decoded, checked path, or ``AmbiguousRequest``. Every character it keeps is
+    unreserved in URLs, so it is also exactly what the upstream receives."""
     if not raw_path.startswith(b"/"):
         raise AmbiguousRequest("The request path must start with '/'.")
-    segments = raw_path[1:].split(b"/")
-    out: list[str] = []
-    for raw in segments:
+    out: list[bytes] = []
+    for raw in raw_path[1:].split(b"/"):
         if not raw:
             raise AmbiguousRequest("The request path has an empty segment ('//' or a final '/').")
         seg = unquote_to_bytes(raw) if b"%" in raw else raw
-        try:
-            text = seg.decode("utf-8")
-        except UnicodeDecodeError:
-            raise AmbiguousRequest("The request path is not UTF-8 once decoded.") from None
-        if text in (".", "..") or b"." in seg and seg.strip(b".") == b"":
+        if not _SEGMENT.fullmatch(seg):
+            raise AmbiguousRequest(
+                "The request path has a character that gateways and servers may read "
+                "differently (only letters, digits and '-._~:' are accepted in a segment, "
+                "encoded or not)."
+            )
+        if not seg.strip(b"."):
             raise AmbiguousRequest("The request path has a '.' or '..' segment.")
-        for ch in text:
-            if not (ch.isascii() and ch.isalnum()) and ch not in _SEGMENT_EXTRA:
-                raise AmbiguousRequest(
-                    "The request path has a character that gateways and servers may read "
-                    "differently (an encoded '/', '\\', '?', '#', '%', a space or a control "
-                    "character)."
-                )
-        out.append(text)
-    return "/" + "/".join(out)
-
-
-def encode_path(path: str) -> str:
-    """The canonical path as the upstream receives it (every segment checked before)."""
-    return quote(path, safe="/" + _SAFE)
+        out.append(seg)
+    return "/" + b"/".join(out).decode("ascii")
 
 
 def canonical_query(raw_query: bytes) -> str:

@@ -49,7 +49,8 @@ class SseFramer:
         rest = self._buffer + (b"\n" if self._pending_cr else b"")
         self._buffer = b""
         self._pending_cr = False
-        return rest + b"\n\n" if rest.strip(b"\n") else b""
+        rest = rest.rstrip(b"\n")
+        return rest + b"\n\n" if rest else b""
 
     def _check(self, size: int) -> None:
         if size > self._limit:

@@ -30,7 +30,6 @@ from zdr.gateway.canonical import (
     canonical_path,
     canonical_query,
     decode_body,
-    encode_path,
     parse_json_object,
     single_headers,
 )
@@ -220,9 +219,7 @@ class Forward(Step):
         ex.sent_body = body
         t0 = time.perf_counter()
         try:
-            answer = await upstream.send(
-                ex.method, encode_path(ex.path)[3:], ex.query, headers, body
-            )
+            answer = await upstream.send(ex.method, ex.path[3:], ex.query, headers, body)
         except UpstreamError as err:
             self.metrics.upstream_responses.labels(upstream.name, err.code or "error").inc()
             raise
