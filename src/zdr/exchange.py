@@ -38,9 +38,9 @@ AnswerKind = Literal["json", "sse", "binary"]
 class Answer:
     """The upstream's answer as the gateway relays it: allow-listed headers, bounded body.
 
-    ``json``: ``body`` holds the whole answer. ``sse``: ``chunks`` yields one complete
-    event at a time, framed with LF line endings. ``binary``: ``chunks`` yields the
-    bytes as they arrive.
+    ``json``: ``body`` holds the whole answer. ``sse``: ``chunks`` yields complete
+    events (one or more at a time, as they arrived), framed with LF line endings.
+    ``binary``: ``chunks`` yields the bytes as they arrive.
     """
 
     status: int

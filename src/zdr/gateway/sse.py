@@ -1,8 +1,8 @@
 """Server-sent events framed as the spec reads them: lines end in CRLF, LF or CR.
 
-The gateway relays an event stream event by event, each normalized to LF line
-endings, so every later reader (the restorer, the audit tap, the client) sees the same
-events the framer saw; an event larger than the configured bound ends the stream.
+The gateway relays an event stream as whole events, normalized to LF line endings, so
+every later reader (the restorer, the audit tap, the client) sees the same events the
+framer saw; an unfinished event larger than the configured bound ends the stream.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ class SseFramer:
         self._limit = max_event_bytes
         self._pending_cr = False
 
-    def feed(self, chunk: bytes) -> list[bytes]:
-        """Complete events (each ending in a blank line) found so far."""
+    def feed(self, chunk: bytes) -> bytes:
+        """The complete events found so far (several at once, as they came), or b""."""
         if self._pending_cr:
             chunk = b"\r" + chunk
             self._pending_cr = False
@@ -30,19 +30,16 @@ class SseFramer:
                 self._pending_cr = True
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         buffer = self._buffer + chunk if self._buffer else chunk
-        if b"\n\n" not in buffer:
+        cut = buffer.rfind(b"\n\n") + 2
+        if cut == 1:  # no blank line yet: the whole buffer is one unfinished event
             self._buffer = buffer
             self._check(len(buffer))
-            return []
-        *events, rest = buffer.split(b"\n\n")
-        self._buffer = rest
-        self._check(len(rest))
-        out = []
-        for event in events:
-            self._check(len(event))
-            if event:
-                out.append(event + b"\n\n")
-        return out
+            return b""
+        # Only the unfinished event is held, so only it is bounded here; a finished one
+        # arrived inside one read, which the HTTP client bounds.
+        self._buffer = buffer[cut:]
+        self._check(len(self._buffer))
+        return buffer[:cut]
 
     def end(self) -> bytes:
         """What is left when the stream ends: a last event without its blank line."""

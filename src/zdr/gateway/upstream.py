@@ -97,10 +97,13 @@ class _Reader:
         return self.scrub(b"".join(parts))
 
     async def events(self) -> AsyncIterator[bytes]:
+        """Whole events, as many as each read completed (one write each, not one per
+        event: a burst of 250 events is a few writes)."""
         framer = SseFramer(self.limits.max_event_bytes)
         async for chunk in self.raw():
-            for event in framer.feed(chunk):
-                yield self.scrub(event)
+            events = framer.feed(chunk)
+            if events:
+                yield self.scrub(events)
         last = framer.end()
         if last:
             yield self.scrub(last)
