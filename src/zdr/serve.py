@@ -101,7 +101,7 @@ def with_demo_upstream(settings: Settings, port: int) -> Settings:
 SWITCH_INTERVAL_SECONDS = 0.0001
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, sockets: list[socket.socket] | None = None) -> None:
     setup_logging(settings.log.level)
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     demo_server: uvicorn.Server | None = None
@@ -132,22 +132,26 @@ async def serve(settings: Settings) -> None:
             settings.server.graceful_shutdown_seconds,
         )
     )
-    log.info("starting gateway", extra={"host": settings.server.host, "port": settings.server.port})
+    if sockets is None:
+        log.info(
+            "starting gateway", extra={"host": settings.server.host, "port": settings.server.port}
+        )
     try:
-        await server.serve()
+        await server.serve(sockets=sockets)
     finally:
         if demo_server is not None:
             demo_server.should_exit = True
             await demo_server.shutdown()
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, sockets: list[socket.socket] | None = None) -> None:
+    """Serve in this process, on ``sockets`` if given (a worker of ``supervise``)."""
     # uvicorn's loop="uvloop" only applies when uvicorn makes the loop itself; this
     # process makes it (the demo upstream shares it), so it asks for uvloop here.
     try:
         import uvloop
     except ImportError:  # not on Windows: the standard loop
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, sockets))
         return
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(serve(settings))
+        runner.run(serve(settings, sockets))

@@ -122,7 +122,8 @@ class Gateway:
         # Uvicorn calls this after in-flight requests finished: their events are
         # pending now, and are written before the process exits.
         if self.audit is not None:
-            await self.audit.stop()
+            # Until the shutdown deadline; what the store does not take stays spooled.
+            await self.audit.stop(max(5.0, self.settings.server.graceful_shutdown_seconds))
         await self.keyring.stop()
         for upstream in self.upstreams.values():
             await upstream.close()
