@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from bench.fault_injection import case_kill9, case_sigterm
 
 
