@@ -83,6 +83,7 @@ def summarise(result: dict) -> dict:
         "leak": o["leak_rate"],
         "decoys": o["decoys"],
         "decoys_flagged": o["decoy_flag_rate"],
+        "placeholders": result["decoys"].get("placeholder"),
         "labels": labels,
     }
 
@@ -148,11 +149,13 @@ def misses(det, records: list[dict], name: str, limit: int, scorer) -> list[str]
 def print_table(figures: dict[str, dict]) -> None:
     labels = sorted({label for f in figures.values() for label in f["labels"]})
     print("LEAK % per label (values left verbatim; recall = 100 - LEAK), look-alikes flagged %")
-    print("| set | values | LEAK | " + " | ".join(labels) + " | look-alikes |")
-    print("|---|---|---|" + "---|" * len(labels) + "---|")
+    print("| set | values | LEAK | " + " | ".join(labels) + " | look-alikes | placeholders |")
+    print("|---|---|---|" + "---|" * len(labels) + "---|---|")
     for name, f in figures.items():
         cells = [pct(f["labels"][lab]["leak"]) if lab in f["labels"] else "" for lab in labels]
         look = f"{pct(f['decoys_flagged'])} of {f['decoys']}" if f["decoys"] else "-"
+        held = f.get("placeholders")
+        look += f" | {pct(held['rate'])} of {held['n']}" if held else " | -"
         print(
             f"| {name} | {f['values']} | {pct(f['leak'])} | " + " | ".join(cells) + f" | {look} |"
         )
