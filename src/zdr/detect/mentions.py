@@ -3,8 +3,8 @@
 Detectors confirm a value by its context (a password after ``password=``, a birth date
 after "born"); the same value repeated elsewhere has no context of its own, and would
 otherwise reach the provider there. Labels whose values a detector finds by shape
-alone everywhere (e-mails, cards, IBANs, phones, IPs) need no second look; person
-names have their own (names.py: parts of a name are mentions too)."""
+alone everywhere (e-mails, cards, IBANs, IPs) need no second look; person names
+found by the person detector have their own (names.py: parts of a name too)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from zdr.detect.model import Span, occurrences, span
 
 # The labels found by context, whose other occurrences this adds.
 BY_CONTEXT: Final = frozenset(
-    {"SECRET", "API_KEY", "DATE_OF_BIRTH", "STREET_ADDRESS", "URL", "US_SSN", "PHONE"}
+    {"SECRET", "API_KEY", "DATE_OF_BIRTH", "STREET_ADDRESS", "URL", "US_SSN", "PHONE", "PERSON"}
 )
 # Shorter values would match ordinary words and numbers too often.
 MIN_LENGTH: Final = 6
