@@ -63,11 +63,11 @@ def checkout(src: Path, repo: str, commit: str) -> Path:
 
 def score_repo(judged: dict, root: Path, tally: Tally, show: bool) -> None:
     scope = judged.get("scope") or ["."]
-    findings = [
-        f for f in lint_paths([str(root)], exclude=()) if f.severity in SCORED
-    ] if "exclude" in lint_paths.__code__.co_varnames else [
-        f for f in lint_paths([str(root)]) if f.severity in SCORED
-    ]
+    findings = (
+        [f for f in lint_paths([str(root)], exclude=()) if f.severity in SCORED]
+        if "exclude" in lint_paths.__code__.co_varnames
+        else [f for f in lint_paths([str(root)]) if f.severity in SCORED]
+    )
     reported = []
     for f in findings:
         rel = str(Path(f.path).relative_to(root))
@@ -119,8 +119,8 @@ def score_repo(judged: dict, root: Path, tally: Tally, show: bool) -> None:
 
 def report(label: str, tally: Tally, show: bool) -> None:
     rules = sorted(set(tally.tp) | set(tally.fp) | set(tally.fn))
-    print(f"\n{label}")  # noqa: T201
-    print(f"  {'rule':8} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>6}")  # noqa: T201
+    print(f"\n{label}")
+    print(f"  {'rule':8} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>6}")
     for rule in [*rules, "all"]:
         if rule == "all":
             tp, fp, fn = (sum(c.values()) for c in (tally.tp, tally.fp, tally.fn))
@@ -128,12 +128,12 @@ def report(label: str, tally: Tally, show: bool) -> None:
             tp, fp, fn = tally.tp[rule], tally.fp[rule], tally.fn[rule]
         p = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
         r = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
-        print(f"  {rule:8} {tp:>4} {fp:>4} {fn:>4} {p:>9} {r:>6}")  # noqa: T201
-    print(f"  reads or deletes reported as writes: {len(tally.writes_on_reads)}")  # noqa: T201
+        print(f"  {rule:8} {tp:>4} {fp:>4} {fn:>4} {p:>9} {r:>6}")
+    print(f"  reads or deletes reported as writes: {len(tally.writes_on_reads)}")
     for line in tally.writes_on_reads:
-        print(f"    {line}")  # noqa: T201
+        print(f"    {line}")
     if show:
-        print("\n".join(tally.lines))  # noqa: T201
+        print("\n".join(tally.lines))
 
 
 def main() -> None:

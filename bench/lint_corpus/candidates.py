@@ -18,13 +18,15 @@ PATTERNS = re.compile(
     \b(files|vector_?[sS]tores|beta|threads|assistants|responses|completions|conversations
        |batches|fine_?[tT]uning|uploads|containers|images|audio|evals|realtime)\.\w+
     | \bAgent(\[[^\]]*\])?\( | new\ (Realtime)?Agent\b | Agent\.create\(
-    | (WebSearch|FileSearch|CodeInterpreter|HostedMCP|ImageGeneration|Computer|Shell|LocalShell)Tool\(
+    | (WebSearch|FileSearch|CodeInterpreter|HostedMCP|ImageGeneration|Computer|Shell
+       |LocalShell)Tool\(
     | \b(webSearch|fileSearch|codeInterpreter|hostedMcp|imageGeneration|computer|shell)Tool\(
     | \btools\.(webSearch|fileSearch|codeInterpreter|mcp|imageGeneration|shell|localShell)\w*\(
     | ["'](file_search|web_search\w*|code_interpreter|mcp|image_generation|item_reference)["']
     | previous_?[rR]esponse_?[iI]d | conversation_?[iI]d | ConversationsSession | background
     | \bstore\b | [tT]racing | TRACING
-    | /v1/ | api\.openai\.com | ["'`][^"'`]*/(responses|files|vector_stores|assistants|threads|batches|uploads)\b
+    | /v1/ | api\.openai\.com
+    | ["'`][^"'`]*/(responses|files|vector_stores|assistants|threads|batches|uploads)\b
     | \bopenai(\.responses|\.chat)?\(["'`] | \b(stream|generate)(Text|Object)\( | providerOptions
     | \b(user|safety_identifier|safetyIdentifier)\s*[=:]
     | set_default_openai_(api|client) | setOpenAIAPI | OpenAIChatCompletionsModel | LitellmModel
@@ -44,7 +46,7 @@ def main(root: Path, scopes: list[str]) -> None:
             rel = path.relative_to(root)
             for i, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
                 if PATTERNS.search(line):
-                    print(f"{rel}:{i}: {line.strip()[:150]}")  # noqa: T201
+                    print(f"{rel}:{i}: {line.strip()[:150]}")
 
 
 if __name__ == "__main__":
