@@ -7,9 +7,11 @@ import gc
 import logging
 import socket
 import sys
+from pathlib import Path
 
 import uvicorn
 
+from zdr.audit.anchor import open_sinks
 from zdr.audit.store import AuditStore
 from zdr.audit.writer import AuditWriter
 from zdr.config import Settings, UpstreamSettings
@@ -26,15 +28,27 @@ log = logging.getLogger("zdr.serve")
 
 def open_audit_store(settings: Settings, secret: bytes) -> AuditStore:
     url = settings.audit.database_url or settings.storage.database_url
-    return AuditStore(open_database(url, settings.storage.sqlite_path()), secret)
+    db = open_database(url, settings.storage.sqlite_path(), settings.audit.store_timeout_seconds)
+    return AuditStore(db, secret)
+
+
+def spool_dir(settings: Settings) -> Path:
+    return settings.audit.spool_dir or settings.storage.data_dir / "spool"
+
+
+def open_audit_writer(settings: Settings, secret: bytes) -> AuditWriter:
+    return AuditWriter(
+        open_audit_store(settings, secret),
+        settings.audit,
+        spool_dir(settings),
+        open_sinks(settings.audit.anchor, settings.storage.data_dir),
+    )
 
 
 def build_gateway(settings: Settings) -> Gateway:
     store = open_key_store(settings.storage.database_url, settings.storage.sqlite_path())
     secret = load_secret(settings.storage.data_dir)
-    audit = None
-    if settings.audit.enabled:
-        audit = AuditWriter(open_audit_store(settings, secret), settings.audit)
+    audit = open_audit_writer(settings, secret) if settings.audit.enabled else None
     return Gateway(settings, store, secret, audit=audit)
 
 

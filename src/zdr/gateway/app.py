@@ -42,7 +42,7 @@ from zdr.gateway.http import (
 from zdr.gateway.keyring import Keyring
 from zdr.gateway.pipeline import Exchange, Step
 from zdr.gateway.steps import Authenticate, ReadBody, Route
-from zdr.gateway.types import RawHeaders, Receive, Scope, Send
+from zdr.gateway.types import Message, RawHeaders, Receive, Scope, Send
 from zdr.gateway.upstream import Upstream, UpstreamResponse
 from zdr.keys.store import KeyStore
 from zdr.ops.metrics import Metrics
@@ -204,6 +204,8 @@ class Gateway:
             receive=receive,
         )
         self.metrics.in_flight.inc()
+        if self.audit is not None:
+            send = self._recording_send(ex, send, self.audit)
         try:
             await self._run(ex, send)
         except ClientGone:
@@ -350,6 +352,29 @@ class Gateway:
             watcher.cancel()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
+    def _recording_send(self, ex: Exchange, send: Send, audit: AuditWriter) -> Send:
+        """``send``, except that the answer's last message waits until the request's
+        event is durable: a client that got a whole answer has its event recorded."""
+
+        async def send_after_recording(message: Message) -> None:
+            if (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and not ex.extra.get("recorded")
+            ):
+                ex.extra["recorded"] = True
+                await audit.durable(self._audit_event(ex))
+            await send(message)
+
+        return send_after_recording
+
+    def _audit_event(self, ex: Exchange) -> dict[str, Any]:
+        tap = ex.extra.pop("tap", None)
+        if tap is not None:
+            ex.extra["response_hmac"] = tap.hexdigest()
+            ex.extra["usage"] = tap.usage
+        return event_from_exchange(ex, time.perf_counter() - ex.started)
+
     def _finish(self, ex: Exchange) -> None:
         elapsed = time.perf_counter() - ex.started
         route = ex.route_label
@@ -376,12 +401,9 @@ class Gateway:
             if ex.refusal_rule:
                 fields["rule"] = ex.refusal_rule
             access_log.info("request", extra=fields)
-        if self.audit is not None:
-            tap = ex.extra.pop("tap", None)
-            if tap is not None:
-                ex.extra["response_hmac"] = tap.hexdigest()
-                ex.extra["usage"] = tap.usage
-            self.audit.submit(event_from_exchange(ex, elapsed))
+        if self.audit is not None and not ex.extra.get("recorded"):
+            # No answer was completed (the client left, or sending failed).
+            self.audit.submit(self._audit_event(ex))
 
 
 async def _tapped(chunks: AsyncIterator[bytes], tap: AnswerTap) -> AsyncIterator[bytes]:
