@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 ZDR = str(Path(PY).parent / "zdr")
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# Extra environment for the gateway processes (--env NAME=VALUE), e.g. allocator knobs.
+ENV: dict[str, str] = {}
 
 
 def free_port() -> int:
@@ -143,6 +145,7 @@ class Gateway:
                 [ZDR, "serve", "--workers", str(workers), "--config", str(self.config)],
                 stderr=log,
                 start_new_session=True,
+                env={**os.environ, **ENV},
             )
         deadline = time.monotonic() + 60
         # Each worker logs once it is ready; the supervisor's socket accepts before.
@@ -471,7 +474,9 @@ def main() -> None:
     parser.add_argument("--cases", default="kill9,hung,sigterm,streams")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--streams", type=int, default=500)
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the gateway")
     args = parser.parse_args()
+    ENV.update(item.split("=", 1) for item in args.env)
     stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
     work = ROOT / "bench" / "results" / "faults"
     print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}, workers {args.workers}")

@@ -27,6 +27,9 @@ def test_sigterm_with_open_streams_and_the_store_down_loses_nothing(tmp_path: Pa
     assert result["exit code"] in (0, -15)  # a single process re-raises SIGTERM
     assert result["spools left at shutdown"] == 1  # the store was down: kept for later
     assert result["streams cut"] > 0
+    # Each cut stream ended with the SSE error event and is recorded as cut.
+    assert result["cut streams that ended with an SSE error event"] == result["streams cut"]
+    assert result["cut streams recorded as 200 without error"] == 0
     assert result["served without event"] == 0
     assert result["cut streams without an event"] == 0
     assert result["chain"] == "OK"
