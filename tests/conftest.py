@@ -71,7 +71,7 @@ def make_settings(
         },
         "storage": {"data_dir": str(data_dir)},
         # The fake upstream misbehaves on request: the tests' one extra forwarded header.
-        "server": {"forward_headers": ["x-fake-fault"]},
+        "server": {"forward_headers": ["x-fake-fault", "x-fake-chunk-chars"]},
     }
     for k, v in (extra or {}).items():
         if k == "server":

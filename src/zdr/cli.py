@@ -7,7 +7,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 
@@ -55,12 +55,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from zdr.serve import run
+    from zdr.supervisor import default_workers, supervise
 
     settings = _settings(args)
     server = settings.server.model_copy(
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
-    run(settings.model_copy(update={"server": server}))
+    settings = settings.model_copy(update={"server": server})
+    workers = args.workers or settings.server.workers or default_workers(settings)
+    if workers > 1:
+        supervise(settings, workers)
+    else:
+        run(settings)
     return 0
 
 
@@ -163,9 +169,19 @@ def _audit_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return s, open_audit_store(s, load_secret(s.storage.data_dir))
 
 
+def _verify_audit(settings: Any, store: Any, anchor_file: str | None = None) -> Any:
+    """The chain's verdict, compared with the newest head anchor (config, ``--anchor``)."""
+    from zdr.audit.anchor import open_sinks, read_anchor_lines, verify_anchored
+
+    given = read_anchor_lines(_read_input(anchor_file).decode()) if anchor_file else []
+    sinks = open_sinks(settings.audit.anchor, settings.storage.data_dir)
+    return verify_anchored(store, sinks, given)
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    _, store = _audit_store(args)
-    verdict = store.verify()
+    settings, store = _audit_store(args)
+    verdict = _verify_audit(settings, store, args.anchor)
+    anchor = verdict.anchor
     if args.json:
         _out(
             orjson.dumps(
@@ -176,6 +192,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
                     "last_seq": verdict.last_seq,
                     "head": verdict.last_hash,
                     "checkpoint": verdict.checkpoint.first_seq if verdict.checkpoint else None,
+                    "anchor": (
+                        {"seq": anchor.seq, "hash": anchor.hash, "written_at": anchor.written_at}
+                        if anchor
+                        else None
+                    ),
                     "problems": [
                         {"seq": p.seq, "kind": p.kind, "message": p.message}
                         for p in verdict.problems
@@ -197,6 +218,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         _out(f"audit chain {state}: {verdict.events} events{span}{start}")
         if verdict.last_hash:
             _out(f"head {verdict.last_hash}")
+        if anchor is not None:
+            _out(f"anchor: event {anchor.seq}, written at {anchor.written_at}")
+        else:
+            _out("anchor: none found (truncation cannot be detected; see audit.anchor)")
     return 0 if verdict.ok else 1
 
 
@@ -215,9 +240,15 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
 def cmd_audit_purge(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
+    from zdr.audit.store import ChainBroken
+
     settings, store = _audit_store(args)
     cutoff = datetime.now(UTC) - timedelta(days=settings.audit.retention_days)
-    n = store.purge(cutoff)
+    try:
+        n = store.purge(cutoff)
+    except ChainBroken as exc:
+        _err(f"zdr: purge refused: {exc}")
+        return 1
     _out(f"purged {n} events older than {settings.audit.retention_days:g} days")
     return 0
 
@@ -258,7 +289,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         settings,
         store.events(since),
         load_catalogue(),
-        store.verify(),
+        _verify_audit(settings, store),
         {k.name: k.policy for k in keys.list()},
         datetime.now(UTC),
         since,
@@ -383,6 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the gateway", parents=[common])
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="gateway processes (default: one per core; 1 with the demo upstream)",
+    )
     p.set_defaults(func=cmd_serve)
 
     keys = sub.add_parser("keys", help="manage virtual keys").add_subparsers(
@@ -415,6 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = audit.add_parser("verify", help="check the hash chain (exit 1 if broken)", parents=[common])
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--anchor", help="a file of head anchors (JSON lines, e.g. from a log), or - for stdin"
+    )
     p.set_defaults(func=cmd_audit_verify)
     p = audit.add_parser("export", help="write events as JSON lines or CSV", parents=[common])
     p.add_argument("--since", help="7d, 24h, 30m, 2w or an ISO date")

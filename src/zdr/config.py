@@ -57,6 +57,9 @@ class ServerSettings(_Model):
     def _lower_names(cls, value: list[str]) -> list[str]:
         return [v.strip().lower() for v in value]
 
+    # Gateway processes (`zdr serve --workers`); null: one per core, 1 in demo mode.
+    workers: Annotated[int, Field(ge=1)] | None = None
+
 
 class UpstreamSettings(_Model):
     base_url: str = OPENAI_BASE_URL
@@ -122,6 +125,16 @@ class StorageSettings(_Model):
         return self.data_dir / "zdr.db"
 
 
+class AnchorSettings(_Model):
+    # Where the signed head of the audit chain is also written, so that `zdr audit
+    # verify` catches deleted newest events or a wiped table: a file, a second
+    # database, a command given the anchor as a JSON line on stdin. Any or all.
+    file: Path | None = None
+    database_url: str | None = None
+    command: list[str] | None = None
+    interval_seconds: Annotated[float, Field(gt=0)] = 5.0
+
+
 class AuditSettings(_Model):
     enabled: bool = True
     # Events older than this are purged, by a background task in every gateway and by
@@ -136,6 +149,14 @@ class AuditSettings(_Model):
     buffer_max_events: Annotated[int, Field(ge=1)] = 100_000
     flush_interval_seconds: Annotated[float, Field(gt=0)] = 0.1
     batch_max_events: Annotated[int, Field(ge=1)] = 2000
+    # Each event is appended to a local spool (group commit) before the answer's last
+    # byte leaves, and replayed into the store after a crash. Default: data_dir/spool.
+    spool_dir: Path | None = None
+    # fsync each group: survives power loss, not only a crash of the process.
+    spool_fsync: bool = True
+    # Longest wait on the store (connect, lock, statement) before it counts as down.
+    store_timeout_seconds: Annotated[float, Field(gt=0)] = 3.0
+    anchor: AnchorSettings = AnchorSettings()
 
 
 # The default of detection.worker_thread_above_bytes (64 KiB: ~20 ms of detection).

@@ -4,6 +4,12 @@ SQLite (the default, one file in the data directory, WAL) or PostgreSQL by URL f
 several replicas. Stores write portable SQL with ``?`` placeholders; ``sql()``
 adapts them. ``transaction(lock=True)`` serialises writers across processes and
 machines: SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's transaction-scoped advisory lock.
+
+Every wait on the database is bounded by ``timeout`` seconds, so a store that hangs
+(a table locked by someone else, a frozen server, a lost network) fails like a store
+that is down: SQLite's busy timeout; PostgreSQL's connect, statement and lock
+timeouts, and a limit on a session left idle inside a transaction (a frozen process
+holding the writers' lock).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from zdr.errors import ConfigError
 
 # Any fixed 64-bit number: the advisory lock that serialises zdr's writers.
 _PG_LOCK_ID = 0x7A6472
+# How long one wait on the database may last by default (seconds).
+DEFAULT_TIMEOUT = 3.0
 
 
 def ensure_private_dir(path: Path) -> None:
@@ -54,9 +62,9 @@ class SqliteDatabase(Database):
     dialect = "sqlite"
     unique_violation = sqlite3.IntegrityError
 
-    def __init__(self, path: Path, busy_timeout: float = 10.0):
+    def __init__(self, path: Path, timeout: float = DEFAULT_TIMEOUT):
         self.path = path
-        self.busy_timeout = busy_timeout
+        self.timeout = timeout
         ensure_private_dir(path.parent)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(fd)
@@ -65,7 +73,7 @@ class SqliteDatabase(Database):
             db.execute("PRAGMA journal_mode=WAL")
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         # WAL with NORMAL sync survives a process crash; only power loss may drop the
         # last transactions, which is the usual trade for a log of this kind.
         db.execute("PRAGMA synchronous=NORMAL")
@@ -97,20 +105,32 @@ class SqliteDatabase(Database):
 class PostgresDatabase(Database):
     dialect = "postgresql"
 
-    def __init__(self, url: str, connect_timeout: float = 5.0):
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
         import psycopg
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
         self.url = url
-        self.connect_timeout = connect_timeout
+        self.timeout = timeout
         self._psycopg = psycopg
         self.unique_violation = psycopg.errors.UniqueViolation
+        # The server-side limits ride along in the connection's options (kept beside
+        # any the URL sets, e.g. a search_path): no extra round trip per transaction.
+        ms = max(1, int(timeout * 1000))
+        params = conninfo_to_dict(url)
+        limits = (
+            f"-c statement_timeout={ms} -c lock_timeout={ms} "
+            f"-c idle_in_transaction_session_timeout={ms * 3}"
+        )
+        params["options"] = f"{params.get('options') or ''} {limits}".strip()
+        params["connect_timeout"] = max(1, round(timeout))
+        self._conninfo = make_conninfo("", **params)
 
     def sql(self, query: str) -> str:
         return query.replace("?", "%s")
 
     @contextmanager
     def transaction(self, lock: bool = False) -> Iterator[Any]:
-        with self._psycopg.connect(self.url, connect_timeout=int(self.connect_timeout)) as db:
+        with self._psycopg.connect(self._conninfo) as db:
             if lock:
                 db.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_ID,))
             yield db
@@ -125,12 +145,12 @@ class PostgresDatabase(Database):
         return f"postgresql://{host}{port}{parts.path}"
 
 
-def open_database(url: str | None, sqlite_path: Path) -> Database:
+def open_database(url: str | None, sqlite_path: Path, timeout: float = DEFAULT_TIMEOUT) -> Database:
     """``None`` or ``sqlite:///PATH`` for SQLite, ``postgresql://...`` for PostgreSQL."""
     if url is None:
-        return SqliteDatabase(sqlite_path)
+        return SqliteDatabase(sqlite_path, timeout)
     if url.startswith("sqlite:///"):
-        return SqliteDatabase(Path(url.removeprefix("sqlite:///")))
+        return SqliteDatabase(Path(url.removeprefix("sqlite:///")), timeout)
     if url.startswith(("postgres://", "postgresql://")):
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, timeout)
     raise ConfigError("database_url must start with sqlite:/// or postgresql://")

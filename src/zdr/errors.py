@@ -21,6 +21,7 @@
     |   +-- UpstreamAuthFailed    502  the upstream refused the *gateway's* credentials
     |   +-- UpstreamAnswerTooLarge 502 an answer or event over the configured bounds
     +-- AuditError                503  the audit store cannot record and policy says refuse
+    +-- ShuttingDown              503  the gateway stopped before the answer was complete
 
 Messages name the field, endpoint, rule or detector involved, never a value taken
 from request or response content. Each class carries the HTTP status and the
@@ -158,6 +159,11 @@ class UpstreamAnswerTooLarge(UpstreamError):
 class AuditError(ZdrError):
     status = 503
     code = "zdr_audit_unavailable"
+
+
+class ShuttingDown(ZdrError):
+    status = 503
+    code = "zdr_shutting_down"
 
 
 INTERNAL_ERROR = ZdrError("The gateway failed to handle this request.")

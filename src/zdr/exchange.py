@@ -9,8 +9,11 @@ The gateway runs an ordered list of steps (written once, in
 * ``on_answer``: in list order, once the upstream's answer has arrived (the whole body
   for JSON, the head for streams). A step may replace ``answer.body`` or wrap
   ``answer.chunks``; a later step sees what an earlier one made.
+* ``on_last_byte``: in list order, just before the last byte of the answer leaves
+  (a refusal's or an error's included), once per exchange. What it awaits holds the
+  answer's end (the audit makes the exchange's event durable here).
 * ``on_finish``: in list order, after the exchange ended, however it ended (refused,
-  failed, cut short, served). It must not raise.
+  failed, cut short, the client gone, served). It must not raise.
 
 A step never calls the next one, and keeps per-request state on the exchange or in
 locals, never on ``self``. This module imports nothing of the gateway, so the policy,
@@ -119,6 +122,8 @@ class Exchange:
     # Keyed fingerprints and usage, for the audit event (no content).
     request_hmac: str | None = None
     answer_digest: AnswerDigest | None = None
+    # True once the exchange's audit event is durable (before its answer's last byte).
+    recorded: bool = False
 
     def header(self, name: bytes) -> bytes | None:
         for k, v in self.headers:
@@ -141,6 +146,9 @@ class Step:
         return None
 
     async def on_answer(self, ex: Exchange) -> None:
+        return None
+
+    async def on_last_byte(self, ex: Exchange) -> None:
         return None
 
     def on_finish(self, ex: Exchange) -> None:

@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from zdr.audit.store import AuditStore
 from zdr.db import open_database
 
@@ -19,13 +17,6 @@ SECRET = b"k" * 32
 def event(i: int, ts: datetime | None = None) -> dict[str, Any]:
     when = ts or datetime.now(UTC)
     return {"ts": when.isoformat(timespec="microseconds"), "request_id": f"r{i}", "status": 200}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'zdr.db'}"
-    return str(request.getfixturevalue("pg_url"))
 
 
 def open_store(url: str) -> AuditStore:

@@ -5,7 +5,8 @@ Each stored event carries ``prev_hash`` (the link of the event before it) and
 ``hash = HMAC(chain_key, prev_hash "\\n" event_json)``. The link is keyed so that
 someone who can write the database but does not hold the gateway's secret cannot
 forge or re-chain events. A purge deletes a prefix of the chain and leaves a signed
-checkpoint naming the first kept sequence number and the link it must follow.
+checkpoint naming the first kept sequence number and the link it must follow. An
+anchor is a signed copy of the head kept elsewhere (``anchor.py``).
 
 Verification is a pure function of the rows and checkpoints, so tests feed it
 tampered chains directly as well as through real stores.
@@ -17,6 +18,10 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
 
 GENESIS = "0" * 64
 
@@ -67,6 +72,41 @@ def _checkpoint_mac(key: bytes, first_seq: int, prev_hash: str, created_at: str,
 
 
 @dataclass(frozen=True, slots=True)
+class Anchor:
+    seq: int
+    hash: str
+    written_at: str
+    signature: str
+
+    @staticmethod
+    def sign(key: bytes, seq: int, head: str, written_at: str | None = None) -> Anchor:
+        at = written_at or datetime.now(UTC).isoformat(timespec="microseconds")
+        return Anchor(seq, head, at, _mac(key, seq, head, at))
+
+    def valid(self, key: bytes) -> bool:
+        return hmac.compare_digest(_mac(key, self.seq, self.hash, self.written_at), self.signature)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {
+                "seq": self.seq,
+                "hash": self.hash,
+                "written_at": self.written_at,
+                "sig": self.signature,
+            }
+        )
+
+    @staticmethod
+    def from_json(data: bytes | str) -> Anchor:
+        obj: Any = orjson.loads(data)
+        return Anchor(int(obj["seq"]), str(obj["hash"]), str(obj["written_at"]), str(obj["sig"]))
+
+
+def _mac(key: bytes, seq: int, head: str, at: str) -> str:
+    return hmac.new(key, f"anchor\n{seq}\n{head}\n{at}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     seq: int
     kind: str  # edited | missing | inserted | reordered | renumbered | forged-checkpoint
@@ -80,6 +120,8 @@ class Verdict:
     last_seq: int | None = None
     last_hash: str | None = None
     checkpoint: Checkpoint | None = None
+    # The head anchor the chain was compared with, if one was found.
+    anchor: Anchor | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property

@@ -3,7 +3,9 @@
 It comes first in the request path: it admits a request only while the trail can
 record it, it reads the upstream's answer before any other step changes it (the keyed
 fingerprint is of the bytes the upstream sent), and it records every exchange,
-refused and failed ones included, once the exchange has ended.
+refused and failed ones included: durably before the answer's last byte leaves (a
+client that got a whole answer has its event recorded, crash or not), or, for an
+exchange that never sent its last byte (the client left), when it ends.
 """
 
 from __future__ import annotations
@@ -47,8 +49,13 @@ class Audit(Step):
         elif answer.chunks is not None:
             answer.chunks = _tapped(answer.chunks, tap)
 
+    async def on_last_byte(self, ex: Exchange) -> None:
+        ex.recorded = True
+        await self.writer.durable(event_from_exchange(ex, time.perf_counter() - ex.started))
+
     def on_finish(self, ex: Exchange) -> None:
-        self.writer.submit(event_from_exchange(ex, time.perf_counter() - ex.started))
+        if not ex.recorded:
+            self.writer.submit(event_from_exchange(ex, time.perf_counter() - ex.started))
 
 
 async def _tapped(chunks: AsyncIterator[bytes], tap: AnswerTap) -> AsyncIterator[bytes]:

@@ -22,6 +22,12 @@ _METHODS = {
 
 
 def _path_of(node: ast.expr) -> str | None:
+    path = _raw_path_of(node)
+    # "/responses?beta=true": the query selects a variant, the endpoint is the path.
+    return path.split("?", 1)[0] if path is not None else None
+
+
+def _raw_path_of(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if (
@@ -77,6 +83,19 @@ def sdk_endpoints(resources_dir: Path | None = None) -> set[tuple[str, str]]:
 # -- call chains: client.files.create -> (POST, /v1/files) -------------------------------
 
 
+def _in_source_order(fn: ast.AST) -> list[ast.expr]:
+    nodes = [n for n in ast.walk(fn) if isinstance(n, ast.expr)]
+    return sorted(nodes, key=lambda n: (n.lineno, n.col_offset))
+
+
+def _is_overload(fn: ast.FunctionDef) -> bool:
+    return any(
+        (isinstance(d, ast.Name) and d.id == "overload")
+        or (isinstance(d, ast.Attribute) and d.attr == "overload")
+        for d in fn.decorator_list
+    )
+
+
 def _module_name(file: Path, package_root: Path) -> str:
     rel = file.relative_to(package_root.parent).with_suffix("")
     parts = list(rel.parts)
@@ -110,6 +129,7 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
             return {}
         package_root = resources.parent
     classes: dict[str, ast.ClassDef] = {}
+    functions: dict[str, ast.FunctionDef] = {}  # module-level helpers (runs_poll...)
     imports: dict[str, dict[str, str]] = {}
     for file in sorted(package_root.rglob("*.py")):
         module = _module_name(file, package_root)
@@ -118,6 +138,8 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 classes[f"{module}.{node.name}"] = node
+            elif isinstance(node, ast.FunctionDef):
+                functions[f"{module}.{node.name}"] = node
 
     def resolve(module: str, name: str) -> str | None:
         if f"{module}.{name}" in classes:
@@ -131,7 +153,7 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
         return target if target in classes else None
 
     def direct_call(fn: ast.FunctionDef) -> tuple[str, str] | None:
-        for node in ast.walk(fn):
+        for node in _in_source_order(fn):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
@@ -142,6 +164,28 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
                 if path is not None:
                     return _METHODS[node.func.attr], "/v1" + path
         return None
+
+    def sibling_calls(fn: ast.FunctionDef, module: str, depth: int = 0) -> list[str]:
+        """The sibling methods a helper uses, in source order: `self.retrieve(...)`,
+        `self.with_raw_response.retrieve(...)`, `partial(self.create, ...)`, or the
+        same inside a library function it hands `self` to (`runs_poll(self, ...)`)."""
+        receiver = fn.args.args[0].arg if fn.args.args else "self"
+        out: list[str] = []
+        for n in _in_source_order(fn):
+            if isinstance(n, ast.Attribute):
+                root = n.value
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id == receiver:
+                    out.append(n.attr)
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and depth == 0:
+                first = n.args[0] if n.args else None
+                if isinstance(first, ast.Name) and first.id == receiver:
+                    target = imports.get(module, {}).get(n.func.id, f"{module}.{n.func.id}")
+                    helper = functions.get(target)
+                    if helper is not None:
+                        out.extend(sibling_calls(helper, target.rsplit(".", 1)[0], depth + 1))
+        return out
 
     chains: dict[str, tuple[str, str]] = {}
 
@@ -155,8 +199,8 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
         for item in cls.body:
             if not isinstance(item, ast.FunctionDef) or item.name.startswith("_"):
                 continue
-            if item.name.startswith("with_"):
-                continue
+            if item.name.startswith("with_") or _is_overload(item):
+                continue  # an @overload stub has no body: its implementation follows
             is_property = any(
                 isinstance(d, ast.Name) and d.id == "cached_property" for d in item.decorator_list
             )
@@ -184,21 +228,17 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
             if call is not None:
                 own[item.name] = call
             else:
-                delegating[item.name] = [
-                    n.func.attr
-                    for n in ast.walk(item)
-                    if isinstance(n, ast.Call)
-                    and isinstance(n.func, ast.Attribute)
-                    and isinstance(n.func.value, ast.Name)
-                    and n.func.value.id == "self"
-                ]
+                delegating[item.name] = sibling_calls(item, module)
         for name, call in own.items():
             chains[prefix + name] = call
-        # Helpers (parse, stream, create_and_poll, upload_and_poll...) call a sibling
-        # method or a library function; they act on the resource's create endpoint.
+        # Helpers call siblings (create_and_poll: create, then retrieve; poll: retrieve;
+        # stream: retrieve to resume, else create) or a library function (parse: the
+        # create endpoint). A helper that writes is named by its write.
         fallback = own.get("create") or next(iter(own.values()), None)
         for name, callees in delegating.items():
-            call_of = next((own[c] for c in callees if c in own), fallback)
+            called = [own[c] for c in callees if c in own]
+            writes = [c for c in called if c[0] != "GET"]
+            call_of = (writes or called)[0] if called else fallback
             if call_of is not None:
                 chains[prefix + name] = call_of
 

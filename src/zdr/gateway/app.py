@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from zdr.asgi import RawHeaders, Receive, Scope, Send
+from zdr.asgi import Message, RawHeaders, Receive, Scope, Send
 from zdr.audit.step import Audit
 from zdr.audit.writer import AuditWriter
 from zdr.catalogue.load import Catalogue, load_catalogue
@@ -30,6 +30,7 @@ from zdr.errors import (
     AuthenticationFailed,
     PolicyRefusal,
     RouteNotFound,
+    ShuttingDown,
     UpstreamError,
     ZdrError,
 )
@@ -46,6 +47,11 @@ from zdr.pseudonymize.step import Pseudonymize, Restore
 
 log = logging.getLogger("zdr.gateway")
 access_log = logging.getLogger("zdr.access")
+# How long ending an answer that was cut may take (the error event, the last chunk).
+_CUT_ANSWER_SECONDS = 2.0
+_SHUTTING_DOWN = ShuttingDown(
+    "The gateway is shutting down and stopped this answer before it was complete. Retry."
+)
 
 
 def default_steps(
@@ -112,6 +118,7 @@ class Gateway:
         token = settings.server.ops_token
         self._ops_auth = (b"Bearer " + token.get_secret_value().encode()) if token else None
         self.started = False
+        self.in_flight = 0
         self._endpoints_json: bytes | None = None
 
     @property
@@ -124,6 +131,7 @@ class Gateway:
         self._steps = list(steps)
         self._on_request = [s for s in steps if s.acts_on("on_request")]
         self._on_answer = [s for s in steps if s.acts_on("on_answer")]
+        self._on_last_byte = [s for s in steps if s.acts_on("on_last_byte")]
         self._on_finish = [s for s in steps if s.acts_on("on_finish")]
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -139,10 +147,15 @@ class Gateway:
 
     async def shutdown(self) -> None:
         self.started = False
-        # Uvicorn calls this after in-flight requests finished: their events are
-        # pending now, and are written before the process exits.
+        # Uvicorn calls this after in-flight requests finished, or right after it
+        # cancelled those still running at its deadline: they end their answers and
+        # record them first (bounded: a client that reads nothing cannot hold us).
+        deadline = time.monotonic() + _CUT_ANSWER_SECONDS + 1
+        while self.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         if self.audit is not None:
-            await self.audit.stop()
+            # Until the shutdown deadline; what the store does not take stays spooled.
+            await self.audit.stop(max(5.0, self.settings.server.graceful_shutdown_seconds))
         await self.keyring.stop()
         for upstream in self.upstreams.values():
             await upstream.close()
@@ -239,6 +252,9 @@ class Gateway:
             client_addr=client[0] if client else "",
         )
         self.metrics.in_flight.inc()
+        self.in_flight += 1
+        if self._on_last_byte:
+            send = self._send_ending_with_steps(ex, send)
         try:
             await self._run(ex, send)
         except ClientGone:
@@ -255,7 +271,25 @@ class Gateway:
             if ex.answer is not None and ex.status in (499, 500):
                 ex.answer.abort()
             self.metrics.in_flight.dec()
+            self.in_flight -= 1
             self._finish(ex)
+
+    def _send_ending_with_steps(self, ex: Exchange, send: Send) -> Send:
+        """``send``, except that the answer's last message first runs the steps that
+        act on the last byte (the audit: a client that got a whole answer has its
+        event durably recorded)."""
+
+        async def send_last_after_steps(message: Message) -> None:
+            if (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and not ex.recorded
+            ):
+                for step in self._on_last_byte:
+                    await step.on_last_byte(ex)
+            await send(message)
+
+        return send_last_after_steps
 
     async def _run(self, ex: Exchange, send: Send) -> None:
         try:
@@ -315,27 +349,45 @@ class Gateway:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
             if gone.is_set():
                 raise ClientGone()
-        except ClientGone:
-            raise
-        except Exception as exc:
+        except ZdrError as err:  # the upstream failed, or a limit was hit mid-answer
             if gone.is_set():
                 raise ClientGone() from None
-            err = exc if isinstance(exc, ZdrError) else INTERNAL_ERROR
-            if not isinstance(exc, ZdrError):
-                log.error(
-                    "error while relaying",
-                    extra={"request_id": ex.request_id, "error": type(exc).__name__},
-                )
-            answer.abort()
-            # Headers are gone already: tell an SSE client in-band, then end the body.
-            ex.error_code = err.instance_code or err.code
-            ex.status = err.status
-            if answer.kind == "sse":
-                event = b"event: error\ndata: " + err.to_json() + b"\n\n"
-                await send({"type": "http.response.body", "body": event, "more_body": True})
+            await self._end_cut_answer(ex, answer, err, send)
+            return
+        except asyncio.CancelledError:
+            # The shutdown deadline came first: the client is told, and the record
+            # says the answer was cut, not a 200.
+            await self._end_cut_answer(ex, answer, _SHUTTING_DOWN, send)
+            raise
+        except ClientGone:
+            raise
+        except Exception as exc:  # e.g. restoring failed mid-stream
+            if gone.is_set():
+                raise ClientGone() from None
+            log.error(
+                "error while relaying",
+                extra={"request_id": ex.request_id, "error": type(exc).__name__},
+            )
+            await self._end_cut_answer(ex, answer, INTERNAL_ERROR, send)
+            return
         finally:
             watcher.cancel()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _end_cut_answer(
+        self, ex: Exchange, answer: Answer, err: ZdrError, send: Send
+    ) -> None:
+        """Headers are gone already: record the failure, tell an SSE client in-band,
+        then end the body (bounded: a client that reads nothing cannot hold us)."""
+        answer.abort()
+        ex.error_code = err.instance_code or err.code
+        ex.status = err.status
+        with contextlib.suppress(Exception, TimeoutError):
+            async with asyncio.timeout(_CUT_ANSWER_SECONDS):
+                if answer.kind == "sse":
+                    event = b"event: error\ndata: " + err.to_json() + b"\n\n"
+                    await send({"type": "http.response.body", "body": event, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def _finish(self, ex: Exchange) -> None:
         elapsed = time.perf_counter() - ex.started

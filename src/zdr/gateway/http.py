@@ -11,7 +11,10 @@ headers; cookies, server names, organization ids and encodings stay behind.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from zdr.asgi import RawHeaders, Receive, Send
 from zdr.errors import BadRequest, BodyTooLarge, ZdrError
@@ -97,6 +100,34 @@ async def read_body(receive: Receive, limit: int, declared: int | None) -> bytes
 
 class ClientGone(Exception):
     """The client disconnected; nothing more can be sent to it."""
+
+
+T = TypeVar("T")
+
+
+async def until_client_leaves(receive: Receive, work: Awaitable[T]) -> T:
+    """Await ``work`` (upstream I/O, once the body was read); if the client
+    disconnects first, cancel it (the upstream call is aborted) and raise
+    ``ClientGone`` (recorded as 499)."""
+    task = asyncio.ensure_future(work)
+    left = asyncio.ensure_future(_client_left(receive))
+    try:
+        await asyncio.wait((task, left), return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        task.cancel()
+        left.cancel()
+        raise
+    if not task.done():
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        raise ClientGone()
+    left.cancel()
+    return task.result()
+
+
+async def _client_left(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def declared_length(value: bytes | None) -> int | None:

@@ -38,6 +38,7 @@ from zdr.gateway.http import (
     FORWARDED_REQUEST_HEADERS,
     declared_length,
     read_body,
+    until_client_leaves,
 )
 from zdr.gateway.keyring import Keyring
 from zdr.gateway.upstream import Upstream
@@ -219,7 +220,9 @@ class Forward(Step):
         ex.sent_body = body
         t0 = time.perf_counter()
         try:
-            answer = await upstream.send(ex.method, ex.path[3:], ex.query, headers, body)
+            answer = await until_client_leaves(
+                ex.receive, upstream.send(ex.method, ex.path[3:], ex.query, headers, body)
+            )
         except UpstreamError as err:
             self.metrics.upstream_responses.labels(upstream.name, err.code or "error").inc()
             raise
