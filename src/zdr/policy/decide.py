@@ -151,6 +151,10 @@ def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None =
         return value is not None
     if when == "not-false":
         return value is not False
+    if when == "not-true":
+        return value is not True
+    if when == "absent":
+        return value is None
     if when.startswith("absent-or:"):
         return value is None or value == orjson.loads(when.removeprefix("absent-or:"))
     return value is not None and _same(value, orjson.loads(when))
