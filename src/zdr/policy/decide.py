@@ -146,6 +146,9 @@ def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None =
     if "[]" in feature.param:
         target = orjson.loads(when)
         return any(v == target for v in _values(body, feature.param))
+    parent, dot, _ = feature.param.rpartition(".")
+    if dot and not isinstance(_get(body, parent), Mapping):
+        return False  # a nested setting applies only where its object is sent
     value = _get(body, feature.param)
     if when == "present":
         return value is not None
