@@ -364,11 +364,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
+    from zdr.catalogue.load import load_catalogue
     from zdr.verify.model import exit_code
     from zdr.verify.observed import cost_statement
     from zdr.verify.run import VerifyOptions, render_table, run_checks
-
-    from zdr.catalogue.load import load_catalogue
 
     providers = load_catalogue().providers
     if args.provider not in providers:
