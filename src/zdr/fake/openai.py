@@ -360,6 +360,9 @@ class FakeOpenAI:
             await _until_disconnect(req.receive)
             return
         # reset: raising makes the server drop the connection without a final chunk.
+        # First let what was sent reach the peer, as on a real network: an HTTP client
+        # that sees the reset in the same read as the data (aiohttp) drops the data.
+        await asyncio.sleep(0.05)
         raise ConnectionResetError("fake upstream reset")
 
     # -- responses -------------------------------------------------------------------
