@@ -12,8 +12,8 @@ from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
 from zdr.errors import EndpointNotAllowed, FeatureNotAllowed
 from zdr.exchange import Exchange, Step
-from zdr.policy.decide import Request, decide
 from zdr.form import Form, Part
+from zdr.policy.decide import Request, decide
 from zdr.policy.model import HASHED, Decision, Rewrite
 
 
