@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import orjson
 import yaml
 
 from zdr.catalogue.load import Catalogue, load_catalogue
@@ -61,22 +62,82 @@ def chain_prefixes() -> frozenset[str]:
     return frozenset(out)
 
 
-def endpoint_for_chain(chain: str) -> Endpoint | None:
+# Older SDK generations, still pinned by many apps: names that moved or were renamed.
+_OLDER_NAMES = (
+    (re.compile(r"^beta\.vector_stores\."), "vector_stores."),  # openai < 1.66
+    (re.compile(r"\.del$"), ".delete"),  # openai-node < 5
+)
+# Resources removed from the SDK (Assistants v1 files): (method, path) by verb.
+_REMOVED = {
+    "beta.assistants.files": "/v1/assistants/{assistant_id}/files",
+    "beta.threads.messages.files": "/v1/threads/{thread_id}/messages/{message_id}/files",
+}
+_VERBS = {"create": "POST", "list": "GET", "retrieve": "GET", "delete": "DELETE", "del": "DELETE"}
+
+
+def sdk_call(chain: str) -> tuple[str, str] | None:
+    """(method, path) of an SDK call chain, older generations included."""
     call = sdk_calls().get(chain)
-    if call is None:
-        return None
-    return catalogue().match(call[0], call[1])
+    if call is not None:
+        return call
+    for pattern, new in _OLDER_NAMES:
+        renamed = pattern.sub(new, chain)
+        if renamed != chain and renamed in sdk_calls():
+            return sdk_calls()[renamed]
+    resource, _, verb = chain.rpartition(".")
+    if resource in _REMOVED and verb in _VERBS:
+        return _VERBS[verb], _REMOVED[resource]
+    return None
+
+
+def is_sdk_resource(prefix: str) -> bool:
+    return (
+        prefix in chain_prefixes() or prefix in _REMOVED or prefix.startswith("beta.vector_stores")
+    )
 
 
 def endpoint_for_http(method: str, path: str) -> Endpoint | None:
     return catalogue().match(method.upper(), path)
 
 
-def endpoint_issue(ep: Endpoint, rule: str = "ZDR001") -> Issue | None:
-    if not ep.retains_data:
+def endpoint_issue(ep: Endpoint, method: str, rule: str = "ZDR001") -> Issue | None:
+    """What a call of `method` on `ep` leaves at the provider. Reads and deletes leave
+    nothing new (a delete is the clean-up), so they are not findings."""
+    if method in ("GET", "HEAD", "DELETE") or not ep.retains_data:
         return None
     advice = f" {ep.notes}" if ep.notes else ""
-    return Issue(rule, f"{'/'.join(ep.methods)} {ep.path} ({ep.id}) keeps {ep.why()}.{advice}")
+    return Issue(rule, f"{method} {ep.path} ({ep.id}) keeps {ep.why()}.{advice}")
+
+
+def call_issue(method: str, path: str, rule: str = "ZDR001") -> Issue | None:
+    ep = endpoint_for_http(method, path)
+    return endpoint_issue(ep, method, rule) if ep is not None else None
+
+
+def tool_issue(tool_type: str, where: str = "") -> Issue | None:
+    """A hosted tool of `tool_type`, judged by the catalogue's `tools[].type` features."""
+    for f in catalogue().features.values():
+        if f.param == "tools[].type" and f.when == f'"{tool_type}"' and f.action != "allow":
+            fix = f" Fix: {f.advice}." if f.advice else ""
+            return Issue("ZDR005", f"{where or tool_type} (tool type {tool_type}): {f.why()}.{fix}")
+    return None
+
+
+@functools.cache
+def hosted_tool_types() -> frozenset[str]:
+    """Tool types the catalogue says keep or send data (its `tools[].type` features)."""
+    return frozenset(
+        orjson.loads(f.when)
+        for f in catalogue().features.values()
+        if f.param == "tools[].type" and f.action != "allow"
+    )
+
+
+@functools.cache
+def responses_endpoint() -> Endpoint:
+    ep = catalogue().match("POST", "/v1/responses")
+    assert ep is not None, "the catalogue lists POST /v1/responses"
+    return ep
 
 
 def _rule(f: Feature) -> str:
@@ -108,7 +169,7 @@ def param_issues(ep: Endpoint, kwargs: dict[str, Any], has_unpacked: bool) -> li
                     Issue(
                         "ZDR002",
                         f"store is not set, and the Responses API stores by default "
-                        f"({f.retention}). Fix: pass store=False.",
+                        f"({f.retention}). Fix: {f.advice}.",
                         "warning",
                     )
                 )
