@@ -51,6 +51,9 @@ class Analysis:
     # (module, name) imported and not known to be a constant yet: when another file of
     # the tree turns out to define it, this file is analysed again.
     from_imports: list[tuple[str, str]] = field(default_factory=list)
+    # Whether any call here takes values (SDK, HTTP, agents): only then can constants
+    # from other files change the findings.
+    uses_values: bool = False
 
 
 def python_module(path: PurePosixPath) -> str:

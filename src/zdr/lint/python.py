@@ -357,6 +357,7 @@ class _Analyzer(ast.NodeVisitor):
             if not is_sdk_resource(".".join(rest[:-1])):
                 return
         self._judge_inside(node)
+        self.out.uses_values = True
         method, path = call
         ep = catalogue().match(method, path)
         if ep is None:
@@ -393,6 +394,7 @@ class _Analyzer(ast.NodeVisitor):
                 method, args = first.upper(), args[1:]
         if method is None or not args:
             return
+        self.out.uses_values = True
         url = _literal(args[0], self.env_stack[-1])
         if not isinstance(url, str):
             return
@@ -415,6 +417,7 @@ class _Analyzer(ast.NodeVisitor):
         name = self._agents_name(chain)
         if name == "Agent":  # Agent(...) and Agent[Context](...)
             self.agent_calls.append((node, dict(self.env_stack[-1])))
+            self.out.uses_values = True
         elif name in sdk.PY_TOOL_CLASSES:
             self._judge_inside(node)
             kind = sdk.PY_TOOL_CLASSES[name]
@@ -557,17 +560,32 @@ def misspelt_tracing_env(name: str) -> Issue:
 
 
 def constants_of(project: dict[str, dict[str, Any]], module: str) -> dict[str, Any]:
+    """The constants of `module` ("app.llm"), from `project`, whose keys are the dotted
+    paths of the linted files and every shorter suffix of them (see `constants_index`)."""
     if not module:
         return {}
-    for name, constants in project.items():
-        if name == module or name.endswith("." + module) or module.endswith("." + name):
-            return constants
+    parts = module.split(".")
+    for i in range(len(parts)):  # a longer import path than the tree's ("pkg.app.llm")
+        found = project.get(".".join(parts[i:]))
+        if found is not None:
+            return found
     return {}
 
 
+def constants_index(by_module: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each file's constants under its dotted path and every suffix of it, so that
+    `from app.llm import X` finds /work/src/app/llm.py in one look-up."""
+    out: dict[str, dict[str, Any]] = {}
+    for module, constants in by_module.items():
+        parts = module.split(".")
+        for i in range(len(parts)):
+            out.setdefault(".".join(parts[i:]), constants)
+    return out
+
+
 def module_constants(tree: ast.Module) -> dict[str, Any]:
-    """Module-level dicts and short strings (kwargs, URLs, model names), for imports
-    from other files; long strings (prompts) are not kept."""
+    """Module-level values other files may pass to a call: dicts (keyword arguments)
+    and short strings (URLs, model names). Long strings (prompts) are not kept."""
     out: dict[str, Any] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:

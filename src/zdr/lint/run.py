@@ -15,7 +15,7 @@ from typing import Any
 
 from zdr.lint.model import RULES, SEVERITY_RANK, Finding, Severity
 from zdr.lint.program import TRACING, Analysis, Located, Programs, python_module
-from zdr.lint.python import constants_of, misspelt_tracing_env
+from zdr.lint.python import constants_index, constants_of, misspelt_tracing_env
 
 PYTHON = {".py", ".pyi"}
 SCRIPT = {".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "js", ".ts": "ts", ".mts": "ts",
@@ -137,14 +137,16 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[Findin
             findings.extend(result)
         else:
             analysed[str(path)] = result
-    project = {
-        python_module(PurePosixPath(p)): a.facts.constants
-        for p, (a, _) in analysed.items()
-        if a.facts.constants
-    }
+    project = constants_index(
+        {
+            python_module(PurePosixPath(p)): a.facts.constants
+            for p, (a, _) in analysed.items()
+            if a.facts.constants
+        }
+    )
     for p, (a, _) in list(analysed.items()):
         # Constants imported from a file analysed later: analyse this one again.
-        if a.from_imports and any(
+        if a.uses_values and a.from_imports and any(
             name in constants_of(project, module) for module, name in a.from_imports
         ):
             again = _lint_file(Path(p), None, project)
@@ -220,7 +222,7 @@ def lint_source(
     prepared = _prepare(path, data)
     if isinstance(prepared, Finding):
         return [prepared]
-    analysis = _analyse(prepared, project or {})
+    analysis = _analyse(prepared, constants_index(project or {}))
     if isinstance(analysis, Finding):
         return [analysis]
     settled = analysis.facts.settles | ({TRACING} if tracing_disabled else set())
