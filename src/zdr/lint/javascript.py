@@ -26,7 +26,7 @@ from zdr.lint.knowledge import (
     call_issue,
     catalogue,
     endpoint_issue,
-    hosted_tool_types,
+    is_hosted_tool,
     is_sdk_resource,
     param_issues,
     responses_endpoint,
@@ -365,10 +365,15 @@ class _Analyzer:
         `getTools()` in another module); inside a judged call, the call reports it."""
         if node.id in self.judged:
             return
+        keys = {
+            _text(_field(p, "key")).strip("'\"") if p.type == "pair" else _text(p)
+            for p in node.named_children
+            if p.type in ("pair", "shorthand_property_identifier")
+        }
         for pair in node.named_children:
             if pair.type == "pair" and _text(_field(pair, "key")).strip("'\"") == "type":
                 kind = _value(_field(pair, "value"), {})
-                if isinstance(kind, str) and kind in hosted_tool_types():
+                if is_hosted_tool(kind, keys):
                     self._add(pair, tool_issue(kind, f"a {kind} tool"))
 
     def _judge_inside(self, node: Node) -> None:
@@ -412,7 +417,7 @@ class _Analyzer:
         if ep is None:
             return
         if ep.retains_data:
-            self._add(node, endpoint_issue(ep, method))
+            self._add(node, endpoint_issue(ep, method, path=path))
             return
         params = _value(arguments[0], self.consts) if arguments else {}
         kwargs = params if isinstance(params, dict) else {}

@@ -45,10 +45,32 @@ def catalogue() -> Catalogue:
 
 
 @functools.cache
-def sdk_calls() -> dict[str, tuple[str, str]]:
+def _generated() -> dict[str, Any]:
     data = resources.files("zdr.catalogue") / "data" / "openai_sdk_calls.yaml"
-    raw = yaml.safe_load(data.read_text(encoding="utf-8"))["calls"]
+    loaded: dict[str, Any] = yaml.safe_load(data.read_text(encoding="utf-8"))
+    return loaded
+
+
+@functools.cache
+def sdk_calls() -> dict[str, tuple[str, str]]:
+    raw = _generated()["calls"]
     return {chain: tuple(spec.split(" ", 1)) for chain, spec in raw.items()}
+
+
+@functools.cache
+def tool_keys() -> dict[str, frozenset[str]]:
+    """The fields of each request object of the SDK by its `type` ("file_search" ->
+    type, vector_store_ids, filters...)."""
+    return {kind: frozenset(keys) for kind, keys in _generated()["tool_keys"].items()}
+
+
+def is_hosted_tool(kind: object, keys: set[str]) -> bool:
+    """A dict or object literal that is a hosted tool of the catalogue: its `type` is
+    one, and every field it has is a field of that tool in the SDK (so `{"type": "mcp",
+    "description": ...}`, a form's settings, is not)."""
+    if not isinstance(kind, str) or kind not in hosted_tool_types():
+        return False
+    return keys <= tool_keys().get(kind, frozenset({"type"}))
 
 
 @functools.cache
@@ -100,10 +122,12 @@ def endpoint_for_http(method: str, path: str) -> Endpoint | None:
     return catalogue().match(method.upper(), path)
 
 
-def endpoint_issue(ep: Endpoint, method: str, rule: str = "ZDR001") -> Issue | None:
-    """What a call of `method` on `ep` leaves at the provider. Reads and deletes leave
-    nothing new (a delete is the clean-up), so they are not findings."""
+def endpoint_issue(ep: Endpoint, method: str, rule: str = "ZDR001", path: str = "") -> Issue | None:
+    """What a call of `method` on `ep` leaves at the provider. Reads, deletes and
+    cancellations (POST .../cancel) leave nothing new: the last two are the clean-up."""
     if method in ("GET", "HEAD", "DELETE") or not ep.retains_data:
+        return None
+    if path.rstrip("/").endswith("/cancel"):
         return None
     advice = f" {ep.notes}" if ep.notes else ""
     return Issue(rule, f"{method} {ep.path} ({ep.id}) keeps {ep.why()}.{advice}")
@@ -111,7 +135,7 @@ def endpoint_issue(ep: Endpoint, method: str, rule: str = "ZDR001") -> Issue | N
 
 def call_issue(method: str, path: str, rule: str = "ZDR001") -> Issue | None:
     ep = endpoint_for_http(method, path)
-    return endpoint_issue(ep, method, rule) if ep is not None else None
+    return endpoint_issue(ep, method, rule, path) if ep is not None else None
 
 
 def tool_issue(tool_type: str, where: str = "") -> Issue | None:

@@ -19,7 +19,7 @@ from zdr.lint.knowledge import (
     call_issue,
     catalogue,
     endpoint_issue,
-    hosted_tool_types,
+    is_hosted_tool,
     is_sdk_resource,
     param_issues,
     responses_endpoint,
@@ -309,10 +309,15 @@ class _Analyzer(ast.NodeVisitor):
         """A hosted tool built as a dict, wherever it is built (a `get_tools()` in
         another module); inside a judged call, the call reports it."""
         if id(node) not in self.judged:
+            keys = {
+                k.value
+                for k in node.keys
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            }
             for k, v in zip(node.keys, node.values, strict=False):
                 if isinstance(k, ast.Constant) and k.value == "type":
                     kind = _literal(v, {})
-                    if isinstance(kind, str) and kind in hosted_tool_types():
+                    if is_hosted_tool(kind, keys):
                         self._add(k, tool_issue(kind, f"a {kind} tool"))
         self.generic_visit(node)
 
@@ -363,7 +368,7 @@ class _Analyzer(ast.NodeVisitor):
         if ep is None:
             return
         if ep.retains_data:
-            self._add(node, endpoint_issue(ep, method))
+            self._add(node, endpoint_issue(ep, method, path=path))
             return
         kwargs, unpacked = self._kwargs(node)
         for issue in param_issues(ep, kwargs, unpacked):

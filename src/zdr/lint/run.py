@@ -146,8 +146,10 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[Findin
     )
     for p, (a, _) in list(analysed.items()):
         # Constants imported from a file analysed later: analyse this one again.
-        if a.uses_values and a.from_imports and any(
-            name in constants_of(project, module) for module, name in a.from_imports
+        if (
+            a.uses_values
+            and a.from_imports
+            and any(name in constants_of(project, module) for module, name in a.from_imports)
         ):
             again = _lint_file(Path(p), None, project)
             if not isinstance(again, list):
