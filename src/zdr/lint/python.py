@@ -532,6 +532,10 @@ class _Analyzer(ast.NodeVisitor):
             return True
         if isinstance(model, ast.Call):
             callee = _chain(model.func) or [""]
+            if callee[-1] == "getenv" or callee[-2:] == ["environ", "get"]:
+                return True  # a model name from the environment
+            # A model object: a Responses one, or another (chat completions, LiteLLM...);
+            # any other call is not guessed.
             return self.agents.get(callee[-1], callee[-1]) in sdk.RESPONSES_MODEL_CLASSES
         if isinstance(model, ast.Name) and model.id in self.model_objects:
             return self.model_objects[model.id]
