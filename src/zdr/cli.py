@@ -55,12 +55,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from zdr.serve import run
+    from zdr.supervisor import default_workers, supervise
 
     settings = _settings(args)
     server = settings.server.model_copy(
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
-    run(settings.model_copy(update={"server": server}))
+    settings = settings.model_copy(update={"server": server})
+    workers = args.workers or settings.server.workers or default_workers(settings)
+    if workers > 1:
+        supervise(settings, workers)
+    else:
+        run(settings)
     return 0
 
 
@@ -408,6 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the gateway", parents=[common])
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="gateway processes (default: one per core; 1 with the demo upstream)",
+    )
     p.set_defaults(func=cmd_serve)
 
     keys = sub.add_parser("keys", help="manage virtual keys").add_subparsers(

@@ -37,6 +37,8 @@ class ServerSettings(_Model):
     max_body_bytes: Annotated[int, Field(gt=0)] = 32 * 1024 * 1024
     graceful_shutdown_seconds: Annotated[float, Field(ge=0)] = 30.0
     access_log: bool = True
+    # Gateway processes (`zdr serve --workers`); null: one per core, 1 in demo mode.
+    workers: Annotated[int, Field(ge=1)] | None = None
 
 
 class UpstreamSettings(_Model):

@@ -10,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
+from zdr.detect.birthdate import _DATE, _DATE_FIRST, _MONTHS
 from zdr.detect.engine import resolve
 from zdr.detect.model import PRIORITY, Span, word_starts
-from zdr.detect.patterns import _DATE, _DATE_FIRST, _MONTHS, _URL, url_matches
 from zdr.detect.scan import Anchor, matches_at
+from zdr.detect.url import _URL, url_matches
 from zdr.detect.validators import public_ip
 
 DETECT = DetectorSet()
@@ -233,7 +234,7 @@ def test_phone_validity_agrees_with_libphonenumber(
 ) -> None:
     """zdr's compiled validity patterns say what libphonenumber's is_valid_number says,
     for valid numbers of every region and type and for numbers one edit away."""
-    from zdr.detect.patterns import _national_valid
+    from zdr.detect.phone import _national_valid
 
     code, digits = example
     digits = prefix + digits
@@ -246,7 +247,7 @@ def test_phone_validity_agrees_with_libphonenumber(
 
 
 def test_phone_validity_holds_every_example_number() -> None:
-    from zdr.detect.patterns import _national_valid
+    from zdr.detect.phone import _national_valid
 
     assert len(_EXAMPLES) > 1000
     assert all(_national_valid(digits, code) for code, digits in _EXAMPLES)
@@ -373,8 +374,8 @@ def test_looks_random_reads_ascii_values_as_any_other(value: str) -> None:
 def test_street_numbers_found_where_the_former_scan_anchor_found_them(text: str) -> None:
     """Number-and-word starts come from number_word_starts instead of a Hyperscan
     anchor; the matches the address detector keeps are the same."""
+    from zdr.detect.address import _NUMBER_WORDS, number_word_starts
     from zdr.detect.model import starts_word
-    from zdr.detect.patterns import _NUMBER_WORDS, number_word_starts
     from zdr.detect.scan import Scanner
 
     former = Scanner([Anchor("number_words", r"\d{1,6}[a-zA-Z]?,?\s+[A-ZÀ-ÖØ-Þ]")]).scan(text)
@@ -389,8 +390,8 @@ def test_street_numbers_found_where_the_former_scan_anchor_found_them(text: str)
 
 @given(st.text(alphabet="0123456789 -._aé", max_size=40))
 def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -> None:
+    from zdr.detect.card import CardDetector, card_starts
     from zdr.detect.model import starts_word
-    from zdr.detect.patterns import CardDetector, card_starts
     from zdr.detect.scan import Scanner
 
     anchor = Anchor("card", r"[0-9](?:[ -]?[0-9]){12}", word_start="_.-")

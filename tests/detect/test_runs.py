@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from zdr.detect.model import word_starts
 from zdr.detect.names import capitalised_words, word_before
-from zdr.detect.patterns import number_runs
+from zdr.detect.phone import number_runs
 
 runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compiler")
 
@@ -211,7 +211,7 @@ def test_resolve_refuses_what_is_no_span() -> None:
 @settings(max_examples=3000)
 @given(st.text(alphabet="0123456789 -._aZé٣\n", max_size=40) | st.text(max_size=40))
 def test_card_starts_as_the_regex_finds_them(text: str) -> None:
-    from zdr.detect.patterns import card_starts
+    from zdr.detect.card import card_starts
 
     assert runs.card_starts(text) == card_starts(text)
 
@@ -242,6 +242,6 @@ def test_card_starts_as_the_regex_finds_them(text: str) -> None:
     | st.text(max_size=30)
 )
 def test_number_word_starts_as_the_regex_finds_them(text: str) -> None:
-    from zdr.detect.patterns import number_word_starts
+    from zdr.detect.address import number_word_starts
 
     assert runs.number_word_starts(text) == number_word_starts(text)

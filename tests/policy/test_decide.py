@@ -88,7 +88,10 @@ RESP = {"model": "gpt-4.1", "input": "hi"}
                 **RESP,
                 "store": False,
                 "prompt_cache_retention": "in_memory",
-                "tools": [{"type": "function", "name": "f"}, {"type": "image_generation"}],
+                "tools": [
+                    {"type": "function", "name": "f"},
+                    {"type": "image_generation", "model": "gpt-image-2"},
+                ],
             },
             [],
         ),
@@ -295,3 +298,446 @@ def test_decision_messages_never_contain_values() -> None:
         ).refusal
         assert refusal is not None
         assert secret not in refusal.message or refusal.rule == "parameter.unknown"
+
+
+OK = {**RESP, "store": False, "prompt_cache_retention": "in_memory"}
+NS = {"type": "namespace", "name": "crm", "description": "d"}
+
+
+def _tools(*tools: dict[str, Any]) -> dict[str, Any]:
+    return {**OK, "tools": list(tools)}
+
+
+# Each row: a request a client with a valid key could send, and the rule that refuses it.
+ATTACKS: list[tuple[str, str, dict[str, Any], str]] = [
+    # Tool types outside a deny-list: dated variants, case variants, hosted types the old
+    # list never named, and hosted tools nested where a list of top-level types never looks.
+    (
+        "dated web_search",
+        "/v1/responses",
+        _tools({"type": "web_search_2025_08_26"}),
+        "feature.tool.web_search",
+    ),
+    (
+        "dated preview",
+        "/v1/responses",
+        _tools({"type": "web_search_preview_2025_03_11"}),
+        "feature.tool.web_search_preview",
+    ),
+    ("case variant", "/v1/responses", _tools({"type": "Web_Search"}), "parameter.invalid"),
+    ("upper case", "/v1/responses", _tools({"type": "CODE_INTERPRETER"}), "parameter.invalid"),
+    (
+        "hosted tool_search",
+        "/v1/responses",
+        _tools({"type": "tool_search"}),
+        "feature.tool.tool_search",
+    ),
+    (
+        "hosted shell",
+        "/v1/responses",
+        _tools({"type": "shell", "environment": {"type": "container_auto"}}),
+        "feature.tool.shell",
+    ),
+    ("shell, default env", "/v1/responses", _tools({"type": "shell"}), "feature.tool.shell"),
+    ("mcp", "/v1/responses", _tools({"type": "mcp", "server_label": "s"}), "feature.tool.mcp"),
+    (
+        "image tool, default model",
+        "/v1/responses",
+        _tools({"type": "image_generation"}),
+        "feature.tool.image_generation.other_model",
+    ),
+    (
+        "image tool, 2.6",
+        "/v1/responses",
+        _tools({"type": "image_generation", "model": "gpt-image-2.6-sunburst"}),
+        "feature.tool.image_generation.other_model",
+    ),
+    (
+        "web_search in a namespace",
+        "/v1/responses",
+        _tools({**NS, "tools": [{"type": "web_search"}]}),
+        "parameter.invalid",
+    ),
+    (
+        "tools added by an input item",
+        "/v1/responses",
+        {
+            **OK,
+            "input": [
+                {
+                    "type": "additional_tools",
+                    "tools": [{"type": "code_interpreter", "container": {"type": "auto"}}],
+                }
+            ],
+        },
+        "feature.tool.code_interpreter",
+    ),
+    (
+        "tools in a tool_search_output",
+        "/v1/responses",
+        {
+            **OK,
+            "input": [
+                {
+                    "type": "tool_search_output",
+                    "execution": "client",
+                    "call_id": "c",
+                    "tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}],
+                }
+            ],
+        },
+        "feature.tool.file_search",
+    ),
+    (
+        "chat: a hosted tool",
+        "/v1/chat/completions",
+        {
+            **CHAT,
+            "store": False,
+            "prompt_cache_retention": "in_memory",
+            "tools": [{"type": "web_search"}],
+        },
+        "parameter.invalid",
+    ),
+    # Retention settings under other names or types.
+    (
+        "cache ttl 12h",
+        "/v1/responses",
+        {**OK, "prompt_cache_options": {"ttl": "12h"}},
+        "feature.prompt_cache_options.ttl",
+    ),
+    (
+        "cache ttl 12H",
+        "/v1/responses",
+        {**OK, "prompt_cache_options": {"ttl": "12H"}},
+        "parameter.invalid",
+    ),
+    (
+        "retention 24H",
+        "/v1/responses",
+        {**OK, "prompt_cache_retention": "24H"},
+        "parameter.invalid",
+    ),
+    (
+        "retention 86400",
+        "/v1/responses",
+        {**OK, "prompt_cache_retention": 86400},
+        "parameter.invalid",
+    ),
+    ("background as a string", "/v1/responses", {**OK, "background": "true"}, "parameter.invalid"),
+    ("background as 1", "/v1/responses", {**OK, "background": 1}, "parameter.invalid"),
+    ("store as a string", "/v1/responses", {**OK, "store": "false"}, "parameter.invalid"),
+    (
+        "background options",
+        "/v1/responses",
+        {**OK, "background_options": {"completion_window": "8h"}},
+        "feature.background_options",
+    ),
+    (
+        "item reference, no type",
+        "/v1/responses",
+        {**OK, "input": [{"id": "msg_1"}]},
+        "feature.item_reference",
+    ),
+    (
+        "item reference and message",
+        "/v1/responses",
+        {**OK, "input": [{"id": "msg_1", "role": "user", "content": "hi"}]},
+        "feature.item_reference",
+    ),
+    (
+        "item reference, null type",
+        "/v1/responses",
+        {**OK, "input": [{"id": "msg_1", "type": None}]},
+        "feature.item_reference",
+    ),
+    (
+        "item reference in capitals",
+        "/v1/responses",
+        {**OK, "input": [{"type": "ITEM_REFERENCE", "id": "x"}]},
+        "parameter.invalid",
+    ),
+    (
+        "stored prompt template",
+        "/v1/responses",
+        {**OK, "prompt": {"id": "pmpt_1"}},
+        "feature.prompt",
+    ),
+    (
+        "a stored file by id",
+        "/v1/responses",
+        {
+            **OK,
+            "input": [{"role": "user", "content": [{"type": "input_file", "file_id": "file-1"}]}],
+        },
+        "feature.stored_file_input",
+    ),
+    (
+        "a stored image by id",
+        "/v1/responses",
+        {
+            **OK,
+            "input": [
+                {
+                    "role": "user",
+                    "content": [{"type": "input_image", "file_id": "file-1", "detail": "auto"}],
+                }
+            ],
+        },
+        "feature.stored_file_input",
+    ),
+    (
+        "chat: a stored file by id",
+        "/v1/chat/completions",
+        {
+            **CHAT,
+            "store": False,
+            "prompt_cache_retention": "in_memory",
+            "messages": [
+                {"role": "user", "content": [{"type": "file", "file": {"file_id": "file-1"}}]}
+            ],
+        },
+        "feature.chat.stored_file_input",
+    ),
+    (
+        "chat: unknown role",
+        "/v1/chat/completions",
+        {**CHAT, "messages": [{"role": "Admin", "content": "x"}]},
+        "parameter.invalid",
+    ),
+    (
+        "moderated completion",
+        "/v1/responses",
+        {**OK, "moderation": {"model": "omni-moderation-latest"}},
+        "feature.moderation",
+    ),
+    (
+        "live: stored session",
+        "/v1/live/sessions",
+        {"session": {"store": True}},
+        "feature.live.store",
+    ),
+    (
+        "realtime tracing",
+        "/v1/realtime/client_secrets",
+        {"session": {"type": "realtime", "tracing": "auto"}},
+        "feature.realtime.tracing",
+    ),
+    (
+        "realtime stored prompt",
+        "/v1/realtime/client_secrets",
+        {"session": {"type": "realtime", "prompt": {"id": "pmpt_1"}}},
+        "feature.realtime.prompt",
+    ),
+    ("content provenance", "/v1/content_provenance_checks", {}, "endpoint.retains"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "rule"), [a[1:] for a in ATTACKS], ids=[a[0] for a in ATTACKS]
+)
+def test_attacks_are_refused(path: str, body: dict[str, Any], rule: str) -> None:
+    refusal = run("POST", path, body).refusal
+    assert refusal is not None, "forwarded"
+    assert refusal.rule == rule, refusal.message
+
+
+ALLOWED: list[tuple[str, str, dict[str, Any], list[str]]] = [
+    (
+        "function in a namespace",
+        "/v1/responses",
+        _tools({**NS, "tools": [{"type": "function", "name": "f"}]}),
+        [],
+    ),
+    (
+        "local shell",
+        "/v1/responses",
+        _tools({"type": "shell", "environment": {"type": "local"}}),
+        [],
+    ),
+    (
+        "client tool search",
+        "/v1/responses",
+        _tools({"type": "tool_search", "execution": "client"}),
+        [],
+    ),
+    ("computer use", "/v1/responses", _tools({"type": "computer"}), []),
+    (
+        "cache-only web search",
+        "/v1/responses",
+        _tools({"type": "web_search_2025_08_26", "external_web_access": False}),
+        [],
+    ),
+    (
+        "programmatic tool calling",
+        "/v1/responses",
+        _tools({"type": "programmatic_tool_calling"}),
+        [],
+    ),
+    (
+        "a typed message",
+        "/v1/responses",
+        {
+            **OK,
+            "input": [
+                {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "hi"}],
+                }
+            ],
+        },
+        [],
+    ),
+    (
+        "an inline file",
+        "/v1/responses",
+        {
+            **OK,
+            "input": [
+                {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "input_file",
+                            "file_data": "data:application/pdf;base64,AAAA",
+                            "filename": "a.pdf",
+                        }
+                    ],
+                }
+            ],
+        },
+        [],
+    ),
+    ("cache ttl 30m", "/v1/responses", {**OK, "prompt_cache_options": {"ttl": "30m"}}, []),
+    (
+        "server-side compaction",
+        "/v1/responses",
+        {**OK, "context_management": [{"type": "compaction", "compact_threshold": 1000}]},
+        [],
+    ),
+    (
+        "optional fields as null",
+        "/v1/responses",
+        {**OK, "temperature": None, "tools": None, "background": None},
+        [],
+    ),
+    (
+        "a prefix model gets the rewrite",
+        "/v1/responses",
+        {**RESP, "store": False, "model": "gpt-6-anything"},
+        ["prompt_cache_retention=in_memory"],
+    ),
+    (
+        "a listed 24h-only model keeps it",
+        "/v1/responses",
+        {**RESP, "store": False, "model": "gpt-6.2-astra"},
+        [],
+    ),
+    (
+        "decisions",
+        "/v1/decisions",
+        {
+            "model": "gpt-6-luna",
+            "input": "x",
+            "questions": [{"type": "predicate", "question": "q?"}],
+        },
+        [],
+    ),
+    ("live session, store false", "/v1/live/sessions", {"session": {"store": False}}, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "labels"), [a[1:] for a in ALLOWED], ids=[a[0] for a in ALLOWED]
+)
+def test_what_keeps_nothing_is_forwarded(
+    path: str, body: dict[str, Any], labels: list[str]
+) -> None:
+    decision = run("POST", path, body)
+    assert decision.refusal is None, decision.refusal.message
+    assert decision.labels == labels
+
+
+@pytest.mark.parametrize(
+    ("model", "eligible"),
+    [
+        ("gpt-image-1", True),
+        ("gpt-image-2.5-flare-2026-09-08", True),
+        ("gpt-image-2.6-sunburst", False),  # in the SDK, named by no source
+        ("gpt-image-2-2026-04-21", False),  # a snapshot the source does not list
+        ("GPT-IMAGE-1", False),
+        ("gpt-image-1-anything", False),
+        ("chatgpt-image-latest", False),
+    ],
+)
+def test_image_models_are_matched_exactly(model: str, eligible: bool) -> None:
+    refusal = run("POST", "/v1/images/generations", {"model": model, "prompt": "cat"}).refusal
+    assert (refusal is None) == eligible
+    if refusal is not None:
+        assert refusal.rule == "model.not_eligible"
+
+
+def test_refusals_name_the_offending_literal_in_a_sentence() -> None:
+    refusal = run("POST", "/v1/responses", _tools({"type": "web_search_2025_08_26"})).refusal
+    assert refusal is not None
+    assert '"web_search_2025_08_26" tool (`tools[0]`)' in refusal.message
+    assert "with it, the provider keeps search queries" in refusal.message
+    refusal = run("POST", "/v1/responses", _tools({"type": "Web_Search"})).refusal
+    assert refusal is not None
+    assert '`tools[0].type` is "Web_Search", but the openai SDK declares one of' in refusal.message
+    refusal = run("POST", "/v1/responses", {**OK, "background": True}).refusal
+    assert refusal is not None
+    assert "with it, the provider keeps the response on disk, so that it can be polled" in (
+        refusal.message
+    )
+    assert " it the " not in refusal.message
+    refusal = run("POST", "/v1/responses", {**OK, "prompt_cache_retention": 86400}).refusal
+    assert refusal is not None and "`prompt_cache_retention` is 86400" in refusal.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**OK, "background": "ann.secret@example.com"},
+        _tools({"type": "ann.secret@example.com"}),
+        {**OK, "input": [{"type": "Ann Secret lives at 1 Main St", "id": "x"}]},
+        {**OK, "prompt_cache_retention": "ann.secret@example.com"},
+    ],
+)
+def test_refusals_never_repeat_content(body: dict[str, Any]) -> None:
+    refusal = run("POST", "/v1/responses", body).refusal
+    assert refusal is not None and refusal.rule == "parameter.invalid"
+    assert "ann" not in refusal.message.lower() and "main st" not in refusal.message.lower()
+
+
+def test_unknown_forward_still_holds_retention_settings_and_object_types() -> None:
+    pol = policy(unknown="forward")
+    # A wrong type where nothing is kept: forwarded (the provider answers it).
+    assert run("POST", "/v1/responses", {**OK, "temperature": "hot"}, pol).refusal is None
+    assert run("POST", "/v1/responses", {**OK, "temperature": "hot"}).refusal is not None
+    # A look-alike retention setting or an object type the SDK does not declare: refused.
+    for body in (
+        {**OK, "background": "true"},
+        _tools({"type": "hosted_notebook"}),
+        {**OK, "input": [{"type": "Item_Reference", "id": "x"}]},
+    ):
+        refusal = run("POST", "/v1/responses", body, pol).refusal
+        assert refusal is not None and refusal.rule == "parameter.invalid"
+    # Rows whose retention no source states are forwarded under unknown: forward.
+    assert run("POST", "/v1/responses", _tools({"type": "tool_search"}), pol).refusal is None
+
+
+def test_the_policy_tools_list_allows_and_lists_exceptions() -> None:
+    newer = policy(tools=["hosted_notebook", "web_search"])
+    assert run("POST", "/v1/responses", _tools({"type": "hosted_notebook"}), newer).refusal is None
+    assert run("POST", "/v1/responses", _tools({"type": "web_search"}), newer).refusal is None
+    refusal = run("POST", "/v1/responses", _tools({"type": "mcp", "server_label": "s"}), newer)
+    assert refusal.refusal is not None and refusal.refusal.rule == "tool.not_allowed"
+    # Client-run tools need no listing; an exception never admits a case variant.
+    assert (
+        run("POST", "/v1/responses", _tools({"type": "function", "name": "f"}), newer).refusal
+        is None
+    )
+    refusal = run("POST", "/v1/responses", _tools({"type": "Hosted_Notebook"}), newer)
+    assert refusal.refusal is not None and refusal.refusal.rule == "parameter.invalid"

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
+import orjson
 import yaml
 
-from zdr.catalogue.model import Endpoint, Feature, Provider, Source
+from zdr.catalogue.model import Endpoint, Feature, Inert, Provider, Source
+from zdr.catalogue.shapes import BodyShapes, load_shapes
 from zdr.errors import ConfigError
 
 _ELIGIBILITY = {"yes", "no", "conditional", "unknown"}
 _EFFECTS = {"stateless", "creates_state", "reads_state", "deletes_state", "unknown"}
-_ACTIONS = {"rewrite", "refuse", "hash", "allow"}
+_ACTIONS = {"rewrite", "refuse", "hash", "allow", "unknown"}
+_RUNS = {"client", "provider"}
+TOOLS_PARAM = "tools[].type"
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 _EFFECT_BY_METHOD = {
     "GET": "reads_state",
@@ -42,13 +47,45 @@ class Catalogue:
         providers: dict[str, Provider],
         endpoints: list[Endpoint],
         features: dict[str, Feature],
+        inert: dict[str, list[Inert]] | None = None,
+        feature_provider: dict[str, str] | None = None,
     ):
         self.providers = providers
         self.endpoints = endpoints
         self.features = features
+        # Per provider: parameters classified as changing nothing the provider keeps.
+        self.inert = inert or {}
+        self.feature_provider = feature_provider or {}
         self._roots: dict[str, _Node] = {}
         for ep in endpoints:
             self._insert(ep)
+
+    @cached_property
+    def shapes(self) -> BodyShapes:
+        """The openai SDK's request bodies (generated data), read on first use."""
+        return load_shapes()
+
+    def tool_rules(self, provider: str) -> list[Feature]:
+        """A provider's tool rows, in the order they are tried (the first that applies)."""
+        return self._tool_rules.get(provider, [])
+
+    @cached_property
+    def _tool_rules(self) -> dict[str, list[Feature]]:
+        rules: dict[str, list[Feature]] = {}
+        for fid, f in self.features.items():
+            if f.param == TOOLS_PARAM:
+                rules.setdefault(self.feature_provider.get(fid, ""), []).append(f)
+        return rules
+
+    def inert_params(self, endpoint: Endpoint) -> frozenset[str]:
+        """Parameters of ``endpoint`` classified as changing nothing the provider keeps."""
+        names: set[str] = set()
+        for group in self.inert.get(endpoint.provider, ()):
+            for p in group.params:
+                scope, sep, name = p.rpartition(":")
+                if not sep or scope == endpoint.id:
+                    names.add(name)
+        return frozenset(names)
 
     def _insert(self, ep: Endpoint) -> None:
         node = self._roots.setdefault(ep.provider, _Node())
@@ -126,7 +163,7 @@ def _sources(row: dict[str, Any], known: dict[str, Source], where: str) -> tuple
 
 def parse_provider_file(
     data: dict[str, Any], name: str
-) -> tuple[Provider, list[Endpoint], dict[str, Feature]]:
+) -> tuple[Provider, list[Endpoint], dict[str, Feature], list[Inert]]:
     pid = str(_req(data, "provider", name))
     checked = str(_req(data, "checked", name))
     sources = {
@@ -153,19 +190,9 @@ def parse_provider_file(
     for row in data.get("features") or []:
         fid = str(_req(row, "id", f"{name} feature"))
         where = f"{name} feature {fid}"
-        features[fid] = Feature(
-            id=fid,
-            param=str(_req(row, "param", where)),
-            when=str(_req(row, "when", where)),
-            retains=str(_req(row, "retains", where)),
-            retention=str(_req(row, "retention", where)),
-            zdr=_choice(row, "zdr", _ELIGIBILITY, where),  # type: ignore[arg-type]
-            action=_choice(row, "action", _ACTIONS, where),  # type: ignore[arg-type]
-            rewrite_to=row.get("rewrite_to"),
-            advice=str(row.get("advice", "")),
-            sources=_sources(row, sources, where),
-            skip_models=tuple(row.get("skip_models") or ()),
-        )
+        if fid in features:
+            raise ConfigError(f"catalogue {where}: the id is used twice")
+        features[fid] = _feature(row, fid, sources, where)
     endpoints: list[Endpoint] = []
     for row in data.get("endpoints") or []:
         eid = str(_req(row, "id", f"{name} endpoint"))
@@ -176,10 +203,7 @@ def parse_provider_file(
         path = str(_req(row, "path", where))
         if not path.startswith("/"):
             raise ConfigError(f"catalogue {where}: path must start with '/'")
-        feats = tuple(row.get("features") or ())
-        for f in feats:
-            if f not in features:
-                raise ConfigError(f"catalogue {where}: unknown feature {f!r}")
+        feats = _expand(row.get("features") or (), features, where)
         effect = str(_req(row, "effect", where))
         split: list[tuple[str, tuple[str, ...], str]]
         if effect == "by_method":
@@ -204,11 +228,65 @@ def parse_provider_file(
                     notes=str(row.get("notes", "")),
                     sources=_sources(row, sources, where),
                     features=feats,
-                    zdr_models=tuple(row.get("zdr_models") or ()),
+                    zdr_models=tuple(str(m) for m in row.get("zdr_models") or ()),
                     content=bool(row.get("content", True)),
                 )
             )
-    return provider, endpoints, features
+    inert = [
+        Inert(
+            params=tuple(str(p) for p in _req(g, "params", f"{name} inert")),
+            why=str(_req(g, "why", f"{name} inert")),
+            sources=_sources(g, sources, f"{name} inert"),
+        )
+        for g in data.get("inert") or []
+    ]
+    return provider, endpoints, features, inert
+
+
+def _feature(row: dict[str, Any], fid: str, sources: dict[str, Source], where: str) -> Feature:
+    when = _req(row, "when", where)
+    param = str(_req(row, "param", where))
+    if isinstance(when, list):
+        if "[]." not in param:
+            raise ConfigError(f"catalogue {where}: a list of literals needs a tagged param")
+        when = orjson.dumps([str(v) for v in when]).decode()
+    conditions = row.get("where") or {}
+    if not isinstance(conditions, dict) or any(
+        not (isinstance(v, list) or v == "present") for v in conditions.values()
+    ):
+        raise ConfigError(f"catalogue {where}: where maps fields to a list of values or 'present'")
+    action = _choice(row, "action", _ACTIONS, where)
+    if action in ("rewrite", "hash") and ("." in param or "[" in param):
+        raise ConfigError(f"catalogue {where}: only a top-level parameter can be rewritten")
+    runs = str(row.get("runs", ""))
+    if param == TOOLS_PARAM and runs not in _RUNS:
+        raise ConfigError(f"catalogue {where}: a tool row says where it runs: {sorted(_RUNS)}")
+    return Feature(
+        id=fid,
+        param=param,
+        when=str(when),
+        retains=str(_req(row, "retains", where)),
+        retention=str(_req(row, "retention", where)),
+        zdr=_choice(row, "zdr", _ELIGIBILITY, where),  # type: ignore[arg-type]
+        action=action,  # type: ignore[arg-type]
+        rewrite_to=row.get("rewrite_to"),
+        advice=str(row.get("advice", "")),
+        sources=_sources(row, sources, where),
+        skip_models=tuple(str(m) for m in row.get("skip_models") or ()),
+        runs=runs,  # type: ignore[arg-type]
+        where=conditions,
+    )
+
+
+def _expand(ids: Any, features: dict[str, Feature], where: str) -> tuple[str, ...]:
+    """Feature ids of an endpoint row; ``tool.*`` names every tool row."""
+    out: list[str] = []
+    for pattern in ids:
+        found = [f for f in features if fnmatch.fnmatchcase(f, pattern)]
+        if not found:
+            raise ConfigError(f"catalogue {where}: unknown feature {pattern!r}")
+        out.extend(f for f in found if f not in out)
+    return tuple(out)
 
 
 @cache
@@ -217,17 +295,21 @@ def load_catalogue() -> Catalogue:
     providers: dict[str, Provider] = {}
     endpoints: list[Endpoint] = []
     features: dict[str, Feature] = {}
+    inert: dict[str, list[Inert]] = {}
+    feature_provider: dict[str, str] = {}
     data_dir = resources.files("zdr.catalogue") / "data"
     for fname in PROVIDER_FILES:
         raw = yaml.safe_load((data_dir / fname).read_text(encoding="utf-8"))
-        provider, eps, feats = parse_provider_file(raw, fname)
+        provider, eps, feats, groups = parse_provider_file(raw, fname)
         providers[provider.id] = provider
+        inert[provider.id] = groups
         endpoints.extend(eps)
         for fid, feat in feats.items():
             if fid in features:
                 raise ConfigError(f"catalogue {fname}: feature id {fid!r} is used twice")
             features[fid] = feat
+            feature_provider[fid] = provider.id
     ids = [e.id for e in endpoints]
     if len(ids) != len(set(ids)):
         raise ConfigError("catalogue: endpoint ids must be unique")
-    return Catalogue(providers, endpoints, features)
+    return Catalogue(providers, endpoints, features, inert, feature_provider)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Eligibility = Literal["yes", "no", "conditional", "unknown"]
 # What a call does to application state at the provider.
@@ -35,7 +36,8 @@ class Endpoint:
     sources: tuple[Source, ...]
     # The parameter features that apply to this endpoint's body (ids into features).
     features: tuple[str, ...] = ()
-    # For "conditional" endpoints: model-name prefixes that keep the call eligible.
+    # For "conditional" endpoints: the exact model ids (dated snapshots listed one by one)
+    # the sources name as keeping the call eligible. Never prefixes.
     zdr_models: tuple[str, ...] = ()
     # False when the request carries no end-user content (admin, model listings).
     content: bool = True
@@ -59,26 +61,48 @@ class Endpoint:
 
 @dataclass(frozen=True, slots=True)
 class Feature:
-    """A request parameter (or value of one) that changes what the provider retains."""
+    """A request parameter (or value of one) that changes what the provider retains.
+
+    ``param`` is a top-level name (``store``), a dotted path (``prompt_cache_options.ttl``)
+    or ``<label>[].<tag field>`` for tagged objects wherever the SDK lets them sit:
+    ``tools[].type`` (tools, also inside a namespace or added by input items),
+    ``input[].type`` (item references, with or without their ``type``), ``content[].type``.
+    """
 
     id: str
     param: str
-    # When the feature is "on": a JSON value to match, or "present" / "absent".
+    # When the feature is "on": a JSON value to match, "present", "not-false",
+    # "absent-or:<json>", or for tagged objects a JSON list of literals (one of them).
     when: str
-    retains: str
+    retains: str  # a noun phrase: what the provider keeps ("the response and its items")
     retention: str
     zdr: Eligibility
-    # What the enforce mode does: rewrite to a safe value, or refuse.
-    action: Literal["rewrite", "refuse", "hash", "allow"]
+    # What the enforce mode does: rewrite to a safe value, hash it, refuse, allow, or
+    # refuse only while the policy refuses unknowns ("unknown": no source says).
+    action: Literal["rewrite", "refuse", "hash", "allow", "unknown"]
     rewrite_to: object = None
     advice: str = ""
     sources: tuple[Source, ...] = field(default=())
-    # Models for which the rewrite is not applied (the provider rejects the safe value).
+    # Exact model ids for which the rewrite is not applied (they reject the safe value).
     skip_models: tuple[str, ...] = ()
+    # Tools only: where the tool runs ("client": your code; "provider": OpenAI's).
+    runs: Literal["client", "provider", ""] = ""
+    # Tagged objects only: fields of the object that must hold one of these values
+    # (None: absent or null) or be "present" for the row to apply; the first row that
+    # applies decides.
+    where: Mapping[str, Any] = field(default_factory=dict)
 
     def why(self) -> str:
         """What the feature makes the provider keep, for messages."""
         return f"{self.retains} ({self.retention}); eligible for zero data retention: {self.zdr}"
+
+    @property
+    def literals(self) -> tuple[str, ...]:
+        """The tag literals a tagged-object row covers."""
+        import orjson
+
+        value = orjson.loads(self.when) if self.when.startswith("[") else None
+        return tuple(value) if isinstance(value, list) else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,4 +114,13 @@ class Provider:
     how_to_get_zdr: str
     default_retention: str
     verify_how: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Inert:
+    """Parameters that change nothing the provider keeps, and why that is known."""
+
+    params: tuple[str, ...]  # a name, or "endpoint_id:name" where the name is ambiguous
+    why: str
     sources: tuple[Source, ...]

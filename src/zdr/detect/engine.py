@@ -6,21 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from zdr.detect.address import AddressDetector
+from zdr.detect.birthdate import BirthDateDetector
+from zdr.detect.card import CardDetector
+from zdr.detect.email import EmailDetector
+from zdr.detect.fields import FieldDetector
+from zdr.detect.iban import IbanDetector
+from zdr.detect.ip import IpDetector
+from zdr.detect.mentions import other_mentions
 from zdr.detect.model import PRIORITY, Detector, Span, in_c
 from zdr.detect.names import PersonDetector
-from zdr.detect.patterns import (
-    AddressDetector,
-    BirthDateDetector,
-    CardDetector,
-    EmailDetector,
-    IbanDetector,
-    IpDetector,
-    PhoneDetector,
-    SsnDetector,
-    UrlDetector,
-)
+from zdr.detect.phone import PhoneDetector
 from zdr.detect.scan import scanner_for
 from zdr.detect.secrets import SecretDetector
+from zdr.detect.ssn import SsnDetector
+from zdr.detect.url import UrlDetector
 from zdr.errors import ConfigError
 
 
@@ -37,6 +37,7 @@ def builtin_detectors() -> dict[str, Detector]:
         PhoneDetector(),
         AddressDetector(),
         PersonDetector(),
+        FieldDetector(),
     ]
     return {d.name: d for d in detectors}
 
@@ -71,7 +72,11 @@ class DetectorSet:
         for detector, needs in self._plan:
             if needs is None or not needs.isdisjoint(present):
                 spans.extend(detector.find(scanned))
-        return _resolve(spans, PRIORITY)
+        taken = _resolve(spans, PRIORITY)
+        mentions = other_mentions(text, taken)
+        if len(mentions) > len(taken):  # not only the ones found: another mention
+            taken = _resolve([*taken, *mentions], PRIORITY)
+        return taken
 
 
 def resolve(spans: list[Span], priority: dict[str, int] = PRIORITY) -> list[Span]:

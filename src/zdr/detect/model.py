@@ -101,6 +101,11 @@ def starts_word(text: str, i: int, also: str = "_") -> bool:
     return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in also)
 
 
+def text_before(text: str, start: int, width: int) -> str:
+    """The ``width`` characters before ``start``, lower-cased: where a context word is read."""
+    return text[max(0, start - width) : start].lower()
+
+
 def occurrences(text: str, needle: str) -> list[int]:
     """Every position where ``needle`` occurs in ``text``, overlapping ones too (at
     C speed: one str.find per occurrence)."""

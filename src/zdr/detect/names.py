@@ -38,7 +38,7 @@ _PARTICLES: Final = frozenset(
 # (sentence starts, months, days, UI labels). Only matter when a name stands alone or
 # would start a full name.
 # Words that are never part of a name (function words, months, days, UI labels).
-_COMMON_WORDS: Final = frozenset(
+COMMON_WORDS: Final = frozenset(
     """
     a an and are as at be but by can could did do does for from had has have he her here
     hi hey his how i if in is it its just let me might must my no not now of off ok on
@@ -204,7 +204,7 @@ def first_names() -> frozenset[str]:
                 names.add(low.replace("+", " "))
                 continue
             names.add(low)
-    return frozenset(names - _COMMON_WORDS - _TITLE_WORDS)
+    return frozenset(names - COMMON_WORDS - _TITLE_WORDS)
 
 
 class PersonDetector:
@@ -236,7 +236,7 @@ class PersonDetector:
             known = bare in self.names
             ambiguous = bare in _AMBIGUOUS
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
-            if not (known or cued) or (bare in _COMMON_WORDS and not cued):
+            if not (known or cued) or (bare in COMMON_WORDS and not cued):
                 i += 1
                 continue
             j, last_end = i, end
@@ -244,7 +244,7 @@ class PersonDetector:
             while j + 1 < len(tokens):
                 nxt_start, nxt_end, _ = tokens[j + 1]
                 gap = text[last_end:nxt_start]
-                if not _joins(gap) or bares[j + 1] in _COMMON_WORDS:
+                if not _joins(gap) or bares[j + 1] in COMMON_WORDS:
                     break
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
@@ -331,7 +331,7 @@ def _named_by_email(
         hi = bisect.bisect_left(starts, local_start)
         for i in range(lo, hi):
             bare = bares[i]
-            if len(bare) >= 3 and bare not in _COMMON_WORDS and bare in local:
+            if len(bare) >= 3 and bare not in COMMON_WORDS and bare in local:
                 out.append((tokens[i][0], tokens[i][1]))
     return out
 

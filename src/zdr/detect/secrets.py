@@ -47,10 +47,27 @@ _ASSIGNMENT_NAMES: Final = (
     r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
     r"encryption[_-]?key|_pass|_pw"
 )
+# The operators that give a name a value, in config files and the languages secrets
+# are pasted from: = : => := ::= :::= ?= .= += ||= ??= -> (longest first).
+_OPERATOR: Final = r"(?:::?:?=|\?\?=|\|\|=|[?.+]=|=>|->|=|:)"
+# A quoted value, or a bare one up to a separator.
+_VALUE: Final = (
+    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200})(?P=q)|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
+)
+# What may stand between a credential name and its value, whatever the syntax:
+# an assignment (a type annotation may come first: `var apiToken string = ...`), a
+# quoted name followed by a call argument or tuple item (`setProperty("X_TOKEN",
+# "...")`), an XML element (`<apiToken>...</apiToken>`) or an attribute pair
+# (`name="apiToken" value="..."`).
 _ASSIGNMENT: Final = re.compile(
     rf"(?P<name>(?:{_ASSIGNMENT_NAMES})[\w.-]*)"
-    r"[\"']?\s*(?:=|:|=>|:=)\s*"
-    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200})(?P=q)|(?P<value>[^\s\"'`,;}{)]{6,200}))"
+    r"(?:"
+    rf"[\"'`]?\]?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
+    r"|[\"'`]\s*,\s*(?=[\"'`])"
+    r"|>\s*(?=[^<\s]+\s*</)"
+    r"|[\"']\s+value\s*=\s*(?=[\"'])"
+    r")"
+    rf"{_VALUE}"
 )
 # curl -u user:password, wget --user=u --password=p
 _CURL_USER: Final = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<value>[^\s\"']{4,128})")
@@ -116,7 +133,7 @@ class SecretDetector:
         out: list[Span] = []
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
-            if starts_word(text, m.start(), "_-"):
+            if starts_word(text, m.start(), "_-") and not placeholder(m.group()):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
@@ -184,12 +201,35 @@ class SecretDetector:
             return out  # a URL-valued setting; DSN passwords are found on their own
         if name.rstrip("\"'").endswith("id"):
             return out  # client and key ids identify, they do not authenticate
+        if _CODE_LIKE.fullmatch(value):
+            return out  # a variable, an attribute or a call: where the value comes from
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
             out.append(span(start, end, "SECRET"))
-        elif looks_random(value, 16, 3.0):
+        elif looks_random(value, 16, 3.0) or _token_like(value):
             out.append(span(start, end, "API_KEY"))
         return out
+
+
+# $VAR, %VAR%, settings.SECRET_KEY, os.environ["X"], get_token(...)
+_CODE_LIKE: Final = re.compile(
+    r"\$\{?\w+\}?|%\w+%"  # a variable
+    r"|[A-Za-z_]+(?:\.[A-Za-z_]+)+(?:\[.*|\(.*)?|[A-Za-z_][\w.]*\(.*"  # an attribute, a call
+    r"|[A-Za-z]+(?:_[A-Za-z]+)+"  # snake_case words: an identifier, not a generated value
+)
+
+
+def _token_like(value: str) -> bool:
+    """A value a token-named setting holds: ten or more characters mixing at least three
+    letters and two digits (generated tokens of any alphabet, lower-case ones too), or
+    a long run of digits; dates, times and versions have fewer letters."""
+    if len(value) < 10:
+        return False
+    digits = sum(c.isdigit() for c in value)
+    if digits == len(value):
+        return digits >= 20
+    letters = sum(c.isalpha() for c in value)
+    return letters >= 3 and digits >= 2
 
 
 def _strong(value: str) -> bool:

@@ -154,6 +154,8 @@ _PLACEHOLDER_WORDS: Final = (
     "changeme",
     "redacted",
     "dummy",
+    "example",
+    "sample",
     "<",
     "${",
     "{{",
@@ -164,13 +166,24 @@ _PLACEHOLDER_WORDS: Final = (
     "getenv",
     "process.env",
 )
+# Values that only name what belongs there: [PASSWORD], %(token)s, password, secret.
+_NAMING_VALUES: Final = frozenset(
+    "password passwd pass pwd secret token apikey api_key key credentials changeit "
+    "hunter2 test null none".split()
+)
 
 
 def placeholder(value: str) -> bool:
+    """A documentation or template value, not a credential: AKIAIOSFODNN7EXAMPLE,
+    <your-token>, ${TOKEN}, [PASSWORD], xxxxxxxx, sk_live_AAAAAAAAAAAA."""
     low = value.lower()
     for word in _PLACEHOLDER_WORDS:
         if word in low:
             return True
+    if low[:1] in "[(%" and low[-1:] in "])s" and len(low) > 2:
+        return True  # [PASSWORD], (token), %(token)s, %s
+    if low.strip("'\"[]()_-") in _NAMING_VALUES:
+        return True
     return _at_most_two_characters(low)
 
 

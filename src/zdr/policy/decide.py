@@ -1,23 +1,55 @@
 """The pure decision: (request, policy, catalogue) -> allow / rewrite / refuse, with reasons.
 
-No I/O and no clock: the same inputs always give the same decision, so it is tested
-with tables of cases. Messages name endpoints, parameters and rules, never values.
+No I/O and no clock: the same inputs always give the same decision, so it is tested with
+tables of cases. Messages name endpoints, parameters, rules and, where a literal sits in
+the wrong place (a tool type, an enum value), that literal; never content (see
+:func:`zdr.catalogue.shapes.shown`).
+
+What ``decide`` checks, in order; the first refusal wins:
+
+1. **The endpoint**: in the catalogue (``endpoint.unknown`` under ``unknown: refuse``),
+   in the policy's ``endpoints`` allow-list when it has one (``endpoint.not_allowed``),
+   not one that keeps application state or is ineligible (``endpoint.retains``), and of
+   known retention (``endpoint.unknown_retention``). An endpoint the policy lists is an
+   informed override: its own checks are skipped, the body checks below still run.
+2. **The model**: in the policy's ``models`` allow-list (``model.not_allowed``); where an
+   endpoint is eligible only with some models, exactly one of the ids the sources name,
+   dated snapshots listed one by one, never a prefix (``model.not_eligible``).
+3. **The body against the openai SDK's declaration of it** (``catalogue.shapes``,
+   generated from the SDK): every top-level parameter declared (``parameter.unknown``);
+   every value of its declared type, and every literal (a tool type, an input item type,
+   ``prompt_cache_retention``...) one the SDK declares, letter for letter
+   (``parameter.invalid``). Literals that say what an object is (a ``type`` or ``role``)
+   and parameters that change retention are always held to it; other types only under
+   ``unknown: refuse``.
+4. **Tools**, wherever the SDK lets one sit (``tools``, inside a ``namespace``, added by
+   input items): each is classified by the catalogue's tool rows (runs in the client's
+   code, or hosted and what that keeps). A policy's ``tools`` is the allow-list of tool
+   types (it may name types the SDK does not declare): hosted tools not in it are refused
+   (``tool.not_allowed``); without one, rows that keep data are refused
+   (``feature.tool.<id>``), and a type no row classifies is refused (``tool.unclassified``).
+5. **Parameters and tagged objects that retain data** (``store``, ``background``,
+   ``previous_response_id``, item references with or without their ``type``, stored
+   files and prompts...): rewritten in enforce mode (``store: false``, hashed user ids)
+   or refused (``feature.<id>``); strict mode rewrites nothing. Rows whose retention no
+   source states refuse only under ``unknown: refuse``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from zdr.catalogue.load import Catalogue
-from zdr.catalogue.model import Endpoint, Feature
+from zdr.catalogue.load import TOOLS_PARAM, Catalogue
+from zdr.catalogue.model import Endpoint, Feature, Source
+from zdr.catalogue.shapes import Reading, Tagged, shown
 from zdr.policy.model import HASHED, Decision, Policy, Refusal, Rewrite
 
-# Tool types that run in the client's own code: nothing is kept by the provider.
-CLIENT_TOOLS = frozenset({"function", "custom", "local_shell", "apply_patch"})
+# Providers whose request bodies are held to the openai SDK's declarations.
+SDK_SHAPED = frozenset({"openai"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +66,23 @@ def _refuse(rule: str, message: str, param: str | None = None, kind: str = "feat
     return Decision("refuse", refusal=Refusal(rule, message, param, kind))  # type: ignore[arg-type]
 
 
-def _sources(urls: Any) -> str:
-    return "; ".join(s.url for s in urls)
+def _sources(sources: Sequence[Source]) -> str:
+    return "; ".join(s.url for s in sources)
 
 
 def _listed(ep: Endpoint, allowed: frozenset[str]) -> bool:
     return ep.id in allowed or ep.path in allowed or ep.id.rsplit(".", 1)[0] in allowed
+
+
+def _get(obj: Any, dotted: str) -> Any:
+    """The value at ``a.b.c`` in nested objects, or None."""
+    if "." not in dotted:
+        return obj.get(dotted) if isinstance(obj, Mapping) else None
+    for key in dotted.split("."):
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(key)
+    return obj
 
 
 def _values(body: Mapping[str, Any], param: str) -> Iterator[Any]:
@@ -60,34 +103,75 @@ def _values(body: Mapping[str, Any], param: str) -> Iterator[Any]:
             yield item[field]
 
 
-def matches(feature: Feature, body: Mapping[str, Any]) -> bool:
+def _same(value: Any, allowed: Any) -> bool:
+    return type(value) is type(allowed) and bool(value == allowed)  # True is not 1
+
+
+def applies(feature: Feature, obj: Mapping[str, Any]) -> bool:
+    """Whether a tagged object meets the row's ``where`` conditions."""
+    for path, allowed in feature.where.items():
+        value = _get(obj, path)
+        if allowed == "present":
+            if value is None:
+                return False
+        elif not (value is None and None in allowed) and not any(_same(value, a) for a in allowed):
+            return False
+    return True
+
+
+def _tagged_objects(
+    feature: Feature, body: Mapping[str, Any], reading: Reading | None
+) -> list[Tagged]:
+    """The objects a tagged row (``label[].field``) covers: from the SDK reading when
+    there is one (every place the SDK lets such an object sit, its tag inferred when left
+    out), else the items of the top-level list."""
+    label, _, field = feature.param.partition("[].")
+    literals = feature.literals or (orjson.loads(feature.when),)
+    if reading is not None:
+        found = [t for t in reading.tagged if t.label == label and t.tag in literals]
+    else:
+        found = [
+            Tagged(label, item[field], item, (None, label))
+            for item in body.get(label) or ()
+            if isinstance(item, dict) and item.get(field) in literals
+        ]
+    return [t for t in found if applies(feature, t.obj)]
+
+
+def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None = None) -> bool:
+    """Whether the feature is "on" in ``body`` (``reading``: the SDK reading of it)."""
     when = feature.when
+    if "[]." in feature.param:
+        return bool(_tagged_objects(feature, body, reading))
     if "[]" in feature.param:
         target = orjson.loads(when)
         return any(v == target for v in _values(body, feature.param))
-    value = body.get(feature.param)
+    value = _get(body, feature.param)
     if when == "present":
         return value is not None
     if when == "not-false":
         return value is not False
     if when.startswith("absent-or:"):
         return value is None or value == orjson.loads(when.removeprefix("absent-or:"))
-    return value is not None and value == orjson.loads(when)
+    return value is not None and _same(value, orjson.loads(when))
 
 
 def _endpoint_message(policy: Policy, req: Request, ep: Endpoint) -> str:
+    notes = f" {ep.notes}" if ep.notes else ""
     return (
         f"zdr policy '{policy.name}' refused {req.method} {ep.path}: this endpoint keeps "
-        f"{ep.why()}. {ep.notes + ' ' if ep.notes else ''}Instead, keep this data in your own "
-        f"systems and send only what each request needs, or give this key a policy that "
-        f"lists the endpoint. Source: {_sources(ep.sources)}"
+        f"{ep.why()}.{notes} Instead, keep this data in your own systems and send only what "
+        "each request needs, or give this key a policy that lists the endpoint. "
+        f"Source: {_sources(ep.sources)}"
     )
 
 
-def _feature_message(policy: Policy, req: Request, ep: Endpoint, f: Feature, why: str) -> str:
+def _feature_message(policy: Policy, req: Request, ep: Endpoint, f: Feature, what: str) -> str:
+    advice = f" Instead, {f.advice}." if f.advice else ""
     return (
-        f"zdr policy '{policy.name}' refused `{f.param}` on {req.method} {ep.path} ({why}): "
-        f"it {f.why()}. Instead: {f.advice}. Source: {_sources(f.sources)}"
+        f"zdr policy '{policy.name}' refused {what} on {req.method} {ep.path}: with it, the "
+        f"provider keeps {f.retains} ({f.retention}). Eligible for zero data retention: "
+        f"{f.zdr}.{advice} Source: {_sources(f.sources)}"
     )
 
 
@@ -135,14 +219,118 @@ def _decide_model(req: Request, policy: Policy, ep: Endpoint) -> Decision | None
             "not in the policy's models allow-list.",
             param="model",
         )
-    if ep.zdr_models and not (req.model and req.model.startswith(ep.zdr_models)):
+    if ep.zdr_models and req.model not in ep.zdr_models:
+        named = shown(req.model)
+        which = f"the model {named}" if named else "the requested model"
         return _refuse(
             "model.not_eligible",
-            f"zdr policy '{policy.name}' refused {req.method} {ep.path}: {ep.condition}. "
-            f"Source: {_sources(ep.sources)}",
+            f"zdr policy '{policy.name}' refused {req.method} {ep.path}: {which} is not one "
+            f"the source names as eligible for zero data retention here. Eligible: "
+            f"{ep.condition}. Source: {_sources(ep.sources)}",
             param="model",
         )
     return None
+
+
+def _retention_params(catalogue: Catalogue, ep: Endpoint) -> frozenset[str]:
+    """Top-level parameters of ``ep`` that change what the provider keeps."""
+    names = {f.param.split("[", 1)[0].split(".", 1)[0] for f in catalogue.features_of(ep)}
+    return frozenset(names | {"tools"})
+
+
+def _decide_shape(
+    req: Request, policy: Policy, ep: Endpoint, reading: Reading, catalogue: Catalogue
+) -> Decision | None:
+    if not reading.problems:
+        return None
+    relevant = _retention_params(catalogue, ep)
+    for p in reading.problems:
+        top = p.path.split(".", 1)[0].split("[", 1)[0]
+        if not (p.is_tag or top in relevant or policy.unknown == "refuse"):
+            continue
+        if p.is_tag:
+            then = (
+                "zdr forwards only the object types the openai SDK "
+                f"({catalogue.shapes.sdk_version}) declares, letter for letter, each of "
+                "which its catalogue classifies."
+            )
+            if "tools[" in p.path:
+                then += " If you have checked a tool type the SDK does not know yet, list it "
+                then += "in the policy's `tools`."
+        else:
+            then = "Send the declared type: a server may read a look-alike differently."
+        return _refuse(
+            "parameter.invalid",
+            f"zdr policy '{policy.name}' refused {req.method} {ep.path}: {p.sentence()}. {then}",
+            param=top,
+        )
+    return None
+
+
+def _tools_of(body: Mapping[str, Any], reading: Reading | None) -> list[Tagged]:
+    if reading is not None:
+        return [t for t in reading.tagged if t.label == "tools"]
+    return [
+        Tagged("tools", tool["type"], tool, ((None, "tools"), i))
+        for i, tool in enumerate(body.get("tools") or ())
+        if isinstance(tool, dict) and isinstance(tool.get("type"), str)
+    ]
+
+
+def _decide_tools(
+    req: Request,
+    policy: Policy,
+    ep: Endpoint,
+    catalogue: Catalogue,
+    body: Mapping[str, Any],
+    reading: Reading | None,
+) -> Decision | None:
+    rules = catalogue.tool_rules(ep.provider)
+    for tool in _tools_of(body, reading):
+        rule = next((f for f in rules if tool.tag in f.literals and applies(f, tool.obj)), None)
+        named = shown(tool.tag) or "a tool"
+        where = f"{named} tool (`{tool.path}`) on {req.method} {ep.path}"
+        listed = policy.tools is not None and (
+            tool.tag in policy.tools or (rule is not None and rule.id in policy.tools)
+        )
+        if listed:
+            continue
+        if policy.tools is not None and (rule is None or rule.runs != "client"):
+            return _refuse(
+                "tool.not_allowed",
+                f"zdr policy '{policy.name}' refused the {where}: the policy's tools "
+                "allow-list does not name it, and it does not run in your own code.",
+                param="tools",
+            )
+        if rule is None:
+            if not rules:
+                continue  # a provider whose tools the catalogue does not classify yet
+            return _refuse(
+                "tool.unclassified",
+                f"zdr policy '{policy.name}' refused the {where}: zdr's catalogue does not "
+                "classify this tool type, so what it keeps is unknown. If you have checked "
+                "it, list it in the policy's `tools`.",
+                param="tools",
+            )
+        if rule.action == "refuse" or (rule.action == "unknown" and policy.unknown == "refuse"):
+            return _refuse(
+                f"feature.{rule.id}",
+                _feature_message(policy, req, ep, rule, f"the {named} tool (`{tool.path}`)"),
+                param="tools",
+            )
+    return None
+
+
+def _read_body(
+    req: Request, policy: Policy, ep: Endpoint, catalogue: Catalogue
+) -> tuple[str | None, Reading | None]:
+    if ep.provider not in SDK_SHAPED or req.body is None:
+        return None, None
+    key = catalogue.shapes.key_for(req.method, req.path)
+    if key is None:
+        return None, None
+    open_tags = {"tools": policy.tools} if policy.tools else None
+    return key, catalogue.shapes.read(key, req.body, open_tags)
 
 
 def decide(
@@ -151,7 +339,9 @@ def decide(
     catalogue: Catalogue,
     known_params: Mapping[str, frozenset[str]],
 ) -> Decision:
-    """The enforce/strict decision (observe mode uses it to record what it would do)."""
+    """The enforce/strict decision (observe mode uses it to record what it would do).
+    ``known_params`` (endpoint id -> parameter names) serves endpoints the SDK's shapes do
+    not cover; where they do, the shapes' own parameter list is used."""
     refused = _decide_endpoint(req, policy)
     if refused is not None or req.endpoint is None:
         return refused or Decision("allow", notes=("endpoint not in catalogue: forwarded",))
@@ -163,7 +353,8 @@ def decide(
     if refused is not None or body is None:
         return refused or Decision("allow")
 
-    known = known_params.get(ep.id)
+    key, reading = _read_body(req, policy, ep, catalogue)
+    known = catalogue.shapes.params(key) if key is not None else known_params.get(ep.id)
     if known is not None and policy.unknown == "refuse":
         unknown = sorted(k for k in body if k not in known)
         if unknown:
@@ -174,38 +365,51 @@ def decide(
                 "you have checked it, set `unknown: forward` in the policy.",
                 param=unknown[0],
             )
-    tools = [t for t in _values(body, "tools[].type") if isinstance(t, str)]
-    if policy.tools is not None:
-        for t in tools:
-            if t not in CLIENT_TOOLS and t not in policy.tools:
-                return _refuse(
-                    "tool.not_allowed",
-                    f"zdr policy '{policy.name}' refused the `{t}` tool on {req.method} "
-                    f"{ep.path}: it is not in the policy's tools allow-list.",
-                    param="tools",
-                )
+    if reading is not None:
+        refused = _decide_shape(req, policy, ep, reading, catalogue)
+        if refused is not None:
+            return refused
+    refused = _decide_tools(req, policy, ep, catalogue, body, reading)
+    if refused is not None:
+        return refused
+    return _decide_features(req, policy, ep, catalogue, body, reading)
 
+
+def _decide_features(
+    req: Request,
+    policy: Policy,
+    ep: Endpoint,
+    catalogue: Catalogue,
+    body: Mapping[str, Any],
+    reading: Reading | None,
+) -> Decision:
     rewrites: list[Rewrite] = []
     notes: list[str] = []
     for f in catalogue.features_of(ep):
-        if f.action == "allow" or not matches(f, body):
+        if f.param == TOOLS_PARAM or f.action == "allow" or not matches(f, body, reading):
             continue
-        if f.param == "tools[].type" and policy.tools is not None:
-            continue  # the tool was listed explicitly in the policy (checked above)
-        if f.skip_models and req.model and req.model.startswith(f.skip_models):
+        param = f.param.split("[", 1)[0]
+        if "[]." in f.param:
+            obj = _tagged_objects(f, body, reading)[0]
+            what = f"`{obj.path}` ({shown(obj.tag) or 'an object'})"
+        else:
+            what = f"`{f.param.split('[', 1)[0]}`"
+        if f.skip_models and req.model in f.skip_models:
             notes.append(f"{f.param} kept: the model accepts no safer value")
             continue
+        if f.action == "unknown":
+            if policy.unknown == "refuse":
+                return _refuse(f"feature.{f.id}", _feature_message(policy, req, ep, f, what), param)
+            notes.append(f"{f.param} forwarded: its retention is unknown (unknown: forward)")
+            continue
         if f.action == "refuse":
-            return _refuse(
-                f"feature.{f.id}",
-                _feature_message(policy, req, ep, f, "retains data"),
-                param=f.param.split("[", 1)[0],
-            )
+            return _refuse(f"feature.{f.id}", _feature_message(policy, req, ep, f, what), param)
         if policy.mode == "strict":
+            message = _feature_message(policy, req, ep, f, what)
             return _refuse(
                 f"feature.{f.id}",
-                _feature_message(policy, req, ep, f, "strict mode rewrites nothing"),
-                param=f.param,
+                f"{message} (strict mode rewrites nothing: send the safe value yourself)",
+                f.param,
             )
         if f.action == "hash":
             rewrites.append(Rewrite(f.param, HASHED, f"{f.param}=hashed"))

@@ -1,0 +1,156 @@
+"""Dates of birth: a date after a birth word, or in a birth-date column."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date
+from typing import Final
+
+from zdr.detect.model import (
+    Span,
+    in_c,
+    span,
+    word_starts,
+)
+from zdr.detect.scan import Anchor, Text, matches_at, matches_from
+
+_MONTHS: Final = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december|januar|februar|märz|mai|juni|juli|"
+    "oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
+    "novembre|décembre|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|"
+    "ottobre|dicembre|enero|febrero|abril|mayo|junio|julio|septiembre|octubre|noviembre|"
+    "diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    "januari|februari|maart|mei|augustus"
+)
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of ``words`` that the regex engine tries in the same order, but
+    grouped by first letter: one test per group, not one per word (~70 month names
+    were tried at every word start). Words of different first letters never match at
+    the same place, so the regroup changes no match."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_MONTH: Final = f"(?:{_by_first_letter(_MONTHS.split('|'))})"
+_DATE: Final = re.compile(
+    r"(?<![\w/.-])(?:(?=\d)(?:"  # the numeric forms, tried only at a digit
+    r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2}"
+    rf"|(?:0?[1-9]|[12]\d|3[01])\.?\s+(?:de\s+)?{_MONTH}\.?\s+(?:de\s+)?(?:19|20)\d{{2}}"
+    rf")|{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    r")(?![\w/-]|\.\d|:\d)"
+)
+# The characters a date begins with (its numeric forms begin with an ASCII digit).
+_DATE_FIRST: Final = "0123456789" + "".join(sorted({m[0] for m in _MONTHS.split("|")}))
+_word_starts: Final = in_c("word_starts", word_starts)
+_BIRTH: Final = re.compile(
+    r"born|birth|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
+    r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|geboortedatum"
+)
+
+
+class BirthDateDetector:
+    """Dates that are birth dates: a birth word shortly before, or a date column whose
+    header says so."""
+
+    name = "date_of_birth"
+    labels = ("DATE_OF_BIRTH",)
+    anchored = True
+    anchors = (Anchor("dob.cue", _BIRTH.pattern.replace("\\b", ""), lower=True),)
+
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
+        text, low = t.raw, t.low
+        if not t.has("dob.cue") or not t.folded or not _YEAR.search(text):
+            return out  # no birth word, so no birth column header either
+        cues = [m.end() for m in matches_at(_BIRTH, low, t.spans("dob.cue"))]
+        if not cues:
+            return out
+        columns = _birth_columns(text, cues) if "," in text or "|" in text else {}
+        if columns:
+            # A column's dates can be anywhere: tried where a date can begin.
+            starts = _word_starts(low, _DATE_FIRST, "/.-")
+            dates = matches_from(_DATE, low, starts)
+        else:
+            dates = [d for d in (_date_after(low, c) for c in cues) if d is not None]
+        prev_end = 0
+        this_year = date.today().year
+        for m in dates:
+            year = _year(m.group())
+            if year is None or not 1900 <= year <= this_year:
+                prev_end = m.end()
+                continue
+            # A birth word between the previous date and this one, at most 60 before it
+            # (cues are in order: the first one from there, by bisection).
+            first = bisect.bisect_left(cues, max(prev_end, m.start() - 60))
+            cue = first < len(cues) and cues[first] <= m.start()
+            if cue or _in_birth_column(text, m.start(), columns):
+                out.append(span(m.start(), m.end(), "DATE_OF_BIRTH"))
+            prev_end = m.end()
+        return out
+
+
+def _date_after(low: str, cue: int) -> re.Match[str] | None:
+    """The first date starting within 60 characters after a birth word."""
+    # The bounded search only finds where; the match is then made on the whole text,
+    # so the look-ahead at its end sees the real next character.
+    found = _DATE.search(low, cue, cue + 120)
+    if found is None or found.start() - cue > 60:
+        return None
+    return _DATE.match(low, found.start())
+
+
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+
+
+def _year(value: str) -> int | None:
+    found = _YEAR.search(value)
+    return int(found.group()) if found else None
+
+
+def _birth_columns(text: str, cues: list[int]) -> dict[str, int]:
+    """For CSV/Markdown tables: the index of a column whose header is a birth word.
+    Only the lines holding a birth word (among the first 50) can be such a header."""
+    columns: dict[str, int] = {}
+    seen: set[int] = set()
+    last_header_start = _line_start_after(text, 49)  # lines 0-49 can hold a header
+    for cue in cues:
+        line_start = text.rfind("\n", 0, cue) + 1
+        if line_start in seen or line_start > last_header_start:
+            continue
+        seen.add(line_start)
+        line_end = text.find("\n", cue)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        for sep in (",", "|", "\t", ";"):
+            cells = [c.strip().lower() for c in line.split(sep)]
+            if len(cells) >= 3:
+                for i, cell in enumerate(cells):
+                    if len(cell) <= 20 and _BIRTH.search(cell):
+                        columns[sep] = i
+    return columns
+
+
+def _line_start_after(text: str, newlines: int) -> int:
+    """Where the line after the given number of line breaks begins (past the end
+    when the text has fewer)."""
+    pos = -1
+    for _ in range(newlines):
+        pos = text.find("\n", pos + 1)
+        if pos < 0:
+            return len(text) + 1
+    return pos + 1
+
+
+def _in_birth_column(text: str, pos: int, columns: dict[str, int]) -> bool:
+    if not columns:
+        return False
+    line_start = text.rfind("\n", 0, pos) + 1
+    prefix = text[line_start:pos]
+    return any(prefix.count(sep) == index for sep, index in columns.items())

@@ -1,0 +1,191 @@
+"""Values labelled by the key or column that names them: ``surname: müller``,
+``"lastName": "smith"``, ``<street>12 Elm Row</street>``, ``first_name=ana`` in a log,
+and the cells under a ``Name`` or ``Address`` header of a CSV, TSV, pipe or Markdown
+table. What the key says is the evidence, so a value needs no capital letter and no
+lexicon; it only has to be shaped like a name or an address."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from zdr.detect.model import Span, span
+from zdr.detect.names import COMMON_WORDS, first_names
+from zdr.detect.scan import Anchor, Text
+
+# Keys, lower-cased without separators ("Last Name", last_name, lastName -> lastname),
+# and the label of their values. Exact keys only: "filename", "hostname" or
+# "company_name" name no person.
+_PERSON_KEYS: Final = frozenset(
+    """firstname lastname surname givenname familyname middlename maidenname fullname
+    forename displayname customername contactname patientname clientname employeename
+    holdername cardholder accountholder cardholdername accountname legalname realname
+    vorname nachname familienname nom prenom prénom nomcomplet nome cognome nomecompleto
+    nombre apellido apellidos nombrecompleto sobrenome nomecompleto naam voornaam
+    achternaam volledigenaam""".split()
+)
+# Keys that name a person only when the value has two or more words: a product,
+# a file or a company is also called a name.
+_LOOSE_PERSON_KEYS: Final = frozenset("name author owner assignee reporter contact".split())
+_ADDRESS_KEYS: Final = frozenset(
+    """address streetaddress street addressline addressline1 addressline2 address1
+    address2 homeaddress postaladdress mailingaddress billingaddress shippingaddress
+    residentialaddress addr adresse anschrift strasse straße wohnadresse indirizzo
+    direccion dirección domicilio endereco endereço morada adres straat woonadres""".split()
+)
+# Where such a key can be: its last part (the anchor), read backwards to the key's start.
+_KEY_WORDS: Final = (
+    r"name|surname|forename|holder|author|owner|assignee|reporter|contact|address|addr|"
+    r"street|adresse|anschrift|stra(?:ss|ß)e|indirizzo|direcci[oó]n|domicilio|"
+    r"endere[cç]o|morada|adres|straat|vorname|nachname|nom|prenom|prénom|nome|cognome|"
+    r"nombre|apellidos?|sobrenome|naam|voornaam|achternaam|woonadres"
+)
+_KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzßàáâãäçèéêëìíîïñòóôõöùúûü0123456789_-.")
+_SEPARATORS: Final = (",", "\t", "|", ";")
+# After a key: a closing quote or bracket, then = : => or an XML element's ">".
+_AFTER_KEY: Final = re.compile(r"[\"'`\]]?[ \t]*(?:=>|:=|[:=]|(?<=[\w\"'])>)[ \t]*")
+_QUOTED: Final = re.compile(r"[\"'`]([^\"'`\n]{1,120})[\"'`]")
+# A bare value ends at a separator, or where a log line's next key=value begins.
+_BARE: Final = re.compile(r"[^\n\"'`,;&|<>{}\[\]]{1,120}?(?=\s+[\w.-]+=|[\n\"'`,;&|<>{}\[\]]|$)")
+_NAME_WORD: Final = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
+_NOT_VALUES: Final = frozenset(
+    "null none n/a na unknown nil undefined true false string text required optional".split()
+)
+
+
+def label_of(key: str) -> str | None:
+    compact = "".join(c for c in key.lower() if c.isalnum())
+    if compact in _PERSON_KEYS:
+        return "PERSON"
+    if compact in _LOOSE_PERSON_KEYS:
+        return "PERSON?"
+    if compact in _ADDRESS_KEYS:
+        return "STREET_ADDRESS"
+    return None
+
+
+def plausible(value: str, label: str) -> bool:
+    """Shaped like a value of ``label`` ("PERSON?": a name of two or more words)."""
+    if value.lower() in _NOT_VALUES:
+        return False
+    if label == "STREET_ADDRESS":
+        return (
+            6 <= len(value) <= 120
+            and any(c.isdigit() for c in value)
+            and sum(c.isalpha() for c in value) >= 3
+        )
+    words = value.split()
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if label == "PERSON":
+        return True
+    # A loose key ("name", "owner") is also a product's or a job's: a person's name
+    # there has two or more words, begins with a first name and holds no common word
+    # ("Build and test", "Support Team").
+    return (
+        len(words) >= 2
+        and words[0].lower() in first_names()
+        and not any(w.lower() in COMMON_WORDS for w in words)
+    )
+
+
+class FieldDetector:
+    """Values of keys and table columns that name a person or a street address."""
+
+    name = "fields"
+    labels = ("PERSON", "STREET_ADDRESS")
+    anchored = True
+    anchors = (Anchor("fields.key", _KEY_WORDS, lower=True),)
+
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
+        text, low = t.raw, t.low
+        if not t.folded:
+            return out  # lower-casing changed the length: offsets would not match
+        headers_seen: set[int] = set()
+        for start, end in t.spans("fields.key"):
+            key_start, key_end, label = _key(low, start, end)
+            if label is None or low[max(0, key_start - 2) : key_start] == "</":
+                continue  # not such a key, or an XML element's end
+            value = _value_after(text, key_end)
+            if value is not None:
+                v_start, v_end = value
+                if plausible(text[v_start:v_end], label):
+                    out.append(span(v_start, v_end, label.rstrip("?")))
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start not in headers_seen:
+                headers_seen.add(line_start)
+                out.extend(_table_cells(text, line_start))
+        return out
+
+
+def _key(low: str, start: int, end: int) -> tuple[int, int, str | None]:
+    """The key around the anchor's word and its label: back over the identifier's
+    characters, forward over the rest of it; "Last Name" (two words) is tried when
+    the last word alone names nothing."""
+    key_end = end
+    while key_end < len(low) and (low[key_end].isalnum() or low[key_end] == "_"):
+        key_end += 1
+    key_start = start
+    for words in (1, 2):
+        while key_start > 0 and start - key_start < 30 and low[key_start - 1] in _KEY_CHARS:
+            key_start -= 1
+        label = label_of(low[key_start:key_end])
+        if label is not None or words == 2 or key_start < 2 or low[key_start - 1] != " ":
+            return key_start, key_end, label
+        key_start -= 1  # over the space, to the word before
+    return key_start, key_end, None
+
+
+def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
+    """The value a key is given (quoted, bare to the line's end or a separator, or an
+    XML element's text), or None where the key is not followed by one (a header)."""
+    sep = _AFTER_KEY.match(text, key_end)
+    if sep is None or sep.end() == key_end:
+        return None
+    quoted = _QUOTED.match(text, sep.end())
+    if quoted is not None:
+        return quoted.start(1), quoted.end(1)
+    bare = _BARE.match(text, sep.end())
+    if bare is None:
+        return None
+    value = bare.group().rstrip(" .\t\r")
+    return (bare.start(), bare.start() + len(value)) if value else None
+
+
+def _table_cells(text: str, line_start: int) -> list[Span]:
+    """A header line (cells split by one separator) whose columns name persons or
+    addresses: the plausible cells under them, down to the first line with another
+    number of cells."""
+    out: list[Span] = []
+    header_end = text.find("\n", line_start)
+    if header_end < 0:
+        return out
+    header = text[line_start:header_end]
+    for sep in _SEPARATORS:
+        cells = header.split(sep)
+        if len(cells) < 2:
+            continue
+        columns = {i: label for i, cell in enumerate(cells) if (label := label_of(cell.strip()))}
+        if not columns:
+            continue
+        pos = header_end + 1
+        while pos < len(text):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            row = text[pos:end]
+            parts = row.split(sep)
+            if len(parts) != len(cells):
+                break
+            offset = pos
+            for i, cell in enumerate(parts):
+                label = columns.get(i)
+                value = cell.strip()
+                if label is not None and value and plausible(value, label):
+                    start = offset + cell.index(value)
+                    out.append(span(start, start + len(value), label.rstrip("?")))
+                offset += len(cell) + len(sep)
+            pos = end + 1
+        break
+    return out

@@ -1,0 +1,72 @@
+"""Every mention: a value found once in a text is masked wherever else it occurs there.
+
+Detectors confirm a value by its context (a password after ``password=``, a birth date
+after "born"); the same value repeated elsewhere has no context of its own, and would
+otherwise reach the provider there. Labels whose values a detector finds by shape
+alone everywhere (e-mails, cards, IBANs, IPs) need no second look; person names
+found by the person detector have their own (names.py: parts of a name too)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from zdr.detect.model import Span, occurrences, span
+
+# The labels found by context, whose other occurrences this adds.
+BY_CONTEXT: Final = frozenset(
+    {"SECRET", "API_KEY", "DATE_OF_BIRTH", "STREET_ADDRESS", "URL", "US_SSN", "PHONE", "PERSON"}
+)
+# Shorter values would match ordinary words and numbers too often.
+MIN_LENGTH: Final = 6
+# Above this many (values x characters), searching once per value costs more than
+# indexing the text's words once (a long document with thousands of findings).
+_INDEX_ABOVE: Final = 2_000_000
+_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
+
+
+def other_mentions(text: str, spans: list[Span]) -> list[Span]:
+    """Spans for the occurrences of the found values (of BY_CONTEXT labels) that stand
+    alone: not inside a longer run of letters and digits. Found ones are included."""
+    values: dict[str, str] = {}
+    for s in spans:
+        if s.label in BY_CONTEXT and s.end - s.start >= MIN_LENGTH:
+            values.setdefault(text[s.start : s.end], s.label)
+    if not values:
+        return []
+    if len(values) * len(text) > _INDEX_ABOVE:
+        found = _by_index(text, values)
+    else:
+        found = [(pos, value) for value in values for pos in occurrences(text, value)]
+    return [
+        span(pos, pos + len(value), values[value])
+        for pos, value in found
+        if _stands_alone(text, pos, value)
+    ]
+
+
+def _stands_alone(text: str, pos: int, value: str) -> bool:
+    end = pos + len(value)
+    if value[0].isalnum() and pos > 0 and text[pos - 1].isalnum():
+        return False
+    return not (value[-1].isalnum() and end < len(text) and text[end].isalnum())
+
+
+def _by_index(text: str, values: dict[str, str]) -> list[tuple[int, str]]:
+    """The same occurrences, in one pass over the text's runs of letters and digits: a
+    value standing alone that begins with one begins where such a run begins. Values
+    that begin otherwise (rare: a quote, a dash) are searched for one by one."""
+    by_run: dict[str, list[str]] = {}
+    found: list[tuple[int, str]] = []
+    for value in values:
+        run = _ALNUM_RUN.match(value)
+        if run is None:
+            found.extend((pos, value) for pos in occurrences(text, value))
+        else:
+            by_run.setdefault(run.group(), []).append(value)
+    for run in _ALNUM_RUN.finditer(text):
+        candidates = by_run.get(run.group())
+        if candidates is not None:
+            pos = run.start()
+            found.extend((pos, v) for v in candidates if text.startswith(v, pos))
+    return found

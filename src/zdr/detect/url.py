@@ -1,0 +1,87 @@
+"""URLs that identify a person or account, or carry a capability."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from zdr.detect.model import (
+    Span,
+    occurrences,
+    span,
+)
+from zdr.detect.scan import Anchor, Text, matches_from
+
+_URL: Final = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
+_SENSITIVE_QUERY: Final = re.compile(
+    r"[?&#;](?:[\w.-]*(?:token|key|secret|sig|signature|password|passwd|pwd|auth|session|"
+    r"sid|code|uid|user|email|mail|invite|reset|otp|ticket|access|credential)[\w.-]*)=",
+    re.IGNORECASE,
+)
+_PROFILE_SEGMENTS: Final = {
+    "in", "u", "user", "users", "profile", "profiles", "people", "person", "customers",
+    "customer", "account", "accounts", "member", "members", "contact", "contacts", "patient",
+    "patients", "employee", "employees", "client", "clients", "lead", "leads", "d", "r",
+    "reset", "reset-password", "invite", "invitation", "share", "s", "view", "edit", "@me",
+}  # fmt: skip
+_ID_SEGMENT: Final = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}|@[\w.-]+)$")
+_WEBHOOK: Final = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
+
+
+class UrlDetector:
+    """URLs that identify a person or account, or carry a capability. Public pages
+    (docs, status pages, package registries) are left alone."""
+
+    name = "url"
+    labels = ("URL", "API_KEY")
+    anchors: tuple[Anchor, ...] = ()
+
+    def find(self, t: Text) -> list[Span]:
+        out: list[Span] = []
+        text = t.raw
+        if "://" not in text:
+            return out
+        for m in url_matches(text):
+            url = m.group().rstrip(".,;:!?")
+            end = m.start() + len(url)
+            if _WEBHOOK.search(url) and _has_capability_path(url):
+                out.append(span(m.start(), end, "API_KEY"))
+            elif _sensitive_url(url):
+                out.append(span(m.start(), end, "URL"))
+        return out
+
+
+def url_matches(text: str) -> list[re.Match[str]]:
+    """What ``_URL.finditer(text)`` finds. A URL's scheme ends 3 to 5 characters
+    before its "://": the pattern is tried only there, not at every word."""
+    starts = [s for c in occurrences(text, "://") for s in (c - 5, c - 4, c - 3) if s >= 0]
+    return matches_from(_URL, text, starts)
+
+
+def _has_capability_path(url: str) -> bool:
+    path = url.split("://", 1)[1].split("/", 1)[-1]
+    return any(len(seg) >= 16 for seg in path.split("/"))
+
+
+def _sensitive_url(url: str) -> bool:
+    rest = url.split("://", 1)[1]
+    authority = rest.split("/", 1)[0]
+    if "@" in authority:
+        return True  # credentials in the URL
+    if _SENSITIVE_QUERY.search(rest):
+        return True
+    path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]
+    segments = [s for s in path.split("/") if s]
+    for i, seg in enumerate(segments):
+        low = seg.lower()
+        if _ID_SEGMENT.match(seg) and not (len(seg) == 4 and seg.isdigit() and seg.isascii()):
+            previous = segments[i - 1].lower() if i else ""
+            # A numeric id names an account only under a profile-like segment
+            # (/customers/4566482); /questions/43033518 is a public page.
+            if previous in _PROFILE_SEGMENTS or not seg.isdigit():
+                return True
+        if low in _PROFILE_SEGMENTS and i + 1 < len(segments) and low not in ("d", "r", "s"):
+            nxt = segments[i + 1]
+            if low in ("in", "u", "user", "users", "profile", "people") and len(nxt) >= 3:
+                return True
+    return False

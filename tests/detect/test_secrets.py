@@ -1,0 +1,71 @@
+"""Secrets by the name they are given, whatever the syntax around it, written here
+(not copied from any fixture); placeholders left alone; a value found once masked at
+every mention."""
+
+from __future__ import annotations
+
+import pytest
+
+from zdr.detect import DetectorSet
+
+DETECT = DetectorSet()
+SECRET = "q8Zt3vLw0pRk5xNe"
+
+
+def masked(text: str) -> set[str]:
+    return {text[s.start : s.end] for s in DETECT.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'billingToken = "{s}"',  # assignment, a name that ends with the word
+        'var billingToken string = "{s}"',  # a type between name and value (Go)
+        'String billingToken = "{s}";',  # Java
+        'BILLING_TOKEN := "{s}"',  # Make, Go
+        'BILLING_TOKEN ::= "{s}"',
+        "BILLING_TOKEN ?= {s}",
+        '$billingToken .= "{s}"',  # PHP
+        'System.setProperty("BILLING_TOKEN", "{s}")',  # a call argument
+        'env.put("billing_token", "{s}");',
+        "<billingToken>{s}</billingToken>",  # an XML element
+        "<billingToken>\n    {s}\n</billingToken>",
+        '<add name="billingToken" value="{s}" />',  # an attribute pair
+        "2024-05-01 INFO start user=ops BILLING_TOKEN={s} region=eu",  # a log line
+        '  "billing_token" => "{s}"',  # Ruby, logstash
+        "billing_token: {s}",  # YAML
+        '{{"billing_token": "{s}"}}',  # JSON
+    ],
+)
+def test_a_token_is_found_in_any_syntax(template: str) -> None:
+    text = template.format(s=SECRET)
+    assert SECRET in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",  # AWS's documentation key
+        "password: [PASSWORD]",
+        "db_password = ${DB_PASSWORD}",
+        "api_token = settings.API_TOKEN",  # where the value comes from, not the value
+        "auth_token = get_token(user)",
+        "github_token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "token_expires_at = 2024-05-01T10:00:00",  # a timestamp, not a token
+        "session_token_ttl = 3600",
+        "access_token_type = bearer_access_token",
+    ],
+)
+def test_placeholders_and_references_are_left_alone(text: str) -> None:
+    assert masked(text) == set(), text
+
+
+def test_a_secret_is_masked_at_every_mention() -> None:
+    text = f"export DEPLOY_TOKEN={SECRET}\n...\ncurl -H 'X-Deploy: {SECRET}' https://ci\n"
+    spans = [s for s in DETECT.detect(text) if text[s.start : s.end] == SECRET]
+    assert len(spans) == 2
+
+
+def test_a_value_inside_a_longer_word_is_not_a_mention() -> None:
+    text = f"api_token={SECRET}\nchecksum {SECRET}ff00 unrelated"
+    assert [text[s.start : s.end] for s in DETECT.detect(text)] == [SECRET]
