@@ -48,10 +48,16 @@ STORE_OFF = "model_settings=ModelSettings(store=False)"
             "from agents import HostedMCPTool\nt = HostedMCPTool(tool_config={'type': 'mcp', 'server_label': 'x', 'server_url': 'https://x'})",
             ["ZDR005"],
         ),
+        # image generation: the catalogue lists the models that keep nothing; the default is not one
         (
             "from agents import ImageGenerationTool\nt = ImageGenerationTool(tool_config={'type': 'image_generation'})",
+            ["ZDR005"],
+        ),
+        (
+            "from agents import ImageGenerationTool\nt = ImageGenerationTool(tool_config={'type': 'image_generation', 'model': 'gpt-image-1'})",
             [],
         ),
+        ("from agents import WebSearchTool\nt = WebSearchTool(external_web_access=False)", []),
         ("from agents import ShellTool\nt = ShellTool(executor=run_locally)", []),
         (
             "from agents import ShellTool\nt = ShellTool(environment={'type': 'container_auto'})",
@@ -137,6 +143,14 @@ def test_agent_advice_includes_encrypted_reasoning() -> None:
         ),
         (
             'import { imageGenerationTool } from "@openai/agents";\nconst t = imageGenerationTool();',
+            ["ZDR005"],
+        ),
+        (
+            'import { imageGenerationTool } from "@openai/agents";\nconst t = imageGenerationTool({ model: "gpt-image-1" });',
+            [],
+        ),
+        (
+            'import { webSearchTool } from "@openai/agents";\nconst t = webSearchTool({ externalWebAccess: false });',
             [],
         ),
         ('import { shellTool } from "@openai/agents";\nconst t = shellTool({ shell });', []),

@@ -23,6 +23,7 @@ Sources, read at the commits below:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # The one variable the SDKs read (Python and JS alike).
 TRACING_ENV = "OPENAI_AGENTS_DISABLE_TRACING"
@@ -98,7 +99,19 @@ def is_openai_url(url: str) -> bool:
     return "openai.com" in url or "openai.azure.com" in url
 
 
-def hosted_shell(environment_type: object) -> bool:
-    """A shell tool runs at the provider (a hosted container) only with a container
-    environment (container_auto, container_reference); otherwise on the caller's machine."""
-    return isinstance(environment_type, str) and environment_type.startswith("container")
+def tool_object(kind: str, options: dict[str, Any]) -> dict[str, Any] | None:
+    """The tool object a helper sends, for the catalogue's tool rows to judge: its
+    options as the API's fields, a `tool_config` as is, and the shell's environment as
+    the SDKs fill it in (local unless a container is named). None when the environment
+    is not known here (a variable)."""
+    config = options.get("tool_config")
+    tool: dict[str, Any] = {k: v for k, v in options.items() if k != "tool_config"}
+    if isinstance(config, dict):
+        tool.update(config)
+    tool["type"] = kind
+    if kind == "shell":
+        env = tool.setdefault("environment", {"type": "local"})
+        if not isinstance(env, dict):
+            return None
+        env.setdefault("type", "local")
+    return tool

@@ -183,6 +183,13 @@ def _snake(name: str) -> str:
     return _CAMEL.sub(r"_\1", name).lower()
 
 
+def _snake_keys(value: Any) -> Any:
+    """A helper's camelCase options as the API's fields (environment.type, serverLabel)."""
+    if isinstance(value, dict):
+        return {_snake(k): _snake_keys(v) for k, v in value.items()}
+    return value
+
+
 def _arguments(node: Node) -> list[Node]:
     args = _field(node, "arguments")
     return [c for c in (args.named_children if args is not None else []) if c.type != "comment"]
@@ -374,7 +381,7 @@ class _Analyzer:
             if pair.type == "pair" and _text(_field(pair, "key")).strip("'\"") == "type":
                 kind = _value(_field(pair, "value"), {})
                 if is_hosted_tool(kind, keys):
-                    self._add(pair, tool_issue(kind, f"a {kind} tool"))
+                    self._add(pair, tool_issue(_object(node, self.consts), f"a {kind} tool"))
 
     def _judge_inside(self, node: Node) -> None:
         for n in _descendants(node, ("object",)):
@@ -458,12 +465,10 @@ class _Analyzer:
             self.agent_configs.append((node, arguments[0] if arguments else None))
         elif name in sdk.JS_TOOL_HELPERS:
             self._judge_inside(node)
-            kind = sdk.JS_TOOL_HELPERS[name]
-            if kind == "shell":
-                env = config.get("environment") if isinstance(config, dict) else None
-                if not (isinstance(env, dict) and sdk.hosted_shell(env.get("type"))):
-                    return
-            self._add(node, tool_issue(kind, f"{name}()"))
+            options = config if isinstance(config, dict) else {}
+            tool = sdk.tool_object(sdk.JS_TOOL_HELPERS[name], _snake_keys(options))
+            if tool is not None:
+                self._add(node, tool_issue(tool, f"{name}()"))
         elif name == "setTracingDisabled" and config is True:
             self.out.facts.settles.add(TRACING)
         elif name == "setOpenAIAPI" and config == "chat_completions":
@@ -565,7 +570,11 @@ class _Analyzer:
             kind = sdk.AI_SDK_TOOLS.get(chain[2])
             if kind is not None:
                 self._judge_inside(node)
-                self._add(node, tool_issue(kind, f"{'.'.join(chain)}()"))
+                options = _value(arguments[0], self.consts) if arguments else {}
+                options = _snake_keys(options) if isinstance(options, dict) else {}
+                tool = sdk.tool_object(kind, options)
+                if tool is not None:
+                    self._add(node, tool_issue(tool, f"{'.'.join(chain)}()"))
         elif len(chain) == 1 and chain[0] in self.ai_imports and chain[0] in _AI_SDK_CALLS:
             self._ai_sdk_options(node, arguments[0] if arguments else None)
 

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import orjson
 import yaml
 
 from zdr.catalogue.load import Catalogue, load_catalogue
 from zdr.catalogue.model import Endpoint, Feature
-from zdr.policy.decide import matches
+from zdr.policy.decide import applies, matches
 
 # A parameter value the analyser could not determine.
 UNKNOWN = object()
@@ -138,22 +137,33 @@ def call_issue(method: str, path: str, rule: str = "ZDR001") -> Issue | None:
     return endpoint_issue(ep, method, rule, path) if ep is not None else None
 
 
-def tool_issue(tool_type: str, where: str = "") -> Issue | None:
-    """A hosted tool of `tool_type`, judged by the catalogue's `tools[].type` features."""
-    for f in catalogue().features.values():
-        if f.param == "tools[].type" and f.when == f'"{tool_type}"' and f.action != "allow":
-            fix = f" Fix: {f.advice}." if f.advice else ""
-            return Issue("ZDR005", f"{where or tool_type} (tool type {tool_type}): {f.why()}.{fix}")
-    return None
+def tool_rule(obj: dict[str, Any]) -> Feature | None:
+    """The catalogue's tool row for a tool object: rows are tried in order, the first
+    whose type and conditions (`where`) it meets decides, as the gateway decides."""
+    kind = obj.get("type")
+    return next(
+        (f for f in catalogue().tool_rules("openai") if kind in f.literals and applies(f, obj)),
+        None,
+    )
+
+
+def tool_issue(obj: dict[str, Any], where: str = "") -> Issue | None:
+    """A hosted tool the catalogue says keeps data (or of unknown retention)."""
+    rule = tool_rule(obj)
+    if rule is None or rule.action == "allow":
+        return None
+    fix = f" Fix: {rule.advice}." if rule.advice else ""
+    # no source says what it keeps: shown with --min-severity note, never failing a run
+    severity = "note" if rule.action == "unknown" else ""
+    kind = obj.get("type")
+    return Issue("ZDR005", f"{where or kind} (tool type {kind}): {rule.why()}.{fix}", severity)
 
 
 @functools.cache
 def hosted_tool_types() -> frozenset[str]:
-    """Tool types the catalogue says keep or send data (its `tools[].type` features)."""
+    """Tool types some catalogue row says may keep or send data."""
     return frozenset(
-        orjson.loads(f.when)
-        for f in catalogue().features.values()
-        if f.param == "tools[].type" and f.action != "allow"
+        kind for f in catalogue().tool_rules("openai") if f.action != "allow" for kind in f.literals
     )
 
 
@@ -167,10 +177,8 @@ def responses_endpoint() -> Endpoint:
 def _rule(f: Feature) -> str:
     if f.param == "store":
         return "ZDR002"
-    if f.param == "prompt_cache_retention":
+    if f.param.startswith("prompt_cache"):
         return "ZDR004"
-    if f.param == "tools[].type":
-        return "ZDR005"
     return "ZDR006" if f.action == "hash" else "ZDR003"
 
 
@@ -183,9 +191,15 @@ def param_issues(ep: Endpoint, kwargs: dict[str, Any], has_unpacked: bool) -> li
     documented to retain (the Responses API's `store`)."""
     issues: list[Issue] = []
     known = {k: v for k, v in kwargs.items() if v is not UNKNOWN and v is not EMAILISH}
+    tools = kwargs.get("tools")
+    for tool in tools if isinstance(tools, list) else ():
+        if isinstance(tool, dict) and isinstance(tool.get("type"), str):
+            issue = tool_issue(tool)
+            if issue is not None:
+                issues.append(issue)
     for f in catalogue().features_of(ep):
-        if f.action == "allow":
-            continue
+        if f.action == "allow" or f.param.startswith("tools[]"):
+            continue  # tools: each object above, by the first row that applies
         name = f.param.split("[", 1)[0]
         if name not in kwargs:
             if f.id == "responses.store" and not has_unpacked:

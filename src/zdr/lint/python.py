@@ -318,7 +318,8 @@ class _Analyzer(ast.NodeVisitor):
                 if isinstance(k, ast.Constant) and k.value == "type":
                     kind = _literal(v, {})
                     if is_hosted_tool(kind, keys):
-                        self._add(k, tool_issue(kind, f"a {kind} tool"))
+                        tool = _literal(node, self.env_stack[-1])
+                        self._add(k, tool_issue(tool, f"a {kind} tool"))
         self.generic_visit(node)
 
     def _judge_inside(self, node: ast.Call) -> None:
@@ -425,12 +426,10 @@ class _Analyzer(ast.NodeVisitor):
             self.out.uses_values = True
         elif name in sdk.PY_TOOL_CLASSES:
             self._judge_inside(node)
-            kind = sdk.PY_TOOL_CLASSES[name]
-            if kind == "shell":
-                env = _literal(_kw(node, "environment") or ast.Constant(None), {})
-                if not (isinstance(env, dict) and sdk.hosted_shell(env.get("type"))):
-                    return
-            self._add(node, tool_issue(kind, f"{name}()"))
+            kwargs, _ = self._kwargs(node)
+            tool = sdk.tool_object(sdk.PY_TOOL_CLASSES[name], kwargs)
+            if tool is not None:
+                self._add(node, tool_issue(tool, f"{name}()"))
         elif name == "OpenAIConversationsSession":
             ep = catalogue().match("POST", "/v1/conversations")
             issue = endpoint_issue(ep, "POST") if ep else None
