@@ -264,21 +264,30 @@ class Gateway:
 
     async def _until_client_leaves(self, ex: Exchange, work: Awaitable[T]) -> T:
         """Await upstream work; if the client disconnects first, cancel it (the
-        upstream call is aborted) and raise ``ClientGone`` (recorded as 499)."""
-        task = asyncio.ensure_future(work)
-        left = asyncio.ensure_future(_client_left(ex.receive))
+        upstream call is aborted) and raise ``ClientGone`` (recorded as 499). The work
+        stays in this task, so its result is used without a task switch."""
+        task = asyncio.current_task()
+        assert task is not None
+        left, active = False, True
+
+        def on_left(watcher: asyncio.Future[None]) -> None:
+            nonlocal left
+            # ``active``: a callback already scheduled when the work finished does nothing.
+            if active and not watcher.cancelled() and watcher.exception() is None:
+                left = True
+                task.cancel()
+
+        watcher = asyncio.ensure_future(_client_left(ex.receive))
+        watcher.add_done_callback(on_left)
         try:
-            await asyncio.wait((task, left), return_when=asyncio.FIRST_COMPLETED)
-        except BaseException:
-            task.cancel()
-            left.cancel()
+            return await work
+        except asyncio.CancelledError:
+            if left and task.uncancel() == 0:
+                raise ClientGone() from None
             raise
-        if not task.done():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            raise ClientGone()
-        left.cancel()
-        return task.result()
+        finally:
+            active = False
+            watcher.cancel()
 
     def _upstream_headers(self, ex: Exchange) -> dict[str, str]:
         drop = HOP_BY_HOP | CLIENT_ONLY | connection_tokens(ex.headers)
