@@ -22,7 +22,7 @@ from zdr.audit.store import AuditStore
 from zdr.audit.writer import AuditWriter
 from zdr.config import Settings, UpstreamSettings
 from zdr.db import open_database
-from zdr.fake.openai import DEMO_MODEL, FakeOpenAI
+from zdr.demo import DEMO_MODEL, DemoUpstream
 from zdr.gateway.app import Gateway
 from zdr.gateway.protocol import protocol_with_header_timeout
 from zdr.keys.store import open_key_store
@@ -162,7 +162,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     demo_server: uvicorn.Server | None = None
     if settings.demo:
-        demo_server = await start_side_server(uvicorn_config(FakeOpenAI(), "127.0.0.1", 0))
+        demo_server = await start_side_server(uvicorn_config(DemoUpstream(), "127.0.0.1", 0))
         port = bound_port(demo_server)
         settings = with_demo_upstream(settings, port)
         log.warning(

@@ -84,7 +84,8 @@ def test_tool_call_arguments_restored_as_valid_json(
     gateway: RunningGateway, fake: FakeOpenAI
 ) -> None:
     secret_text = 'Password is "Tr0ub4dor&3" for ' + EMAIL
-    tools: Any = [{"type": "function", "function": {"name": "notify", "parameters": {}}}]
+    params = {"type": "object", "properties": {"text": {"type": "string"}}}
+    tools: Any = [{"type": "function", "function": {"name": "notify", "parameters": params}}]
     msgs: Any = [{"role": "user", "content": secret_text}]
     client = gateway.client()
     result = client.chat.completions.create(model="gpt-4.1-mini", messages=msgs, tools=tools)
