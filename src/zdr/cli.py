@@ -55,12 +55,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from zdr.serve import run
+    from zdr.supervisor import default_workers, supervise
 
     settings = _settings(args)
     server = settings.server.model_copy(
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
-    run(settings.model_copy(update={"server": server}))
+    settings = settings.model_copy(update={"server": server})
+    workers = args.workers or settings.server.workers or default_workers(settings)
+    if workers > 1:
+        supervise(settings, workers)
+    else:
+        run(settings)
     return 0
 
 
@@ -150,6 +156,66 @@ def cmd_endpoints(args: argparse.Namespace) -> int:
     else:
         _out(render_table(catalogue, rows, args.provider))
     return 0
+
+
+# -- providers and catalogue check -------------------------------------------------------
+
+
+def cmd_providers(args: argparse.Namespace) -> int:
+    from zdr.catalogue.load import load_catalogue
+    from zdr.catalogue.query import provider_json
+    from zdr.catalogue.table import render_providers
+    from zdr.config import PRESETS
+
+    catalogue = load_catalogue()
+    presets: dict[str, list[str]] = {}
+    for name, (base_url, _, provider) in PRESETS.items():
+        part = ":<region>" if name == "bedrock" else ":<resource>"
+        presets.setdefault(provider, []).append(name + (part if "{}" in base_url else ""))
+    if args.json:
+        rows = [
+            {**provider_json(p), "presets": presets.get(pid, [])}
+            for pid, p in sorted(catalogue.providers.items())
+        ]
+        _out(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+    else:
+        _out(render_providers(catalogue, presets))
+    return 0
+
+
+def cmd_catalogue_check(args: argparse.Namespace) -> int:
+    """Exit 0: the installed openai SDK declares nothing the catalogue does not classify;
+    1: it does (listed); 2: no openai SDK is installed here."""
+    try:
+        import openai
+    except ImportError:
+        _err("zdr: the openai package is not installed in this environment; nothing to check")
+        return 2
+    from zdr.catalogue.drift import find_drift
+    from zdr.catalogue.load import load_catalogue
+    from zdr.catalogue.sdk import sdk_endpoints
+    from zdr.catalogue.sdk_shapes import sdk_models, sdk_shapes, sdk_websockets
+    from zdr.catalogue.shapes import BodyShapes
+
+    catalogue = load_catalogue()
+    shapes = BodyShapes({"sdk_version": openai.__version__, "models": sdk_models(), **sdk_shapes()})
+    drift = find_drift(catalogue, shapes, sdk_endpoints(), websockets=sdk_websockets())
+    built = catalogue.shapes.sdk_version
+    if args.json:
+        _out(orjson.dumps({**drift.as_json(), "catalogue_sdk_version": built}).decode())
+        return 0 if drift.clean else 1
+    _out(f"openai SDK {openai.__version__} (the catalogue was generated from {built})")
+    for title, items in (
+        ("endpoints", drift.endpoints),
+        ("parameters", drift.params),
+        ("tool types", drift.tools),
+    ):
+        _out(f"unclassified {title}: {len(items)}")
+        for item in items:
+            _out(f"  {item}")
+    if not drift.clean:
+        _out("The gateway refuses what it does not classify (unless a policy forwards unknowns).")
+    return 0 if drift.clean else 1
 
 
 # -- audit and report --------------------------------------------------------------------
@@ -304,12 +370,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
+    from zdr.catalogue.load import load_catalogue
     from zdr.verify.model import exit_code
     from zdr.verify.observed import cost_statement
     from zdr.verify.run import VerifyOptions, render_table, run_checks
 
-    if args.provider != "openai":
-        _err(f"zdr: verify knows the openai provider only (got {args.provider!r})")
+    providers = load_catalogue().providers
+    if args.provider not in providers:
+        _err(f"zdr: unknown provider {args.provider!r}; known: {', '.join(sorted(providers))}")
         return 2
     api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
     admin_key = args.admin_key or os.environ.get("OPENAI_ADMIN_KEY")
@@ -330,6 +398,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 model=args.model,
                 probes_confirmed=confirmed,
                 settings=settings,
+                provider=providers[args.provider],
             )
         )
     )
@@ -408,6 +477,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the gateway", parents=[common])
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="gateway processes (default: one per core; 1 with the demo upstream)",
+    )
     p.set_defaults(func=cmd_serve)
 
     keys = sub.add_parser("keys", help="manage virtual keys").add_subparsers(
@@ -434,6 +508,25 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--stateful", action="store_true", help="only endpoints that keep state")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_endpoints)
+
+    p = sub.add_parser(
+        "providers",
+        help="how to get zero data retention from each provider, and what each keeps",
+        parents=[common],
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_providers)
+
+    catalogue = sub.add_parser("catalogue", help="the retention catalogue").add_subparsers(
+        dest="catalogue_command", required=True
+    )
+    p = catalogue.add_parser(
+        "check",
+        help="list what the installed openai SDK declares that the catalogue does not "
+        "classify (exit 1 if anything)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_catalogue_check)
 
     audit = sub.add_parser("audit", help="the content-free audit trail").add_subparsers(
         dest="audit_command", required=True
@@ -465,7 +558,11 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check what a provider account retains (and the gateway's config)"
     )
     p.add_argument("--config", help="also check this gateway config: policies, audit chain")
-    p.add_argument("--provider", default="openai")
+    p.add_argument(
+        "--provider",
+        default="openai",
+        help="a catalogue provider (zdr providers); probes run for openai only",
+    )
     p.add_argument("--base-url", help="default: $OPENAI_BASE_URL or https://api.openai.com/v1")
     p.add_argument("--api-key", help="a normal key for the observed checks ($OPENAI_API_KEY)")
     p.add_argument("--admin-key", help="an admin key for declared settings ($OPENAI_ADMIN_KEY)")

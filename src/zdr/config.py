@@ -7,6 +7,7 @@ startup; every message names the key at fault and what was expected, never a sec
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -37,9 +38,51 @@ class ServerSettings(_Model):
     max_body_bytes: Annotated[int, Field(gt=0)] = 32 * 1024 * 1024
     graceful_shutdown_seconds: Annotated[float, Field(ge=0)] = 30.0
     access_log: bool = True
+    # Gateway processes (`zdr serve --workers`); null: one per core, 1 in demo mode.
+    workers: Annotated[int, Field(ge=1)] | None = None
+
+
+# Upstream presets: `preset: groq` fills in base_url, auth and provider (the catalogue's
+# provider id); anything given explicitly wins. "{}" takes the part after a colon:
+# `preset: "bedrock:eu-west-1"`, `preset: "azure:my-resource"`. `zdr providers` lists them.
+PRESETS: dict[str, tuple[str, Literal["bearer", "api-key", "none"], str]] = {
+    "openai": (OPENAI_BASE_URL, "bearer", "openai"),
+    "azure": ("https://{}.openai.azure.com/openai/v1", "api-key", "azure"),
+    "anthropic": ("https://api.anthropic.com/v1", "bearer", "anthropic"),
+    "gemini": ("https://generativelanguage.googleapis.com/v1beta/openai", "bearer", "gemini"),
+    "mistral": ("https://api.mistral.ai/v1", "bearer", "mistral"),
+    "groq": ("https://api.groq.com/openai/v1", "bearer", "groq"),
+    "together": ("https://api.together.xyz/v1", "bearer", "together"),
+    "bedrock": ("https://bedrock-runtime.{}.amazonaws.com/openai/v1", "bearer", "bedrock"),
+    "openrouter": ("https://openrouter.ai/api/v1", "bearer", "openrouter"),
+    "fireworks": ("https://api.fireworks.ai/inference/v1", "bearer", "fireworks"),
+    "vllm": ("http://127.0.0.1:8000/v1", "none", "selfhosted"),
+    "ollama": ("http://127.0.0.1:11434/v1", "none", "selfhosted"),
+}
+_PRESET_PART = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def _apply_preset(data: Any) -> Any:
+    """Fill an upstream's unset keys from its preset (before validation)."""
+    if not isinstance(data, dict) or data.get("preset") is None:
+        return data
+    name, _, part = str(data["preset"]).partition(":")
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
+    base_url, auth, provider = PRESETS[name]
+    if "{}" in base_url and "base_url" not in data:
+        what = "a region" if name == "bedrock" else "a resource name"
+        if not _PRESET_PART.fullmatch(part):
+            raise ValueError(f'preset {name} needs {what}: preset: "{name}:<{what[2:]}>"')
+        base_url = base_url.format(part)
+    elif part:
+        raise ValueError(f"preset {name} takes nothing after ':'")
+    return {"base_url": base_url, "auth": auth, "provider": provider, **data}
 
 
 class UpstreamSettings(_Model):
+    # A known provider (see PRESETS) whose base URL, auth and provider id fill the rest.
+    preset: str | None = None
     base_url: str = OPENAI_BASE_URL
     # The key itself, or the name of an environment variable holding it.
     api_key: SecretStr | None = None
@@ -54,6 +97,11 @@ class UpstreamSettings(_Model):
     max_connections: Annotated[int, Field(ge=1)] = 256
     # Extra query parameters on every upstream call (e.g. Azure's api-version).
     query: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_from_preset(cls, data: Any) -> Any:
+        return _apply_preset(data)
 
     @field_validator("base_url")
     @classmethod
@@ -236,7 +284,7 @@ def _needs_demo(data: dict[str, Any], env: dict[str, str]) -> bool:
     has_key = bool(upstream.get("api_key")) or bool(
         upstream.get("api_key_env") and env.get(upstream["api_key_env"])
     )
-    return not has_key and "base_url" not in upstream
+    return not has_key and "base_url" not in upstream and "preset" not in upstream
 
 
 def _format_validation_error(exc: ValidationError, source: str) -> str:

@@ -17,6 +17,7 @@
     |   +-- UpstreamTimeout       504  connect or read timeout
     |   +-- UpstreamAuthFailed    502  the upstream refused the *gateway's* credentials
     +-- AuditError                503  the audit store cannot record and policy says refuse
+    +-- ShuttingDown              503  the gateway stopped before the answer was complete
 
 Messages name the field, endpoint, rule or detector involved, never a value taken
 from request or response content. Each class carries the HTTP status and the
@@ -136,6 +137,11 @@ class UpstreamAuthFailed(UpstreamError):
 class AuditError(ZdrError):
     status = 503
     code = "zdr_audit_unavailable"
+
+
+class ShuttingDown(ZdrError):
+    status = 503
+    code = "zdr_shutting_down"
 
 
 INTERNAL_ERROR = ZdrError("The gateway failed to handle this request.")

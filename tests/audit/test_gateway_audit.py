@@ -174,3 +174,19 @@ def test_only_model_names_reach_the_audit(gateway: RunningGateway) -> None:
     )
     (event,) = events_of(gateway, 1)
     assert event["model"] == "(not a model name)"
+
+
+def test_a_client_that_leaves_cancels_the_upstream_call_and_is_recorded_as_499(
+    gateway: RunningGateway,
+) -> None:
+    client = gateway.client(timeout=0.5)
+    with pytest.raises(openai.APITimeoutError):
+        client.chat.completions.create(
+            model="gpt-4.1-mini",
+            messages=[{"role": "user", "content": "hi"}],
+            # The upstream would answer after 30 s; the client gives up after 0.5 s.
+            extra_headers={"x-fake-fault": "slow-headers:30"},
+        )
+    (event,) = events_of(gateway, 1)  # waits at most 10 s: the gateway did not wait 30
+    assert event["status"] == 499 and event["error"] == "client_disconnected"
+    assert event["latency_ms"] < 30_000

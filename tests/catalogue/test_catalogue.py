@@ -14,7 +14,7 @@ from zdr.catalogue.drift import find_drift, tool_types
 from zdr.catalogue.load import load_catalogue, parse_provider_file
 from zdr.catalogue.params import concrete, known_params
 from zdr.catalogue.sdk import sdk_endpoints
-from zdr.catalogue.sdk_shapes import sdk_models, sdk_shapes
+from zdr.catalogue.sdk_shapes import sdk_models, sdk_shapes, sdk_websockets
 from zdr.catalogue.shapes import BodyShapes, load_shapes, shapes_data
 from zdr.errors import ConfigError
 
@@ -42,7 +42,7 @@ def test_the_installed_sdk_has_nothing_unclassified() -> None:
     pinned SDK declares is classified (the drift test: an SDK update that adds one fails
     here until the catalogue classifies it)."""
     catalogue = load_catalogue()
-    drift = find_drift(catalogue, load_shapes(), sdk_endpoints())
+    drift = find_drift(catalogue, load_shapes(), sdk_endpoints(), websockets=sdk_websockets())
     assert drift.endpoints == [], "classify these endpoints in openai.yaml"
     assert drift.params == [], "classify these parameters (a feature, or inert) in openai.yaml"
     assert drift.tools == [], "classify these tool types (a tools[].type row) in openai.yaml"
@@ -73,6 +73,20 @@ def test_a_newer_sdk_with_unclassified_additions_is_reported() -> None:
     assert drift.params == ["POST /v1/responses: retention_hours"]
     assert drift.tools == ["hosted_notebook (POST /v1/responses)"]
     assert not drift.clean
+
+
+def test_the_six_websocket_endpoints_have_their_own_rows() -> None:
+    catalogue = load_catalogue()
+    found = sdk_websockets()
+    assert len(found) == 6
+    for path in found:
+        ep = catalogue.match("WEBSOCKET", concrete(path))
+        assert ep is not None and ep.methods == ("WEBSOCKET",), path
+    # An HTTP GET on the same path is not the WebSocket row.
+    assert catalogue.match("GET", "/v1/realtime") is None
+    assert catalogue.match("WEBSOCKET", "/v1/realtime/translations").id == (
+        "realtime.translations.websocket"
+    )
 
 
 def test_every_tool_type_the_sdk_declares_has_a_row() -> None:
@@ -185,6 +199,7 @@ BASE: dict[str, Any] = {
         "how_to_get_zdr": "h",
         "default_retention": "d",
         "verify_how": "v",
+        "self_serve": "no",
         "sources": ["S"],
     },
 }
@@ -251,3 +266,35 @@ def test_invalid_features_are_rejected_with_the_reason(
     data = {**BASE, "features": [{**FEATURE, **change}], "endpoints": [ROW]}
     with pytest.raises(ConfigError, match=message):
         parse_provider_file(yaml.safe_load(yaml.safe_dump(data)), "test.yaml")
+
+
+# Each provider's own documentation sites: a summary must cite at least one of them.
+FIRST_PARTY = {
+    "openai": ("developers.openai.com", "platform.openai.com"),
+    "azure": ("learn.microsoft.com",),
+    "anthropic": ("platform.claude.com", "privacy.anthropic.com"),
+    "gemini": ("ai.google.dev", "docs.cloud.google.com"),
+    "mistral": ("docs.mistral.ai",),
+    "groq": ("console.groq.com",),
+    "together": ("docs.together.ai",),
+    "bedrock": ("docs.aws.amazon.com",),
+    "openrouter": ("openrouter.ai",),
+    "fireworks": ("docs.fireworks.ai",),
+    "selfhosted": ("docs.vllm.ai", "docs.ollama.com"),
+}
+
+
+@pytest.mark.parametrize("provider", sorted(FIRST_PARTY))
+def test_every_provider_is_summarised_from_its_own_pages(provider: str) -> None:
+    p = load_catalogue().providers[provider]
+    hosts = [s.url.split("/")[2] for s in p.sources if s.url.startswith("https://")]
+    assert any(h in FIRST_PARTY[provider] for h in hosts), hosts
+    assert p.self_serve in ("yes", "no", "n/a")
+    assert p.how_to_get_zdr and p.default_retention and p.verify_how and p.contract_only
+    assert len(p.checked) == 10
+
+
+def test_self_serve_providers_are_the_ones_a_team_can_switch_on_itself() -> None:
+    providers = load_catalogue().providers
+    serve = sorted(pid for pid, p in providers.items() if p.self_serve == "yes")
+    assert serve == ["bedrock", "groq", "openrouter", "together"]

@@ -741,3 +741,38 @@ def test_the_policy_tools_list_allows_and_lists_exceptions() -> None:
     )
     refusal = run("POST", "/v1/responses", _tools({"type": "Hosted_Notebook"}), newer)
     assert refusal.refusal is not None and refusal.refusal.rule == "parameter.invalid"
+
+
+def _run_on(provider: str, path: str, body: dict[str, Any]) -> Decision:
+    ep = CAT.match("POST", path, provider)
+    assert ep is not None, (provider, path)
+    return decide(Request("POST", path, ep, body, body.get("model")), policy(), CAT, known_params())
+
+
+def test_openrouter_requests_are_routed_to_zdr_endpoints_only() -> None:
+    body = {"model": "m", "messages": [{"role": "user", "content": "x"}]}
+    added = _run_on("openrouter", "/api/v1/chat/completions", body)
+    assert [(r.param, r.value) for r in added.rewrites] == [("provider", {"zdr": True})]
+    refused = _run_on(
+        "openrouter", "/api/v1/chat/completions", {**body, "provider": {"sort": "price"}}
+    )
+    assert refused.refusal is not None and refused.refusal.rule == "feature.openrouter.zdr_required"
+    kept = _run_on("openrouter", "/api/v1/chat/completions", {**body, "provider": {"zdr": True}})
+    assert kept.refusal is None and kept.rewrites == ()
+
+
+def test_other_providers_rows_apply_to_their_own_paths() -> None:
+    body = {"model": "m", "input": "x"}
+    bedrock = _run_on("bedrock", "/openai/v1/responses", body)
+    assert bedrock.labels == ["store=false"]
+    assert _run_on("bedrock", "/openai/v1/responses", {**body, "background": True}).refusal
+    groq_batch = CAT.match("POST", "/openai/v1/batches", "groq")
+    assert groq_batch is not None and groq_batch.zdr == "no"
+    assert _run_on("groq", "/openai/v1/chat/completions", {"model": "m"}).refusal is None
+    # Only OpenAI's bodies are held to the openai SDK: Groq's own tools pass by type.
+    assert (
+        _run_on(
+            "groq", "/openai/v1/chat/completions", {"tools": [{"type": "browser_search"}]}
+        ).refusal
+        is None
+    )

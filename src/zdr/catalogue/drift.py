@@ -50,9 +50,11 @@ def find_drift(
     shapes: BodyShapes,
     sdk_endpoints: Iterable[tuple[str, str]],
     provider: str = "openai",
+    websockets: Iterable[str] = (),
 ) -> Drift:
     drift = Drift(shapes.sdk_version)
-    for method, path in sorted(sdk_endpoints):
+    calls = set(sdk_endpoints) | {("WEBSOCKET", path) for path in websockets}
+    for method, path in sorted(calls):
         if catalogue.match(method, concrete(path), provider) is None:
             drift.endpoints.append(f"{method} {path}")
     rows = catalogue.tool_rules(provider)

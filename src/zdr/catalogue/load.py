@@ -15,12 +15,14 @@ from zdr.catalogue.model import Endpoint, Feature, Inert, Provider, Source
 from zdr.catalogue.shapes import BodyShapes, load_shapes
 from zdr.errors import ConfigError
 
-_ELIGIBILITY = {"yes", "no", "conditional", "unknown"}
+_ELIGIBILITY = {"yes", "no", "conditional", "unknown", "n/a"}
 _EFFECTS = {"stateless", "creates_state", "reads_state", "deletes_state", "unknown"}
 _ACTIONS = {"rewrite", "refuse", "hash", "allow", "unknown"}
 _RUNS = {"client", "provider"}
+_SELF_SERVE = {"yes", "no", "n/a"}
 TOOLS_PARAM = "tools[].type"
-_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+# WEBSOCKET: a connection upgraded from GET (catalogued apart: the gateway proxies HTTP).
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "WEBSOCKET"}
 _EFFECT_BY_METHOD = {
     "GET": "reads_state",
     "POST": "creates_state",
@@ -28,7 +30,19 @@ _EFFECT_BY_METHOD = {
     "PATCH": "creates_state",
     "DELETE": "deletes_state",
 }
-PROVIDER_FILES = ("openai.yaml", "azure.yaml", "anthropic.yaml")
+PROVIDER_FILES = (
+    "openai.yaml",
+    "azure.yaml",
+    "anthropic.yaml",
+    "gemini.yaml",
+    "mistral.yaml",
+    "groq.yaml",
+    "together.yaml",
+    "bedrock.yaml",
+    "openrouter.yaml",
+    "fireworks.yaml",
+    "selfhosted.yaml",
+)
 
 
 @dataclass(slots=True)
@@ -185,6 +199,9 @@ def parse_provider_file(
         default_retention=str(_req(p, "default_retention", f"{name} summary")),
         verify_how=str(_req(p, "verify_how", f"{name} summary")),
         sources=_sources(p, sources, f"{name} summary"),
+        self_serve=_choice(p, "self_serve", _SELF_SERVE, f"{name} summary"),  # type: ignore[arg-type]
+        contract_only=str(p.get("contract_only", "")),
+        checked=checked,
     )
     features: dict[str, Feature] = {}
     for row in data.get("features") or []:

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Eligibility = Literal["yes", "no", "conditional", "unknown"]
+import orjson
+
+Eligibility = Literal["yes", "no", "conditional", "unknown", "n/a"]
 # What a call does to application state at the provider.
 Effect = Literal["stateless", "creates_state", "reads_state", "deletes_state", "unknown"]
 
@@ -71,8 +73,8 @@ class Feature:
 
     id: str
     param: str
-    # When the feature is "on": a JSON value to match, "present", "not-false",
-    # "absent-or:<json>", or for tagged objects a JSON list of literals (one of them).
+    # When the feature is "on": a JSON value to match, "present", "absent", "not-false",
+    # "not-true", "absent-or:<json>", or for tagged objects a JSON list of literals.
     when: str
     retains: str  # a noun phrase: what the provider keeps ("the response and its items")
     retention: str
@@ -99,10 +101,11 @@ class Feature:
     @property
     def literals(self) -> tuple[str, ...]:
         """The tag literals a tagged-object row covers."""
-        import orjson
-
         value = orjson.loads(self.when) if self.when.startswith("[") else None
         return tuple(value) if isinstance(value, list) else ()
+
+
+SelfServe = Literal["yes", "no", "n/a"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +116,14 @@ class Provider:
     zdr_available: str
     how_to_get_zdr: str
     default_retention: str
+    # What can be checked from outside (an API, a console, an observed behaviour).
     verify_how: str
     sources: tuple[Source, ...]
+    # Whether a team can switch zero retention on itself, today, without a contract.
+    self_serve: SelfServe = "no"
+    # What only a contract or the provider's own attestation can show.
+    contract_only: str = ""
+    checked: str = ""
 
 
 @dataclass(frozen=True, slots=True)

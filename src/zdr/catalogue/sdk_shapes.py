@@ -352,6 +352,34 @@ def sdk_shapes() -> dict[str, Any]:
     return {"bodies": bodies, "defs": dict(sorted(conv.defs.items()))}
 
 
+def sdk_websockets(package_root: Path | None = None) -> set[str]:
+    """Paths the SDK opens WebSocket connections to ("/v1/realtime", ...): functions that
+    read ``websocket_base_url`` append a literal path (bytes) or a ``path_template``."""
+    if package_root is None:
+        resources = sdk_resources_dir()
+        if resources is None:
+            return set()
+        package_root = resources.parent
+    found: set[str] = set()
+    for file in sorted((package_root / "resources").rglob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef) or not any(
+                isinstance(n, ast.Attribute) and n.attr == "websocket_base_url"
+                for n in ast.walk(fn)
+            ):
+                continue
+            for node in ast.walk(fn):
+                path = None
+                if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+                    path = node.value.decode()
+                elif isinstance(node, ast.Call) and _path_of(node) is not None:
+                    path = _path_of(node)
+                if path and path.startswith("/") and len(path) > 1:
+                    found.add("/v1" + path)
+    return found
+
+
 def dump_shapes(data: dict[str, Any]) -> str:
     """JSON with one body or type per line, so that an SDK update reads as a small diff."""
     import orjson

@@ -51,3 +51,29 @@ def render_table(catalogue: Catalogue, rows: list[Endpoint], provider: str | Non
             )
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def render_providers(catalogue: Catalogue, presets: dict[str, list[str]]) -> str:
+    """``zdr providers``: per provider what it keeps by default, whether zero retention can
+    be switched on self-serve and how, the preset that points zdr at it, and the source."""
+    out: list[str] = []
+    for pid in sorted(catalogue.providers, key=lambda p: (p != "openai", p)):
+        p = catalogue.providers[pid]
+        serve = {"yes": "self-serve", "no": "not self-serve", "n/a": "n/a"}[p.self_serve]
+        out.append(f"{p.name} [{pid}] — ZDR: {p.zdr_available} ({serve})")
+        for label, text in (
+            ("Keeps by default", p.default_retention),
+            ("How to get ZDR", p.how_to_get_zdr),
+            ("Checkable from outside", p.verify_how),
+            ("Only a contract shows", p.contract_only),
+        ):
+            out.append(
+                textwrap.fill(
+                    f"{label}: {text}", 110, initial_indent="  ", subsequent_indent="    "
+                )
+            )
+        names = ", ".join(f"preset: {n}" for n in presets.get(pid, [])) or "none"
+        out.append(f"  Point zdr at it: {names}")
+        out.append(f"  Source: {p.sources[0].url} (checked {p.checked})")
+        out.append("")
+    return "\n".join(out).rstrip()

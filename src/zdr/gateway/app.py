@@ -11,8 +11,8 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
 
 import orjson
 
@@ -27,6 +27,7 @@ from zdr.errors import (
     AuditError,
     PolicyRefusal,
     RouteNotFound,
+    ShuttingDown,
     UpstreamError,
     ZdrError,
 )
@@ -51,6 +52,12 @@ from zdr.policy.step import ApplyPolicy
 from zdr.pseudonymize.step import Pseudonymize
 
 log = logging.getLogger("zdr.gateway")
+T = TypeVar("T")
+# How long ending an answer that was cut may take (the error event, the last chunk).
+_CUT_ANSWER_SECONDS = 2.0
+_SHUTTING_DOWN = ShuttingDown(
+    "The gateway is shutting down and stopped this answer before it was complete. Retry."
+)
 access_log = logging.getLogger("zdr.access")
 
 
@@ -104,6 +111,7 @@ class Gateway:
             self.metrics.watch_audit(audit)
         self.access_log = settings.server.access_log
         self.started = False
+        self.in_flight = 0
         self._endpoints_json: bytes | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -119,10 +127,15 @@ class Gateway:
 
     async def shutdown(self) -> None:
         self.started = False
-        # Uvicorn calls this after in-flight requests finished: their events are
-        # pending now, and are written before the process exits.
+        # Uvicorn calls this after in-flight requests finished, or right after it
+        # cancelled those still running at its deadline: they end their answers and
+        # record them first (bounded: a client that reads nothing cannot hold us).
+        deadline = time.monotonic() + _CUT_ANSWER_SECONDS + 1
+        while self.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         if self.audit is not None:
-            await self.audit.stop()
+            # Until the shutdown deadline; what the store does not take stays spooled.
+            await self.audit.stop(max(5.0, self.settings.server.graceful_shutdown_seconds))
         await self.keyring.stop()
         for upstream in self.upstreams.values():
             await upstream.close()
@@ -204,6 +217,7 @@ class Gateway:
             receive=receive,
         )
         self.metrics.in_flight.inc()
+        self.in_flight += 1
         if self.audit is not None:
             send = self._recording_send(ex, send, self.audit)
         try:
@@ -220,6 +234,7 @@ class Gateway:
                 await send_error(send, INTERNAL_ERROR, self._zdr_headers(ex))
         finally:
             self.metrics.in_flight.dec()
+            self.in_flight -= 1
             self._finish(ex)
 
     async def _run(self, ex: Exchange, send: Send) -> None:
@@ -231,7 +246,7 @@ class Gateway:
                 )
             for step in self.steps:
                 await step.on_request(ex)
-            response = await self._forward(ex)
+            response = await self._until_client_leaves(ex, self._forward(ex))
         except ZdrError as err:
             self._record_error(ex, err)
             await send_error(send, err, self._zdr_headers(ex))
@@ -246,6 +261,24 @@ class Gateway:
             ex.refusal_rule = err.rule
         if isinstance(err, UpstreamError):
             ex.upstream_status = ex.upstream_status or 0
+
+    async def _until_client_leaves(self, ex: Exchange, work: Awaitable[T]) -> T:
+        """Await upstream work; if the client disconnects first, cancel it (the
+        upstream call is aborted) and raise ``ClientGone`` (recorded as 499)."""
+        task = asyncio.ensure_future(work)
+        left = asyncio.ensure_future(_client_left(ex.receive))
+        try:
+            await asyncio.wait((task, left), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            task.cancel()
+            left.cancel()
+            raise
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise ClientGone()
+        left.cancel()
+        return task.result()
 
     def _upstream_headers(self, ex: Exchange) -> dict[str, str]:
         drop = HOP_BY_HOP | CLIENT_ONLY | connection_tokens(ex.headers)
@@ -303,7 +336,7 @@ class Gateway:
             await self._relay_stream(ex, response, chunks, headers, send)
         elif response.is_json:
             try:
-                body = await response.read()
+                body = await self._until_client_leaves(ex, response.read())
             except UpstreamError as err:
                 self._record_error(ex, err)
                 await send_error(send, err, self._zdr_headers(ex))
@@ -339,18 +372,41 @@ class Gateway:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
             if gone.is_set():
                 raise ClientGone()
-        except UpstreamError as err:
+        except ZdrError as err:  # the upstream failed, or a limit was hit mid-answer
             if gone.is_set():
                 raise ClientGone() from None
-            # Headers are gone already: tell an SSE client in-band, then end the body.
-            ex.error_code = err.code
-            ex.status = err.status
-            if response.is_event_stream:
-                event = b"event: error\ndata: " + err.to_json() + b"\n\n"
-                await send({"type": "http.response.body", "body": event, "more_body": True})
+            await self._end_cut_answer(ex, response, err, send)
+            return
+        except asyncio.CancelledError:
+            # The shutdown deadline came first: the client is told, and the record
+            # says the answer was cut, not a 200.
+            await self._end_cut_answer(ex, response, _SHUTTING_DOWN, send)
+            raise
+        except ClientGone:
+            raise
+        except Exception as exc:  # e.g. a response filter failed mid-stream
+            log.error(
+                "unhandled error", extra={"request_id": ex.request_id, "error": type(exc).__name__}
+            )
+            await self._end_cut_answer(ex, response, INTERNAL_ERROR, send)
+            return
         finally:
             watcher.cancel()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _end_cut_answer(
+        self, ex: Exchange, response: UpstreamResponse, err: ZdrError, send: Send
+    ) -> None:
+        """Headers are gone already: record the failure, tell an SSE client in-band,
+        then end the body (bounded: a client that reads nothing cannot hold us)."""
+        ex.error_code = err.instance_code or err.code
+        ex.status = err.status
+        with contextlib.suppress(Exception, TimeoutError):
+            async with asyncio.timeout(_CUT_ANSWER_SECONDS):
+                if response.is_event_stream:
+                    event = b"event: error\ndata: " + err.to_json() + b"\n\n"
+                    await send({"type": "http.response.body", "body": event, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def _recording_send(self, ex: Exchange, send: Send, audit: AuditWriter) -> Send:
         """``send``, except that the answer's last message waits until the request's
@@ -411,6 +467,11 @@ async def _tapped(chunks: AsyncIterator[bytes], tap: AnswerTap) -> AsyncIterator
     async for chunk in chunks:
         tap.stream_chunk(chunk)
         yield chunk
+
+
+async def _client_left(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _watch_disconnect(

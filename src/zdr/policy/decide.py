@@ -146,11 +146,18 @@ def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None =
     if "[]" in feature.param:
         target = orjson.loads(when)
         return any(v == target for v in _values(body, feature.param))
+    parent, dot, _ = feature.param.rpartition(".")
+    if dot and not isinstance(_get(body, parent), Mapping):
+        return False  # a nested setting applies only where its object is sent
     value = _get(body, feature.param)
     if when == "present":
         return value is not None
     if when == "not-false":
         return value is not False
+    if when == "not-true":
+        return value is not True
+    if when == "absent":
+        return value is None
     if when.startswith("absent-or:"):
         return value is None or value == orjson.loads(when.removeprefix("absent-or:"))
     return value is not None and _same(value, orjson.loads(when))

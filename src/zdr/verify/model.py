@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-Status = Literal["pass", "warn", "fail", "skip", "error"]
+# info: a fact to act on that no check could decide (what only a contract shows).
+Status = Literal["pass", "warn", "fail", "skip", "error", "info"]
 
 YOUR_DATA = "https://developers.openai.com/api/docs/guides/your-data"
 ADMIN_API = (

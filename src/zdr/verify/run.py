@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zdr.catalogue.model import Provider
 from zdr.config import Settings
 from zdr.verify import declared, gateway, observed
 from zdr.verify.client import ApiClient
@@ -19,10 +20,41 @@ class VerifyOptions:
     model: str
     probes_confirmed: bool
     settings: Settings | None
+    provider: Provider | None = None
+
+
+def provider_findings(provider: Provider) -> list[Finding]:
+    """What can be checked of a provider from outside, and what only a contract shows,
+    from the catalogue (`zdr providers` has the same, per provider)."""
+    source = provider.sources[0].url
+    return [
+        Finding(
+            f"provider[{provider.id}].outside",
+            "info",
+            f"zero data retention: {provider.zdr_available}",
+            f"Checkable from outside: {provider.verify_how}",
+            source,
+        ),
+        Finding(
+            f"provider[{provider.id}].contract",
+            "info",
+            "not observable",
+            f"Only a contract shows: {provider.contract_only}",
+            source,
+        ),
+    ]
 
 
 async def run_checks(opts: VerifyOptions) -> list[Finding]:
     findings: list[Finding] = []
+    if opts.provider is not None and opts.provider.id != "openai":
+        # The probes speak OpenAI's admin API and stored objects; other providers say
+        # what they let an outsider check, and zdr reports that.
+        findings.extend(provider_findings(opts.provider))
+        if opts.settings is not None:
+            findings.extend(gateway.policy_findings(opts.settings))
+            findings.extend(gateway.audit_findings(opts.settings))
+        return findings
     if opts.admin_key:
         async with ApiClient(opts.base_url, opts.admin_key) as admin:
             org, kind = await declared.organization(admin)
@@ -59,6 +91,8 @@ async def run_checks(opts: VerifyOptions) -> list[Finding]:
                 "observed", "skip", "no --api-key", "Observed behaviour needs a normal API key.", ""
             )
         )
+    if opts.provider is not None:
+        findings.extend(provider_findings(opts.provider))
     if opts.settings is not None:
         findings.extend(gateway.policy_findings(opts.settings))
         findings.extend(gateway.audit_findings(opts.settings))
@@ -66,7 +100,14 @@ async def run_checks(opts: VerifyOptions) -> list[Finding]:
 
 
 def render_table(findings: list[Finding]) -> str:
-    marks = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "skip", "error": "ERROR"}
+    marks = {
+        "pass": "PASS",
+        "warn": "WARN",
+        "fail": "FAIL",
+        "skip": "skip",
+        "error": "ERROR",
+        "info": "info",
+    }
     width = max(len(f.check) for f in findings)
     lines = []
     for f in findings:
