@@ -71,7 +71,7 @@ def start_nginx(port: int) -> subprocess.Popen[bytes]:
 
 
 def start_gateway(
-    port: int, upstream: int, workers: int, data: Path
+    port: int, upstream: int, workers: int, data: Path, config: str = ""
 ) -> tuple[subprocess.Popen[bytes], str]:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -84,7 +84,7 @@ def start_gateway(
         "ZDR_LOG_LEVEL": "info",
         "ZDR_CONFIG": str(data / "zdr.yaml"),
     }
-    (data / "zdr.yaml").write_text("server: {access_log: false}\n")
+    (data / "zdr.yaml").write_text("server: {access_log: false}\n" + config)
     key = subprocess.run(
         [ZDR, "keys", "create", "--name", "bench"],
         env=env,

@@ -289,11 +289,16 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     from zdr.audit.export import parse_since, write_csv, write_jsonl
 
     since = parse_since(args.since)
-    _, store = _audit_store(args)
+    settings, store = _audit_store(args)
     write = write_csv if args.format == "csv" else write_jsonl
     with _output(args.out) as out:
         n = write(store.events(since), out)
-    _err(f"exported {n} events")
+    verdict = _verify_audit(settings, store)
+    if not verdict.ok:
+        # What was exported may have been edited: say so where a script notices.
+        _err(f"exported {n} events; the audit chain is BROKEN: run `zdr audit verify`")
+        return 1
+    _err(f"exported {n} events (audit chain verified)")
     return 0
 
 

@@ -163,3 +163,61 @@ def test_fingerprint_of_an_unreadable_file_is_a_usage_error(
     missing = tmp_path / "missing.json"
     assert main(["audit", "fingerprint", str(missing), "--config", config]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def _sql(config: str, statement: str) -> None:
+    db = sqlite3.connect(Path(config).parent / "data" / "zdr.db")
+    with db:
+        db.execute(statement)
+    db.close()
+
+
+def test_export_says_when_the_chain_is_broken(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_for(config).append([ev(i) for i in range(3)])
+    _sql(config, "UPDATE zdr_audit_events SET event = replace(event, 'web', 'evil') WHERE seq=2")
+    assert main(["audit", "export", "--config", config]) == 1
+    assert "audit chain is BROKEN" in capsys.readouterr().err
+
+
+def test_purge_refuses_a_chain_that_does_not_verify(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_for(config).append([ev(0, days_ago=10), ev(1, days_ago=9), ev(2)])
+    _sql(config, "UPDATE zdr_audit_events SET event = replace(event, 'web', 'evil') WHERE seq=2")
+    assert main(["audit", "purge", "--config", config]) == 1
+    assert "purge refused: event 2" in capsys.readouterr().err
+    assert store_for(config).count() == 3
+
+
+def test_verify_compares_with_the_anchor_file_and_a_given_anchor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zdr.audit.anchor import FileSink
+    from zdr.audit.chain import Anchor
+
+    anchor_file = tmp_path / "elsewhere" / "anchor.json"
+    anchor_file.parent.mkdir()
+    config = tmp_path / "zdr.yaml"
+    config.write_text(
+        f"storage:\n  data_dir: {tmp_path / 'data'}\naudit:\n  anchor:\n    file: {anchor_file}\n"
+    )
+    store = store_for(str(config))
+    store.append([ev(i) for i in range(5)])
+    head = store.head()
+    anchor = Anchor.sign(store.anchor_key, head.seq, head.hash)
+    FileSink(anchor_file).write(anchor)
+    assert main(["audit", "verify", "--config", str(config)]) == 0
+    assert "anchor: event 5" in capsys.readouterr().out
+
+    _sql(str(config), "DELETE FROM zdr_audit_events WHERE seq >= 4")
+    assert main(["audit", "verify", "--config", str(config)]) == 1
+    assert "event 5: truncated" in capsys.readouterr().out
+
+    # The same anchor as a log shipper kept it, among other lines, given on the command.
+    anchor_file.unlink()
+    log = tmp_path / "shipped.log"
+    log.write_text("some other line\n" + anchor.to_json().decode() + "\n")
+    assert main(["audit", "verify", "--config", str(config), "--anchor", str(log)]) == 1
+    assert "truncated" in capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -190,3 +191,26 @@ def test_a_client_that_leaves_cancels_the_upstream_call_and_is_recorded_as_499(
     (event,) = events_of(gateway, 1)  # waits at most 10 s: the gateway did not wait 30
     assert event["status"] == 499 and event["error"] == "client_disconnected"
     assert event["latency_ms"] < 30_000
+
+
+def test_the_gateway_anchors_its_head_and_verify_catches_truncation(
+    gateway_factory: GatewayFactory, tmp_path: Path
+) -> None:
+    from zdr.audit.anchor import FileSink, verify_anchored
+
+    anchor_file = tmp_path / "elsewhere" / "anchor.json"
+    anchor_file.parent.mkdir()
+    gw = gateway_factory(
+        {"audit": {"anchor": {"file": str(anchor_file), "interval_seconds": 0.05}}}
+    )
+    for _ in range(5):
+        _chat(gw)
+    gw.server.stop()  # the final head is anchored at shutdown
+    store = audit_store(gw)
+    (anchor,) = FileSink(anchor_file).read()
+    assert anchor.seq == store.head().seq == 5
+    assert verify_anchored(store, [FileSink(anchor_file)], []).ok
+    with store.db.transaction() as db:
+        db.execute("DELETE FROM zdr_audit_events WHERE seq = 5")
+    verdict = verify_anchored(store, [FileSink(anchor_file)], [])
+    assert [p.kind for p in verdict.problems] == ["truncated"]

@@ -6,10 +6,12 @@ import hashlib
 import hmac
 from typing import Any, ClassVar
 
+import orjson
+
 from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
 from zdr.errors import EndpointNotAllowed, FeatureNotAllowed
-from zdr.gateway.pipeline import Exchange
+from zdr.exchange import Exchange, Step
 from zdr.policy.decide import Request, decide
 from zdr.policy.model import HASHED, Decision
 
@@ -20,7 +22,7 @@ def hash_identifier(secret: bytes, value: Any) -> str:
     return "zdr-" + digest[:32]
 
 
-class ApplyPolicy:
+class ApplyPolicy(Step):
     name: ClassVar[str] = "policy"
 
     def __init__(self, catalogue: Catalogue, secret: bytes):
@@ -31,29 +33,34 @@ class ApplyPolicy:
     async def on_request(self, ex: Exchange) -> None:
         policy = ex.policy
         assert policy is not None
+        body: dict[str, Any] | None = ex.json
+        if body is None and ex.form is not None:
+            body = dict(ex.form.fields())
         decision = decide(
-            Request(ex.method, ex.path, ex.endpoint, ex.json, ex.model),
+            Request(ex.method, ex.path, ex.endpoint, body, ex.model),
             policy,
             self.catalogue,
             self.known,
         )
         if policy.mode == "observe":
             ex.decision = "observe"
-            ex.extra["would"] = _would(decision)
+            ex.would = _would(decision)
             return
         if decision.refusal is not None:
             r = decision.refusal
             error = EndpointNotAllowed if r.kind == "endpoint" else FeatureNotAllowed
             raise error(r.message, rule=r.rule, param=r.param)
         if decision.rewrites:
-            assert ex.json is not None
+            assert body is not None
             for rw in decision.rewrites:
                 value = rw.value
                 if value is HASHED:
-                    value = hash_identifier(self.secret, ex.json[rw.param])
-                ex.json[rw.param] = value
+                    value = hash_identifier(self.secret, body[rw.param])
+                if ex.json is not None:
+                    ex.json[rw.param] = value
+                elif ex.form is not None:
+                    ex.form.set_text(rw.param, _form_text(value))
                 ex.rewrites.append(rw.label)
-            ex.body_dirty = True
         ex.decision = decision.action
 
 
@@ -63,3 +70,8 @@ def _would(decision: Decision) -> str:
     if decision.rewrites:
         return "rewrite:" + ",".join(decision.labels)
     return "allow"
+
+
+def _form_text(value: Any) -> str:
+    """A rewritten value as a multipart text field holds it (false -> "false")."""
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
