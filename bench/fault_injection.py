@@ -115,6 +115,9 @@ class Gateway:
                         "port": self.port,
                         "access_log": False,
                         "graceful_shutdown_seconds": audit.pop("graceful", 5),
+                        # The fake upstream's test knobs (request headers are an
+                        # allow-list: these pass because they are named here).
+                        "forward_headers": ["x-fake-chunk-chars", "x-fake-fault"],
                     },
                     "upstreams": {
                         "openai": {

@@ -2,7 +2,11 @@
 vs through the gateway (enforce policy: auth, routing, JSON parse, rewrites).
 
     .venv/bin/python bench/gateway_overhead.py [--requests 2000] [--seconds 5]
-        [--memory-requests 100000]
+        [--memory-requests 100000] [--baseline ../other-checkout]
+
+With ``--baseline``, the same three gateways also run from another checkout's
+``.venv`` (an earlier commit, say), measured in the same run, one after the other for
+each body, and the ratios new/baseline are printed.
 
 Layout on the 2-core machine: the gateway alone on core 0 (the "one core" of the
 targets); the fake upstream and the load generators on core 1. Latency and time to
@@ -101,7 +105,7 @@ FULL_CONFIG = ""  # the defaults: policy enforcement, pseudonymization, audit tr
 
 
 def start_gateway(
-    port: int, upstream_port: int, data_dir: Path, config_text: str
+    port: int, upstream_port: int, data_dir: Path, config_text: str, bin_dir: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     config = data_dir / "zdr.yaml"
@@ -115,7 +119,7 @@ def start_gateway(
         "ZDR_PORT": str(port),
         "ZDR_LOG_LEVEL": "warning",
     }
-    zdr = str(Path(PY).parent / "zdr")
+    zdr = str((bin_dir or Path(PY).parent) / "zdr")
     key = subprocess.run(
         [zdr, "keys", "create", "--name", f"bench{port}"],
         env=env,
@@ -273,6 +277,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--memory-requests", type=int, default=100_000)
+    parser.add_argument("--baseline", type=Path, default=None, help="another checkout")
     args = parser.parse_args()
 
     data_dir = ROOT / "bench" / "results" / "gw-data"
@@ -287,6 +292,20 @@ def main() -> None:
     pseudo, pseudo_key = start_gateway(pseudo_port, up_port, data_dir / "pseudo", PSEUDO_CONFIG)
     gateway, audit_key = start_gateway(audit_port, up_port, data_dir / "audit", FULL_CONFIG)
     keys = {gw_port: key, pseudo_port: pseudo_key, audit_port: audit_key, up_port: key}
+    procs = [plain, pseudo, gateway, upstream]
+    base_ports: dict[str, int] = {}
+    if args.baseline is not None:
+        base_bin = args.baseline.resolve() / ".venv" / "bin"
+        for name, config in (
+            ("gateway", BARE_CONFIG),
+            ("gateway+pseudo", PSEUDO_CONFIG),
+            ("gateway+all", FULL_CONFIG),
+        ):
+            port = free_port()
+            proc, k = start_gateway(port, up_port, data_dir / f"base-{name}", config, base_bin)
+            procs.append(proc)
+            keys[port] = k
+            base_ports[name] = port
     results: dict[str, dict[str, float]] = {}
     try:
         # The fake echoes the last user message: "stream" answers in ~25 events (a short
@@ -310,12 +329,15 @@ def main() -> None:
         )
         kinds = (("json", CHAT), ("stream", short), ("stream-long", long))
         for kind, body in kinds:
-            targets = (
-                ("direct", up_port),
+            targets = [("direct", up_port)]
+            for name, port in (
                 ("gateway", gw_port),
                 ("gateway+pseudo", pseudo_port),
                 ("gateway+all", audit_port),
-            )
+            ):
+                if name in base_ports:
+                    targets.append((f"base {name}", base_ports[name]))
+                targets.append((name, port))
             for target, port in targets:
                 k = keys[port]
                 lat = asyncio.run(latency(port, k, body, args.requests))
@@ -344,6 +366,16 @@ def main() -> None:
                     f"{g['rps_c32']:.0f} req/s (target >= 2000) = "
                     f"{g['rps_c32'] / d['rps_c32']:.2f}x of direct"
                 )
+        if base_ports:
+            print()
+            for kind, _ in kinds:
+                for name in base_ports:
+                    new, old = results[f"{kind}.{name}"], results[f"{kind}.base {name}"]
+                    print(
+                        f"{kind} {name}: req/s {new['rps_c32']:.0f} vs baseline "
+                        f"{old['rps_c32']:.0f} = {new['rps_c32'] / old['rps_c32']:.3f}x; "
+                        f"p50 {new['p50_ms']:.3f} vs {old['p50_ms']:.3f} ms"
+                    )
         if args.memory_requests:
             before = rss_kib(gateway.pid)
             t0 = time.monotonic()
@@ -373,7 +405,7 @@ def main() -> None:
         out = ROOT / "bench" / "results" / "gateway_overhead.json"
         out.write_text(json.dumps(results, indent=2))
     finally:
-        for proc in (plain, pseudo, gateway, upstream):
+        for proc in procs:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
 

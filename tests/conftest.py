@@ -70,8 +70,12 @@ def make_settings(
             }
         },
         "storage": {"data_dir": str(data_dir)},
+        # The fake upstream misbehaves on request: the tests' one extra forwarded header.
+        "server": {"forward_headers": ["x-fake-fault", "x-fake-chunk-chars"]},
     }
     for k, v in (extra or {}).items():
+        if k == "server":
+            v = {**raw["server"], **v}
         raw[k] = v
     return Settings.model_validate(raw)
 
@@ -114,7 +118,9 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
             name: store.create(name, policy)
             for name, policy in (keys or {"app": "default"}).items()
         }
-        server = ServerThread(build_gateway(settings)).start()
+        server = ServerThread(
+            build_gateway(settings), header_timeout=settings.server.header_timeout_seconds
+        ).start()
         started.append(server)
         return RunningGateway(server, settings, created)
 

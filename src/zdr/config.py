@@ -38,6 +38,26 @@ class ServerSettings(_Model):
     max_body_bytes: Annotated[int, Field(gt=0)] = 32 * 1024 * 1024
     graceful_shutdown_seconds: Annotated[float, Field(ge=0)] = 30.0
     access_log: bool = True
+    # Bounds on what an upstream answer may make the gateway hold or relay (decoded
+    # size, so a compressed answer cannot inflate past them).
+    max_answer_bytes: Annotated[int, Field(gt=0)] = 128 * 1024 * 1024
+    max_event_bytes: Annotated[int, Field(gt=0)] = 16 * 1024 * 1024
+    # A client must send a request's headers within this, and its body within the next.
+    header_timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
+    body_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # Wrong keys allowed per client address and minute before it gets 429s.
+    auth_failures_per_minute: Annotated[int, Field(ge=1)] = 30
+    # If set, /metrics and /zdr/endpoints need "Authorization: Bearer <token>".
+    ops_token: SecretStr | None = None
+    # Request headers forwarded upstream besides the built-in allow-list (e.g. a
+    # provider's attribution headers); their values must be short printable ASCII.
+    forward_headers: list[str] = Field(default_factory=list)
+
+    @field_validator("forward_headers")
+    @classmethod
+    def _lower_names(cls, value: list[str]) -> list[str]:
+        return [v.strip().lower() for v in value]
+
     # Gateway processes (`zdr serve --workers`); null: one per core, 1 in demo mode.
     workers: Annotated[int, Field(ge=1)] | None = None
 
@@ -259,6 +279,8 @@ def _apply_env(data: dict[str, Any], env: dict[str, str]) -> None:
         storage["data_dir"] = env["ZDR_DATA_DIR"]
     if "ZDR_DATABASE_URL" in env:
         storage["database_url"] = env["ZDR_DATABASE_URL"]
+    if "ZDR_OPS_TOKEN" in env:
+        server["ops_token"] = env["ZDR_OPS_TOKEN"]
     if "ZDR_LOG_LEVEL" in env:
         data.setdefault("log", {})["level"] = env["ZDR_LOG_LEVEL"].lower()
     base_url = env.get("ZDR_UPSTREAM_BASE_URL")

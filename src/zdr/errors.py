@@ -6,7 +6,10 @@
     |   +-- InvalidJSON           400  body is not valid JSON / not UTF-8
     |   +-- UnsupportedMediaType  415  body type the gateway cannot inspect
     |   +-- BodyTooLarge          413  body over server.max_body_bytes
+    |   +-- AmbiguousRequest      400  a request with two readings (path, headers, keys)
+    |   +-- MalformedForm         400  a multipart body zdr cannot read one way only
     +-- AuthenticationFailed      401  missing, unknown or revoked virtual key
+    +-- TooManyAuthFailures       429  too many wrong keys from one client address
     +-- RouteNotFound             404  path outside the proxied API
     +-- PolicyRefusal             403  the key's policy refuses the request
     |   +-- EndpointNotAllowed    403  endpoint retains data / not in the allow-list
@@ -16,6 +19,7 @@
     |   +-- UpstreamUnavailable   502  connection refused, reset, DNS failure
     |   +-- UpstreamTimeout       504  connect or read timeout
     |   +-- UpstreamAuthFailed    502  the upstream refused the *gateway's* credentials
+    |   +-- UpstreamAnswerTooLarge 502 an answer or event over the configured bounds
     +-- AuditError                503  the audit store cannot record and policy says refuse
     +-- ShuttingDown              503  the gateway stopped before the answer was complete
 
@@ -79,10 +83,24 @@ class BodyTooLarge(BadRequest):
     code = "request_too_large"
 
 
+class AmbiguousRequest(BadRequest):
+    code = "zdr_ambiguous_request"
+
+
+class MalformedForm(BadRequest):
+    code = "invalid_multipart"
+
+
 class AuthenticationFailed(ZdrError):
     status = 401
     type = "invalid_request_error"
     code = "invalid_api_key"
+
+
+class TooManyAuthFailures(ZdrError):
+    status = 429
+    type = "invalid_request_error"
+    code = "zdr_too_many_auth_failures"
 
 
 class RouteNotFound(ZdrError):
@@ -132,6 +150,10 @@ class UpstreamTimeout(UpstreamError):
 
 class UpstreamAuthFailed(UpstreamError):
     code = "upstream_auth_failed"
+
+
+class UpstreamAnswerTooLarge(UpstreamError):
+    code = "upstream_answer_too_large"
 
 
 class AuditError(ZdrError):

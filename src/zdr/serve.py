@@ -16,6 +16,7 @@ from pathlib import Path
 
 import uvicorn
 
+from zdr.asgi import ASGIApp
 from zdr.audit.anchor import open_sinks
 from zdr.audit.store import AuditStore
 from zdr.audit.writer import AuditWriter
@@ -23,7 +24,7 @@ from zdr.config import Settings, UpstreamSettings
 from zdr.db import open_database
 from zdr.fake.openai import DEMO_MODEL, FakeOpenAI
 from zdr.gateway.app import Gateway
-from zdr.gateway.types import ASGIApp
+from zdr.gateway.protocol import protocol_with_header_timeout
 from zdr.keys.store import open_key_store
 from zdr.ops.logs import setup_logging
 from zdr.secret import load_secret
@@ -57,13 +58,15 @@ def build_gateway(settings: Settings) -> Gateway:
     return Gateway(settings, store, secret, audit=audit)
 
 
-def uvicorn_config(app: ASGIApp, host: str, port: int, graceful: float = 30.0) -> uvicorn.Config:
+def uvicorn_config(
+    app: ASGIApp, host: str, port: int, graceful: float = 30.0, header_timeout: float = 10.0
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=protocol_with_header_timeout(header_timeout),
         lifespan="on",
         access_log=False,
         log_config=None,
@@ -187,6 +190,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
             settings.server.host,
             settings.server.port,
             settings.server.graceful_shutdown_seconds,
+            settings.server.header_timeout_seconds,
         )
     )
     if sockets is None:

@@ -149,7 +149,7 @@ def test_nothing_the_gateway_wrote_holds_content(
     config.write_text(
         json.dumps(
             {
-                "server": {"port": port},
+                "server": {"port": port, "forward_headers": ["x-fake-fault"]},
                 "upstreams": {"openai": {"base_url": fake.url + "/v1", "api_key": "sk-up-123456"}},
                 "storage": storage,
                 "audit": {"flush_interval_seconds": 0.05},

@@ -165,9 +165,8 @@ def test_detector_error_fails_closed(gateway_factory: GatewayFactory, fake: Fake
     gw = gateway_factory()
     app = gw.server.app
     assert isinstance(app, Gateway)
-    steps = [s for s in app.steps if not isinstance(s, Pseudonymize)]
-    steps.append(Pseudonymize(DetectorSet(extra=[Exploding()]), b"x" * 32))
-    app.steps = steps
+    exploding = Pseudonymize(DetectorSet(extra=[Exploding()]), b"x" * 32)
+    app.steps = [exploding if isinstance(s, Pseudonymize) else s for s in app.steps]
     with pytest.raises(openai.InternalServerError) as info:
         gw.client().chat.completions.create(model="gpt-4.1-mini", messages=MSGS)
     assert info.value.code == "zdr_detection_failed"
@@ -245,9 +244,8 @@ def test_large_bodies_are_examined_off_the_event_loop(
     app = gw.server.app
     assert isinstance(app, Gateway)
     holder = HoldsLargeTexts()
-    steps = [s for s in app.steps if not isinstance(s, Pseudonymize)]
-    steps.append(Pseudonymize(DetectorSet(extra=[holder]), b"x" * 32, threshold))
-    app.steps = steps
+    holding = Pseudonymize(DetectorSet(extra=[holder]), b"x" * 32, threshold)
+    app.steps = [holding if isinstance(s, Pseudonymize) else s for s in app.steps]
     big: Any = [{"role": "user", "content": TEXT + " lorem ipsum" * 3000}]
     answers: list[str] = []
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 if TYPE_CHECKING:
-    from zdr.gateway.pipeline import Exchange
+    from zdr.exchange import Exchange
 
 EVENT_VERSION = 1
 _MODEL_NAME = re.compile(r"[A-Za-z0-9._:/-]{1,100}")
@@ -39,6 +39,7 @@ def canonical_json(event: dict[str, Any]) -> str:
 
 def event_from_exchange(ex: Exchange, elapsed: float) -> dict[str, Any]:
     endpoint = ex.endpoint
+    digest = ex.answer_digest
     event: dict[str, Any] = {
         "v": EVENT_VERSION,
         "ts": utc_now_iso(),
@@ -55,15 +56,14 @@ def event_from_exchange(ex: Exchange, elapsed: float) -> dict[str, Any]:
         "rule": ex.refusal_rule,
         "pseudonymized": dict(ex.pseudonymized),
         "status": ex.status,
-        "upstream": ex.upstream.name if ex.upstream is not None else None,
+        "upstream": ex.upstream_name,
         "upstream_status": ex.upstream_status,
         "error": ex.error_code,
         "latency_ms": round(elapsed * 1000, 3),
-        "request_hmac": ex.extra.get("request_hmac"),
-        "response_hmac": ex.extra.get("response_hmac"),
-        "usage": ex.extra.get("usage"),
+        "request_hmac": ex.request_hmac,
+        "response_hmac": digest.hexdigest() if digest is not None else None,
+        "usage": digest.usage if digest is not None else None,
     }
-    would = ex.extra.get("would")
-    if would:
-        event["would"] = str(would)  # e.g. "refuse:feature.store", never content
+    if ex.would:
+        event["would"] = ex.would  # e.g. "refuse:feature.store", never content
     return event

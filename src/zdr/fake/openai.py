@@ -27,8 +27,8 @@ from typing import Any
 
 import orjson
 
+from zdr.asgi import Receive, Scope, Send
 from zdr.fake.account import FakeAccount
-from zdr.gateway.types import Receive, Scope, Send
 
 DEMO_MODEL = "zdr-demo-echo"
 _JSON = [(b"content-type", b"application/json")]
@@ -43,6 +43,8 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     receive: Receive | None = field(default=None, repr=False, compare=False)
+    # The request target's path exactly as it arrived (percent-encoding kept).
+    raw_path: bytes = b""
 
     def json(self) -> Any:
         return orjson.loads(self.body)
@@ -90,6 +92,7 @@ class FakeOpenAI:
             headers,
             bytes(body),
             receive,
+            scope.get("raw_path") or scope["path"].encode(),
         )
         if self.record:
             self.requests.append(req)
@@ -357,6 +360,9 @@ class FakeOpenAI:
             await _until_disconnect(req.receive)
             return
         # reset: raising makes the server drop the connection without a final chunk.
+        # First let what was sent reach the peer, as on a real network: an HTTP client
+        # that sees the reset in the same read as the data (aiohttp) drops the data.
+        await asyncio.sleep(0.05)
         raise ConnectionResetError("fake upstream reset")
 
     # -- responses -------------------------------------------------------------------

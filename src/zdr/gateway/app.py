@@ -1,64 +1,57 @@
 """The gateway's ASGI entry: operational routes, and the proxy pipeline for /v1/*.
 
 Plain ASGI rather than a framework: the hot path is a handful of awaits, and the
-benchmark in bench/ showed every framework layer in the added latency.
+benchmark in bench/ showed every framework layer in the added latency. The request
+path is the list of steps in ``default_steps()``; this module runs them, relays the
+answer they produced, and renders errors, once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
-from zdr.audit.event import event_from_exchange
-from zdr.audit.tap import AnswerTap, fingerprint
+from zdr.asgi import Message, RawHeaders, Receive, Scope, Send
+from zdr.audit.step import Audit
 from zdr.audit.writer import AuditWriter
 from zdr.catalogue.load import Catalogue, load_catalogue
+from zdr.catalogue.media import multipart_routes
 from zdr.config import Settings
 from zdr.detect.configured import detector_set
 from zdr.errors import (
     INTERNAL_ERROR,
-    AuditError,
+    AuthenticationFailed,
     PolicyRefusal,
     RouteNotFound,
     ShuttingDown,
     UpstreamError,
     ZdrError,
 )
-from zdr.gateway.http import (
-    CLIENT_ONLY,
-    HOP_BY_HOP,
-    JSON_HEADERS,
-    ClientGone,
-    connection_tokens,
-    send_error,
-    send_response,
-)
+from zdr.exchange import Answer, Exchange, Step
+from zdr.gateway.http import JSON_HEADERS, ClientGone, send_error, send_response
 from zdr.gateway.keyring import Keyring
-from zdr.gateway.pipeline import Exchange, Step
-from zdr.gateway.steps import Authenticate, ReadBody, Route
-from zdr.gateway.types import Message, RawHeaders, Receive, Scope, Send
-from zdr.gateway.upstream import Upstream, UpstreamResponse
+from zdr.gateway.steps import Authenticate, AuthFailures, Forward, ReadBody, Route
+from zdr.gateway.upstream import AnswerLimits, Upstream
 from zdr.keys.store import KeyStore
 from zdr.ops.metrics import Metrics
 from zdr.policy.model import Policy
 from zdr.policy.step import ApplyPolicy
-from zdr.pseudonymize.step import Pseudonymize
+from zdr.pseudonymize.step import Pseudonymize, Restore
 
 log = logging.getLogger("zdr.gateway")
-T = TypeVar("T")
+access_log = logging.getLogger("zdr.access")
 # How long ending an answer that was cut may take (the error event, the last chunk).
 _CUT_ANSWER_SECONDS = 2.0
 _SHUTTING_DOWN = ShuttingDown(
     "The gateway is shutting down and stopped this answer before it was complete. Retry."
 )
-access_log = logging.getLogger("zdr.access")
 
 
 def default_steps(
@@ -67,19 +60,32 @@ def default_steps(
     catalogue: Catalogue,
     upstreams: dict[str, Upstream],
     secret: bytes,
+    metrics: Metrics,
+    audit: AuditWriter | None = None,
 ) -> list[Step]:
-    """The request path, in order. Later steps see what earlier ones decided."""
-    return [
-        Authenticate(keyring, Policy.compile_all(settings)),
+    """The request path, in order (see ``zdr.exchange`` for when each step acts).
+
+    Audit comes first: it admits a request only while the trail can record it, taps
+    the upstream's answer before restore changes it, and records every exchange.
+    """
+    server = settings.server
+    steps: list[Step] = [Audit(audit)] if audit is not None else []
+    steps += [
+        Authenticate(
+            keyring, Policy.compile_all(settings), AuthFailures(server.auth_failures_per_minute)
+        ),
         Route(catalogue, upstreams),
-        ReadBody(settings.server.max_body_bytes),
+        ReadBody(server.max_body_bytes, server.body_timeout_seconds, multipart_routes()),
         ApplyPolicy(catalogue, secret),
         Pseudonymize(
             detector_set(settings.detection),
             secret,
             settings.detection.worker_thread_above_bytes,
         ),
+        Forward(upstreams, metrics, server.forward_headers),
+        Restore(),
     ]
+    return steps
 
 
 class Gateway:
@@ -97,22 +103,36 @@ class Gateway:
         self.settings = settings
         self.catalogue = catalogue or load_catalogue()
         self.keyring = Keyring(key_store)
+        limits = AnswerLimits(settings.server.max_answer_bytes, settings.server.max_event_bytes)
         self.upstreams = upstreams or {
-            name: Upstream(name, s) for name, s in settings.upstreams.items()
+            name: Upstream(name, s, limits) for name, s in settings.upstreams.items()
         }
-        self.steps = steps or default_steps(
-            settings, self.keyring, self.catalogue, self.upstreams, secret
-        )
-        self.audit = audit
-        # Keyed fingerprints need the audit store's key; without an audit, none.
-        self._fingerprint_key = audit.store.fingerprint_key if audit is not None else None
         self.metrics = Metrics()
+        self.audit = audit
         if audit is not None:
             self.metrics.watch_audit(audit)
+        self.steps = steps or default_steps(
+            settings, self.keyring, self.catalogue, self.upstreams, secret, self.metrics, audit
+        )
         self.access_log = settings.server.access_log
+        token = settings.server.ops_token
+        self._ops_auth = (b"Bearer " + token.get_secret_value().encode()) if token else None
         self.started = False
         self.in_flight = 0
         self._endpoints_json: bytes | None = None
+
+    @property
+    def steps(self) -> list[Step]:
+        return self._steps
+
+    @steps.setter
+    def steps(self, steps: list[Step]) -> None:
+        # Each moment runs only the steps that act at it.
+        self._steps = list(steps)
+        self._on_request = [s for s in steps if s.acts_on("on_request")]
+        self._on_answer = [s for s in steps if s.acts_on("on_answer")]
+        self._on_last_byte = [s for s in steps if s.acts_on("on_last_byte")]
+        self._on_finish = [s for s in steps if s.acts_on("on_finish")]
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -161,20 +181,20 @@ class Gateway:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            path: str = scope["path"]
-            if path.startswith("/v1/"):
-                await self._proxy(scope, receive, send)
+            raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+            if raw_path.startswith(b"/v1/"):
+                await self._proxy(scope, raw_path, receive, send)
             else:
-                await self._operational(path, scope["method"], send)
+                await self._operational(raw_path, scope, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)
 
-    async def _operational(self, path: str, method: str, send: Send) -> None:
-        if method not in ("GET", "HEAD"):
+    async def _operational(self, path: bytes, scope: Scope, send: Send) -> None:
+        if scope["method"] not in ("GET", "HEAD"):
             await send_error(send, RouteNotFound("Unknown route."))
-        elif path == "/healthz":
+        elif path == b"/healthz":
             await send_response(send, 200, b'{"status":"ok"}')
-        elif path == "/readyz":
+        elif path == b"/readyz":
             audit_ok = self.audit is None or self.audit.accepting
             ready = self.started and self.keyring.healthy and audit_ok
             body = orjson.dumps(
@@ -185,17 +205,30 @@ class Gateway:
                 }
             )
             await send_response(send, 200 if ready else 503, body)
-        elif path == "/metrics":
+        elif path in (b"/metrics", b"/zdr/endpoints") and not self._ops_allowed(scope):
+            await send_error(
+                send,
+                AuthenticationFailed(
+                    "This endpoint needs the gateway's operations token (server.ops_token)."
+                ),
+            )
+        elif path == b"/metrics":
             await send_response(
                 send,
                 200,
                 self.metrics.render(),
                 [(b"content-type", self.metrics.content_type.encode())],
             )
-        elif path == "/zdr/endpoints":
+        elif path == b"/zdr/endpoints":
             await send_response(send, 200, self._endpoints_body())
         else:
             await send_error(send, RouteNotFound("Unknown route: the gateway proxies /v1/* only."))
+
+    def _ops_allowed(self, scope: Scope) -> bool:
+        if self._ops_auth is None:
+            return True
+        sent = [v for k, v in scope["headers"] if k == b"authorization"]
+        return len(sent) == 1 and hmac.compare_digest(sent[0], self._ops_auth)
 
     def _endpoints_body(self) -> bytes:
         if self._endpoints_json is None:
@@ -206,20 +239,22 @@ class Gateway:
 
     # -- the proxy ---------------------------------------------------------------------
 
-    async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _proxy(self, scope: Scope, raw_path: bytes, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
         ex = Exchange(
             request_id=secrets.token_hex(8),
             method=scope["method"],
-            path=scope["path"],
-            query=scope["query_string"].decode("latin-1"),
+            raw_path=raw_path,
+            raw_query=scope["query_string"],
             headers=scope["headers"],
             started=time.perf_counter(),
             receive=receive,
+            client_addr=client[0] if client else "",
         )
         self.metrics.in_flight.inc()
         self.in_flight += 1
-        if self.audit is not None:
-            send = self._recording_send(ex, send, self.audit)
+        if self._on_last_byte:
+            send = self._send_ending_with_steps(ex, send)
         try:
             await self._run(ex, send)
         except ClientGone:
@@ -233,25 +268,49 @@ class Gateway:
             with contextlib.suppress(Exception):
                 await send_error(send, INTERNAL_ERROR, self._zdr_headers(ex))
         finally:
+            if ex.answer is not None and ex.status in (499, 500):
+                ex.answer.abort()
             self.metrics.in_flight.dec()
             self.in_flight -= 1
             self._finish(ex)
 
+    def _send_ending_with_steps(self, ex: Exchange, send: Send) -> Send:
+        """``send``, except that the answer's last message first runs the steps that
+        act on the last byte (the audit: a client that got a whole answer has its
+        event durably recorded)."""
+
+        async def send_last_after_steps(message: Message) -> None:
+            if (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and not ex.recorded
+            ):
+                for step in self._on_last_byte:
+                    await step.on_last_byte(ex)
+            await send(message)
+
+        return send_last_after_steps
+
     async def _run(self, ex: Exchange, send: Send) -> None:
         try:
-            if self.audit is not None and not self.audit.accepting:
-                raise AuditError(
-                    "The gateway cannot record this request in its audit trail right now, "
-                    "so it does not forward it. Retry later."
-                )
-            for step in self.steps:
+            for step in self._on_request:
                 await step.on_request(ex)
-            response = await self._until_client_leaves(ex, self._forward(ex))
+            for step in self._on_answer:
+                await step.on_answer(ex)
         except ZdrError as err:
+            if ex.answer is not None:
+                ex.answer.abort()
             self._record_error(ex, err)
             await send_error(send, err, self._zdr_headers(ex))
             return
-        await self._relay(ex, response, send)
+        answer = ex.answer
+        assert answer is not None, "the forward step sets the answer"
+        ex.status = answer.status
+        headers = answer.headers + self._zdr_headers(ex)
+        if answer.kind == "json":
+            await send_response(send, answer.status, answer.body, headers)
+        else:
+            await self._relay_stream(ex, answer, headers, send)
 
     def _record_error(self, ex: Exchange, err: ZdrError) -> None:
         ex.status = err.status
@@ -262,60 +321,6 @@ class Gateway:
         if isinstance(err, UpstreamError):
             ex.upstream_status = ex.upstream_status or 0
 
-    async def _until_client_leaves(self, ex: Exchange, work: Awaitable[T]) -> T:
-        """Await upstream work; if the client disconnects first, cancel it (the
-        upstream call is aborted) and raise ``ClientGone`` (recorded as 499). The work
-        stays in this task, so its result is used without a task switch."""
-        task = asyncio.current_task()
-        assert task is not None
-        left, active = False, True
-
-        def on_left(watcher: asyncio.Future[None]) -> None:
-            nonlocal left
-            # ``active``: a callback already scheduled when the work finished does nothing.
-            if active and not watcher.cancelled() and watcher.exception() is None:
-                left = True
-                task.cancel()
-
-        watcher = asyncio.ensure_future(_client_left(ex.receive))
-        watcher.add_done_callback(on_left)
-        try:
-            return await work
-        except asyncio.CancelledError:
-            if left and task.uncancel() == 0:
-                raise ClientGone() from None
-            raise
-        finally:
-            active = False
-            watcher.cancel()
-
-    def _upstream_headers(self, ex: Exchange) -> dict[str, str]:
-        drop = HOP_BY_HOP | CLIENT_ONLY | connection_tokens(ex.headers)
-        out: dict[str, str] = {}
-        for name, value in ex.headers:
-            if name not in drop:
-                out[name.decode("latin-1")] = value.decode("latin-1")
-        return out
-
-    async def _forward(self, ex: Exchange) -> UpstreamResponse:
-        upstream = ex.upstream
-        assert upstream is not None
-        body = orjson.dumps(ex.json) if ex.body_dirty else ex.body
-        if self._fingerprint_key is not None:
-            ex.extra["request_hmac"] = fingerprint(self._fingerprint_key, body)
-        t0 = time.perf_counter()
-        try:
-            response = await upstream.send(
-                ex.method, ex.path[3:], ex.query, self._upstream_headers(ex), body
-            )
-        except UpstreamError as err:
-            self.metrics.upstream_responses.labels(upstream.name, err.code or "error").inc()
-            raise
-        self.metrics.upstream_latency.labels(upstream.name).observe(time.perf_counter() - t0)
-        self.metrics.upstream_responses.labels(upstream.name, str(response.status)).inc()
-        ex.upstream_status = response.status
-        return response
-
     def _zdr_headers(self, ex: Exchange) -> RawHeaders:
         headers: RawHeaders = [(b"x-zdr-request-id", ex.request_id.encode())]
         if ex.policy_name:
@@ -324,57 +329,20 @@ class Gateway:
             headers.append((b"x-zdr-rewrites", ",".join(ex.rewrites).encode()))
         if ex.decision != "allow":
             headers.append((b"x-zdr-decision", ex.decision.encode()))
-        would = ex.extra.get("would")
-        if would:
-            headers.append((b"x-zdr-would", str(would).encode()))
+        if ex.would:
+            headers.append((b"x-zdr-would", ex.would.encode()))
         return headers
 
-    async def _relay(self, ex: Exchange, response: UpstreamResponse, send: Send) -> None:
-        headers = response.headers + self._zdr_headers(ex)
-        ex.status = response.status
-        tap = None
-        if self._fingerprint_key is not None:
-            # Read in _finish: a stream cut short is fingerprinted as far as it went.
-            tap = ex.extra["tap"] = AnswerTap(self._fingerprint_key)
-        if response.is_event_stream:
-            chunks: AsyncIterator[bytes] = response.iter_chunks()
-            if tap is not None:
-                chunks = _tapped(chunks, tap)
-            for f in ex.filters:
-                chunks = f.on_stream(chunks)
-            await self._relay_stream(ex, response, chunks, headers, send)
-        elif response.is_json:
-            try:
-                body = await self._until_client_leaves(ex, response.read())
-            except UpstreamError as err:
-                self._record_error(ex, err)
-                await send_error(send, err, self._zdr_headers(ex))
-                return
-            if tap is not None:
-                tap.json_body(body)
-            for f in ex.filters:
-                body = await f.on_json(body)
-            await send_response(send, response.status, body, headers)
-        else:  # binary (audio, files): relayed as it comes, untouched
-            chunks = response.iter_chunks()
-            if tap is not None:
-                chunks = _tapped(chunks, tap)
-            await self._relay_stream(ex, response, chunks, headers, send)
-
     async def _relay_stream(
-        self,
-        ex: Exchange,
-        response: UpstreamResponse,
-        chunks: AsyncIterator[bytes],
-        headers: RawHeaders,
-        send: Send,
+        self, ex: Exchange, answer: Answer, headers: RawHeaders, send: Send
     ) -> None:
         """Send each chunk as it arrives; stop reading upstream if the client leaves."""
-        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        assert answer.chunks is not None
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         gone = asyncio.Event()
-        watcher = asyncio.ensure_future(_watch_disconnect(ex.receive, gone, response))
+        watcher = asyncio.ensure_future(_watch_disconnect(ex.receive, gone, answer))
         try:
-            async for chunk in chunks:
+            async for chunk in answer.chunks:
                 if gone.is_set():
                     raise ClientGone()
                 if chunk:
@@ -384,61 +352,42 @@ class Gateway:
         except ZdrError as err:  # the upstream failed, or a limit was hit mid-answer
             if gone.is_set():
                 raise ClientGone() from None
-            await self._end_cut_answer(ex, response, err, send)
+            await self._end_cut_answer(ex, answer, err, send)
             return
         except asyncio.CancelledError:
             # The shutdown deadline came first: the client is told, and the record
             # says the answer was cut, not a 200.
-            await self._end_cut_answer(ex, response, _SHUTTING_DOWN, send)
+            await self._end_cut_answer(ex, answer, _SHUTTING_DOWN, send)
             raise
         except ClientGone:
             raise
-        except Exception as exc:  # e.g. a response filter failed mid-stream
+        except Exception as exc:  # e.g. restoring failed mid-stream
+            if gone.is_set():
+                raise ClientGone() from None
             log.error(
-                "unhandled error", extra={"request_id": ex.request_id, "error": type(exc).__name__}
+                "error while relaying",
+                extra={"request_id": ex.request_id, "error": type(exc).__name__},
             )
-            await self._end_cut_answer(ex, response, INTERNAL_ERROR, send)
+            await self._end_cut_answer(ex, answer, INTERNAL_ERROR, send)
             return
         finally:
             watcher.cancel()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _end_cut_answer(
-        self, ex: Exchange, response: UpstreamResponse, err: ZdrError, send: Send
+        self, ex: Exchange, answer: Answer, err: ZdrError, send: Send
     ) -> None:
         """Headers are gone already: record the failure, tell an SSE client in-band,
         then end the body (bounded: a client that reads nothing cannot hold us)."""
+        answer.abort()
         ex.error_code = err.instance_code or err.code
         ex.status = err.status
         with contextlib.suppress(Exception, TimeoutError):
             async with asyncio.timeout(_CUT_ANSWER_SECONDS):
-                if response.is_event_stream:
+                if answer.kind == "sse":
                     event = b"event: error\ndata: " + err.to_json() + b"\n\n"
                     await send({"type": "http.response.body", "body": event, "more_body": True})
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-    def _recording_send(self, ex: Exchange, send: Send, audit: AuditWriter) -> Send:
-        """``send``, except that the answer's last message waits until the request's
-        event is durable: a client that got a whole answer has its event recorded."""
-
-        async def send_after_recording(message: Message) -> None:
-            if (
-                message["type"] == "http.response.body"
-                and not message.get("more_body", False)
-                and not ex.extra.get("recorded")
-            ):
-                ex.extra["recorded"] = True
-                await audit.durable(self._audit_event(ex))
-            await send(message)
-
-        return send_after_recording
-
-    def _audit_event(self, ex: Exchange) -> dict[str, Any]:
-        tap = ex.extra.pop("tap", None)
-        if tap is not None:
-            ex.extra["response_hmac"] = tap.hexdigest()
-            ex.extra["usage"] = tap.usage
-        return event_from_exchange(ex, time.perf_counter() - ex.started)
 
     def _finish(self, ex: Exchange) -> None:
         elapsed = time.perf_counter() - ex.started
@@ -466,31 +415,22 @@ class Gateway:
             if ex.refusal_rule:
                 fields["rule"] = ex.refusal_rule
             access_log.info("request", extra=fields)
-        if self.audit is not None and not ex.extra.get("recorded"):
-            # No answer was completed (the client left, or sending failed).
-            self.audit.submit(self._audit_event(ex))
+        for step in self._on_finish:
+            try:
+                step.on_finish(ex)
+            except Exception as exc:  # a step's bookkeeping never takes the request down
+                log.error(
+                    "step failed at finish",
+                    extra={"step": step.name, "error": type(exc).__name__},
+                )
 
 
-async def _tapped(chunks: AsyncIterator[bytes], tap: AnswerTap) -> AsyncIterator[bytes]:
-    """Fingerprint the upstream's bytes on their way through."""
-    async for chunk in chunks:
-        tap.stream_chunk(chunk)
-        yield chunk
-
-
-async def _client_left(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-
-
-async def _watch_disconnect(
-    receive: Receive, gone: asyncio.Event, response: UpstreamResponse
-) -> None:
+async def _watch_disconnect(receive: Receive, gone: asyncio.Event, answer: Answer) -> None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             gone.set()
-            response.close()
+            answer.abort()
             return
 
 

@@ -1,59 +1,79 @@
-"""Small ASGI helpers: read a bounded body, send a whole response, filter headers."""
+"""Small ASGI helpers, and the allow-lists of headers that cross the gateway.
+
+Headers are allow-listed both ways. Upstream, the gateway sends only the headers
+below whose values have the expected shape (an SDK's telemetry, beta flags, an
+idempotency key), plus the Content-Type of the body it serialized and its own
+credentials; everything else a client sends (credentials, cookies, forwarding
+headers, organization and project selectors, framing) stays at the gateway. Back to
+the client go only the answer's media type and the rate-limit and request-id
+headers; cookies, server names, organization ids and encodings stay behind.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from zdr.asgi import RawHeaders, Receive, Send
 from zdr.errors import BadRequest, BodyTooLarge, ZdrError
-from zdr.gateway.types import RawHeaders, Receive, Send
 
-# RFC 9110 §7.6.1 hop-by-hop headers, plus framing we recompute ourselves.
-HOP_BY_HOP = frozenset(
+_TOKEN = re.compile(rb"[A-Za-z0-9 ._:/()+-]{1,64}")
+_FLAGS = re.compile(rb"[A-Za-z0-9=_.,;: -]{1,256}")
+_MEDIA_LIST = re.compile(rb"[A-Za-z0-9*/+.,;= -]{1,256}")
+_PRINTABLE = re.compile(rb"[\x20-\x7e]{1,256}")
+
+# name -> the shape its value must have to be forwarded (otherwise it is dropped).
+FORWARDED_REQUEST_HEADERS: dict[bytes, re.Pattern[bytes]] = {
+    b"accept": _MEDIA_LIST,
+    b"user-agent": re.compile(rb"[A-Za-z0-9._/ ();:+-]{1,128}"),
+    b"openai-beta": _FLAGS,
+    b"idempotency-key": re.compile(rb"[A-Za-z0-9_.:-]{1,128}"),
+    b"anthropic-version": _TOKEN,
+    b"anthropic-beta": _FLAGS,
+    **{
+        b"x-stainless-" + name: _TOKEN
+        for name in (
+            b"arch",
+            b"lang",
+            b"os",
+            b"package-version",
+            b"runtime",
+            b"runtime-version",
+            b"async",
+            b"retry-count",
+            b"read-timeout",
+            b"timeout",
+            b"helper-method",
+            b"poll-helper",
+            b"custom-poll-interval",
+        )
+    },
+}
+# A header an operator adds in server.forward_headers: any short printable value.
+EXTRA_HEADER_VALUE = _PRINTABLE
+
+RELAYED_ANSWER_HEADERS = frozenset(
     {
-        b"connection",
-        b"keep-alive",
-        b"proxy-authenticate",
-        b"proxy-authorization",
-        b"proxy-connection",
-        b"te",
-        b"trailer",
-        b"transfer-encoding",
-        b"upgrade",
-        b"content-length",
-        b"host",
+        b"content-type",
+        b"content-disposition",
+        b"cache-control",
+        b"retry-after",
+        b"retry-after-ms",
+        b"x-request-id",
+        b"request-id",
+        b"openai-processing-ms",
+        b"openai-version",
     }
 )
-
-# Never forwarded upstream: the client's credentials, and headers that would let a
-# client pick another organization or project than the one the gateway enforces.
-CLIENT_ONLY = frozenset(
-    {
-        b"authorization",
-        b"api-key",
-        b"x-api-key",
-        b"openai-organization",
-        b"openai-project",
-        b"cookie",
-        b"forwarded",
-        b"x-forwarded-for",
-        b"x-forwarded-host",
-        b"x-forwarded-proto",
-        b"x-real-ip",
-        b"accept-encoding",
-    }
-)
-
-# Never returned to clients from the upstream.
-UPSTREAM_ONLY = frozenset({b"set-cookie", b"content-encoding", b"alt-svc", b"server"})
+RELAYED_ANSWER_PREFIXES = (b"x-ratelimit-", b"anthropic-ratelimit-")
 
 JSON_HEADERS: RawHeaders = [(b"content-type", b"application/json")]
 
 
-def connection_tokens(headers: RawHeaders) -> frozenset[bytes]:
-    """Header names listed in Connection: they are hop-by-hop too."""
-    names: set[bytes] = set()
-    for name, value in headers:
-        if name == b"connection":
-            names.update(t.strip().lower() for t in value.split(b","))
-    return frozenset(names)
+def relayed(name: bytes) -> bool:
+    return name in RELAYED_ANSWER_HEADERS or name.startswith(RELAYED_ANSWER_PREFIXES)
 
 
 async def read_body(receive: Receive, limit: int, declared: int | None) -> bytes:
@@ -82,16 +102,50 @@ class ClientGone(Exception):
     """The client disconnected; nothing more can be sent to it."""
 
 
+T = TypeVar("T")
+
+
+async def until_client_leaves(receive: Receive, work: Awaitable[T]) -> T:
+    """Await ``work`` (upstream I/O, once the body was read); if the client
+    disconnects first, cancel it (the upstream call is aborted) and raise
+    ``ClientGone`` (recorded as 499). The work stays in the calling task, so its
+    result is used without a task switch (one more switch before the stream is read
+    lost, more often, the chunks an upstream sent just before a reset)."""
+    task = asyncio.current_task()
+    assert task is not None
+    left, active = False, True
+
+    def on_left(watcher: asyncio.Future[None]) -> None:
+        nonlocal left
+        # ``active``: a callback already scheduled when the work finished does nothing.
+        if active and not watcher.cancelled() and watcher.exception() is None:
+            left = True
+            task.cancel()
+
+    watcher = asyncio.ensure_future(_client_left(receive))
+    watcher.add_done_callback(on_left)
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if left and task.uncancel() == 0:
+            raise ClientGone() from None
+        raise
+    finally:
+        active = False
+        watcher.cancel()
+
+
+async def _client_left(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
 def declared_length(value: bytes | None) -> int | None:
     if value is None:
         return None
-    try:
-        length = int(value)
-    except ValueError:
-        raise BadRequest("Content-Length is not a number.") from None
-    if length < 0:
-        raise BadRequest("Content-Length is negative.")
-    return length
+    if not value.isdigit():
+        raise BadRequest("Content-Length is not a non-negative number.")
+    return int(value)
 
 
 async def send_response(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zdr.detect.engine import DetectorSet
+from zdr.form import Form
 from zdr.pseudonymize.tokens import Vault
 
 Text = Callable[[str], str]
@@ -193,3 +194,15 @@ def _pseudonymize_many(texts: list[str], detectors: DetectorSet, vault: Vault) -
         while i < len(spans) and spans[i].start < offset:
             i += 1  # spans inside the separator
     return out
+
+
+def pseudonymize_form(form: Form, detectors: DetectorSet, vault: Vault) -> None:
+    """The text fields of a multipart form that may hold content (a transcription's
+    ``prompt``, an image edit's ``prompt``...); files and enum-like fields stay as sent."""
+    parts = [p for p in form.parts if not p.is_file and p.name.rstrip("[]") not in _NOT_CONTENT]
+    if not parts:
+        return
+    for part, text in zip(
+        parts, _pseudonymize_many([p.text for p in parts], detectors, vault), strict=True
+    ):
+        part.data = text.encode("utf-8")

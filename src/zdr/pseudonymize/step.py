@@ -1,4 +1,4 @@
-"""The gateway step: pseudonymize the request's content, restore the answer."""
+"""The gateway steps: pseudonymize the request's content; restore the answer."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import ClassVar
 from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.detect.engine import DetectorSet
 from zdr.errors import DetectionFailed
-from zdr.gateway.pipeline import Exchange
+from zdr.exchange import Exchange, Step
 from zdr.pseudonymize.offload import off_the_loop_above
-from zdr.pseudonymize.request import FIELDS, pseudonymize_body
+from zdr.pseudonymize.request import FIELDS, pseudonymize_body, pseudonymize_form
 from zdr.pseudonymize.restore import RestoreFilter
 from zdr.pseudonymize.tokens import Vault
 from zdr.secret import derive_key
@@ -18,7 +18,7 @@ from zdr.secret import derive_key
 log = logging.getLogger("zdr.pseudonymize")
 
 
-class Pseudonymize:
+class Pseudonymize(Step):
     name: ClassVar[str] = "pseudonymize"
 
     def __init__(
@@ -30,7 +30,9 @@ class Pseudonymize:
 
     async def on_request(self, ex: Exchange) -> None:
         policy = ex.policy
-        if policy is None or not policy.pseudonymize or ex.json is None or policy.mode == "observe":
+        if policy is None or not policy.pseudonymize or policy.mode == "observe":
+            return
+        if ex.json is None and ex.form is None:
             return
         endpoint_id = ex.endpoint.id if ex.endpoint is not None else None
         if endpoint_id == "embeddings.create" and not policy.pseudonymize_embeddings:
@@ -39,16 +41,19 @@ class Pseudonymize:
             return
         vault = Vault(self.token_key)
         try:
-            ex.json = await off_the_loop_above(
-                len(ex.body),
-                self.worker_above,
-                pseudonymize_body,
-                endpoint_id,
-                ex.json,
-                self.detectors,
-                vault,
-                policy.pseudonymize_unknown,
-            )
+            if ex.json is not None:
+                ex.json = await off_the_loop_above(
+                    len(ex.body),
+                    self.worker_above,
+                    pseudonymize_body,
+                    endpoint_id,
+                    ex.json,
+                    self.detectors,
+                    vault,
+                    policy.pseudonymize_unknown,
+                )
+            elif ex.form is not None:
+                pseudonymize_form(ex.form, self.detectors, vault)
         except Exception as exc:
             # Fail closed: nothing goes out unexamined. The error names no content.
             log.error(
@@ -60,6 +65,20 @@ class Pseudonymize:
                 "not forward it."
             ) from None
         if vault:
-            ex.body_dirty = True
             ex.pseudonymized = dict(vault.counts)
-            ex.filters.append(RestoreFilter(vault, self.worker_above))
+            ex.restorer = RestoreFilter(vault, self.worker_above)
+
+
+class Restore(Step):
+    """Put the pseudonymized values back into the answer (JSON and event streams)."""
+
+    name: ClassVar[str] = "restore"
+
+    async def on_answer(self, ex: Exchange) -> None:
+        answer = ex.answer
+        if ex.restorer is None or answer is None:
+            return
+        if answer.kind == "json":
+            answer.body = await ex.restorer.on_json(answer.body)
+        elif answer.kind == "sse" and answer.chunks is not None:
+            answer.chunks = ex.restorer.on_stream(answer.chunks)
