@@ -94,11 +94,6 @@ def test_streamed_tool_loop(gateway: RunningGateway, fake: FakeOpenAI) -> None:
     assert_never_sent(fake)
 
 
-@pytest.mark.xfail(
-    reason="a reasoning summary sent back in `input` is not examined yet: the restored "
-    "summary reaches the upstream in clear (issue 15: every string of a request examined)",
-    strict=True,
-)
 def test_reasoning_summaries_sent_back_are_masked(
     gateway: RunningGateway, fake: FakeOpenAI
 ) -> None:
@@ -145,11 +140,6 @@ def test_chat_tool_loop(gateway: RunningGateway, fake: FakeOpenAI) -> None:
     assert_never_sent(fake)
 
 
-@pytest.mark.xfail(
-    reason="a parsed message sent back carries the SDK's own `parsed_arguments`, which zdr "
-    "does not examine yet (issue 15: every string of a request examined)",
-    strict=True,
-)
 def test_parsed_chat_message_sent_back_is_masked(gateway: RunningGateway, fake: FakeOpenAI) -> None:
     _chat_loop(gateway.client(), parse=True)
     assert_never_sent(fake)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import GatewayFactory, RunningGateway
 from zdr.detect.engine import DetectorSet
-from zdr.fake.openai import FakeOpenAI
+from zdr.fake.openai import SEALER, FakeOpenAI
 from zdr.pseudonymize import tokens
 from zdr.pseudonymize.request import pseudonymize_body
 from zdr.pseudonymize.tokens import TokenCollision, Vault
@@ -138,7 +138,7 @@ RESPONSES_CASES: dict[str, dict[str, Any]] = {
                 "type": "reasoning",
                 "id": "rs_1",
                 "summary": [{"type": "summary_text", "text": f"The user is {EMAIL}"}],
-                "encrypted_content": "gAAAAB" + "Q" * 600,
+                "encrypted_content": SEALER.seal("rs_1"),
             },
             {
                 "type": "shell_call",
@@ -198,7 +198,7 @@ def test_responses_fields_are_examined(
     sent = json.loads(fake.requests[-1].body)
     for item in sent["input"] if isinstance(sent["input"], list) else ():
         if item.get("type") == "reasoning":  # opaque data is left as it was
-            assert item["encrypted_content"] == "gAAAAB" + "Q" * 600
+            assert item["encrypted_content"] == SEALER.seal("rs_1")
 
 
 def test_other_endpoints_are_examined(gateway: RunningGateway, fake: FakeOpenAI) -> None:

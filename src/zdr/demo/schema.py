@@ -14,9 +14,12 @@ empty string, which may not; the demo says so in its docs.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from zdr.demo.pattern import sample
 
 # Values for string formats a free text would not satisfy.
 _FORMATS = {
@@ -107,27 +110,26 @@ def _build(node: Mapping[str, Any], root: Mapping[str, Any], text: str, depth: i
 
 def _object(node: Mapping[str, Any], root: Mapping[str, Any], text: str, depth: int) -> Any:
     props = node.get("properties")
-    if not isinstance(props, Mapping) or depth >= _MAX_DEPTH:
+    if not isinstance(props, Mapping) or depth >= 2 * _MAX_DEPTH:
         return {}
     required = node.get("required")
     wanted = set(required) if isinstance(required, list) else set(props)
     # Every property the schema lists (strict structured outputs require all of them);
-    # past the depth limit only the required ones.
+    # past the depth limit only the required ones, so a recursive schema ends.
     return {
         name: _build(sub if isinstance(sub, Mapping) else {}, root, text, depth + 1)
         for name, sub in props.items()
-        if depth + 1 < _MAX_DEPTH or name in wanted
+        if depth < _MAX_DEPTH or name in wanted
     }
 
 
 def _array(node: Mapping[str, Any], root: Mapping[str, Any], text: str, depth: int) -> Any:
     items = node.get("items")
-    low = node.get("minItems", 1)
-    count = max(low, 1) if isinstance(low, int) else 1
+    given = node.get("minItems")
+    low = given if isinstance(given, int) else 0
+    count = max(low, 1) if depth < _MAX_DEPTH else low  # one item, or as few as allowed
     if isinstance(node.get("maxItems"), int):
         count = min(count, node["maxItems"])
-    if depth >= _MAX_DEPTH:
-        count = low if isinstance(low, int) else 0
     prefix = node.get("prefixItems")
     if isinstance(prefix, list):
         return [_build(p, root, text, depth + 1) for p in prefix if isinstance(p, Mapping)]
@@ -141,10 +143,12 @@ def _string(node: Mapping[str, Any], text: str) -> str:
     pattern = node.get("pattern")
     if isinstance(pattern, str):
         try:
-            if not re.search(pattern, value):
-                value = ""
+            matches = re.search(pattern, value) is not None
         except re.error:
-            value = ""
+            matches = False
+        if not matches:
+            value = sample(pattern) or ""
+            return value  # length bounds would break the match; patterns usually hold them
     low, high = node.get("minLength"), node.get("maxLength")
     if isinstance(high, int):
         value = value[:high]
@@ -154,24 +158,30 @@ def _string(node: Mapping[str, Any], text: str) -> str:
 
 
 def _number(node: Mapping[str, Any], text: str, integer: bool) -> int | float:
-    low = node.get("minimum", node.get("exclusiveMinimum"))
-    high = node.get("maximum", node.get("exclusiveMaximum"))
-    found = [float(m) for m in _NUMBER.findall(text)]
-    candidates = [*found, 0.0]
-    if isinstance(low, int | float):
-        candidates.append(float(low) + (1 if "exclusiveMinimum" in node else 0))
-    for value in candidates:
-        if integer and value != int(value):
-            continue
-        if isinstance(low, int | float) and (value < low or value == node.get("exclusiveMinimum")):
-            continue
-        if isinstance(high, int | float) and (
-            value > high or value == node.get("exclusiveMaximum")
-        ):
-            continue
-        return int(value) if integer else value
-    fallback = float(high) - 1 if isinstance(high, int | float) else 0.0
-    return int(fallback) if integer else fallback
+    """A number the text names within the bounds, else one inside them."""
+    low, high = node.get("minimum"), node.get("maximum")
+    above, below = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
+
+    def fits(v: float) -> bool:
+        return (
+            (not integer or v == int(v))
+            and not (isinstance(low, int | float) and v < low)
+            and not (isinstance(high, int | float) and v > high)
+            and not (isinstance(above, int | float) and v <= above)
+            and not (isinstance(below, int | float) and v >= below)
+        )
+
+    floor = max((b for b in (low, above) if isinstance(b, int | float)), default=None)
+    ceiling = min((b for b in (high, below) if isinstance(b, int | float)), default=None)
+    candidates = [float(m) for m in _NUMBER.findall(text)] + [0.0]
+    if floor is not None:
+        candidates += [float(floor), math.floor(floor) + 1.0]
+    if ceiling is not None:
+        candidates += [float(ceiling), math.ceil(ceiling) - 1.0]
+    if floor is not None and ceiling is not None:
+        candidates.append((floor + ceiling) / 2)
+    value = next((v for v in candidates if fits(v)), 0.0)
+    return int(value) if integer else value
 
 
 def _named(options: list[Any], text: str) -> Any:

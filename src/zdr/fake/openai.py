@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 
 from zdr.asgi import Receive, Send
 from zdr.demo import DEMO_MODEL, DemoUpstream
+from zdr.demo.responses import Sealer
 from zdr.demo.wire import JSON_HEADERS, SSE_HEADERS, ApiError, Event, UpstreamRequest, send_json
 from zdr.fake.account import FakeAccount
 
 RecordedRequest = UpstreamRequest
+# The fake seals reasoning with a fixed key, so that a test can write the encrypted
+# content of an item the fake will accept back (the demo's key is random per process).
+SEALER = Sealer(b"zdr fake upstream: not a secret")
 
-__all__ = ["DEMO_MODEL", "FakeOpenAI", "RecordedRequest"]
+__all__ = ["DEMO_MODEL", "SEALER", "FakeOpenAI", "RecordedRequest"]
 
 
 @dataclass
@@ -37,6 +41,7 @@ class FakeOpenAI(DemoUpstream):
     # An emulated account for `zdr verify` (retention settings, admin keys); None: a
     # plain upstream that keeps what it is asked to store.
     account: FakeAccount | None = None
+    sealer: Sealer = SEALER
 
     def _bearer(self, req: UpstreamRequest) -> str | None:
         auth = req.headers.get("authorization", "")
