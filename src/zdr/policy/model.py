@@ -71,6 +71,9 @@ class Rewrite:
     param: str
     value: Any
     label: str  # content-free, e.g. "store=false" or "user=hashed"
+    # "set": the param takes ``value``; "append": the items of ``value`` missing from
+    # the param's list are added to it (the list is created when absent).
+    op: Literal["set", "append"] = "set"
 
 
 @dataclass(frozen=True, slots=True)
