@@ -11,6 +11,8 @@ from zdr.form import Form
 from zdr.pseudonymize.tokens import Vault
 
 Text = Callable[[str], str]
+# Visits the content fields of a body, replacing each by fn(field).
+Walker = Callable[[dict[str, Any], Text], None]
 
 # Keys whose string values are never content (identifiers, enums, model names).
 _NOT_CONTENT = frozenset(
@@ -38,7 +40,7 @@ def pseudonymize_text(text: str, detectors: DetectorSet, vault: Vault) -> str:
     return "".join(out)
 
 
-def _content(value: Any, fn: Text) -> Any:
+def content_text(value: Any, fn: Text) -> Any:
     """A message ``content``: a string, or a list of parts with text."""
     if isinstance(value, str):
         return fn(value)
@@ -51,7 +53,7 @@ def _content(value: Any, fn: Text) -> Any:
     return value
 
 
-def _metadata(body: dict[str, Any], fn: Text) -> None:
+def metadata_text(body: dict[str, Any], fn: Text) -> None:
     metadata = body.get("metadata")
     if isinstance(metadata, dict):
         for k, v in metadata.items():
@@ -60,12 +62,12 @@ def _metadata(body: dict[str, Any], fn: Text) -> None:
 
 
 def _chat(body: dict[str, Any], fn: Text) -> None:
-    _metadata(body, fn)
+    metadata_text(body, fn)
     for message in body.get("messages") or ():
         if not isinstance(message, dict):
             continue
         if "content" in message:
-            message["content"] = _content(message["content"], fn)
+            message["content"] = content_text(message["content"], fn)
         if isinstance(message.get("name"), str):
             message["name"] = fn(message["name"])
         for call in message.get("tool_calls") or ():
@@ -75,7 +77,7 @@ def _chat(body: dict[str, Any], fn: Text) -> None:
 
 
 def _responses(body: dict[str, Any], fn: Text) -> None:
-    _metadata(body, fn)
+    metadata_text(body, fn)
     if isinstance(body.get("instructions"), str):
         body["instructions"] = fn(body["instructions"])
     items = body.get("input")
@@ -86,12 +88,12 @@ def _responses(body: dict[str, Any], fn: Text) -> None:
         if not isinstance(item, dict):
             continue
         if "content" in item:
-            item["content"] = _content(item["content"], fn)
+            item["content"] = content_text(item["content"], fn)
         for key in ("arguments", "input"):
             if isinstance(item.get(key), str):
                 item[key] = fn(item[key])
         if "output" in item:
-            item["output"] = _content(item["output"], fn)
+            item["output"] = content_text(item["output"], fn)
 
 
 def _strings(value: Any, fn: Text) -> Any:
@@ -116,7 +118,7 @@ def _prompt_or_input(key: str) -> Callable[[dict[str, Any], Text], None]:
     return apply
 
 
-FIELDS: dict[str, Callable[[dict[str, Any], Text], None]] = {
+FIELDS: dict[str, Walker] = {
     "chat.completions.create": _chat,
     "responses.create": _responses,
     "completions.create": _prompt_or_input("prompt"),
@@ -140,13 +142,26 @@ def pseudonymize_body(
     vault: Vault,
     unknown_bodies: bool = False,
 ) -> dict[str, Any]:
-    """Replace detected values in the body's content fields, in place where possible.
+    """Replace detected values in the body's content fields, in place where possible."""
+    return pseudonymize_fields(
+        FIELDS.get(endpoint_id or ""), body, detectors, vault, unknown_bodies
+    )
+
+
+def pseudonymize_fields(
+    walker: Walker | None,
+    body: dict[str, Any],
+    detectors: DetectorSet,
+    vault: Vault,
+    unknown_bodies: bool = False,
+) -> dict[str, Any]:
+    """Replace detected values in the fields ``walker`` visits (every string but
+    identifiers when there is none and ``unknown_bodies``), in place where possible.
 
     The fields are read once, joined and scanned in one pass (a fixed cost per scan
     dominates short messages, and a name found in one message is then masked in all),
     and written back in a second walk over the same fields in the same order.
     """
-    walker = FIELDS.get(endpoint_id or "")
     if walker is None and not unknown_bodies:
         return body
 
