@@ -89,6 +89,8 @@ class _End:
     side: Literal["client", "upstream", "policy"]
     code: int = CLOSE_NORMAL
     error: ZdrError | None = None
+    # The client is still there and is told (the gateway refused a message too large).
+    tell_client: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -159,6 +161,7 @@ class Sessions:
         self.on_last_byte = [s for s in steps if s.acts_on("on_last_byte")]
         self.upstreams = upstreams
         self.connector = connector
+        self.max_event_bytes = server.max_event_bytes
         self.zdr_headers = zdr_headers
         self.extra_headers = frozenset(h.encode("latin-1") for h in server.forward_headers)
         policy = next((s for s in steps if isinstance(s, ApplyPolicy)), None)
@@ -355,10 +358,13 @@ class Sessions:
                     ),
                 )
                 continue
-            await self._client_event(s, text)
+            raw = text.encode("utf-8")
+            if len(raw) > self.max_event_bytes:
+                # uvicorn closes first (ws_max_size); this holds under any server.
+                return _End("client", CLOSE_TOO_LARGE, tell_client=True)
+            await self._client_event(s, raw)
 
-    async def _client_event(self, s: _Session, text: str) -> None:
-        raw = text.encode("utf-8")
+    async def _client_event(self, s: _Session, raw: bytes) -> None:
         s.count("events_in")
         s.count("bytes_in", len(raw))
         try:
@@ -465,6 +471,10 @@ class Sessions:
             await s.upstream.close(CLOSE_NORMAL)
             self._close_books(s)
             await self._last_byte(ex)
+            if end.tell_client:
+                with contextlib.suppress(Exception, TimeoutError):
+                    async with asyncio.timeout(_ENDING_SECONDS):
+                        await s.send({"type": "websocket.close", "code": end.code})
             return
         await s.upstream.close(CLOSE_NORMAL if end.error is None else end.code)
         code = end.code
