@@ -483,3 +483,67 @@ def test_the_sdk_without_a_key_gets_an_openai_error(ws_gateway: RunningGateway) 
     with pytest.raises(InvalidStatus) as info:
         asyncio.run(talk())
     assert info.value.response.status_code == 401
+
+
+def test_nothing_of_a_session_reaches_the_gateways_files_or_logs(
+    ws_gateway: RunningGateway, ws_fake: FakeRealtimeServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.privacy.scan import find_values, scan_tree
+
+    values = [EMAIL, PHONE, NAME, "4539 1488 0343 6467"]
+    text = f"{NAME}: {EMAIL}, {PHONE}, card 4539 1488 0343 6467"
+
+    async def talk() -> None:
+        async with connect(
+            ws_url(ws_gateway, "/v1/realtime?model=gpt-realtime"),
+            additional_headers={"Authorization": f"Bearer {ws_gateway.key}"},
+        ) as ws:
+            await ws.recv()
+            item = {
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_text", "text": text}],
+            }
+            await ws.send(orjson.dumps({"type": "conversation.item.create", "item": item}).decode())
+            await ws.send(orjson.dumps({"type": "response.create"}).decode())
+            await ws.send("{" + text)  # unreadable: refused
+            refused = {
+                "type": "session.update",
+                "session": {"instructions": text, "tracing": "auto"},
+            }
+            await ws.send(orjson.dumps(refused).decode())
+            got = []
+            while not any(e.get("type") == "response.done" for e in got) or len(got) < 12:
+                got.append(orjson.loads(await ws.recv()))
+                if (
+                    sum(e["type"] == "error" for e in got) == 2
+                    and got[-1]["type"] == "response.done"
+                ):
+                    break
+
+    # Everything the gateway logs at INFO, and its own loggers at DEBUG (uvicorn's
+    # error logger, where frames are logged at DEBUG, never goes below INFO:
+    # test_frame_logs_stay_off_at_debug).
+    with caplog.at_level("INFO"), caplog.at_level("DEBUG", logger="zdr"):
+        asyncio.run(talk())
+    events_of(ws_gateway, 1)
+    assert any(v in upstream_text(ws_fake) for v in ["[EMAIL_"])
+    assert scan_tree(ws_gateway.settings.storage.data_dir, values) == {}
+    assert find_values(caplog.text.encode(), values) == []
+
+
+def test_frame_logs_stay_off_at_debug() -> None:
+    import logging
+
+    from zdr.ops.logs import setup_logging
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        setup_logging("debug")
+        assert logging.getLogger("zdr.gateway").isEnabledFor(logging.DEBUG)
+        assert not logging.getLogger("uvicorn.error").isEnabledFor(logging.DEBUG)
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+        logging.getLogger("uvicorn.error").setLevel(logging.NOTSET)
