@@ -17,7 +17,13 @@ from pathlib import Path
 from gateway_overhead import CHAT  # this folder is on the path when run as a script
 from zdr.detect import DetectorSet
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "pii-dev" / "dev.jsonl"
+# ../shared beside a clone (CI), or the workplace's shared folder beside the worktrees.
+_HERE = Path(__file__).resolve().parent
+CORPUS = next(
+    p / "pii-dev" / "dev.jsonl"
+    for p in (_HERE.parents[1] / "shared", _HERE.parents[2] / "shared")
+    if p.exists()
+)
 
 
 def best(fn, repeat: int) -> float:

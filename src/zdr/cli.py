@@ -282,6 +282,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             _out(f"anchor: event {anchor.seq}, written at {anchor.written_at}")
         else:
             _out("anchor: none found (truncation cannot be detected; see audit.anchor)")
+        from zdr.audit.writer import spooled_not_stored
+        from zdr.serve import spool_dir
+
+        spooled = spooled_not_stored(store, spool_dir(settings))
+        if spooled:
+            _out(f"spool: {spooled} events not in the store yet (a gateway writes them)")
     return 0 if verdict.ok else 1
 
 
@@ -424,7 +430,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from zdr.lint.report import as_json, as_sarif, as_text
     from zdr.lint.run import at_least, lint_paths
 
-    findings = lint_paths(args.paths)
+    findings = lint_paths(args.paths, exclude=args.exclude)
     shown = at_least(findings, args.min_severity)
     if args.format == "sarif":
         _out(as_sarif(shown, version("zdr")))
@@ -580,6 +586,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lint", help="find code that would make the provider retain data")
     p.add_argument("paths", nargs="+", help="files or directories (Python, JS, TS)")
     p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip matching paths (below each given path); without a slash, any folder or "
+        "file name matches: --exclude tests --exclude 'examples/*/fixtures' (repeatable)",
+    )
     p.add_argument(
         "--min-severity",
         choices=["note", "warning", "error"],

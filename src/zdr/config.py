@@ -152,8 +152,38 @@ class PolicySettings(_Model):
     pseudonymize: bool = True
     # Send embeddings input through pseudonymization too (changes the vectors).
     pseudonymize_embeddings: bool = False
-    # Also pseudonymize every string of bodies of endpoints without a field map.
-    pseudonymize_unknown: bool = False
+    # Also pseudonymize the bodies of endpoints the catalogue does not know.
+    pseudonymize_unknown: bool = True
+    # Whose tokens are these: one namespace per policy (default) or per virtual key.
+    # The same value gets different tokens in two namespaces, so a provider cannot
+    # link one person across the apps behind a gateway.
+    token_scope: Literal["policy", "key"] = "policy"
+    # Labels put back into answers (null: all); a label left out stays a token.
+    restore_labels: list[str] | None = None
+    # Labels put back even inside a URL or a link/image target in an answer (where a
+    # prompt-injected model would exfiltrate them). API_KEY and SECRET never are.
+    restore_in_links: list[str] = Field(default_factory=list)
+
+    @field_validator("restore_labels", "restore_in_links")
+    @classmethod
+    def _known_labels(cls, value: list[str] | None) -> list[str] | None:
+        from zdr.detect.model import LABELS
+
+        for label in value or ():
+            if label not in LABELS:
+                raise ValueError(f"unknown label {label!r}; labels: {', '.join(LABELS)}")
+        return value
+
+    @field_validator("restore_in_links")
+    @classmethod
+    def _no_secrets_in_links(cls, value: list[str]) -> list[str]:
+        secrets = {"API_KEY", "SECRET"} & set(value)
+        if secrets:
+            raise ValueError(
+                f"{', '.join(sorted(secrets))} are never restored inside links (a "
+                "prompt-injected model could send them to any address)"
+            )
+        return value
 
     @property
     def effective_unknown(self) -> Literal["refuse", "forward"]:

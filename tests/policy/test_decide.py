@@ -50,7 +50,22 @@ RESP = {"model": "gpt-4.1", "input": "hi"}
             {**CHAT, "store": False, "prompt_cache_retention": "in_memory"},
             [],
         ),
-        ("POST", "/v1/responses", RESP, ["store=false", "prompt_cache_retention=in_memory"]),
+        (
+            "POST",
+            "/v1/responses",
+            RESP,
+            [
+                "store=false",
+                "include+=reasoning.encrypted_content",
+                "prompt_cache_retention=in_memory",
+            ],
+        ),
+        (  # the client's own include is kept and not repeated
+            "POST",
+            "/v1/responses",
+            {**RESP, "include": ["reasoning.encrypted_content"], "store": True},
+            ["store=false", "prompt_cache_retention=in_memory"],
+        ),
         ("POST", "/v1/responses", {**RESP, "store": False, "model": "gpt-5.5"}, []),
         (
             "POST",

@@ -31,6 +31,19 @@ def test_responses_default_store_is_made_explicit(
     assert resp.id not in fake.stored  # the upstream was told not to keep it
 
 
+def test_store_rewrite_asks_for_encrypted_reasoning(
+    gateway: RunningGateway, fake: FakeOpenAI
+) -> None:
+    """With store false, reasoning items travel encrypted: the client's include is kept."""
+    raw = gateway.client().responses.with_raw_response.create(
+        model="gpt-5", input="hello", include=["message.output_text.logprobs"]
+    )
+    assert "include+=reasoning.encrypted_content" in raw.headers["x-zdr-rewrites"]
+    sent = fake.requests[-1].json()
+    assert sent["store"] is False
+    assert sent["include"] == ["message.output_text.logprobs", "reasoning.encrypted_content"]
+
+
 def test_file_upload_refused_before_any_byte_reaches_upstream(
     gateway: RunningGateway, fake: FakeOpenAI
 ) -> None:

@@ -20,6 +20,7 @@ from zdr.exchange import Exchange
 from zdr.policy.events import EventPolicy
 from zdr.policy.model import Policy
 from zdr.pseudonymize.realtime import SessionMasker
+from zdr.pseudonymize.tokens import Vault
 from zdr.testing import make_exchange
 
 
@@ -60,7 +61,11 @@ def _exchange(path: str, mode: str = "enforce") -> Exchange:
 
 POLICY = EventPolicy(load_catalogue(), b"s" * 32)
 # What the Responses rows add to every response.create, as to every POST /v1/responses.
-SAFE = {"store": False, "prompt_cache_retention": "in_memory"}
+SAFE = {
+    "store": False,
+    "include": ["reasoning.encrypted_content"],
+    "prompt_cache_retention": "in_memory",
+}
 
 
 @pytest.mark.parametrize(
@@ -157,22 +162,41 @@ def test_a_session_the_upstream_runs_with_tracing_is_ended(
     assert (got is not None) == refused
 
 
-def _masker(unknown: bool = False) -> SessionMasker:
+def _masker() -> SessionMasker:
     settings = Settings.model_validate({})
-    return SessionMasker("realtime", detector_set(settings.detection), b"k" * 32, unknown)
+    return SessionMasker(Vault(b"k" * 32), detector_set(settings.detection))
 
 
-def test_audio_is_never_read_even_when_every_string_is() -> None:
-    masker = _masker(unknown=True)
-    audio = "aGVsZW4ubXVycmF5QG5vcnRod2luZC1tYWlsLmNvbQ=="
-    event = {"type": "input_audio_buffer.append", "audio": audio}
+# Not real audio: a value detection replaces wherever it reads it, to show it is not read.
+AUDIO = "UklGRg helen.murray@northwind-mail.com AAAA"
+
+
+def test_audio_is_never_read_and_every_other_string_is() -> None:
+    masker = _masker()
+    event = {"type": "input_audio_buffer.append", "audio": AUDIO}
     assert asyncio.run(masker.mask(event, 100)) == {
         "type": "input_audio_buffer.append",
-        "audio": audio,
+        "audio": AUDIO,
     }
-    text = {"type": "x.unknown", "text": "write to helen.murray@northwind-mail.com"}
-    masked = asyncio.run(masker.mask(text, 100))
-    assert "helen.murray" not in masked["text"]
+    item = {
+        "type": "conversation.item.create",
+        "event_id": "evt_1",
+        "item": {
+            "type": "message",
+            "role": "user",
+            "content": [
+                {"type": "input_audio", "audio": AUDIO, "transcript": "I am Helen Murray"},
+                {"type": "input_text", "text": f"key {AUDIO}"},
+            ],
+        },
+    }
+    masked = asyncio.run(masker.mask(item, 100))
+    content = masked["item"]["content"]
+    assert content[0]["audio"] == AUDIO and "Helen Murray" not in content[0]["transcript"]
+    assert AUDIO not in content[1]["text"]  # the same characters as text: examined
+    assert item["item"]["content"][0]["audio"] == AUDIO  # the client's event is intact
+    text = {"type": "x.unknown", "note": "write to helen.murray@northwind-mail.com"}
+    assert "helen.murray" not in asyncio.run(masker.mask(text, 100))["note"]
 
 
 def test_a_token_split_across_transcript_deltas_comes_back_whole() -> None:

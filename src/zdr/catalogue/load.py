@@ -290,6 +290,7 @@ def _feature(row: dict[str, Any], fid: str, sources: dict[str, Source], where: s
         advice=str(row.get("advice", "")),
         sources=_sources(row, sources, where),
         skip_models=tuple(str(m) for m in row.get("skip_models") or ()),
+        also_include=tuple(str(v) for v in row.get("also_include") or ()),
         runs=runs,  # type: ignore[arg-type]
         where=conditions,
     )

@@ -87,6 +87,9 @@ class Feature:
     sources: tuple[Source, ...] = field(default=())
     # Exact model ids for which the rewrite is not applied (they reject the safe value).
     skip_models: tuple[str, ...] = ()
+    # Rewrites only: values merged into the request's ``include`` list whenever the
+    # rewrite applies (store=false needs reasoning items to travel with the request).
+    also_include: tuple[str, ...] = ()
     # Tools only: where the tool runs ("client": your code; "provider": OpenAI's).
     runs: Literal["client", "provider", ""] = ""
     # Tagged objects only: fields of the object that must hold one of these values

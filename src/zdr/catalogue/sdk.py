@@ -246,3 +246,46 @@ def sdk_call_chains(package_root: Path | None = None) -> dict[str, tuple[str, st
     if client is not None:
         walk(client, "", 0)
     return chains
+
+
+# -- tool parameters: {"type": "file_search", ...} -> its fields -------------------------
+
+
+def _literal_types(annotation: ast.expr | None) -> list[str]:
+    """`Required[Literal["web_search", "web_search_2025_08_26"]]` -> both values."""
+    while isinstance(annotation, ast.Subscript):
+        name = annotation.value
+        attr = name.attr if isinstance(name, ast.Attribute) else getattr(name, "id", "")
+        inner = annotation.slice
+        if attr == "Literal":
+            values = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return [
+                v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            ]
+        annotation = inner
+    return []
+
+
+def sdk_tool_keys(package_root: Path | None = None) -> dict[str, list[str]]:
+    """{"file_search": ["filters", "max_num_results", ..., "vector_store_ids"], ...}: the
+    fields of every request TypedDict (`*_param.py`) whose `type` is a literal, by that
+    literal, read from the installed SDK's `types/` with ``ast``."""
+    if package_root is None:
+        resources = sdk_resources_dir()
+        if resources is None:
+            return {}
+        package_root = resources.parent
+    keys: dict[str, set[str]] = {}
+    for file in sorted((package_root / "types").rglob("*_param.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            fields = {
+                item.target.id: item.annotation
+                for item in node.body
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+            }
+            for kind in _literal_types(fields.get("type")):
+                keys.setdefault(kind, set()).update(fields)
+    return {kind: sorted(names) for kind, names in sorted(keys.items())}

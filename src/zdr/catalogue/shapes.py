@@ -551,3 +551,49 @@ def shapes_data() -> dict[str, Any]:
 def load_shapes() -> BodyShapes:
     """The packaged shapes of the openai SDK's request bodies, parsed once."""
     return BodyShapes(shapes_data())
+
+
+def _literal_only(shape: Shape) -> bool:
+    """A shape whose values are never text: literals, booleans, numbers, lists of them."""
+    if isinstance(shape, str):
+        return shape in ("bool", "int", "num", "null")
+    if "enum" in shape:
+        return True
+    if "union" in shape:
+        return all(_literal_only(m) for m in shape["union"])
+    if "list" in shape:
+        return _literal_only(shape["list"])
+    return False
+
+
+def _holds_map(shape: Shape) -> bool:
+    if isinstance(shape, str):
+        return False
+    if "map" in shape:
+        return True
+    return "union" in shape and any(_holds_map(m) for m in shape["union"])
+
+
+def _fields() -> list[tuple[str, Shape]]:
+    return [
+        (name, shape)
+        for d in shapes_data()["defs"].values()
+        for name, shape in (d.get("fields") or {}).items()
+    ]
+
+
+@cache
+def literal_only_keys() -> frozenset[str]:
+    """Field names whose values the SDK declares as literals, booleans or numbers only,
+    in every request object that has them: they never hold content."""
+    seen: dict[str, bool] = {}
+    for name, shape in _fields():
+        seen[name] = seen.get(name, True) and _literal_only(shape)
+    return frozenset(name for name, only in seen.items() if only)
+
+
+@cache
+def map_keys() -> frozenset[str]:
+    """Field names that hold a free-form map somewhere (``metadata``, ``variables``):
+    its keys are chosen by the application and may be content."""
+    return frozenset(name for name, shape in _fields() if _holds_map(shape))

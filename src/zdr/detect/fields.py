@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from zdr.detect.mentions import other_mentions
 from zdr.detect.model import Span, span
 from zdr.detect.names import COMMON_WORDS, first_names
 from zdr.detect.scan import Anchor, Text
@@ -42,6 +43,7 @@ _KEY_WORDS: Final = (
 )
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzßàáâãäçèéêëìíîïñòóôõöùúûü0123456789_-.")
 _SEPARATORS: Final = (",", "\t", "|", ";")
+_LABELS: Final = frozenset({"PERSON", "STREET_ADDRESS"})
 # After a key: a closing quote or bracket, then = : => or an XML element's ">".
 _AFTER_KEY: Final = re.compile(r"[\"'`\]]?[ \t]*(?:=>|:=|[:=]|(?<=[\w\"'])>)[ \t]*")
 _QUOTED: Final = re.compile(r"[\"'`]([^\"'`\n]{1,120})[\"'`]")
@@ -117,7 +119,8 @@ class FieldDetector:
             if line_start not in headers_seen:
                 headers_seen.add(line_start)
                 out.extend(_table_cells(text, line_start))
-        return out
+        # What a key named is masked wherever else it occurs (a surname in prose).
+        return [*out, *other_mentions(text, out, _LABELS)] if out else out
 
 
 def _key(low: str, start: int, end: int) -> tuple[int, int, str | None]:

@@ -3,8 +3,8 @@
 Detectors confirm a value by its context (a password after ``password=``, a birth date
 after "born"); the same value repeated elsewhere has no context of its own, and would
 otherwise reach the provider there. Labels whose values a detector finds by shape
-alone everywhere (e-mails, cards, IBANs, IPs) need no second look; person names
-found by the person detector have their own (names.py: parts of a name too)."""
+alone everywhere (e-mails, cards, IBANs, IPs, phones) need no second look; person
+names have their own (names.py: parts of a name too; fields.py)"""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from typing import Final
 
 from zdr.detect.model import Span, occurrences, span
 
-# The labels found by context, whose other occurrences this adds.
+# The labels found by context, whose other occurrences the engine adds (phones are
+# found by shape nearly everywhere, persons by names.py and fields.py themselves).
 BY_CONTEXT: Final = frozenset(
-    {"SECRET", "API_KEY", "DATE_OF_BIRTH", "STREET_ADDRESS", "URL", "US_SSN", "PHONE", "PERSON"}
+    {"SECRET", "API_KEY", "DATE_OF_BIRTH", "STREET_ADDRESS", "URL", "US_SSN"}
 )
 # Shorter values would match ordinary words and numbers too often.
 MIN_LENGTH: Final = 6
@@ -25,12 +26,12 @@ _INDEX_ABOVE: Final = 2_000_000
 _ALNUM_RUN: Final = re.compile(r"[^\W_]+")
 
 
-def other_mentions(text: str, spans: list[Span]) -> list[Span]:
-    """Spans for the occurrences of the found values (of BY_CONTEXT labels) that stand
-    alone: not inside a longer run of letters and digits. Found ones are included."""
+def other_mentions(text: str, spans: list[Span], labels: frozenset[str] = BY_CONTEXT) -> list[Span]:
+    """Spans for the occurrences of the found values (of ``labels``) that stand alone:
+    not inside a longer run of letters and digits. Found ones are included."""
     values: dict[str, str] = {}
     for s in spans:
-        if s.label in BY_CONTEXT and s.end - s.start >= MIN_LENGTH:
+        if s.label in labels and s.end - s.start >= MIN_LENGTH:
             values.setdefault(text[s.start : s.end], s.label)
     if not values:
         return []
@@ -53,20 +54,22 @@ def _stands_alone(text: str, pos: int, value: str) -> bool:
 
 
 def _by_index(text: str, values: dict[str, str]) -> list[tuple[int, str]]:
-    """The same occurrences, in one pass over the text's runs of letters and digits: a
-    value standing alone that begins with one begins where such a run begins. Values
-    that begin otherwise (rare: a quote, a dash) are searched for one by one."""
-    by_run: dict[str, list[str]] = {}
+    """The same occurrences, in one pass over the text's runs of letters and digits:
+    each value is looked for where its first such run occurs, as a run of the text
+    ("+44 20 7946 0958" where a run "44" begins, two characters on)."""
+    by_run: dict[str, list[tuple[int, str]]] = {}
     found: list[tuple[int, str]] = []
     for value in values:
-        run = _ALNUM_RUN.match(value)
-        if run is None:
+        run = _ALNUM_RUN.search(value)
+        if run is None:  # no letter or digit at all: searched for on its own
             found.extend((pos, value) for pos in occurrences(text, value))
         else:
-            by_run.setdefault(run.group(), []).append(value)
+            by_run.setdefault(run.group(), []).append((run.start(), value))
     for run in _ALNUM_RUN.finditer(text):
         candidates = by_run.get(run.group())
         if candidates is not None:
-            pos = run.start()
-            found.extend((pos, v) for v in candidates if text.startswith(v, pos))
+            for offset, value in candidates:
+                pos = run.start() - offset
+                if pos >= 0 and text.startswith(value, pos):
+                    found.append((pos, value))
     return found

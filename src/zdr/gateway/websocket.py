@@ -60,7 +60,7 @@ from zdr.gateway.upstream import Upstream
 from zdr.gateway.upstream_ws import Closed, SocketConnector, UpstreamSocket
 from zdr.policy.events import EventPolicy
 from zdr.policy.step import ApplyPolicy
-from zdr.pseudonymize.realtime import AUDIO_EVENTS, Dialect, SessionMasker
+from zdr.pseudonymize.realtime import AUDIO_EVENTS, SessionMasker
 from zdr.pseudonymize.step import Pseudonymize
 
 log = logging.getLogger("zdr.gateway")
@@ -75,6 +75,9 @@ _KEY_SUBPROTOCOL = "openai-insecure-api-key."
 _DROPPED_SUBPROTOCOLS = ("openai-organization.", "openai-project.")
 _AUDIO_OUT_EVENTS = frozenset({"response.output_audio.delta", "response.audio.delta"})
 _LAST_EVENTS = frozenset({"response.done", "response.completed"})
+# Which protocol a connection speaks: the Responses API's WebSocket mode, or the
+# Realtime API's events (also translations and Live).
+Dialect = Literal["responses", "realtime"]
 # WebSocket close codes the gateway sends (RFC 6455 section 7.4.1).
 CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_LARGE, CLOSE_ERROR = 1000, 1008, 1009, 1011
 CLIENT_LEFT = frozenset({1000, 1001})
@@ -111,7 +114,8 @@ class _Session:
 
 
 def _dialect(ex: Exchange) -> Dialect:
-    return "responses" if ex.endpoint is not None and ex.path == "/v1/responses" else "realtime"
+    """Which protocol a connection speaks (its error events differ)."""
+    return "responses" if ex.path == "/v1/responses" else "realtime"
 
 
 def error_event(
@@ -283,17 +287,10 @@ class Sessions:
     def _session(self, ex: Exchange, upstream: UpstreamSocket, send: Send) -> _Session:
         dialect = _dialect(ex)
         masker = None
-        policy = ex.policy
         step = self.masking
-        if step is not None and policy is not None and policy.pseudonymize:
-            if policy.mode != "observe":
-                masker = SessionMasker(
-                    dialect,
-                    step.detectors,
-                    step.token_key,
-                    policy.pseudonymize_unknown,
-                    step.worker_above,
-                )
+        vault = step.vault_for(ex) if step is not None else None
+        if step is not None and vault is not None:
+            masker = SessionMasker(vault, step.detectors, step.worker_above)
         key = self.fingerprint_key
         return _Session(
             ex,

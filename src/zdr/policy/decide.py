@@ -423,4 +423,12 @@ def _decide_features(
         else:
             label = f"{f.param}={orjson.dumps(f.rewrite_to).decode().strip(chr(34))}"
             rewrites.append(Rewrite(f.param, f.rewrite_to, label))
+            included = body.get("include")
+            missing = [
+                v for v in f.also_include if not (isinstance(included, list) and v in included)
+            ]
+            if missing:
+                rewrites.append(
+                    Rewrite("include", tuple(missing), f"include+={','.join(missing)}", "append")
+                )
     return Decision("rewrite" if rewrites else "allow", tuple(rewrites), notes=tuple(notes))

@@ -26,8 +26,8 @@ from zdr.catalogue.params import known_params
 from zdr.errors import EndpointNotAllowed, FeatureNotAllowed, PolicyRefusal
 from zdr.exchange import Exchange
 from zdr.policy.decide import Request, decide, matches
-from zdr.policy.model import HASHED, Decision
-from zdr.policy.step import hash_identifier
+from zdr.policy.model import Decision
+from zdr.policy.step import rewrite_json
 
 # Server events that carry the session as the upstream holds it.
 _SESSION_REPORTS = frozenset({"session.created", "session.updated"})
@@ -70,16 +70,14 @@ class EventPolicy:
             return refused
         declared = self._declared(ex.path, event)
         for rw in decision.rewrites:
-            if rw.param not in event and rw.param not in declared:
+            top = rw.param.split(".", 1)[0]
+            if top not in event and top not in declared:
                 continue  # a setting this type of event does not carry (a steer's store)
-            value = rw.value
-            if value is HASHED:
-                value = hash_identifier(self.secret, event[rw.param])
-            event[rw.param] = value
+            rewrite_json(event, rw, self.secret)
             if rw.label not in ex.rewrites:
                 ex.rewrites.append(rw.label)
-        if decision.rewrites and ex.decision == "allow":
-            ex.decision = "rewrite"
+            if ex.decision == "allow":
+                ex.decision = "rewrite"
         return None
 
     def _declared(self, path: str, event: dict[str, Any]) -> frozenset[str]:

@@ -35,6 +35,9 @@ class Policy:
     pseudonymize: bool
     pseudonymize_embeddings: bool
     pseudonymize_unknown: bool
+    token_scope: Literal["policy", "key"] = "policy"
+    restore_labels: frozenset[str] | None = None
+    restore_in_links: frozenset[str] = frozenset()
 
     @classmethod
     def compile(cls, name: str, s: PolicySettings, upstream: str) -> Policy:
@@ -53,6 +56,9 @@ class Policy:
             pseudonymize=s.pseudonymize,
             pseudonymize_embeddings=s.pseudonymize_embeddings,
             pseudonymize_unknown=s.pseudonymize_unknown,
+            token_scope=s.token_scope,
+            restore_labels=frozenset(s.restore_labels) if s.restore_labels is not None else None,
+            restore_in_links=frozenset(s.restore_in_links),
         )
 
     @classmethod
@@ -71,6 +77,9 @@ class Rewrite:
     param: str
     value: Any
     label: str  # content-free, e.g. "store=false" or "user=hashed"
+    # "set": the param takes ``value``; "append": the items of ``value`` missing from
+    # the param's list are added to it (the list is created when absent).
+    op: Literal["set", "append"] = "set"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
 from zdr.errors import EndpointNotAllowed, FeatureNotAllowed
 from zdr.exchange import Exchange, Step
+from zdr.form import Form, Part
 from zdr.policy.decide import Request, decide
-from zdr.policy.model import HASHED, Decision
+from zdr.policy.model import HASHED, Decision, Rewrite
 
 
 def hash_identifier(secret: bytes, value: Any) -> str:
@@ -53,13 +54,10 @@ class ApplyPolicy(Step):
         if decision.rewrites:
             assert body is not None
             for rw in decision.rewrites:
-                value = rw.value
-                if value is HASHED:
-                    value = hash_identifier(self.secret, body[rw.param])
                 if ex.json is not None:
-                    ex.json[rw.param] = value
+                    rewrite_json(ex.json, rw, self.secret)
                 elif ex.form is not None:
-                    ex.form.set_text(rw.param, _form_text(value))
+                    _rewrite_form(ex.form, rw, self.secret)
                 ex.rewrites.append(rw.label)
         ex.decision = decision.action
 
@@ -70,6 +68,38 @@ def _would(decision: Decision) -> str:
     if decision.rewrites:
         return "rewrite:" + ",".join(decision.labels)
     return "allow"
+
+
+def rewrite_json(body: dict[str, Any], rw: Rewrite, secret: bytes) -> None:
+    """Apply one rewrite; a dotted param (``session.store``) names a nested object,
+    which the decision only rewrites where the client sent it."""
+    *parents, name = rw.param.split(".")
+    target: Any = body
+    for part in parents:
+        target = target.get(part) if isinstance(target, dict) else None
+    if not isinstance(target, dict):
+        return
+    if rw.op == "append":
+        current = target.get(name)
+        items = list(current) if isinstance(current, list) else []
+        target[name] = items + [v for v in rw.value if v not in items]
+    elif rw.value is HASHED:
+        target[name] = hash_identifier(secret, target.get(name))
+    else:
+        target[name] = rw.value
+
+
+def _rewrite_form(form: Form, rw: Rewrite, secret: bytes) -> None:
+    if rw.op == "append":
+        present = form.fields().get(rw.param + "[]", [])
+        for v in rw.value:
+            if v not in present:
+                form.parts.append(Part(rw.param + "[]", str(v).encode()))
+        return
+    value = rw.value
+    if value is HASHED:
+        value = hash_identifier(secret, form.fields().get(rw.param))
+    form.set_text(rw.param, _form_text(value))
 
 
 def _form_text(value: Any) -> str:

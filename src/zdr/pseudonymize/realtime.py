@@ -3,144 +3,89 @@ the way back.
 
 A session has one vault for its whole life (a value masked in one turn is restored
 when the model repeats it turns later), kept in memory only and dropped with the
-session. Client events are walked by type: the text fields of each event the SDK's
-WebSocket clients send are joined and scanned in one pass, as request bodies are
-(``request.pseudonymize_fields``). Server events go through the same
-:class:`~zdr.pseudonymize.restore.EventRestorer` as SSE streams, so a token split
+session. A client event is examined as a request body is (``request.pseudonymize_body``:
+every string but the SDK's literals, identifiers such as ``event_id`` and
+``item_id``, and opaque data), so instructions, input items, tool outputs and
+metadata are masked in every event type, known or new. Server events go through the
+same :class:`~zdr.pseudonymize.restore.EventRestorer` as SSE streams, so a token split
 across deltas is put back whole. Audio is never read: ``input_audio_buffer.append``
-and audio deltas pass as they came, and what a user *says* is not masked.
+events and every ``audio`` string (base64 of an input_audio part) pass as they came,
+and what a user *says* is not masked.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.detect.engine import DetectorSet
 from zdr.pseudonymize.offload import off_the_loop_above
-from zdr.pseudonymize.request import (
-    FIELDS,
-    Text,
-    Walker,
-    content_text,
-    metadata_text,
-    pseudonymize_fields,
-)
+from zdr.pseudonymize.request import pseudonymize_body
 from zdr.pseudonymize.restore import EventRestorer
 from zdr.pseudonymize.tokens import Vault
 
-# Which protocol a connection speaks: the Responses API's WebSocket mode carries
-# Responses bodies; the Realtime API (and translations, Live) its own events.
-Dialect = Literal["responses", "realtime"]
-
-
-def _item(item: Any, fn: Text) -> None:
-    """A Realtime conversation item: message text parts, a function call's arguments,
-    a function's output (an input_audio part's audio is left alone; its client-given
-    transcript is text)."""
-    if not isinstance(item, dict):
-        return
-    if "content" in item:
-        content = item["content"]
-        content_text(content, fn)
-        for part in content if isinstance(content, list) else ():
-            if isinstance(part, dict) and isinstance(part.get("transcript"), str):
-                part["transcript"] = fn(part["transcript"])
-    for key in ("arguments", "output"):
-        if isinstance(item.get(key), str):
-            item[key] = fn(item[key])
-
-
-def _session(event: dict[str, Any], fn: Text) -> None:
-    session = event.get("session")
-    if isinstance(session, dict) and isinstance(session.get("instructions"), str):
-        session["instructions"] = fn(session["instructions"])
-
-
-def _conversation_item(event: dict[str, Any], fn: Text) -> None:
-    _item(event.get("item"), fn)
-
-
-def _realtime_response(event: dict[str, Any], fn: Text) -> None:
-    response = event.get("response")
-    if not isinstance(response, dict):
-        return
-    if isinstance(response.get("instructions"), str):
-        response["instructions"] = fn(response["instructions"])
-    metadata_text(response, fn)
-    for item in response.get("input") or ():
-        _item(item, fn)
-
-
-def _live_text(event: dict[str, Any], fn: Text) -> None:
-    """Live events that append text to a session (instructions, thinking, commentary)."""
-    for key in ("content", "text", "instructions"):
-        if isinstance(event.get(key), str):
-            event[key] = fn(event[key])
-    _item(event.get("item"), fn)
-    _session(event, fn)
-
-
-_RESPONSES_BODY: Walker = FIELDS["responses.create"]
-# Audio in, as base64: never read, whatever the policy says about unknown events.
+# Audio in, as base64: never read.
 AUDIO_EVENTS = frozenset(
     {"input_audio_buffer.append", "session.input_audio_buffer.append", "input_audio.append"}
 )
+_AUDIO_KEY = "audio"
 
-# The client events whose text is content, per dialect. The Responses API's events
-# carry POST /v1/responses fields (``input``, ``instructions``, ``metadata``).
-EVENT_FIELDS: dict[Dialect, dict[str, Walker]] = {
-    "responses": {
-        "response.create": _RESPONSES_BODY,
-        "response.steer": _RESPONSES_BODY,
-        "response.inject": _RESPONSES_BODY,
-    },
-    "realtime": {
-        "session.update": _session,
-        "session.start": _session,
-        "conversation.item.create": _conversation_item,
-        "response.create": _realtime_response,
-        "instructions.append": _live_text,
-        "thinking.append": _live_text,
-        "commentary.append": _live_text,
-    },
-}
+Path = tuple[str | int, ...]
+
+
+def _audio_paths(value: Any, path: Path = ()) -> list[Path]:
+    """Where the event holds audio strings (input_audio parts of items)."""
+    found: list[Path] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == _AUDIO_KEY and isinstance(v, str):
+                found.append((*path, k))
+            elif isinstance(v, dict | list):
+                found.extend(_audio_paths(v, (*path, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, dict | list):
+                found.extend(_audio_paths(v, (*path, i)))
+    return found
+
+
+def _at(value: Any, path: Path) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+def _mask(event: dict[str, Any], detectors: DetectorSet, vault: Vault) -> dict[str, Any]:
+    """``pseudonymize_body`` with the event's audio strings set aside and put back."""
+    paths = _audio_paths(event)
+    audio = [_at(event, p) for p in paths]
+    for p in paths:
+        _at(event, p[:-1])[p[-1]] = ""
+    masked = pseudonymize_body(event, detectors, vault)
+    for p, data in zip(paths, audio, strict=True):
+        _at(event, p[:-1])[p[-1]] = data
+        _at(masked, p[:-1])[p[-1]] = data
+    return masked
 
 
 class SessionMasker:
     """One session's pseudonymization: its vault, and the restorer of its answers."""
 
     def __init__(
-        self,
-        dialect: Dialect,
-        detectors: DetectorSet,
-        token_key: bytes,
-        unknown_events: bool = False,
-        worker_above: int = WORKER_THREAD_ABOVE_BYTES,
+        self, vault: Vault, detectors: DetectorSet, worker_above: int = WORKER_THREAD_ABOVE_BYTES
     ):
-        self.walkers = EVENT_FIELDS[dialect]
+        self.vault = vault
         self.detectors = detectors
-        self.vault = Vault(token_key)
-        self.restorer = EventRestorer(self.vault)
-        self.unknown_events = unknown_events
+        self.restorer = EventRestorer(vault)
         self.worker_above = worker_above
 
     async def mask(self, event: dict[str, Any], size: int) -> dict[str, Any]:
-        """The event with the values detected in its text replaced by tokens (in place
-        where possible); large ones are scanned off the event loop."""
-        kind = str(event.get("type"))
-        walker = self.walkers.get(kind)
-        if (walker is None and not self.unknown_events) or kind in AUDIO_EVENTS:
+        """The event with the values detected in its text replaced by tokens; large
+        ones are examined off the event loop."""
+        if event.get("type") in AUDIO_EVENTS:
             return event
         return await off_the_loop_above(
-            size,
-            self.worker_above,
-            pseudonymize_fields,
-            walker,
-            event,
-            self.detectors,
-            self.vault,
-            self.unknown_events,
+            size, self.worker_above, _mask, event, self.detectors, self.vault
         )
 
     def restore(self, event: Any) -> list[Any]:

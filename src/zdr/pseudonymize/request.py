@@ -1,29 +1,58 @@
-"""Which parts of a request body are content, per endpoint, and replacing the values
-detected in them by tokens."""
+"""Which parts of a request are content, and replacing the values detected in them by
+tokens.
+
+Coverage is the default: every string of a request body is examined (values at any
+depth, the keys of free-form maps such as ``metadata``, the text fields and file names
+of multipart forms, the query string's values), except what is known to hold no
+content:
+
+* keys whose values the openai SDK declares as literals, booleans or numbers only,
+  wherever they appear (``role``, ``purpose``, ``service_tier``...): read from the
+  generated ``catalogue/data/openai_shapes.json``, so a new SDK moves the line;
+* identifiers: ``id``, ``*_id``, ``*_ids``, ``model``, ``models`` (a token in an id
+  would break the request; an id is not personal data);
+* opaque data: ``encrypted_content`` and the like, ``data:`` URLs of binary media, and
+  long runs of base64 (audio, images): detection on them finds only noise. A ``data:``
+  URL of text (``text/*``, JSON) is decoded, examined and encoded again.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
 
+from zdr.catalogue.shapes import literal_only_keys, map_keys
 from zdr.detect.engine import DetectorSet
 from zdr.form import Form
 from zdr.pseudonymize.tokens import Vault
 
 Text = Callable[[str], str]
-# Visits the content fields of a body, replacing each by fn(field).
-Walker = Callable[[dict[str, Any], Text], None]
 
-# Keys whose string values are never content (identifiers, enums, model names).
-_NOT_CONTENT = frozenset(
-    {
-        "model", "role", "type", "id", "object", "tool_choice", "response_format",
-        "reasoning_effort", "service_tier", "modalities", "voice", "format", "detail",
-        "encoding_format", "truncation", "call_id", "item_id", "status", "include",
-        "prompt_cache_key", "prompt_cache_retention", "user", "safety_identifier",
-        "image_url", "file_id", "url", "mime_type", "media_type", "language",
-    }
-)  # fmt: skip
+_IDENTIFIERS = frozenset({"id", "model", "models", "object"})
+# End-user identifiers: the policy step has already replaced them by a keyed hash.
+_HASHED = frozenset({"user", "safety_identifier"})
+# Opaque values: encrypted or hashed, never text a person wrote.
+_OPAQUE = frozenset({"encrypted_content", "md5", "fingerprint", "signature", "b64_json"})
+# Query parameters that page through lists: cursors and counts, never content.
+_PAGING = frozenset({"after", "before", "limit", "order", "api-version"})
+_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w.+-]+=[\w.+-]+)*);base64,", re.ASCII)
+_TEXT_MEDIA = re.compile(r"text/[\w.+-]+|application/(?:[\w.+-]+\+)?(?:json|xml|x-yaml|yaml)")
+# A long string of base64 alone (no spaces): audio, an image, a file; not text.
+_BLOB = re.compile(r"[A-Za-z0-9+/=_-]{512,}")
+
+
+@cache
+def not_content_keys() -> frozenset[str]:
+    return literal_only_keys() | _IDENTIFIERS | _OPAQUE | _HASHED
+
+
+def _skipped(key: str) -> bool:
+    return key in not_content_keys() or key.endswith(("_id", "_ids"))
 
 
 def pseudonymize_text(text: str, detectors: DetectorSet, vault: Vault) -> str:
@@ -40,91 +69,46 @@ def pseudonymize_text(text: str, detectors: DetectorSet, vault: Vault) -> str:
     return "".join(out)
 
 
-def content_text(value: Any, fn: Text) -> Any:
-    """A message ``content``: a string, or a list of parts with text."""
+def _text_value(value: str, fn: Text) -> str:
+    """A string value: examined, unless it is opaque data."""
+    if value.startswith("data:"):
+        m = _DATA_URL.match(value)
+        if m is None:
+            return fn(value)
+        if not (m.group(1) and _TEXT_MEDIA.fullmatch(m.group(1))):
+            return value  # binary media
+        try:
+            text = base64.b64decode(value[m.end() :], validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return value
+        done = fn(text)
+        if done == text:
+            return value
+        return value[: m.end()] + base64.b64encode(done.encode("utf-8")).decode("ascii")
+    if len(value) >= 512 and _BLOB.fullmatch(value):
+        return value
+    return fn(value)
+
+
+def walk(value: Any, fn: Text, keys_too: bool = False) -> Any:
+    """``value`` with ``fn`` applied to every string that may hold content, in a fixed
+    order (a first walk collects the texts, a second writes their replacements)."""
     if isinstance(value, str):
-        return fn(value)
+        return _text_value(value, fn)
     if isinstance(value, list):
-        for part in value:
-            if isinstance(part, dict):
-                for key in ("text", "output", "refusal"):
-                    if isinstance(part.get(key), str):
-                        part[key] = fn(part[key])
-    return value
-
-
-def metadata_text(body: dict[str, Any], fn: Text) -> None:
-    metadata = body.get("metadata")
-    if isinstance(metadata, dict):
-        for k, v in metadata.items():
-            if isinstance(v, str):
-                metadata[k] = fn(v)
-
-
-def _chat(body: dict[str, Any], fn: Text) -> None:
-    metadata_text(body, fn)
-    for message in body.get("messages") or ():
-        if not isinstance(message, dict):
-            continue
-        if "content" in message:
-            message["content"] = content_text(message["content"], fn)
-        if isinstance(message.get("name"), str):
-            message["name"] = fn(message["name"])
-        for call in message.get("tool_calls") or ():
-            function = call.get("function") if isinstance(call, dict) else None
-            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                function["arguments"] = fn(function["arguments"])
-
-
-def _responses(body: dict[str, Any], fn: Text) -> None:
-    metadata_text(body, fn)
-    if isinstance(body.get("instructions"), str):
-        body["instructions"] = fn(body["instructions"])
-    items = body.get("input")
-    if isinstance(items, str):
-        body["input"] = fn(items)
-        return
-    for item in items or ():
-        if not isinstance(item, dict):
-            continue
-        if "content" in item:
-            item["content"] = content_text(item["content"], fn)
-        for key in ("arguments", "input"):
-            if isinstance(item.get(key), str):
-                item[key] = fn(item[key])
-        if "output" in item:
-            item["output"] = content_text(item["output"], fn)
-
-
-def _strings(value: Any, fn: Text) -> Any:
-    """Every string of an unknown body, except keys that never hold content."""
-    if isinstance(value, str):
-        return fn(value)
-    if isinstance(value, list):
-        return [_strings(v, fn) for v in value]
+        return [walk(v, fn) for v in value]
     if isinstance(value, dict):
-        return {k: (v if k in _NOT_CONTENT else _strings(v, fn)) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        maps = map_keys()
+        for k, v in value.items():
+            if keys_too:
+                out[fn(k)] = walk(v, fn)
+            elif _skipped(k):
+                out[k] = v
+            else:
+                out[k] = walk(v, fn, k in maps)
+        return out
     return value
-
-
-def _prompt_or_input(key: str) -> Callable[[dict[str, Any], Text], None]:
-    def apply(body: dict[str, Any], fn: Text) -> None:
-        value = body.get(key)
-        if isinstance(value, str):
-            body[key] = fn(value)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            body[key] = [fn(v) for v in value]
-
-    return apply
-
-
-FIELDS: dict[str, Walker] = {
-    "chat.completions.create": _chat,
-    "responses.create": _responses,
-    "completions.create": _prompt_or_input("prompt"),
-    "embeddings.create": _prompt_or_input("input"),
-    "moderations.create": _prompt_or_input("input"),
-}
 
 
 # Joins the content fields of one request for a single detection pass; no detector
@@ -135,43 +119,10 @@ FIELDS: dict[str, Walker] = {
 _SEPARATOR = "\n\n\x00\n\n"
 
 
-def pseudonymize_body(
-    endpoint_id: str | None,
-    body: dict[str, Any],
-    detectors: DetectorSet,
-    vault: Vault,
-    unknown_bodies: bool = False,
-) -> dict[str, Any]:
-    """Replace detected values in the body's content fields, in place where possible."""
-    return pseudonymize_fields(
-        FIELDS.get(endpoint_id or ""), body, detectors, vault, unknown_bodies
-    )
-
-
-def pseudonymize_fields(
-    walker: Walker | None,
-    body: dict[str, Any],
-    detectors: DetectorSet,
-    vault: Vault,
-    unknown_bodies: bool = False,
-) -> dict[str, Any]:
-    """Replace detected values in the fields ``walker`` visits (every string but
-    identifiers when there is none and ``unknown_bodies``), in place where possible.
-
-    The fields are read once, joined and scanned in one pass (a fixed cost per scan
-    dominates short messages, and a name found in one message is then masked in all),
-    and written back in a second walk over the same fields in the same order.
-    """
-    if walker is None and not unknown_bodies:
-        return body
-
-    def apply(fn: Text) -> dict[str, Any]:
-        if walker is not None:
-            walker(body, fn)
-            return body
-        result: dict[str, Any] = _strings(body, fn)
-        return result
-
+def _two_walks(apply: Callable[[Text], Any], detectors: DetectorSet, vault: Vault) -> Any:
+    """Collect the texts ``apply`` meets, detect in one pass, then apply again with
+    the replacements in the same order. Returns what the second ``apply`` returns (or
+    None when there was no text)."""
     texts: list[str] = []
 
     def collect(text: str) -> str:
@@ -180,9 +131,49 @@ def pseudonymize_fields(
 
     apply(collect)
     if not texts:
-        return body
+        return None
     replaced = iter(_pseudonymize_many(texts, detectors, vault))
     return apply(lambda _text: next(replaced))
+
+
+def pseudonymize_body(body: dict[str, Any], detectors: DetectorSet, vault: Vault) -> dict[str, Any]:
+    """Replace detected values in every content string of a JSON body (a new object).
+
+    The strings are read once, joined and scanned in one pass (a fixed cost per scan
+    dominates short messages, and a name found in one message is then masked in all),
+    and written back in a second walk over the same strings in the same order.
+    """
+    result = _two_walks(lambda fn: walk(body, fn), detectors, vault)
+    return body if result is None else result
+
+
+def pseudonymize_form(form: Form, detectors: DetectorSet, vault: Vault) -> None:
+    """The text fields of a multipart form that may hold content (a transcription's
+    ``prompt``, an image edit's ``prompt``...) and file names; file bytes stay as sent."""
+    parts = [p for p in form.parts if not _skipped(p.name.removesuffix("[]"))]
+
+    def apply(fn: Text) -> None:
+        for p in parts:
+            if p.is_file:
+                assert p.filename is not None
+                p.filename = fn(p.filename)
+            else:
+                p.data = _text_value(p.text, fn).encode("utf-8")
+
+    _two_walks(apply, detectors, vault)
+
+
+def pseudonymize_query(query: str, detectors: DetectorSet, vault: Vault) -> str:
+    """The canonical query string with its content values replaced."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+
+    def apply(fn: Text) -> list[tuple[str, str]]:
+        return [
+            (k, v if _skipped(k.removesuffix("[]")) or k in _PAGING else fn(v)) for k, v in pairs
+        ]
+
+    result = _two_walks(apply, detectors, vault)
+    return query if result is None else urlencode(result, quote_via=quote, safe="-._~")
 
 
 def _pseudonymize_many(texts: list[str], detectors: DetectorSet, vault: Vault) -> list[str]:
@@ -209,15 +200,3 @@ def _pseudonymize_many(texts: list[str], detectors: DetectorSet, vault: Vault) -
         while i < len(spans) and spans[i].start < offset:
             i += 1  # spans inside the separator
     return out
-
-
-def pseudonymize_form(form: Form, detectors: DetectorSet, vault: Vault) -> None:
-    """The text fields of a multipart form that may hold content (a transcription's
-    ``prompt``, an image edit's ``prompt``...); files and enum-like fields stay as sent."""
-    parts = [p for p in form.parts if not p.is_file and p.name.rstrip("[]") not in _NOT_CONTENT]
-    if not parts:
-        return
-    for part, text in zip(
-        parts, _pseudonymize_many([p.text for p in parts], detectors, vault), strict=True
-    ):
-        part.data = text.encode("utf-8")

@@ -18,6 +18,9 @@ from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.pseudonymize.offload import off_the_loop_above
 from zdr.pseudonymize.tokens import Vault, partial_token_start
 
+# How much of a stream position's earlier text is kept to tell whether a token sits in
+# a URL that began in an earlier event.
+_CONTEXT_CHARS = 4096
 # JSON text inside a string: restored values must be escaped for JSON.
 _JSON_TEXT_KEYS = frozenset({"arguments"})
 # Base64 audio (a Realtime input_audio part's "audio"): passed as it came.
@@ -30,8 +33,9 @@ def restore_object(value: Any, vault: Vault, json_text: bool = False) -> Any:
     if isinstance(value, list):
         return [restore_object(v, vault, json_text) for v in value]
     if isinstance(value, dict):
+        # Keys too: the keys of a free-form map (metadata) were examined on the way out.
         return {
-            k: v
+            vault.restore(k): v
             if k == _AUDIO_KEY and isinstance(v, str)
             else restore_object(v, vault, k in _JSON_TEXT_KEYS)
             for k, v in value.items()
@@ -52,12 +56,14 @@ def restore_json(body: bytes, vault: Vault) -> bytes:
 class _Held:
     """Text held back for one stream position (a choice's content, an item's text)."""
 
-    __slots__ = ("json_text", "template", "text")
+    __slots__ = ("json_text", "seen", "template", "text")
 
     def __init__(self, json_text: bool):
         self.text = ""
         self.json_text = json_text
         self.template: dict[str, Any] | None = None
+        # The tail of what went out already, read for a URL a later token may sit in.
+        self.seen = ""
 
 
 class EventRestorer:
@@ -174,13 +180,16 @@ class EventRestorer:
         pending = held.text + text
         cut = partial_token_start(pending)
         held.text = pending[cut:]
-        return self.vault.restore(pending[:cut], json_escape=json_text)
+        out = pending[:cut]
+        before = held.seen
+        held.seen = (before + out)[-_CONTEXT_CHARS:]
+        return self.vault.restore(out, json_escape=json_text, before=before)
 
     def _release(self, key: tuple[Any, ...]) -> str:
         held = self._held.pop(key, None)
         if held is None or not held.text:
             return ""
-        return self.vault.restore(held.text, json_escape=held.json_text)
+        return self.vault.restore(held.text, json_escape=held.json_text, before=held.seen)
 
     def _flush(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
         """An extra event carrying what was held for ``key``, shaped like its last one."""

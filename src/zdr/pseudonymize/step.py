@@ -9,8 +9,9 @@ from zdr.config import WORKER_THREAD_ABOVE_BYTES
 from zdr.detect.engine import DetectorSet
 from zdr.errors import DetectionFailed
 from zdr.exchange import Exchange, Step
+from zdr.policy.model import Policy
 from zdr.pseudonymize.offload import off_the_loop_above
-from zdr.pseudonymize.request import FIELDS, pseudonymize_body, pseudonymize_form
+from zdr.pseudonymize.request import pseudonymize_body, pseudonymize_form, pseudonymize_query
 from zdr.pseudonymize.restore import RestoreFilter
 from zdr.pseudonymize.tokens import Vault
 from zdr.secret import derive_key
@@ -25,35 +26,61 @@ class Pseudonymize(Step):
         self, detectors: DetectorSet, secret: bytes, worker_above: int = WORKER_THREAD_ABOVE_BYTES
     ):
         self.detectors = detectors
-        self.token_key = derive_key(secret, "pseudonym-tokens")
+        self.secret = secret
         self.worker_above = worker_above
+        self._namespace_keys: dict[str, bytes] = {}
+
+    def token_key(self, namespace: str) -> bytes:
+        """The key of one token namespace ("policy:<name>" or "key:<name>")."""
+        key = self._namespace_keys.get(namespace)
+        if key is None:
+            if len(self._namespace_keys) > 10_000:
+                self._namespace_keys.clear()  # many keys come and go: stay bounded
+            key = self._namespace_keys[namespace] = derive_key(
+                self.secret, "pseudonym-tokens\0" + namespace
+            )
+        return key
+
+    def _applies(self, ex: Exchange, policy: Policy) -> bool:
+        if not policy.pseudonymize or policy.mode == "observe":
+            return False
+        endpoint = ex.endpoint
+        if endpoint is None:
+            return policy.pseudonymize_unknown
+        if not endpoint.content:
+            return False  # listings, deletes, admin: no end-user content
+        return endpoint.id != "embeddings.create" or policy.pseudonymize_embeddings
+
+    def vault_for(self, ex: Exchange) -> Vault | None:
+        """A new vault for the exchange's tokens (its policy's or key's namespace), or
+        None when its policy does not pseudonymize it."""
+        policy = ex.policy
+        if policy is None or not self._applies(ex, policy):
+            return None
+        assert ex.key is not None
+        namespace = f"key:{ex.key.name}" if policy.token_scope == "key" else f"policy:{policy.name}"
+        return Vault(self.token_key(namespace), policy.restore_labels, policy.restore_in_links)
 
     async def on_request(self, ex: Exchange) -> None:
-        policy = ex.policy
-        if policy is None or not policy.pseudonymize or policy.mode == "observe":
+        if ex.json is None and ex.form is None and not ex.query:
             return
-        if ex.json is None and ex.form is None:
+        vault = self.vault_for(ex)
+        if vault is None:
             return
-        endpoint_id = ex.endpoint.id if ex.endpoint is not None else None
-        if endpoint_id == "embeddings.create" and not policy.pseudonymize_embeddings:
-            return
-        if endpoint_id not in FIELDS and not policy.pseudonymize_unknown:
-            return
-        vault = Vault(self.token_key)
         try:
             if ex.json is not None:
                 ex.json = await off_the_loop_above(
                     len(ex.body),
                     self.worker_above,
                     pseudonymize_body,
-                    endpoint_id,
                     ex.json,
                     self.detectors,
                     vault,
-                    policy.pseudonymize_unknown,
                 )
             elif ex.form is not None:
                 pseudonymize_form(ex.form, self.detectors, vault)
+            if ex.query:
+                ex.query = pseudonymize_query(ex.query, self.detectors, vault)
         except Exception as exc:
             # Fail closed: nothing goes out unexamined. The error names no content.
             log.error(

