@@ -547,3 +547,17 @@ def test_frame_logs_stay_off_at_debug() -> None:
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
         logging.getLogger("uvicorn.error").setLevel(logging.NOTSET)
+
+
+def test_the_handshakes_query_values_are_examined_as_an_http_requests(
+    ws_gateway: RunningGateway, ws_fake: FakeRealtimeServer
+) -> None:
+    async def talk() -> None:
+        client = ws_gateway.async_client()
+        manager = client.realtime.connect(model="gpt-realtime", extra_query={"note": EMAIL})
+        async with manager as conn:
+            await conn.recv()
+
+    asyncio.run(talk())
+    query = ws_fake.sessions[0].query
+    assert query["model"] == "gpt-realtime" and query["note"].startswith("[EMAIL_")

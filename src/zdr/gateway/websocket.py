@@ -61,6 +61,7 @@ from zdr.gateway.upstream_ws import Closed, SocketConnector, UpstreamSocket
 from zdr.policy.events import EventPolicy
 from zdr.policy.step import ApplyPolicy
 from zdr.pseudonymize.realtime import AUDIO_EVENTS, SessionMasker
+from zdr.pseudonymize.request import pseudonymize_query
 from zdr.pseudonymize.step import Pseudonymize
 
 log = logging.getLogger("zdr.gateway")
@@ -81,6 +82,9 @@ Dialect = Literal["responses", "realtime"]
 # WebSocket close codes the gateway sends (RFC 6455 section 7.4.1).
 CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_LARGE, CLOSE_ERROR = 1000, 1008, 1009, 1011
 CLIENT_LEFT = frozenset({1000, 1001})
+_DETECTION_FAILED = DetectionFailed(
+    "The gateway could not check this for personal data, so it did not forward it."
+)
 # How long ending a session may wait on either side.
 _ENDING_SECONDS = 2.0
 
@@ -211,19 +215,39 @@ class Sessions:
                 out[name.decode("latin-1")] = value.decode("latin-1")
         return out
 
-    async def _open(self, ex: Exchange, scope: Scope) -> UpstreamSocket:
+    def _masker(self, ex: Exchange) -> SessionMasker | None:
+        step = self.masking
+        vault = step.vault_for(ex) if step is not None else None
+        if step is None or vault is None:
+            return None
+        masker = SessionMasker(vault, step.detectors, step.worker_above)
+        if ex.query:  # the handshake's query values, as an HTTP request's
+            try:
+                ex.query = pseudonymize_query(ex.query, step.detectors, vault)
+            except Exception as exc:  # fail closed: nothing goes out unexamined
+                log.error(
+                    "detection failed",
+                    extra={"request_id": ex.request_id, "error": type(exc).__name__},
+                )
+                raise _DETECTION_FAILED from None
+        return masker
+
+    async def _open(
+        self, ex: Exchange, scope: Scope
+    ) -> tuple[UpstreamSocket, SessionMasker | None]:
         offered = self._subprotocols(ex, list(scope.get("subprotocols") or ()))
         for step in self.handshake:
             await step.on_request(ex)
             if ex.model is None and ex.query:
                 ex.model = _query_model(ex.query)
+        masker = self._masker(ex)
         assert ex.upstream_name is not None, "the route step names the upstream"
         upstream = self.upstreams[ex.upstream_name]
         socket = await self.connector.open(
             upstream, ex.path[3:], ex.query, self._headers_for(ex), offered
         )
         ex.upstream_status = 101
-        return socket
+        return socket, masker
 
     async def _last_byte(self, ex: Exchange) -> None:
         """Make the session's audit event durable, before the client hears the end."""
@@ -255,7 +279,7 @@ class Sessions:
             return
         ex.stream = True
         try:
-            upstream = await self._open(ex, scope)
+            upstream, masker = await self._open(ex, scope)
         except ZdrError as err:
             await self._deny(ex, err, scope, send)
             return
@@ -274,7 +298,7 @@ class Sessions:
             ex.status, ex.error_code = 499, "client_disconnected"
             return
         ex.status = 101
-        session = self._session(ex, upstream, send)
+        session = self._session(ex, upstream, send, masker)
         try:
             end = await self._relay(session, receive)
         except asyncio.CancelledError:  # the gateway's shutdown deadline came first
@@ -284,19 +308,15 @@ class Sessions:
             raise
         await self._end(session, end)
 
-    def _session(self, ex: Exchange, upstream: UpstreamSocket, send: Send) -> _Session:
-        dialect = _dialect(ex)
-        masker = None
-        step = self.masking
-        vault = step.vault_for(ex) if step is not None else None
-        if step is not None and vault is not None:
-            masker = SessionMasker(vault, step.detectors, step.worker_above)
+    def _session(
+        self, ex: Exchange, upstream: UpstreamSocket, send: Send, masker: SessionMasker | None
+    ) -> _Session:
         key = self.fingerprint_key
         return _Session(
             ex,
             upstream,
             send,
-            dialect,
+            _dialect(ex),
             masker,
             hmac.new(key, digestmod=hashlib.sha256) if key else None,
             hmac.new(key, digestmod=hashlib.sha256) if key else None,
@@ -393,15 +413,7 @@ class Sessions:
                     extra={"request_id": s.ex.request_id, "error": type(exc).__name__},
                 )
                 s.count("refused_events")
-                await self._error_to_client(
-                    s,
-                    DetectionFailed(
-                        "The gateway could not check this event for personal data, so it "
-                        "did not forward it."
-                    ),
-                    event_id,
-                    lane,
-                )
+                await self._error_to_client(s, _DETECTION_FAILED, event_id, lane)
                 return
         out = orjson.dumps(event)
         if s.mac_out is not None:
