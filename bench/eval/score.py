@@ -8,7 +8,9 @@
 
 Scored with the corpus's own scorer (score.py's ``evaluate``): LEAK is the share of
 sensitive values left verbatim (recall is 1 - LEAK), "look-alikes" the share of decoys
-(false-positive fixtures, placeholders, ...) overlapped by any finding.
+(false-positive fixtures, placeholders, presidio-research's organizations, titles,
+nationalities and places) overlapped by any finding, "over-masked" the share of the
+characters outside labelled values that a finding covers.
 
     .venv/bin/python bench/eval/score.py [--detector zdr|presidio] [--examples N] [--json OUT]
 """
@@ -84,6 +86,7 @@ def summarise(result: dict) -> dict:
         "decoys": o["decoys"],
         "decoys_flagged": o["decoy_flag_rate"],
         "placeholders": result["decoys"].get("placeholder"),
+        "over_masked": o["over_redaction_rate"],
         "labels": labels,
     }
 
@@ -149,13 +152,14 @@ def misses(det, records: list[dict], name: str, limit: int, scorer) -> list[str]
 def print_table(figures: dict[str, dict]) -> None:
     labels = sorted({label for f in figures.values() for label in f["labels"]})
     print("LEAK % per label (values left verbatim; recall = 100 - LEAK), look-alikes flagged %")
-    print("| set | values | LEAK | " + " | ".join(labels) + " | look-alikes | placeholders |")
-    print("|---|---|---|" + "---|" * len(labels) + "---|---|")
+    print("| set | values | LEAK | " + " | ".join(labels) + " | look-alikes | placeholders | over-masked |")
+    print("|---|---|---|" + "---|" * len(labels) + "---|---|---|")
     for name, f in figures.items():
         cells = [pct(f["labels"][lab]["leak"]) if lab in f["labels"] else "" for lab in labels]
         look = f"{pct(f['decoys_flagged'])} of {f['decoys']}" if f["decoys"] else "-"
         held = f.get("placeholders")
         look += f" | {pct(held['rate'])} of {held['n']}" if held else " | -"
+        look += f" | {pct(f.get('over_masked'))}"
         print(
             f"| {name} | {f['values']} | {pct(f['leak'])} | " + " | ".join(cells) + f" | {look} |"
         )
