@@ -544,7 +544,11 @@ def presidio_research(snap: Snapshot) -> Iterator[dict]:
         ]
         has_address = any(label == "STREET_ADDRESS" for _, _, label in spans)
         decoys = [
-            (s["start_position"], s["end_position"], _RESEARCH_DECOYS.get(s["entity_type"], "place"))
+            (
+                s["start_position"],
+                s["end_position"],
+                _RESEARCH_DECOYS.get(s["entity_type"], "place"),
+            )
             for s in item["spans"]
             if s["entity_type"] in _RESEARCH_DECOYS
             or (s["entity_type"] == "GPE" and not has_address)
