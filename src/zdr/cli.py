@@ -282,6 +282,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             _out(f"anchor: event {anchor.seq}, written at {anchor.written_at}")
         else:
             _out("anchor: none found (truncation cannot be detected; see audit.anchor)")
+        from zdr.audit.writer import spooled_not_stored
+        from zdr.serve import spool_dir
+
+        spooled = spooled_not_stored(store, spool_dir(settings))
+        if spooled:
+            _out(f"spool: {spooled} events not in the store yet (a gateway writes them)")
     return 0 if verdict.ok else 1
 
 

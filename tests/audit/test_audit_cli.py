@@ -221,3 +221,16 @@ def test_verify_compares_with_the_anchor_file_and_a_given_anchor(
     log.write_text("some other line\n" + anchor.to_json().decode() + "\n")
     assert main(["audit", "verify", "--config", str(config), "--anchor", str(log)]) == 1
     assert "truncated" in capsys.readouterr().out
+
+
+def test_verify_counts_events_still_in_a_spool(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zdr.audit.spool import SpoolFile, SpoolRecord
+
+    store_for(config).append([ev(0)])
+    spool = SpoolFile(Path(config).parent / "data" / "spool", fsync=False)
+    spool.append([SpoolRecord(1, json.dumps(ev(1))), SpoolRecord(2, json.dumps(ev(2)))])
+    spool.close(remove=False)  # left by a process that stopped before the store took them
+    assert main(["audit", "verify", "--config", config]) == 0
+    assert "spool: 2 events not in the store yet" in capsys.readouterr().out

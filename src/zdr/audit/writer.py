@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from zdr.audit.anchor import Sink
 from zdr.audit.chain import Anchor
 from zdr.audit.event import canonical_json
-from zdr.audit.spool import SpoolFile, SpoolRecord, orphans
+from zdr.audit.spool import SUFFIX, SpoolFile, SpoolRecord, decode, orphans
 from zdr.audit.store import AuditStore, Head
 from zdr.config import AuditSettings
 from zdr.errors import AuditError
@@ -447,3 +447,17 @@ def replay_orphans(store: AuditStore, spool_dir: Path, own: str | None = None) -
         orphan.finish()
         store.forget_spool(orphan.id)
     return appended
+
+
+def spooled_not_stored(store: AuditStore, spool_dir: Path) -> int:
+    """How many events the spools hold that the store does not (yet): a running
+    gateway's recent events, or those a stopped one left for the next start."""
+    total = 0
+    for path in sorted(spool_dir.glob(f"*{SUFFIX}")) if spool_dir.is_dir() else []:
+        try:
+            records = decode(path.read_bytes())
+        except FileNotFoundError:
+            continue
+        mark = store.spool_mark(path.name.removesuffix(SUFFIX))
+        total += sum(1 for r in records if r.seq > mark)
+    return total
