@@ -3,9 +3,9 @@ does not move with the machine's load, for before/after comparisons on a busy ma
 
     .venv/bin/python bench/gateway_instructions.py [--requests 200] [--baseline DIR]
 
-Each gateway runs under ``valgrind --tool=callgrind`` with instrumentation off; after a
-warm-up, instrumentation is switched on, ``--requests`` requests are sent one at a time,
-and the instructions the gateway process executed are divided by their number.
+Each gateway runs under ``valgrind --tool=callgrind``; after a warm-up its counters are
+zeroed, ``--requests`` requests are sent one at a time, the counters are dumped, and
+the instructions the gateway process executed are divided by their number.
 With ``--baseline``, the same gateways run from another checkout's ``.venv`` too and
 the ratios new/baseline are printed. Requests/s on an idle core is roughly the
 inverse (instructions per request / instructions per second of the core).
@@ -32,6 +32,7 @@ from gateway_overhead import (
     _read_response,
     free_port,
     request_bytes,
+    serve_command,
     start_upstream,
     wait_port,
 )
@@ -65,11 +66,9 @@ def start_counted_gateway(
         [
             "valgrind",
             "--tool=callgrind",
-            "--instr-atstart=no",
             f"--callgrind-out-file={out}",
             str(bin_dir / "python"),
-            str(bin_dir / "zdr"),
-            "serve",
+            *serve_command(str(bin_dir / "zdr")),
         ],
         env=env,
         stderr=subprocess.DEVNULL,
@@ -106,9 +105,8 @@ def measure(
     asyncio.run(send(port, key, body, 30))  # warm-up: caches, lazy imports
     for stale in out.parent.glob(out.name + "*"):
         stale.unlink()
-    control(proc.pid, "--instr=on")
+    control(proc.pid, "--zero")
     asyncio.run(send(port, key, body, n))
-    control(proc.pid, "--instr=off")
     control(proc.pid, "--dump")
     time.sleep(0.5)
     return total_instructions(out) / n

@@ -104,6 +104,13 @@ PSEUDO_CONFIG = "audit: {enabled: false}\n"  # policies and pseudonymization
 FULL_CONFIG = ""  # the defaults: policy enforcement, pseudonymization, audit trail
 
 
+def serve_command(zdr: str) -> list[str]:
+    """``zdr serve`` as one process: the layout these benches measure (a checkout that
+    runs a process per core by default is told so; an older one has no such flag)."""
+    help_text = subprocess.run([zdr, "serve", "--help"], capture_output=True, text=True).stdout
+    return [zdr, "serve", "--workers", "1"] if "--workers" in help_text else [zdr, "serve"]
+
+
 def start_gateway(
     port: int, upstream_port: int, data_dir: Path, config_text: str, bin_dir: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
@@ -128,7 +135,7 @@ def start_gateway(
         check=True,
     ).stdout.strip()
     proc = subprocess.Popen(
-        pinned(GATEWAY_CORE) + [zdr, "serve"], env=env, stderr=subprocess.DEVNULL
+        pinned(GATEWAY_CORE) + serve_command(zdr), env=env, stderr=subprocess.DEVNULL
     )
     wait_port(port)
     return proc, key

@@ -119,7 +119,9 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
             for name, policy in (keys or {"app": "default"}).items()
         }
         server = ServerThread(
-            build_gateway(settings), header_timeout=settings.server.header_timeout_seconds
+            build_gateway(settings),
+            header_timeout=settings.server.header_timeout_seconds,
+            ws_max_bytes=settings.server.max_event_bytes,
         ).start()
         started.append(server)
         return RunningGateway(server, settings, created)

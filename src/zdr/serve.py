@@ -59,7 +59,12 @@ def build_gateway(settings: Settings) -> Gateway:
 
 
 def uvicorn_config(
-    app: ASGIApp, host: str, port: int, graceful: float = 30.0, header_timeout: float = 10.0
+    app: ASGIApp,
+    host: str,
+    port: int,
+    graceful: float = 30.0,
+    header_timeout: float = 10.0,
+    ws_max_bytes: int = 16 * 1024 * 1024,
 ) -> uvicorn.Config:
     return uvicorn.Config(
         app,
@@ -73,7 +78,13 @@ def uvicorn_config(
         server_header=False,
         date_header=False,
         timeout_graceful_shutdown=int(graceful),
-        ws="none",
+        # WebSockets (the Realtime API, the Responses WebSocket mode): uvicorn's
+        # sans-I/O protocol on the `websockets` library, measured the cheapest per event
+        # (bench/ws_libraries.py); a message over the limit closes the session (1009);
+        # no compression (the SDK asks for none; it costs CPU on every event).
+        ws="websockets-sansio",
+        ws_max_size=ws_max_bytes,
+        ws_per_message_deflate=False,
     )
 
 
@@ -191,6 +202,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
             settings.server.port,
             settings.server.graceful_shutdown_seconds,
             settings.server.header_timeout_seconds,
+            settings.server.max_event_bytes,
         )
     )
     if sockets is None:
