@@ -11,7 +11,11 @@ one: virtual key, enforce policy, event reading, pseudonymization and restore, a
 on) runs alone on core 0. Printed per kind of event:
 
 * added latency per event: median round trip (client event -> server event) through
-  the gateway minus straight to the upstream, one session, one event at a time;
+  the gateway minus straight to the upstream, one session, one event at a time (on a
+  loaded machine this is mostly the time the gateway's process waits for its core);
+* the gateway's own work per event, in the bench's process without sockets: a
+  client event parsed, decided, masked and serialized ("out"), and the server event
+  that answers it parsed, restored and serialized ("in");
 * gateway CPU per event (user+system time of its process, ``/proc``) while
   ``--sessions`` sessions send at once, divided by the events it relayed both ways;
 * sessions per core: how many voice sessions one core carries at that cost, for a
@@ -155,6 +159,71 @@ async def _many(url: str, headers: dict[str, str], message: str, sessions: int, 
     await asyncio.gather(*(one() for _ in range(sessions)))
 
 
+def _processing(event: dict[str, Any], reply: dict[str, Any], n: int = 2000) -> tuple[float, float]:
+    """The gateway's own work per event, in this process (no sockets, no scheduler):
+    median microseconds for a client event (parse, decide, mask, serialize) and for
+    the server event that answers it (parse, restore, serialize)."""
+    from zdr.catalogue.load import load_catalogue
+    from zdr.config import Settings
+    from zdr.detect.configured import detector_set
+    from zdr.gateway.canonical import parse_json_object
+    from zdr.policy.events import EventPolicy
+    from zdr.policy.model import Policy
+    from zdr.pseudonymize.realtime import SessionMasker
+    from zdr.pseudonymize.tokens import Vault
+    from zdr.testing import make_exchange
+
+    settings = Settings.model_validate({})
+    catalogue = load_catalogue()
+    policy = EventPolicy(catalogue, b"s" * 32)
+    masker = SessionMasker(Vault(b"k" * 32), detector_set(settings.detection))
+    ex = make_exchange("WEBSOCKET", b"/v1/realtime")
+    ex.path, ex.model = "/v1/realtime", "gpt-realtime"
+    ex.policy = Policy.compile_all(settings)["default"]
+    ex.endpoint = catalogue.match("WEBSOCKET", "/v1/realtime")
+    raw = orjson.dumps(event)
+
+    async def client_side() -> bytes:
+        parsed = parse_json_object(raw)
+        assert policy.client_event(ex, parsed) is None
+        return orjson.dumps(await masker.mask(parsed, len(raw)))
+
+    async def both() -> tuple[list[float], list[float]]:
+        out_times, in_times = [], []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            sent = await client_side()
+            t1 = time.perf_counter()
+            answer = dict(reply)
+            if "item" in answer:  # the upstream echoes the (masked) item
+                answer["item"] = {"id": "item_2", **orjson.loads(sent)["item"]}
+            data = orjson.dumps(answer)
+            t2 = time.perf_counter()
+            got = orjson.loads(data)
+            if masker.vault and got.get("type") != "response.output_audio.delta":
+                for e in masker.restore(got):
+                    orjson.dumps(e)
+            t3 = time.perf_counter()
+            out_times.append(t1 - t0)
+            in_times.append(t3 - t2)
+        return out_times, in_times
+
+    outs, ins = asyncio.run(both())
+    return statistics.median(outs) * 1e6, statistics.median(ins) * 1e6
+
+
+AUDIO_REPLY = {
+    "type": "response.output_audio.delta",
+    "event_id": "event_1",
+    "response_id": "resp_1",
+    "item_id": "item_1",
+    "output_index": 0,
+    "content_index": 0,
+    "delta": AUDIO["audio"],
+}
+TEXT_REPLY = {"type": "conversation.item.added", "event_id": "event_2", "previous_item_id": None}
+
+
 def spawn(args: list[str], core: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["taskset", "-c", str(core), PY, __file__, *args], cwd=ROOT)
 
@@ -222,15 +291,21 @@ def main() -> None:
         upstream.terminate()
         gateway.wait()
         upstream.wait()
+    work = {
+        "audio 100 ms": _processing(AUDIO, AUDIO_REPLY),
+        "text with PII": _processing(TEXT, TEXT_REPLY),
+    }
     print(
-        f"\n{'event':14} {'direct us':>9} {'added us':>9} {'cpu us/ev':>10} {'events/s/core':>14}"
-        f" {'voice sessions/core':>20}"
+        f"\n{'event':14} {'direct us':>9} {'added us':>9} {'work out/in us':>15}"
+        f" {'cpu us/ev':>10} {'events/s/core':>14} {'voice sessions/core':>20}"
     )
     for name, r in results.items():
         cpu = statistics.median(r["cpu"])
+        out, back = work[name]
         print(
             f"{name:14} {statistics.median(r['direct']):9.0f} {statistics.median(r['added']):9.0f}"
-            f" {cpu:10.1f} {1e6 / cpu:14.0f} {1e6 / cpu / VOICE_EVENTS_PER_SECOND:20.0f}"
+            f" {out:7.0f}/{back:<7.0f} {cpu:10.1f} {1e6 / cpu:14.0f}"
+            f" {1e6 / cpu / VOICE_EVENTS_PER_SECOND:20.0f}"
         )
     print(
         f"(rounds: {a.rounds}; {a.events} round trips per figure; {a.sessions} concurrent "

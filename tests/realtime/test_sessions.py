@@ -325,30 +325,54 @@ def test_a_browser_key_subprotocol_is_read_as_the_key_and_never_forwarded(
     assert len(ws_fake.sessions) == 1
 
 
-def test_a_dropped_upstream_ends_the_session_cleanly_on_both_sides(
-    ws_gateway: RunningGateway, ws_fake: FakeRealtimeServer
-) -> None:
-    async def talk() -> tuple[list[Any], int | None]:
-        client = ws_gateway.async_client()
-        manager = client.realtime.connect(
-            model="gpt-realtime", extra_headers={"x-fake-fault": "drop-after-created"}
-        )
-        events = []
-        code = None
-        async with manager as conn:
-            try:
-                async for event in conn:
-                    events.append(event)
-            except ConnectionClosed as exc:
-                code = exc.rcvd.code if exc.rcvd else None
-        return events, code
+async def _session_until_closed(
+    gw: RunningGateway, fault: str, start_response: bool = False
+) -> tuple[list[Any], int | None]:
+    client = gw.async_client()
+    manager = client.realtime.connect(model="gpt-realtime", extra_headers={"x-fake-fault": fault})
+    events = []
+    code = None
+    async with manager as conn:
+        if start_response:
+            await conn.response.create()
+        try:
+            async for event in conn:
+                events.append(event)
+        except ConnectionClosed as exc:
+            code = exc.rcvd.code if exc.rcvd else None
+    return events, code
 
-    events, code = asyncio.run(talk())
-    assert [e.type for e in events] == ["session.created", "error"]
-    assert events[1].error.code == "upstream_unavailable"
+
+@pytest.mark.parametrize(
+    ("fault", "start_response", "before"),
+    [
+        ("drop-after-created", False, ["session.created"]),
+        (
+            "drop-mid-response",
+            True,
+            ["session.created", "response.created", "response.output_item.added"],
+        ),
+    ],
+)
+def test_a_dropped_upstream_ends_the_session_cleanly_on_both_sides(
+    ws_gateway: RunningGateway, fault: str, start_response: bool, before: list[str]
+) -> None:
+    events, code = asyncio.run(_session_until_closed(ws_gateway, fault, start_response))
+    assert [e.type for e in events][: len(before)] == before
+    assert events[-1].type == "error" and events[-1].error.code == "upstream_unavailable"
     assert code == 1011
     audit = events_of(ws_gateway, 1)[-1]
     assert audit["error"] == "upstream_unavailable" and audit["method"] == "WEBSOCKET"
+
+
+def test_a_session_the_upstream_runs_with_tracing_is_ended(ws_gateway: RunningGateway) -> None:
+    events, code = asyncio.run(_session_until_closed(ws_gateway, "session-tracing"))
+    # The upstream's report itself is not relayed: the client hears why, and the end.
+    assert [e.type for e in events] == ["error"]
+    assert "[rule feature.realtime.tracing]" in events[0].error.message
+    assert code == 1008
+    audit = events_of(ws_gateway, 1)[-1]
+    assert audit["decision"] == "refuse" and audit["rule"] == "feature.realtime.tracing"
 
 
 def test_oversized_frames_end_the_session_on_both_sides(

@@ -20,7 +20,9 @@ received, and misbehaves on request (header ``x-fake-fault``):
 * ``drop-after-created``: the TCP connection is cut right after ``session.created``;
 * ``drop-mid-response``: cut after the second delta of the first response;
 * ``echo-key``: the first server event carries the Authorization header it received;
-* ``huge-event:<bytes>``: the first response starts with an event of that many bytes.
+* ``huge-event:<bytes>``: the first response starts with an event of that many bytes;
+* ``session-tracing``: the session it reports (``session.created``) has tracing on, as
+  one whose client secret asked for it would.
 """
 
 from __future__ import annotations
@@ -380,6 +382,8 @@ class FakeRealtimeServer:
             target.path, query.get("model", REALTIME_MODEL), self.chunk_chars
         )
         fault = headers.get("x-fake-fault", "")
+        if fault == "session-tracing":
+            proto.session["tracing"] = "auto"
         first = True
 
         async def send_all(events: list[dict[str, Any]]) -> None:
