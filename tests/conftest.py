@@ -119,7 +119,9 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
             for name, policy in (keys or {"app": "default"}).items()
         }
         server = ServerThread(
-            build_gateway(settings), header_timeout=settings.server.header_timeout_seconds
+            build_gateway(settings),
+            header_timeout=settings.server.header_timeout_seconds,
+            body_timeout=settings.server.body_timeout_seconds,
         ).start()
         started.append(server)
         return RunningGateway(server, settings, created)

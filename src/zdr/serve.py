@@ -24,7 +24,7 @@ from zdr.config import Settings, UpstreamSettings
 from zdr.db import open_database
 from zdr.fake.openai import DEMO_MODEL, FakeOpenAI
 from zdr.gateway.app import Gateway
-from zdr.gateway.protocol import protocol_with_header_timeout
+from zdr.gateway.protocol import protocol_with_timeouts
 from zdr.keys.store import open_key_store
 from zdr.ops.logs import setup_logging
 from zdr.secret import load_secret
@@ -59,14 +59,19 @@ def build_gateway(settings: Settings) -> Gateway:
 
 
 def uvicorn_config(
-    app: ASGIApp, host: str, port: int, graceful: float = 30.0, header_timeout: float = 10.0
+    app: ASGIApp,
+    host: str,
+    port: int,
+    graceful: float = 30.0,
+    header_timeout: float = 10.0,
+    body_timeout: float = 60.0,
 ) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="uvloop",
-        http=protocol_with_header_timeout(header_timeout),
+        http=protocol_with_timeouts(header_timeout, body_timeout),
         lifespan="on",
         access_log=False,
         log_config=None,
@@ -191,6 +196,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
             settings.server.port,
             settings.server.graceful_shutdown_seconds,
             settings.server.header_timeout_seconds,
+            settings.server.body_timeout_seconds,
         )
     )
     if sockets is None:

@@ -17,9 +17,17 @@ from zdr.serve import bound_port, uvicorn_config
 class ServerThread:
     """A real uvicorn server on 127.0.0.1 and a free port, in a background thread."""
 
-    def __init__(self, app: ASGIApp, graceful: float = 5.0, header_timeout: float = 10.0):
+    def __init__(
+        self,
+        app: ASGIApp,
+        graceful: float = 5.0,
+        header_timeout: float = 10.0,
+        body_timeout: float = 60.0,
+    ):
         self.app = app
-        self.server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", 0, graceful, header_timeout))
+        self.server = uvicorn.Server(
+            uvicorn_config(app, "127.0.0.1", 0, graceful, header_timeout, body_timeout)
+        )
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.port = 0
