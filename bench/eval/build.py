@@ -529,6 +529,12 @@ _RESEARCH_LABELS = {
 }
 
 
+# Entities the set labels that are no personal data: a finding over one is a look-alike
+# flagged (a company taken for a person, a job title, a nationality). Places only in
+# records without a street address, whose parts the set labels as places too.
+_RESEARCH_DECOYS = {"ORGANIZATION": "organization", "TITLE": "title", "NRP": "nationality"}
+
+
 def presidio_research(snap: Snapshot) -> Iterator[dict]:
     for item in json.loads(snap.read("data/synth_dataset_v2.json")):
         spans = [
@@ -536,10 +542,26 @@ def presidio_research(snap: Snapshot) -> Iterator[dict]:
             for s in item["spans"]
             if s["entity_type"] in _RESEARCH_LABELS
         ]
-        if spans:
-            yield record(
+        has_address = any(label == "STREET_ADDRESS" for _, _, label in spans)
+        decoys = [
+            (
+                s["start_position"],
+                s["end_position"],
+                _RESEARCH_DECOYS.get(s["entity_type"], "place"),
+            )
+            for s in item["spans"]
+            if s["entity_type"] in _RESEARCH_DECOYS
+            or (s["entity_type"] == "GPE" and not has_address)
+        ]
+        if spans or decoys:
+            rec = record(
                 "presidio-research", f"t{item['template_id']}", item["full_text"], spans=spans
             )
+            text = item["full_text"]
+            rec["decoys"] = [
+                {"start": a, "end": b, "kind": kind, "value": text[a:b]} for a, b, kind in decoys
+            ]
+            yield rec
 
 
 READERS = {

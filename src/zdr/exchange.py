@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from zdr.asgi import RawHeaders, Receive
+from zdr.errors import PolicyRefusal, UpstreamError, ZdrError
 
 if TYPE_CHECKING:
     from zdr.catalogue.model import Endpoint
@@ -124,12 +125,24 @@ class Exchange:
     answer_digest: AnswerDigest | None = None
     # True once the exchange's audit event is durable (before its answer's last byte).
     recorded: bool = False
+    # A WebSocket session's counts (events each way, audio frames, refused events...).
+    session: dict[str, int] | None = None
 
     def header(self, name: bytes) -> bytes | None:
         for k, v in self.headers:
             if k == name:
                 return v
         return None
+
+    def record_error(self, err: ZdrError) -> None:
+        """The exchange ended with ``err`` (rendered to the client by the caller)."""
+        self.status = err.status
+        self.error_code = err.instance_code or err.code
+        if isinstance(err, PolicyRefusal):
+            self.decision = "refuse"
+            self.refusal_rule = err.rule
+        if isinstance(err, UpstreamError):
+            self.upstream_status = self.upstream_status or 0
 
     @property
     def route_label(self) -> str:

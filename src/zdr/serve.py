@@ -65,6 +65,7 @@ def uvicorn_config(
     graceful: float = 30.0,
     header_timeout: float = 10.0,
     body_timeout: float = 60.0,
+    ws_max_bytes: int = 16 * 1024 * 1024,
 ) -> uvicorn.Config:
     return uvicorn.Config(
         app,
@@ -78,7 +79,13 @@ def uvicorn_config(
         server_header=False,
         date_header=False,
         timeout_graceful_shutdown=int(graceful),
-        ws="none",
+        # WebSockets (the Realtime API, the Responses WebSocket mode): uvicorn's
+        # sans-I/O protocol on the `websockets` library, measured the cheapest per event
+        # (bench/ws_libraries.py); a message over the limit closes the session (1009);
+        # no compression (the SDK asks for none; it costs CPU on every event).
+        ws="websockets-sansio",
+        ws_max_size=ws_max_bytes,
+        ws_per_message_deflate=False,
     )
 
 
@@ -197,6 +204,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
             settings.server.graceful_shutdown_seconds,
             settings.server.header_timeout_seconds,
             settings.server.body_timeout_seconds,
+            settings.server.max_event_bytes,
         )
     )
     if sockets is None:

@@ -18,7 +18,7 @@ from zdr.detect.ner import SpacyDetector
 from zdr.errors import ConfigError
 from zdr.fake.openai import FakeOpenAI
 
-NAMES = ["Zorblax Quennington", "Yttria Vossberg"]  # no first name of the lexicon, no cue
+NAMES = ["Zorblax Quennington", "Yttria Quorvendale"]  # in no name list, no cue
 TEXT = f"The file was sent by {NAMES[0]} yesterday, and {NAMES[1]} signed it at Acme Widgets."
 
 

@@ -178,7 +178,7 @@ def test_client_disconnect_mid_stream_keeps_gateway_healthy(
     )
     assert reply.choices[0].message.content == "You said: still alive"
     metrics = httpx.get(f"{gateway.url}/metrics").text
-    for _ in range(50):
+    for _ in range(200):  # up to 10 s: the machine may be loaded
         if 'status="499"' in metrics:
             break
         threading.Event().wait(0.05)

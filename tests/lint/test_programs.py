@@ -176,3 +176,25 @@ def test_memory_does_not_grow_with_the_tree(tmp_path: Path) -> None:
     _peak(small)  # warm caches (grammars, the catalogue)
     # eight times the files, about the same peak: one syntax tree at a time
     assert _peak(large) < 1.5 * _peak(small)
+
+
+def test_the_commands_in_docs_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every `zdr lint` line of docs/lint.md's first example runs as written (paths
+    pointed at a small tree)."""
+    import shlex
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "lint.md"
+    block = docs.read_text().split("```bash", 1)[1].split("```", 1)[0]
+    root = tree(
+        tmp_path, {"src/app.py": "from openai import OpenAI\nOpenAI().files.create(file=f)\n"}
+    )
+    commands = [
+        shlex.split(line.split(" #", 1)[0].split(" >", 1)[0]) for line in block.strip().splitlines()
+    ]
+    assert len(commands) >= 4
+    for words in commands:
+        assert words[:2] == ["zdr", "lint"]
+        paths = {".", "src/", "web/"}  # the documented paths, pointed at the tree
+        args = [str(root) if w in paths else w for w in words[2:]]
+        assert main(["lint", *args]) in (0, 1)
+        capsys.readouterr()

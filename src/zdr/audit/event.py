@@ -66,4 +66,6 @@ def event_from_exchange(ex: Exchange, elapsed: float) -> dict[str, Any]:
     }
     if ex.would:
         event["would"] = ex.would  # e.g. "refuse:feature.store", never content
+    if ex.session is not None:
+        event["session"] = dict(ex.session)  # a WebSocket session's counts
     return event

@@ -201,17 +201,17 @@ class _Converter:
         """Give every union of two or more objects the field that tells them apart."""
         for d in self.defs.values():
             for shape in d["fields"].values():
-                self._tag(shape)
+                self.tag(shape)
 
-    def _tag(self, shape: Shape) -> None:
+    def tag(self, shape: Shape) -> None:
         if isinstance(shape, dict):
             if "union" in shape:
                 for member in shape["union"]:
-                    self._tag(member)
+                    self.tag(member)
                 _tag_union(shape, self.defs)
             for key in ("list", "map"):
                 if key in shape:
-                    self._tag(shape[key])
+                    self.tag(shape[key])
 
 
 def _wire_name(name: str, hint: Any) -> str | None:
@@ -345,24 +345,33 @@ def _tag_union(shape: dict[str, Any], defs: dict[str, dict[str, Any]]) -> None:
 
 
 def sdk_shapes() -> dict[str, Any]:
-    """The installed SDK's request bodies as the data file's content (without version)."""
+    """The installed SDK's request bodies as the data file's content (without version).
+    A WebSocket connection's body, ``WEBSOCKET <path>``, is the union of the client
+    events it sends, told apart by their ``type``."""
     conv = _Converter()
     bodies = {key: conv.body(targets) for key, targets in sdk_body_types().items()}
+    for path, aliases in sdk_websocket_events().items():
+        members = [conv.convert(_import(q)) for q in aliases]
+        bodies[f"WEBSOCKET {path}"] = _simplify_union(members, "event")
     conv.tag_unions()
-    return {"bodies": bodies, "defs": dict(sorted(conv.defs.items()))}
+    for shape in bodies.values():
+        conv.tag(shape)
+    return {"bodies": dict(sorted(bodies.items())), "defs": dict(sorted(conv.defs.items()))}
 
 
-def sdk_websockets(package_root: Path | None = None) -> set[str]:
-    """Paths the SDK opens WebSocket connections to ("/v1/realtime", ...): functions that
-    read ``websocket_base_url`` append a literal path (bytes) or a ``path_template``."""
+def _websocket_modules(package_root: Path | None) -> list[tuple[set[str], ast.Module, str]]:
+    """(the paths it opens, its syntax tree, its module name) of every SDK module that
+    opens WebSocket connections: functions that read ``websocket_base_url`` append a
+    literal path (bytes) or a ``path_template``."""
     if package_root is None:
         resources = sdk_resources_dir()
         if resources is None:
-            return set()
+            return []
         package_root = resources.parent
-    found: set[str] = set()
+    out: list[tuple[set[str], ast.Module, str]] = []
     for file in sorted((package_root / "resources").rglob("*.py")):
         tree = ast.parse(file.read_text(encoding="utf-8"))
+        found: set[str] = set()
         for fn in ast.walk(tree):
             if not isinstance(fn, ast.FunctionDef) or not any(
                 isinstance(n, ast.Attribute) and n.attr == "websocket_base_url"
@@ -377,7 +386,40 @@ def sdk_websockets(package_root: Path | None = None) -> set[str]:
                     path = _path_of(node)
                 if path and path.startswith("/") and len(path) > 1:
                     found.add("/v1" + path)
-    return found
+        if found:
+            out.append((found, tree, _module_name(file, package_root)))
+    return out
+
+
+def sdk_websockets(package_root: Path | None = None) -> set[str]:
+    """Paths the SDK opens WebSocket connections to ("/v1/realtime", ...)."""
+    return {path for paths, _, _ in _websocket_modules(package_root) for path in paths}
+
+
+def sdk_websocket_events(package_root: Path | None = None) -> dict[str, list[str]]:
+    """{"/v1/realtime": ["openai.types...RealtimeClientEventParam", ...]}: the client
+    events each WebSocket connection sends, as its connection classes' ``send(event)``
+    declares them (the ``...Param`` types of the annotation; the beta and GA clients of
+    one path add up)."""
+    found: dict[str, set[str]] = {}
+    for paths, tree, module in _websocket_modules(package_root):
+        imports = _imports(tree, module, module.endswith("__init__"))
+        names: set[str] = set()
+        for cls in tree.body:
+            if not isinstance(cls, ast.ClassDef) or cls.name.startswith("Async"):
+                continue
+            for fn in cls.body:
+                if not (isinstance(fn, ast.FunctionDef) and fn.name == "send"):
+                    continue
+                for arg in fn.args.args + fn.args.kwonlyargs:
+                    if arg.arg != "event" or arg.annotation is None:
+                        continue
+                    for node in ast.walk(arg.annotation):
+                        if isinstance(node, ast.Name) and node.id.endswith("Param"):
+                            names.add(imports.get(node.id, f"{module}.{node.id}"))
+        for path in paths:
+            found.setdefault(path, set()).update(names)
+    return {path: sorted(names) for path, names in sorted(found.items()) if names}
 
 
 def dump_shapes(data: dict[str, Any]) -> str:

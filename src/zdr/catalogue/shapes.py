@@ -450,14 +450,24 @@ class BodyShapes:
         return _walk_key(root, segs, 0) if root is not None else None
 
     def params(self, key: str) -> frozenset[str]:
-        """The top-level parameters the SDK declares for one body."""
+        """The top-level parameters the SDK declares for one body (a WebSocket
+        connection's: the fields of any of its client events)."""
         found = self._params.get(key)
         if found is None:
             shape = self.bodies[key]
-            is_object = isinstance(shape, dict) and "ref" in shape
-            fields = self.defs[shape["ref"]]["fields"] if is_object else {}  # type: ignore[index]
-            found = self._params[key] = frozenset(fields)
+            members = shape.get("union", [shape]) if isinstance(shape, dict) else []
+            refs = [m["ref"] for m in members if isinstance(m, dict) and "ref" in m]
+            found = self._params[key] = frozenset(f for r in refs for f in self.defs[r]["fields"])
         return found
+
+    def event_params(self, key: str, event_type: str) -> frozenset[str]:
+        """The parameters the SDK declares for one type of a connection's client events
+        (``key`` a ``WEBSOCKET <path>`` body); empty for a type it does not declare."""
+        shape = self.bodies[key]
+        if not isinstance(shape, dict) or event_type not in shape.get("by", {}):
+            return frozenset()
+        members = [shape["union"][i] for i in shape["by"][event_type]]
+        return frozenset(f for m in members for f in self.defs[m["ref"]]["fields"])
 
     def read(
         self,

@@ -11,23 +11,13 @@ from typing import Final
 
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import Span, span
-from zdr.detect.names import COMMON_WORDS, first_names
+from zdr.detect.names import COMMON_WORDS, LOOSE_PERSON_KEYS, PERSON_KEYS, first_names
 from zdr.detect.scan import Anchor, Text
 
 # Keys, lower-cased without separators ("Last Name", last_name, lastName -> lastname),
-# and the label of their values. Exact keys only: "filename", "hostname" or
-# "company_name" name no person.
-_PERSON_KEYS: Final = frozenset(
-    """firstname lastname surname givenname familyname middlename maidenname fullname
-    forename displayname customername contactname patientname clientname employeename
-    holdername cardholder accountholder cardholdername accountname legalname realname
-    vorname nachname familienname nom prenom prénom nomcomplet nome cognome nomecompleto
-    nombre apellido apellidos nombrecompleto sobrenome nomecompleto naam voornaam
-    achternaam volledigenaam""".split()
-)
-# Keys that name a person only when the value has two or more words: a product,
-# a file or a company is also called a name.
-_LOOSE_PERSON_KEYS: Final = frozenset("name author owner assignee reporter contact".split())
+# and the label of their values: exact keys only ("filename", "hostname" or
+# "company_name" name no person). Loose keys name a person only when the value has
+# two or more words: a product, a file or a company is also called a name.
 _ADDRESS_KEYS: Final = frozenset(
     """address streetaddress street addressline addressline1 addressline2 address1
     address2 homeaddress postaladdress mailingaddress billingaddress shippingaddress
@@ -57,9 +47,9 @@ _NOT_VALUES: Final = frozenset(
 
 def label_of(key: str) -> str | None:
     compact = "".join(c for c in key.lower() if c.isalnum())
-    if compact in _PERSON_KEYS:
+    if compact in PERSON_KEYS:
         return "PERSON"
-    if compact in _LOOSE_PERSON_KEYS:
+    if compact in LOOSE_PERSON_KEYS:
         return "PERSON?"
     if compact in _ADDRESS_KEYS:
         return "STREET_ADDRESS"

@@ -1,7 +1,8 @@
 """Person names, offline, in several languages, with no model: a first-name lexicon
 (the ~45,000 names of Jörg Michael's international list, shipped in the
-gender-guesser package) plus the words around a name that say it is one (titles,
-greetings, sign-offs, "name:" fields). A name found once is masked at every mention.
+gender-guesser package), the US Census 2010 surnames (data/, with how it was made),
+and the words around a name that say it is one (titles, greetings, sign-offs,
+"name:" fields, "my name is"). A name found once is masked at every mention.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Final
 
@@ -92,7 +93,13 @@ _GREETING_WORDS: Final = frozenset(
     "servus grüße gruß cher chère bonjour salut cordialement merci ciao caro cara gentile "
     "buongiorno grazie saluti hola estimado estimada querido querida saludos gracias olá "
     "oi prezado prezada obrigado obrigada atenciosamente beste hoi groeten namaste cc "
-    "ask asked tell told ping pinged emailed contacted signed".split()
+    "ask asked tell told ping pinged emailed contacted signed says said "
+    "son daughter wife husband kid child partner brother sister mother father".split()
+)
+# Sign-offs: a word on the next line after one is a name ("Best,\nWarrane").
+_SIGN_OFFS: Final = frozenset(
+    "best regards cheers thanks sincerely yours grüße gruß cordialement saluti saludos "
+    "atenciosamente groeten".split()
 )
 _PHRASES: Final = frozenset(
     {
@@ -138,7 +145,10 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if bare in _TITLE_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
-        return True, bare in _STRONG_GREETINGS
+        strong = bare in _STRONG_GREETINGS or (
+            bare in _SIGN_OFFS and low.rfind("\n", max(0, start - 4), start) >= 0
+        )
+        return True, strong
     labelled = last.rstrip("\"' ").endswith((":", "="))
     if not labelled and bare not in _PHRASE_LAST:
         return False, False
@@ -177,6 +187,31 @@ _NAME_FIELD_HEAD: Final = (
     r"(?:name|customer|patient|contact|author|holder|assignee|reporter|owner)[\"']?\s*[:=]\s*[\"']"
 )
 _NAME_FIELD: Final = re.compile(_NAME_FIELD_HEAD + r"([^\"'\n]{2,60})[\"']")
+# Keys, lower-cased without separators, that name a person ("company_name" does not).
+PERSON_KEYS: Final = frozenset(
+    """firstname lastname surname givenname familyname middlename maidenname fullname
+    forename displayname customername contactname patientname clientname employeename
+    holdername cardholder accountholder cardholdername accountname legalname realname
+    vorname nachname familienname nom prenom prénom nomcomplet nome cognome nomecompleto
+    nombre apellido apellidos nombrecompleto sobrenome naam voornaam
+    achternaam volledigenaam""".split()
+)
+# Keys that name a person or something else ("name" of a product, "owner" a team).
+LOOSE_PERSON_KEYS: Final = frozenset("name author owner assignee reporter contact".split())
+_FIELD_KEYS: Final = PERSON_KEYS | LOOSE_PERSON_KEYS | {"customer", "patient", "holder"}
+_KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
+
+
+def _person_key(low: str, start: int) -> bool:
+    """The key whose last word begins at ``start`` names a person: read back over the
+    identifier ("company_name" names a company, "first_name" a person)."""
+    key_start = start
+    while key_start > 0 and start - key_start < 30 and low[key_start - 1] in _KEY_CHARS:
+        key_start -= 1
+    end = start
+    while end < len(low) and low[end].isalpha():
+        end += 1
+    return "".join(c for c in low[key_start:end] if c.isalnum()) in _FIELD_KEYS
 
 
 _VCARD_NAME: Final = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
@@ -207,26 +242,70 @@ def first_names() -> frozenset[str]:
     return frozenset(names - COMMON_WORDS - _TITLE_WORDS)
 
 
+@functools.cache
+def name_list(file: str) -> frozenset[str]:
+    """A list of data/ (how each was made: data/generate.py), lower-cased, without
+    the words no name is."""
+    data = resources.files("zdr.detect") / "data" / file
+    with data.open(encoding="utf-8") as f:
+        names = {line.strip() for line in f if line[:1] != "#"}
+    return frozenset(names - COMMON_WORDS - _TITLE_WORDS - {""})
+
+
+# Where a name written in lower case follows ("my name is eva kleist").
+_LOWER_CUES: Final = (
+    r"(?:my name is|name is|i'm|i am|call me|this is|me llamo|ich heiße|je m'appelle|"
+    r"mi chiamo|ik heet|meu nome é) "
+)
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
-    anchors = (Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),)
+    anchors = (
+        Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
+        Anchor("person.cue", _LOWER_CUES, lower=True),
+    )
 
     def __init__(self) -> None:
         self.names = first_names()
+        self.surnames = name_list("surnames.txt")
+        self.proper_surnames = name_list("surnames_proper.txt")
+        self.lower_first = name_list("first_names_us.txt")
 
     def find(self, t: Text) -> list[Span]:
-        out: list[Span] = []
         text = t.raw
-        tokens = _capitalised_words(text)
-        if not tokens:
-            return out
-        found: list[tuple[int, int]] = []
         low = t.low  # offsets match; cues only match lower-case text if not folded
-        # The bare lower-cased words in one go (tokens hold no spaces): C speed.
-        bares = lower(" ".join([w for _, _, w in tokens])).replace(". ", " ").split(" ")
-        bares[-1] = bares[-1].rstrip(".")
+        tokens = _capitalised_words(text)
+        found = self._capitalised(text, low, tokens) if tokens else []
+        if t.folded:
+            found.extend(self._lower_case(low, t.spans("person.cue"), caseless=not tokens))
+        if not found and not tokens:
+            return []
+        for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
+            value = text[m.start(1) : m.end(1)].strip()
+            if _plausible_name(value) and _person_key(low, m.start()):
+                found.append((m.start(1), m.start(1) + len(value)))
+        if "@" in text and tokens:
+            bares = _bare_words(tokens)
+            found.extend(_named_by_email(text, tokens, bares))
+        if "BEGIN:VCARD" in text:
+            for m in _VCARD_NAME.finditer(text):
+                for part in _VCARD_PART.finditer(m.group(1)):
+                    if _plausible_name(part.group().strip()):
+                        found.append((m.start(1) + part.start(), m.start(1) + part.end()))
+        return _every_mention(text, found)
+
+    def _capitalised(
+        self, text: str, low: str, tokens: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int]]:
+        """Names among the capitalised words: a first name or a surname of the lists,
+        or any word after a strong cue, with the capitalised words (and particles and
+        initials) that follow it on the line."""
+        found: list[tuple[int, int]] = []
+        bares = _bare_words(tokens)
         i = 0
+        taken_to = 0  # the end of the last name found: a word before it is not taken
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
@@ -234,52 +313,111 @@ class PersonDetector:
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
+            family = not known and bare in self.surnames
             ambiguous = bare in _AMBIGUOUS
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
-            if not (known or cued) or (bare in COMMON_WORDS and not cued):
+            proper = cued and not (known or family) and bare in self.proper_surnames
+            if not (known or family or cued) or (bare in COMMON_WORDS and not cued):
                 i += 1
                 continue
             j, last_end = i, end
-            # Extend over surnames: capitalised words (and particles) on the same line.
+            # Extend over surnames: capitalised words (and particles and initials) on
+            # the same line, not past a word that ends a sentence ("Begum. What's").
             while j + 1 < len(tokens):
-                nxt_start, nxt_end, _ = tokens[j + 1]
+                nxt_start, nxt_end, nxt = tokens[j + 1]
                 gap = text[last_end:nxt_start]
-                if not _joins(gap) or bares[j + 1] in COMMON_WORDS:
+                if not _joins(gap) or (bares[j + 1] in COMMON_WORDS and not _initial(nxt)):
                     break
+                if tokens[j][2].endswith((".", "'s", "’s")) and not _initial(tokens[j][2]):
+                    break  # a sentence ends, or a possessive: "Marcil's Cautionary Tales"
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
-            if text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & ":
-                i = j + 1  # "Johnson & Johnson", "Smith & Sons": a firm
+            if (
+                text[end : end + 3] == " & "
+                or text[max(0, start - 3) : start] == " & "
+                or _FIRM.match(text, last_end) is not None
+                or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
+            ):
+                i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
                 continue
             if j == i and ambiguous and not cued:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
             if j == i and not known:
-                # One unknown capitalised word is a name only after a strong cue:
-                # "Frau Schneider", "Hi Cauã,", "Name: Bolnbach".
-                if not titled or bare in _NOT_NAMES:
+                # One unknown capitalised word is a name only after a strong cue
+                # ("Frau Schneider", "Hi Cauã,", "Name: Bolnbach"), or when it is a
+                # surname of the Census list, or one it shares with a place after a cue.
+                if not (titled or family or proper) or bare in _NOT_NAMES:
                     i += 1
                     continue
             if j == i and word.endswith(".") and len(word) <= 3:
                 i += 1
                 continue
-            span_end = last_end - 1 if text[last_end - 1] == "." and j > i else last_end
+            if family and _word_before(low, start, _CUE_WINDOW) in _PLACE_OR_THING_BEFORE:
+                i = j + 1  # a surname that starts a run after "in", "the": a place, a firm
+                continue
+            if family and i > 0 and tokens[i - 1][1] > taken_to:
+                # An unknown capitalised word right before a surname is its first name
+                # ("Pinabel Marcil"), unless it is a cue or a common word.
+                p_start, p_end, _ = tokens[i - 1]
+                p_bare = bares[i - 1]
+                if text[p_end:start] == " " and not (
+                    p_bare in COMMON_WORDS or p_bare in _TITLE_WORDS or p_bare in _GREETING_WORDS
+                ):
+                    start = p_start
+            span_end = last_end
+            if text[last_end - 1] == "." and not _initial(tokens[j][2]):
+                span_end -= 1
+            if text[span_end - 2 : span_end] in ("'s", "’s"):
+                span_end -= 2  # "Marcil's": the name without its possessive
             found.append((start, span_end))
+            taken_to = span_end
             i = j + 1
-        for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
-            value = text[m.start(1) : m.end(1)].strip()
-            if _plausible_name(value):
-                found.append((m.start(1), m.start(1) + len(value)))
-        if "@" in text:
-            found.extend(_named_by_email(text, tokens, bares))
-        if "BEGIN:VCARD" in text:
-            for m in _VCARD_NAME.finditer(text):
-                for part in _VCARD_PART.finditer(m.group(1)):
-                    if _plausible_name(part.group().strip()):
-                        found.append((m.start(1) + part.start(), m.start(1) + part.end()))
-        out.extend(_every_mention(text, found))
-        return out
+        return found
+
+    def _lower_case(
+        self, low: str, cues: Sequence[tuple[int, int]], caseless: bool
+    ) -> list[tuple[int, int]]:
+        """Names written in lower case: after "my name is", "i'm", "call me" (a first
+        name or surname of the lists, then its other parts), and in a text with no
+        capital letter at all, a first name of the US list (which holds no ordinary
+        English word) with the surnames after it."""
+        found: list[tuple[int, int]] = []
+        for cue_start, cue_end in cues:
+            m = _LOWER_WORD.match(low, cue_end)
+            # After "my name is" any first name of the lexicon; after "i'm" only one
+            # of the lists that hold no ordinary word ("i'm fine", "i'm sure").
+            strong = not low.startswith(("i'm", "i am", "this is"), cue_start)
+            if m is not None and self._lower_name(m.group(), first=not strong):
+                found.append(self._lower_run(low, m.start(), m.end()))
+        if caseless and not any(c in low for c in "={};<"):  # prose, not code
+            for m in _LOWER_WORD.finditer(low):
+                if found and m.start() < found[-1][1]:
+                    continue
+                if m.group() in self.lower_first and m.group() not in COMMON_WORDS:
+                    if _prose_word(low, m.start(), m.end()):
+                        found.append(self._lower_run(low, m.start(), m.end()))
+        return found
+
+    def _lower_name(self, word: str, first: bool) -> bool:
+        if word in COMMON_WORDS or word in _AMBIGUOUS:
+            return False
+        return (
+            word in self.lower_first or word in self.surnames or (not first and word in self.names)
+        )
+
+    def _lower_run(self, low: str, start: int, end: int) -> tuple[int, int]:
+        """A lower-case name from its first word: the name words and initials after it."""
+        for _ in range(3):
+            m = _LOWER_NEXT.match(low, end)
+            if m is None:
+                break
+            word = m.group(1)
+            if not (len(word) == 1 or self._lower_name(word, first=False)):
+                break
+            end = m.end()
+        return start, end
 
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
@@ -298,9 +436,56 @@ def capitalised_words(text: str) -> list[tuple[int, int, str]]:
 _capitalised_words: Final = in_c("capitalised_words", capitalised_words)
 
 
+def _bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
+    """The tokens' words lower-cased without a final ".", in one go (tokens hold no
+    spaces): C speed."""
+    joined = lower(" ".join([w for _, _, w in tokens])).replace(". ", " ")
+    if "s " in joined:
+        joined = joined.replace("'s ", " ").replace("’s ", " ")
+    bares = joined.split(" ")
+    bares[-1] = bares[-1].rstrip(".")
+    if bares[-1].endswith(("'s", "’s")):
+        bares[-1] = bares[-1][:-2]
+    return bares
+
+
+def _initial(word: str) -> bool:
+    return len(word) == 2 and word[1] == "."
+
+
+# A firm's name: "Fernandez Inc.", "Mangal LLC", "Stark Group".
+_FIRM: Final = re.compile(
+    r",? (?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|mbH|GbR|OHG|KG|e\.V|AG|Corp|Corporation|Co|"
+    r"PLC|LLP|S\.?A|S/A|SARL|SAS|S\.?L|S\.C\.P|S\.Coop|B\.?V|N\.?V|S\.?p\.?A|S\.?r\.?l|"
+    r"Group|Holdings|Partners|Associates|and Sons|et Fils|e Filhos|e Hijos|y asociados|& )\b"
+)
+_FIRM_WORDS: Final = frozenset(
+    "inc llc ltd limited gmbh ag corp corporation co plc llp group holdings partners "
+    "associates research technologies technology consulting agency bank capital "
+    "ventures labs systems solutions services international industries enterprises "
+    "media foundation institute university college school hospital clinic museum "
+    "orchestra band club hotel airlines motors".split()
+)
+# Words after which a surname of the list names a place or a firm, not a person:
+# "in Tobel", "from Eckenroth", "the Uber website", "city Messina".
+_PLACE_OR_THING_BEFORE: Final = frozenset(
+    "the a an this that her his their our my your its in at from to of near into via "
+    "city town village county state country".split()
+)
+_LOWER_WORD: Final = re.compile(r"[a-zß-öø-ÿ]{2,}(?![\w@(=/-]|\.\w)")
+_LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]+)(?![\w@(=/-]|\.\w)")
+
+
+def _prose_word(low: str, start: int, end: int) -> bool:
+    """A word of prose, not of code: after a space, a line start or a punctuation
+    mark of prose."""
+    return start == 0 or low[start - 1] in " \n\t,;:\"'(" and low[end : end + 1] != ":"
+
+
 def _joins(gap: str) -> bool:
-    """Words of one name are separated by one space, or by a particle ("van der")."""
-    if gap == " ":
+    """Words of one name are separated by one space, a particle ("van der") or an
+    initial without its dot ("Miki C Kristiansen")."""
+    if gap == " " or (len(gap) == 3 and gap[0] == gap[2] == " " and gap[1].isupper()):
         return True
     words = gap.strip().split()
     return (

@@ -28,10 +28,8 @@ from zdr.detect.configured import detector_set
 from zdr.errors import (
     INTERNAL_ERROR,
     AuthenticationFailed,
-    PolicyRefusal,
     RouteNotFound,
     ShuttingDown,
-    UpstreamError,
     ZdrError,
 )
 from zdr.exchange import Answer, Exchange, Step
@@ -39,6 +37,8 @@ from zdr.gateway.http import JSON_HEADERS, ClientGone, send_error, send_response
 from zdr.gateway.keyring import Keyring
 from zdr.gateway.steps import Authenticate, AuthFailures, Forward, ReadBody, Route
 from zdr.gateway.upstream import AnswerLimits, Upstream
+from zdr.gateway.upstream_ws import SocketConnector
+from zdr.gateway.websocket import Sessions
 from zdr.keys.store import KeyStore
 from zdr.ops.metrics import Metrics
 from zdr.policy.model import Policy
@@ -108,6 +108,7 @@ class Gateway:
             name: Upstream(name, s, limits) for name, s in settings.upstreams.items()
         }
         self.metrics = Metrics()
+        self.sockets = SocketConnector(settings.server.max_event_bytes)
         self.audit = audit
         if audit is not None:
             self.metrics.watch_audit(audit)
@@ -133,6 +134,9 @@ class Gateway:
         self._on_answer = [s for s in steps if s.acts_on("on_answer")]
         self._on_last_byte = [s for s in steps if s.acts_on("on_last_byte")]
         self._on_finish = [s for s in steps if s.acts_on("on_finish")]
+        self.sessions = Sessions(
+            self._steps, self.upstreams, self.sockets, self.settings.server, self._zdr_headers
+        )
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -157,6 +161,7 @@ class Gateway:
             # Until the shutdown deadline; what the store does not take stays spooled.
             await self.audit.stop(max(5.0, self.settings.server.graceful_shutdown_seconds))
         await self.keyring.stop()
+        await self.sockets.close()
         for upstream in self.upstreams.values():
             await upstream.close()
 
@@ -186,6 +191,8 @@ class Gateway:
                 await self._proxy(scope, raw_path, receive, send)
             else:
                 await self._operational(raw_path, scope, send)
+        elif kind == "websocket":
+            await self._session(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)
 
@@ -239,11 +246,11 @@ class Gateway:
 
     # -- the proxy ---------------------------------------------------------------------
 
-    async def _proxy(self, scope: Scope, raw_path: bytes, receive: Receive, send: Send) -> None:
+    def _exchange(self, scope: Scope, method: str, raw_path: bytes, receive: Receive) -> Exchange:
         client = scope.get("client")
-        ex = Exchange(
+        return Exchange(
             request_id=secrets.token_hex(8),
-            method=scope["method"],
+            method=method,
             raw_path=raw_path,
             raw_query=scope["query_string"],
             headers=scope["headers"],
@@ -251,6 +258,27 @@ class Gateway:
             receive=receive,
             client_addr=client[0] if client else "",
         )
+
+    async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket session (gateway/websocket.py): one exchange, one audit event."""
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        ex = self._exchange(scope, "WEBSOCKET", raw_path, receive)
+        self.metrics.in_flight.inc()
+        self.in_flight += 1
+        try:
+            await self.sessions.serve(ex, scope, receive, send)
+        except Exception as exc:  # the outer catch-all: the session ends, no details
+            log.error(
+                "unhandled error", extra={"request_id": ex.request_id, "error": type(exc).__name__}
+            )
+            ex.status, ex.error_code = 500, "server_error"
+        finally:
+            self.metrics.in_flight.dec()
+            self.in_flight -= 1
+            self._finish(ex)
+
+    async def _proxy(self, scope: Scope, raw_path: bytes, receive: Receive, send: Send) -> None:
+        ex = self._exchange(scope, scope["method"], raw_path, receive)
         self.metrics.in_flight.inc()
         self.in_flight += 1
         if self._on_last_byte:
@@ -300,7 +328,7 @@ class Gateway:
         except ZdrError as err:
             if ex.answer is not None:
                 ex.answer.abort()
-            self._record_error(ex, err)
+            ex.record_error(err)
             await send_error(send, err, self._zdr_headers(ex))
             return
         answer = ex.answer
@@ -311,15 +339,6 @@ class Gateway:
             await send_response(send, answer.status, answer.body, headers)
         else:
             await self._relay_stream(ex, answer, headers, send)
-
-    def _record_error(self, ex: Exchange, err: ZdrError) -> None:
-        ex.status = err.status
-        ex.error_code = err.instance_code or err.code
-        if isinstance(err, PolicyRefusal):
-            ex.decision = "refuse"
-            ex.refusal_rule = err.rule
-        if isinstance(err, UpstreamError):
-            ex.upstream_status = ex.upstream_status or 0
 
     def _zdr_headers(self, ex: Exchange) -> RawHeaders:
         headers: RawHeaders = [(b"x-zdr-request-id", ex.request_id.encode())]

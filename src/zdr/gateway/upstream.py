@@ -154,6 +154,16 @@ class Upstream:
             self._auth = ("api-key", key)
         self._session: aiohttp.ClientSession | None = None
 
+    @property
+    def auth_header(self) -> tuple[str, str] | None:
+        """The gateway's own credentials for this upstream (name, value), or None."""
+        return self._auth
+
+    @property
+    def key(self) -> bytes | None:
+        """The upstream key, to scrub from whatever comes back (never relayed)."""
+        return self._key
+
     async def start(self) -> None:
         s = self.settings
         connector = aiohttp.TCPConnector(limit=s.max_connections, ttl_dns_cache=300)

@@ -28,6 +28,7 @@ from zdr.lint.knowledge import (
     endpoint_issue,
     is_hosted_tool,
     is_sdk_resource,
+    is_sdk_verb,
     param_issues,
     responses_endpoint,
     sdk_call,
@@ -179,6 +180,7 @@ def _chain(node: Node | None) -> list[str] | None:
     return list(reversed(parts))
 
 
+@functools.lru_cache(maxsize=4096)
 def _snake(name: str) -> str:
     return _CAMEL.sub(r"_\1", name).lower()
 
@@ -230,13 +232,15 @@ class _Analyzer:
                 _value(first.named_children[0] if first.named_children else None, {})
                 == "use client"
             )
+        handlers = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")}
+        # Named nodes only: tokens (punctuation, keywords) have no children to visit.
         stack = [root]
         while stack:
             node = stack.pop()
-            handler = getattr(self, f"_on_{node.type}", None)
+            handler = handlers.get(node.type)
             if handler is not None:
                 handler(node)
-            stack.extend(reversed(node.children))
+            stack.extend(reversed(node.named_children))
 
     # -- bindings ----------------------------------------------------------------------
 
@@ -372,16 +376,16 @@ class _Analyzer:
         `getTools()` in another module); inside a judged call, the call reports it."""
         if node.id in self.judged:
             return
-        keys = {
-            _text(_field(p, "key")).strip("'\"") if p.type == "pair" else _text(p)
-            for p in node.named_children
-            if p.type in ("pair", "shorthand_property_identifier")
+        pairs = [p for p in node.named_children if p.type == "pair"]
+        tag = next((p for p in pairs if _text(_field(p, "key")).strip("'\"") == "type"), None)
+        if tag is None:
+            return
+        kind = _value(_field(tag, "value"), {})
+        keys = {_text(_field(p, "key")).strip("'\"") for p in pairs} | {
+            _text(p) for p in node.named_children if p.type == "shorthand_property_identifier"
         }
-        for pair in node.named_children:
-            if pair.type == "pair" and _text(_field(pair, "key")).strip("'\"") == "type":
-                kind = _value(_field(pair, "value"), {})
-                if is_hosted_tool(kind, keys):
-                    self._add(pair, tool_issue(_object(node, self.consts), f"a {kind} tool"))
+        if is_hosted_tool(kind, keys):
+            self._add(tag, tool_issue(_object(node, self.consts), f"a {kind} tool"))
 
     def _judge_inside(self, node: Node) -> None:
         for n in _descendants(node, ("object",)):
@@ -396,6 +400,8 @@ class _Analyzer:
             self.client_classes | CLIENT_CLASSES
         ):
             return True, 1
+        if not is_sdk_verb(_snake(chain[-1])):
+            return None
         for start in range(1, len(chain) - 1):
             if sdk_call(".".join(_snake(p) for p in chain[start:])) is not None:
                 return False, start
@@ -459,7 +465,11 @@ class _Analyzer:
 
     def _agents_call(self, node: Node, chain: list[str], arguments: list[Node]) -> None:
         original = self.agents.get(chain[0])
-        name = ".".join([original, *chain[1:]]) if original else None
+        if original is None:
+            if chain[-1] == "run" and len(chain) > 1 and self.agents:
+                self._run_call(node, arguments)  # runner.run(...), a Runner made here
+            return
+        name = ".".join([original, *chain[1:]])
         config = _value(arguments[0], self.consts) if arguments else None
         if name == "Agent.create":
             self.agent_configs.append((node, arguments[0] if arguments else None))

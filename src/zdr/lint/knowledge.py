@@ -46,7 +46,9 @@ def catalogue() -> Catalogue:
 @functools.cache
 def _generated() -> dict[str, Any]:
     data = resources.files("zdr.catalogue") / "data" / "openai_sdk_calls.yaml"
-    loaded: dict[str, Any] = yaml.safe_load(data.read_text(encoding="utf-8"))
+    # libyaml's loader when PyYAML has it: the file is ~50 kB, read on every run.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded: dict[str, Any] = yaml.load(data.read_text(encoding="utf-8"), Loader=loader)
     return loaded
 
 
@@ -96,6 +98,7 @@ _REMOVED = {
 _VERBS = {"create": "POST", "list": "GET", "retrieve": "GET", "delete": "DELETE", "del": "DELETE"}
 
 
+@functools.lru_cache(maxsize=65536)
 def sdk_call(chain: str) -> tuple[str, str] | None:
     """(method, path) of an SDK call chain, older generations included."""
     call = sdk_calls().get(chain)
@@ -109,6 +112,16 @@ def sdk_call(chain: str) -> tuple[str, str] | None:
     if resource in _REMOVED and verb in _VERBS:
         return _VERBS[verb], _REMOVED[resource]
     return None
+
+
+@functools.cache
+def _sdk_verbs() -> frozenset[str]:
+    return frozenset(c.rsplit(".", 1)[-1] for c in sdk_calls()) | set(_VERBS)
+
+
+def is_sdk_verb(name: str) -> bool:
+    """Whether any SDK call chain ends with this method name (create, list, del...)."""
+    return name in _sdk_verbs()
 
 
 def is_sdk_resource(prefix: str) -> bool:

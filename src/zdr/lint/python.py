@@ -21,6 +21,7 @@ from zdr.lint.knowledge import (
     endpoint_issue,
     is_hosted_tool,
     is_sdk_resource,
+    is_sdk_verb,
     param_issues,
     responses_endpoint,
     sdk_call,
@@ -309,17 +310,20 @@ class _Analyzer(ast.NodeVisitor):
         """A hosted tool built as a dict, wherever it is built (a `get_tools()` in
         another module); inside a judged call, the call reports it."""
         if id(node) not in self.judged:
-            keys = {
-                k.value
-                for k in node.keys
-                if isinstance(k, ast.Constant) and isinstance(k.value, str)
-            }
-            for k, v in zip(node.keys, node.values, strict=False):
-                if isinstance(k, ast.Constant) and k.value == "type":
-                    kind = _literal(v, {})
-                    if is_hosted_tool(kind, keys):
-                        tool = _literal(node, self.env_stack[-1])
-                        self._add(k, tool_issue(tool, f"a {kind} tool"))
+            tag = next(
+                (
+                    (k, v)
+                    for k, v in zip(node.keys, node.values, strict=False)
+                    if isinstance(k, ast.Constant) and k.value == "type"
+                ),
+                None,
+            )
+            if tag is not None:
+                kind = _literal(tag[1], {})
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if is_hosted_tool(kind, keys):  # type: ignore[arg-type]
+                    tool = _literal(node, self.env_stack[-1])
+                    self._add(tag[0], tool_issue(tool, f"a {kind} tool"))
         self.generic_visit(node)
 
     def _judge_inside(self, node: ast.Call) -> None:
@@ -339,6 +343,8 @@ class _Analyzer(ast.NodeVisitor):
         ):
             return True, 1
         # An unknown receiver, possibly reached through attributes (self.client.x...).
+        if not is_sdk_verb(chain[-1]):
+            return None
         for start in range(1, len(chain) - 1):
             if sdk_call(".".join(chain[start:])) is not None:
                 return False, start

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -124,7 +125,18 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[Findin
     """Lint files and trees. Each file is read, parsed, analysed and dropped: what
     outlives it is its findings and a few facts for the program-wide rules (imports,
     tracing switched off, module constants), so memory does not grow with the tree."""
-    patterns = tuple(exclude)
+    # Syntax trees hold no reference cycles and are freed by reference counting as
+    # each file is done; the cyclic collector would only walk them again and again.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_paths(tuple(paths), tuple(exclude))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _lint_paths(paths: tuple[str, ...], patterns: tuple[str, ...]) -> list[Finding]:
     findings: list[Finding] = []
     analysed: dict[str, tuple[Analysis, Suppressions]] = {}
     settled_dirs: dict[str, set[str]] = {}

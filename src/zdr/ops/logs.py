@@ -47,3 +47,7 @@ def setup_logging(level: str = "info") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # The WebSocket protocol logs every frame it reads or writes, content included, at
+    # DEBUG on uvicorn's error logger: never below INFO there.
+    server = logging.getLogger("uvicorn.error")
+    server.setLevel(max(logging.INFO, root.level))

@@ -55,7 +55,7 @@ class ApplyPolicy(Step):
             assert body is not None
             for rw in decision.rewrites:
                 if ex.json is not None:
-                    _rewrite_json(ex.json, rw, self.secret)
+                    rewrite_json(ex.json, rw, self.secret)
                 elif ex.form is not None:
                     _rewrite_form(ex.form, rw, self.secret)
                 ex.rewrites.append(rw.label)
@@ -70,7 +70,7 @@ def _would(decision: Decision) -> str:
     return "allow"
 
 
-def _rewrite_json(body: dict[str, Any], rw: Rewrite, secret: bytes) -> None:
+def rewrite_json(body: dict[str, Any], rw: Rewrite, secret: bytes) -> None:
     """Apply one rewrite; a dotted param (``session.store``) names a nested object,
     which the decision only rewrites where the client sent it."""
     *parents, name = rw.param.split(".")

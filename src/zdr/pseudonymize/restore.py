@@ -1,8 +1,10 @@
-"""Putting values back into answers: whole JSON bodies, and SSE streams of chat
-completions and the Responses API, where a token may be split across any number of
-events. Text that could still be the start of a token is held back (a few dozen
-characters at most) until the next delta or the end of its choice or item; nothing
-else waits."""
+"""Putting values back into answers: whole JSON bodies, and event streams of chat
+completions, the Responses API (SSE or WebSocket) and the Realtime API, where a token
+may be split across any number of events. Text that could still be the start of a
+token is held back (a few dozen characters at most) until the next delta or the end of
+its choice or item; nothing else waits. :class:`EventRestorer` works on parsed events
+(the WebSocket path feeds it one by one); :class:`StreamRestorer` frames it for SSE.
+Audio is never touched: audio delta events and ``audio`` strings pass as they came."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from zdr.pseudonymize.tokens import Vault, partial_token_start
 _CONTEXT_CHARS = 4096
 # JSON text inside a string: restored values must be escaped for JSON.
 _JSON_TEXT_KEYS = frozenset({"arguments"})
+# Base64 audio (a Realtime input_audio part's "audio"): passed as it came.
+_AUDIO_KEY = "audio"
 
 
 def restore_object(value: Any, vault: Vault, json_text: bool = False) -> Any:
@@ -31,7 +35,9 @@ def restore_object(value: Any, vault: Vault, json_text: bool = False) -> Any:
     if isinstance(value, dict):
         # Keys too: the keys of a free-form map (metadata) were examined on the way out.
         return {
-            vault.restore(k): restore_object(v, vault, k in _JSON_TEXT_KEYS)
+            vault.restore(k): v
+            if k == _AUDIO_KEY and isinstance(v, str)
+            else restore_object(v, vault, k in _JSON_TEXT_KEYS)
             for k, v in value.items()
         }
     return value
@@ -60,62 +66,32 @@ class _Held:
         self.seen = ""
 
 
-class StreamRestorer:
-    """Feed SSE bytes in, get restored SSE bytes out, event by event."""
+class EventRestorer:
+    """Parsed events in, restored events out (a few more when held text is released)."""
 
     def __init__(self, vault: Vault):
         self.vault = vault
-        self._buffer = b""
         self._held: dict[tuple[Any, ...], _Held] = {}
 
-    # -- bytes in, bytes out ------------------------------------------------------------
-
-    def feed(self, chunk: bytes) -> bytes:
-        self._buffer += chunk
-        if b"\n\n" not in self._buffer:
-            return b""
-        *events, self._buffer = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
-        return b"".join(self._event(e) for e in events if e)
-
-    def end(self) -> bytes:
-        """The stream ended: release everything held, and a trailing partial event."""
-        out = self._flush_all()
-        if self._buffer:
-            out += self._event(self._buffer)
-            self._buffer = b""
-        return out
-
-    # -- one event ----------------------------------------------------------------------
-
-    def _event(self, raw: bytes) -> bytes:
-        lines = raw.split(b"\n")
-        data_lines = [ln[5:].lstrip() for ln in lines if ln.startswith(b"data:")]
-        if not data_lines:
-            return raw + b"\n\n"
-        data = b"\n".join(data_lines)
-        if data.strip() == b"[DONE]":
-            return self._flush_all() + raw + b"\n\n"
-        try:
-            obj = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return raw + b"\n\n"
-        prefix = b"\n".join(ln for ln in lines if not ln.startswith(b"data:"))
-        before, obj = self._restore_event(obj)
-        return before + _frame(prefix, obj)
-
-    def _restore_event(self, obj: Any) -> tuple[bytes, Any]:
+    def restore(self, obj: Any) -> list[Any]:
+        """The events to send for ``obj``, in order: ``obj`` restored, after an extra
+        delta carrying held text when ``obj`` ends its item or its response."""
         if not isinstance(obj, dict):
-            return b"", restore_object(obj, self.vault)
+            return [restore_object(obj, self.vault)]
         if obj.get("object") == "chat.completion.chunk":
-            return self._chat_chunk(obj)
+            return [self._chat_chunk(obj)]
         kind = obj.get("type")
         if isinstance(kind, str) and kind.startswith("response."):
             return self._responses_event(obj, kind)
-        return b"", restore_object(obj, self.vault)
+        return [restore_object(obj, self.vault)]
+
+    def flush_all(self) -> list[dict[str, Any]]:
+        """Everything still held, as one extra delta per stream position."""
+        return [e for key in list(self._held) if (e := self._flush(key)) is not None]
 
     # -- chat completions ---------------------------------------------------------------
 
-    def _chat_chunk(self, obj: dict[str, Any]) -> tuple[bytes, Any]:
+    def _chat_chunk(self, obj: dict[str, Any]) -> Any:
         for choice in obj.get("choices") or ():
             index = choice.get("index", 0)
             delta = choice.get("delta") or {}
@@ -141,9 +117,9 @@ class StreamRestorer:
                     else:
                         delta[key[2]] = rest + (delta.get(key[2]) or "")
                     choice["delta"] = delta
-        return b"", obj
+        return obj
 
-    # -- Responses API ------------------------------------------------------------------
+    # -- Responses API (SSE and WebSocket) and Realtime API ----------------------------------
 
     _DELTA_EVENTS = {
         "response.output_text.delta": ("text", False),
@@ -151,6 +127,10 @@ class StreamRestorer:
         "response.function_call_arguments.delta": ("arguments", True),
         "response.reasoning_summary_text.delta": ("summary", False),
         "response.custom_tool_call_input.delta": ("input", False),
+        # Realtime (and its beta): what the model says, as text and as a transcript.
+        "response.output_audio_transcript.delta": ("transcript", False),
+        "response.audio_transcript.delta": ("transcript", False),
+        "response.text.delta": ("text", False),
     }
     _DONE_EVENTS = {
         "response.output_text.done": "text",
@@ -158,22 +138,35 @@ class StreamRestorer:
         "response.function_call_arguments.done": "arguments",
         "response.reasoning_summary_text.done": "summary",
         "response.custom_tool_call_input.done": "input",
+        "response.output_audio_transcript.done": "transcript",
+        "response.audio_transcript.done": "transcript",
+        "response.text.done": "text",
     }
+    # The end of a response: whatever is still held goes out before it.
+    _LAST_EVENTS = frozenset(
+        {"response.done", "response.completed", "response.failed", "response.incomplete"}
+    )
+    # Audio (base64): passed as it came.
+    _AUDIO_EVENTS = frozenset({"response.output_audio.delta", "response.audio.delta"})
 
-    def _responses_event(self, obj: dict[str, Any], kind: str) -> tuple[bytes, Any]:
+    def _responses_event(self, obj: dict[str, Any], kind: str) -> list[Any]:
+        if kind in self._AUDIO_EVENTS:
+            return [obj]
         position = (obj.get("item_id"), obj.get("output_index"), obj.get("content_index"))
         if kind in self._DELTA_EVENTS and isinstance(obj.get("delta"), str):
             field, json_text = self._DELTA_EVENTS[kind]
             key = ("resp", *position, field)
             obj["delta"] = self._stream_text(key, obj["delta"], json_text, obj)
-            return b"", obj
-        before = b""
+            return [obj]
+        before: list[Any] = []
         if kind in self._DONE_EVENTS:
             # Release what was held for this item as one more delta, before the done
             # event that repeats the whole (restored) text.
-            key = ("resp", *position, self._DONE_EVENTS[kind])
-            before = self._flush(key)
-        return before, restore_object(obj, self.vault)
+            extra = self._flush(("resp", *position, self._DONE_EVENTS[kind]))
+            before = [extra] if extra is not None else []
+        elif kind in self._LAST_EVENTS:
+            before = self.flush_all()
+        return [*before, restore_object(obj, self.vault)]
 
     # -- the held-back text -------------------------------------------------------------
 
@@ -198,13 +191,13 @@ class StreamRestorer:
             return ""
         return self.vault.restore(held.text, json_escape=held.json_text, before=held.seen)
 
-    def _flush(self, key: tuple[Any, ...]) -> bytes:
+    def _flush(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
         """An extra event carrying what was held for ``key``, shaped like its last one."""
         held = self._held.get(key)
         template = copy.deepcopy(held.template) if held and held.template else None
         rest = self._release(key)
         if not rest or template is None:
-            return b""
+            return None
         if key[0] == "resp":
             template["delta"] = rest
         else:
@@ -212,7 +205,7 @@ class StreamRestorer:
                 (c for c in template.get("choices") or () if c.get("index", 0) == key[1]), None
             )
             if choice is None:
-                return b""
+                return None
             delta: dict[str, Any] = {}
             if key[2] == "tool":
                 delta["tool_calls"] = [{"index": key[3], "function": {"arguments": rest}}]
@@ -221,10 +214,50 @@ class StreamRestorer:
             choice["delta"] = delta
             choice["finish_reason"] = None
             template["choices"] = [choice]
-        return _frame(b"", template)
+        return template
 
-    def _flush_all(self) -> bytes:
-        return b"".join(self._flush(key) for key in list(self._held))
+
+class StreamRestorer:
+    """Feed SSE bytes in, get restored SSE bytes out, event by event."""
+
+    def __init__(self, vault: Vault):
+        self.events = EventRestorer(vault)
+        self._buffer = b""
+
+    def feed(self, chunk: bytes) -> bytes:
+        self._buffer += chunk
+        if b"\n\n" not in self._buffer:
+            return b""
+        *events, self._buffer = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
+        return b"".join(self._event(e) for e in events if e)
+
+    def end(self) -> bytes:
+        """The stream ended: release everything held, and a trailing partial event."""
+        out = _frames(self.events.flush_all())
+        if self._buffer:
+            out += self._event(self._buffer)
+            self._buffer = b""
+        return out
+
+    def _event(self, raw: bytes) -> bytes:
+        lines = raw.split(b"\n")
+        data_lines = [ln[5:].lstrip() for ln in lines if ln.startswith(b"data:")]
+        if not data_lines:
+            return raw + b"\n\n"
+        data = b"\n".join(data_lines)
+        if data.strip() == b"[DONE]":
+            return _frames(self.events.flush_all()) + raw + b"\n\n"
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return raw + b"\n\n"
+        prefix = b"\n".join(ln for ln in lines if not ln.startswith(b"data:"))
+        *before, last = self.events.restore(obj)
+        return _frames(before) + _frame(prefix, last)
+
+
+def _frames(events: list[Any]) -> bytes:
+    return b"".join(_frame(b"", e) for e in events)
 
 
 def _frame(prefix: bytes, obj: Any) -> bytes:

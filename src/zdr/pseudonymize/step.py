@@ -51,15 +51,22 @@ class Pseudonymize(Step):
             return False  # listings, deletes, admin: no end-user content
         return endpoint.id != "embeddings.create" or policy.pseudonymize_embeddings
 
-    async def on_request(self, ex: Exchange) -> None:
+    def vault_for(self, ex: Exchange) -> Vault | None:
+        """A new vault for the exchange's tokens (its policy's or key's namespace), or
+        None when its policy does not pseudonymize it."""
         policy = ex.policy
         if policy is None or not self._applies(ex, policy):
-            return
-        if ex.json is None and ex.form is None and not ex.query:
-            return
+            return None
         assert ex.key is not None
         namespace = f"key:{ex.key.name}" if policy.token_scope == "key" else f"policy:{policy.name}"
-        vault = Vault(self.token_key(namespace), policy.restore_labels, policy.restore_in_links)
+        return Vault(self.token_key(namespace), policy.restore_labels, policy.restore_in_links)
+
+    async def on_request(self, ex: Exchange) -> None:
+        if ex.json is None and ex.form is None and not ex.query:
+            return
+        vault = self.vault_for(ex)
+        if vault is None:
+            return
         try:
             if ex.json is not None:
                 ex.json = await off_the_loop_above(

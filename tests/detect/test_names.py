@@ -1,0 +1,53 @@
+"""Person names beyond a capitalised first name: surnames of the Census list, middle
+initials, names in lower case after a cue or in a text with no capitals, sign-offs,
+and the look-alikes that must stay (firms, places, company_name keys)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zdr.detect import DetectorSet
+
+DETECT = DetectorSet().detect
+
+
+def persons(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in DETECT(text) if s.label == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("I want to add Miki C Kristiansen as a beneficiary", ["Miki C Kristiansen"]),
+        ("John A. Leiva will be talking", ["John A. Leiva"]),
+        ("From the film (also features Kate M Begum. What's not to love?", ["Kate M Begum"]),
+        ('"Good news," says Hodgkins.', ["Hodgkins"]),
+        ("the verses from Pinabel Marcil's Cautionary Tales", ["Pinabel Marcil"]),
+        ("my name is eva kowalczyk and i need help", ["eva kowalczyk"]),
+        ("they had 3: kristina, christopher and caleb.", ["kristina", "christopher", "caleb"]),
+        ("Thanks for the help.\n\nBest,\nWarrane", ["Warrane"]),
+    ],
+)
+def test_names_found(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'company_name = "Acme Widgets"',
+        "Dobrosław Tomaszewski of Fernandez Inc. called",  # the firm stays
+        "We drove back to Tomaszewski by helicopter, then from Kowalczyk to Sopot.",
+        'resource "aws_instance" "bastion" {\n  ami = "ami-0263a1c38"\n}',
+        "Thank you for the invoice, see you tomorrow.",
+    ],
+)
+def test_look_alikes_left(text: str) -> None:
+    found = persons(text)
+    assert "Fernandez" not in " ".join(found) and "Acme" not in " ".join(found)
+    assert not any(n in ("Tomaszewski", "Kowalczyk", "ami", "Thank") for n in found), found
+
+
+def test_lower_case_only_in_prose() -> None:
+    # A text with no capital letter that is code, not prose: no lower-case names.
+    assert persons("optimizer = adam(lr=0.01); model = christopher_net()") == []
