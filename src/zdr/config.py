@@ -231,7 +231,7 @@ class AuditSettings(_Model):
     # fsync each group: survives power loss, not only a crash of the process.
     spool_fsync: bool = True
     # Longest wait on the store (connect, lock, statement) before it counts as down.
-    store_timeout_seconds: Annotated[float, Field(gt=0)] = 3.0
+    store_timeout_seconds: Annotated[float, Field(gt=0)] = 2.0
     anchor: AnchorSettings = AnchorSettings()
 
 

@@ -27,7 +27,7 @@ from zdr.errors import ConfigError
 # Any fixed 64-bit number: the advisory lock that serialises zdr's writers.
 _PG_LOCK_ID = 0x7A6472
 # How long one wait on the database may last by default (seconds).
-DEFAULT_TIMEOUT = 3.0
+DEFAULT_TIMEOUT = 2.0
 
 
 def ensure_private_dir(path: Path) -> None:
