@@ -121,6 +121,7 @@ def gateway_factory(tmp_path: Path, fake: FakeOpenAI) -> Iterator[GatewayFactory
         server = ServerThread(
             build_gateway(settings),
             header_timeout=settings.server.header_timeout_seconds,
+            body_timeout=settings.server.body_timeout_seconds,
             ws_max_bytes=settings.server.max_event_bytes,
         ).start()
         started.append(server)

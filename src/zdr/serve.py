@@ -24,7 +24,7 @@ from zdr.config import Settings, UpstreamSettings
 from zdr.db import open_database
 from zdr.demo import DEMO_MODEL, DemoUpstream
 from zdr.gateway.app import Gateway
-from zdr.gateway.protocol import protocol_with_header_timeout
+from zdr.gateway.protocol import protocol_with_timeouts
 from zdr.keys.store import open_key_store
 from zdr.ops.logs import setup_logging
 from zdr.secret import load_secret
@@ -64,6 +64,7 @@ def uvicorn_config(
     port: int,
     graceful: float = 30.0,
     header_timeout: float = 10.0,
+    body_timeout: float = 60.0,
     ws_max_bytes: int = 16 * 1024 * 1024,
 ) -> uvicorn.Config:
     return uvicorn.Config(
@@ -71,7 +72,7 @@ def uvicorn_config(
         host=host,
         port=port,
         loop="uvloop",
-        http=protocol_with_header_timeout(header_timeout),
+        http=protocol_with_timeouts(header_timeout, body_timeout),
         lifespan="on",
         access_log=False,
         log_config=None,
@@ -202,6 +203,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
             settings.server.port,
             settings.server.graceful_shutdown_seconds,
             settings.server.header_timeout_seconds,
+            settings.server.body_timeout_seconds,
             settings.server.max_event_bytes,
         )
     )

@@ -22,11 +22,14 @@ class ServerThread:
         app: ASGIApp,
         graceful: float = 5.0,
         header_timeout: float = 10.0,
+        body_timeout: float = 60.0,
         ws_max_bytes: int = 16 * 1024 * 1024,
     ):
         self.app = app
         self.server = uvicorn.Server(
-            uvicorn_config(app, "127.0.0.1", 0, graceful, header_timeout, ws_max_bytes)
+            uvicorn_config(
+                app, "127.0.0.1", 0, graceful, header_timeout, body_timeout, ws_max_bytes
+            )
         )
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.loop: asyncio.AbstractEventLoop | None = None

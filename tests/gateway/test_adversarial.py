@@ -40,6 +40,7 @@ LIMITS = {
         "max_event_bytes": 64 * 1024,
         "auth_failures_per_minute": 5,
         "header_timeout_seconds": 0.5,
+        "body_timeout_seconds": 0.5,
     }
 }
 
@@ -384,6 +385,18 @@ def test_headers_must_arrive_in_time(gw: RunningGateway) -> None:
         sock.settimeout(5)
         assert sock.recv(1024) == b""  # closed by the gateway
         assert time.monotonic() - start < 4
+
+
+def test_body_must_arrive_in_time(gw: RunningGateway, hostile: tuple[HostileUpstream, str]) -> None:
+    head = http_request("POST", b"/v1/chat/completions", _auth(gw) + JSON, b"")
+    head = head.replace(b"Connection: close", b"Content-Length: 100")
+    with socket.create_connection(("127.0.0.1", _port(gw)), timeout=5) as sock:
+        sock.sendall(head + b'{"model": "m"')  # 13 of the 100 bytes, then nothing
+        start = time.monotonic()
+        sock.settimeout(5)
+        assert sock.recv(1024) == b""  # closed by the gateway
+        assert time.monotonic() - start < 4
+    _nothing_reached(hostile[0])
 
 
 def test_idle_connection_is_closed(gw: RunningGateway) -> None:

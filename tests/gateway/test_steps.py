@@ -42,7 +42,7 @@ def run(coro: Any) -> Any:
 
 
 def read(ex: Exchange, limit: int = 1 << 20) -> Exchange:
-    run(ReadBody(limit, 5.0, multipart_routes()).on_request(ex))
+    run(ReadBody(limit, multipart_routes()).on_request(ex))
     return ex
 
 

@@ -75,7 +75,7 @@ def default_steps(
             keyring, Policy.compile_all(settings), AuthFailures(server.auth_failures_per_minute)
         ),
         Route(catalogue, upstreams),
-        ReadBody(server.max_body_bytes, server.body_timeout_seconds, multipart_routes()),
+        ReadBody(server.max_body_bytes, multipart_routes()),
         ApplyPolicy(catalogue, secret),
         Pseudonymize(
             detector_set(settings.detection),

@@ -163,6 +163,12 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise BadRequest("The JSON body of your request must be an object.")
+    if orjson.dumps(data) == body:
+        # The body is the compact serialization of what was parsed (what the official
+        # SDKs send): every key in it is one of the parsed object's, so none is doubled.
+        # Other bodies are read once more, key by key (~60k instructions for 1.9 KB;
+        # serializing them as json.dumps does, to compare, cost more than that).
+        return data
     try:
         _KEY_SCANNER.decode(body.decode("utf-8"))
     except _DuplicateKey:

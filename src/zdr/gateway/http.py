@@ -105,6 +105,12 @@ class ClientGone(Exception):
 T = TypeVar("T")
 
 
+# The client is watched only once the upstream has taken this long: an answer that
+# comes sooner costs no watcher task (one timer instead), and a client that leaves
+# is still noticed within this of its leaving for the long waits that matter.
+WATCH_CLIENT_AFTER_SECONDS = 0.05
+
+
 async def until_client_leaves(receive: Receive, work: Awaitable[T]) -> T:
     """Await ``work`` (upstream I/O, once the body was read); if the client
     disconnects first, cancel it (the upstream call is aborted) and raise
@@ -114,16 +120,22 @@ async def until_client_leaves(receive: Receive, work: Awaitable[T]) -> T:
     task = asyncio.current_task()
     assert task is not None
     left, active = False, True
+    watcher: asyncio.Future[None] | None = None
 
-    def on_left(watcher: asyncio.Future[None]) -> None:
+    def on_left(done: asyncio.Future[None]) -> None:
         nonlocal left
         # ``active``: a callback already scheduled when the work finished does nothing.
-        if active and not watcher.cancelled() and watcher.exception() is None:
+        if active and not done.cancelled() and done.exception() is None:
             left = True
             task.cancel()
 
-    watcher = asyncio.ensure_future(_client_left(receive))
-    watcher.add_done_callback(on_left)
+    def watch() -> None:
+        nonlocal watcher
+        if active:
+            watcher = asyncio.ensure_future(_client_left(receive))
+            watcher.add_done_callback(on_left)
+
+    timer = asyncio.get_running_loop().call_later(WATCH_CLIENT_AFTER_SECONDS, watch)
     try:
         return await work
     except asyncio.CancelledError:
@@ -132,7 +144,9 @@ async def until_client_leaves(receive: Receive, work: Awaitable[T]) -> T:
         raise
     finally:
         active = False
-        watcher.cancel()
+        timer.cancel()
+        if watcher is not None:
+            watcher.cancel()
 
 
 async def _client_left(receive: Receive) -> None:

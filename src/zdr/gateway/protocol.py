@@ -1,10 +1,12 @@
-"""Uvicorn's HTTP protocol with a header read timeout.
+"""Uvicorn's HTTP protocol with header and body read timeouts.
 
 Uvicorn (0.55) starts no timer until a response has been sent, so a connection that
-sends nothing, or a request's headers a byte at a time, holds a slot for ever (the
-"slowloris" attack). This protocol closes a connection whose request headers have
-not all arrived within ``header_timeout`` seconds of the connection opening or of the
-previous response.
+sends nothing, or a request's headers or body a byte at a time, holds a slot for ever
+(the "slowloris" attack). This protocol closes a connection whose request headers
+have not all arrived within ``header_timeout`` seconds of the connection opening or
+of the previous response, or whose body has not within ``body_timeout`` seconds of
+its headers (the app then sees the client gone). One timer per connection, re-armed
+at each stage: cheaper than a timeout around the app's own read of the body.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 class HeaderTimeoutProtocol(HttpToolsProtocol):
     header_timeout: float = 10.0
 
-    def __init__(self, *args: Any, header_timeout: float = 10.0, **kwargs: Any):
+    def __init__(
+        self, *args: Any, header_timeout: float = 10.0, body_timeout: float = 60.0, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.header_timeout = header_timeout
+        self.body_timeout = body_timeout
         self._header_timer: asyncio.TimerHandle | None = None
 
-    def _arm(self) -> None:
+    def _arm(self, seconds: float | None = None) -> None:
         if self._header_timer is None:
-            self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+            self._header_timer = self.loop.call_later(
+                self.header_timeout if seconds is None else seconds, self._headers_late
+            )
 
     def _disarm(self) -> None:
         if self._header_timer is not None:
@@ -49,6 +56,11 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm()
         super().on_headers_complete()
+        self._arm(self.body_timeout)
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -56,5 +68,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
             self._arm()  # the next request's headers are due within the timeout too
 
 
-def protocol_with_header_timeout(seconds: float) -> Any:
-    return functools.partial(HeaderTimeoutProtocol, header_timeout=seconds)
+def protocol_with_timeouts(header_seconds: float, body_seconds: float = 60.0) -> Any:
+    return functools.partial(
+        HeaderTimeoutProtocol, header_timeout=header_seconds, body_timeout=body_seconds
+    )

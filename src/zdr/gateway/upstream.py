@@ -93,6 +93,20 @@ class _Reader:
             self.resp.release()
 
     async def whole(self) -> bytes:
+        resp = self.resp
+        length = resp.content_length
+        if (
+            length is not None
+            and length <= self.limits.max_answer_bytes
+            and "Content-Encoding" not in resp.headers
+        ):
+            # Its size is declared and nothing inflates it: one read, no chunk loop.
+            try:
+                return self.scrub(await resp.read())
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                raise map_exception(exc, during="reading the answer") from exc
+            finally:
+                resp.release()
         parts = [chunk async for chunk in self.raw()]
         return self.scrub(b"".join(parts))
 

@@ -77,9 +77,10 @@ def _listed(ep: Endpoint, allowed: frozenset[str]) -> bool:
 def _get(obj: Any, dotted: str) -> Any:
     """The value at ``a.b.c`` in nested objects, or None."""
     if "." not in dotted:
-        return obj.get(dotted) if isinstance(obj, Mapping) else None
+        # dict, not Mapping: request bodies are dicts, and an ABC check costs ~10x more.
+        return obj.get(dotted) if isinstance(obj, dict) else None
     for key in dotted.split("."):
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, dict):
             return None
         obj = obj.get(key)
     return obj
@@ -147,7 +148,7 @@ def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None =
         target = orjson.loads(when)
         return any(v == target for v in _values(body, feature.param))
     parent, dot, _ = feature.param.rpartition(".")
-    if dot and not isinstance(_get(body, parent), Mapping):
+    if dot and not isinstance(_get(body, parent), dict):
         return False  # a nested setting applies only where its object is sent
     value = _get(body, feature.param)
     if when == "present":
