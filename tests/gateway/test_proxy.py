@@ -172,18 +172,20 @@ def test_client_disconnect_mid_stream_keeps_gateway_healthy(
         http.stream("POST", f"{gateway.url}/v1/chat/completions", json=body, headers=headers) as r,
     ):
         next(r.iter_raw())  # first bytes, then hang up while the upstream holds
-    fake.release.set()
-    reply = gateway.client().chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "still alive"}]
-    )
-    assert reply.choices[0].message.content == "You said: still alive"
+    # The gateway notices while the upstream still holds (releasing it first would race
+    # the notice against the rest of the stream, which a loaded machine can lose).
     metrics = httpx.get(f"{gateway.url}/metrics").text
-    for _ in range(200):  # up to 10 s: the machine may be loaded
+    for _ in range(200):  # up to 10 s
         if 'status="499"' in metrics:
             break
         threading.Event().wait(0.05)
         metrics = httpx.get(f"{gateway.url}/metrics").text
+    fake.release.set()
     assert 'status="499"' in metrics
+    reply = gateway.client().chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "still alive"}]
+    )
+    assert reply.choices[0].message.content == "You said: still alive"
 
 
 def test_graceful_shutdown_finishes_in_flight_stream(gateway_factory, fake: FakeOpenAI) -> None:
