@@ -70,7 +70,22 @@ def _literals() -> list[Any]:
 
 
 LITERALS = _literals()
-ODD_VALUES: list[Any] = [None, True, False, 0, 1, -1, 2.5, "", "x", "Ann Lee", [], {}, [1], {"a": 1}]
+ODD_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2.5,
+    "",
+    "x",
+    "Ann Lee",
+    [],
+    {},
+    [1],
+    {"a": 1},
+]
 
 
 def _odd(rng: random.Random) -> Any:

@@ -71,6 +71,7 @@ class Catalogue:
         self.inert = inert or {}
         self.feature_provider = feature_provider or {}
         self._roots: dict[str, _Node] = {}
+        self._features_of: dict[str, tuple[Endpoint, tuple[Feature, ...]]] = {}
         for ep in endpoints:
             self._insert(ep)
 
@@ -128,8 +129,15 @@ class Catalogue:
     def for_provider(self, provider: str) -> list[Endpoint]:
         return [e for e in self.endpoints if e.provider == provider]
 
-    def features_of(self, endpoint: Endpoint) -> list[Feature]:
-        return [self.features[f] for f in endpoint.features]
+    def features_of(self, endpoint: Endpoint) -> tuple[Feature, ...]:
+        """The endpoint's feature rows, in order (looked up once per endpoint)."""
+        known = self._features_of.get(endpoint.id)
+        if known is not None and known[0] is endpoint:
+            return known[1]
+        found = tuple(self.features[f] for f in endpoint.features)
+        if len(self._features_of) < 4096:  # bounded: endpoints made on the fly (tests)
+            self._features_of[endpoint.id] = (endpoint, found)
+        return found
 
 
 def _walk(node: _Node, segs: list[str], i: int, method: str) -> Endpoint | None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -100,9 +100,10 @@ class Problem:
         return f"Problem({self.path!r}, {self.expected!r}, {self.got!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Tagged:
-    """An object of a tagged union: where it sits, the literal that names it, itself."""
+class Tagged(NamedTuple):
+    """An object of a tagged union: where it sits, the literal that names it, itself.
+    (A named tuple: one is made for every tagged object of every body read, and a
+    frozen dataclass takes three times as long to make.)"""
 
     label: str | None
     tag: str
@@ -146,10 +147,17 @@ class Reading:
         return False
 
 
+# The types of a parsed JSON value that hold nothing inside.
+_PRIMITIVES: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 class _Node:
-    """A compiled shape: ``check`` walks a value, adds problems and tagged objects."""
+    """A compiled shape: ``check`` walks a value, adds problems and tagged objects.
+    ``accepts``: types whose every value ``check`` passes, adding nothing (a kind,
+    a union of kinds): a container's walk skips the call for them."""
 
     __slots__ = ()
+    accepts: frozenset[type] = frozenset()
 
     def check(self, value: Any, where: Path, r: Reading) -> bool:
         raise NotImplementedError
@@ -161,17 +169,30 @@ class _Node:
         return "a value of another kind"
 
 
+# The exact types each kind accepts: a first test that needs no call (``ok`` decides
+# for subclasses, which a parsed JSON body never holds).
+_EXACT: dict[str, frozenset[type]] = {
+    "bool": frozenset({bool}),
+    "int": frozenset({int}),
+    "num": frozenset({int, float}),
+    "str": frozenset({str}),
+    "any": _PRIMITIVES | {list, dict},
+    "null": frozenset({type(None)}),
+}
+
+
 class _Kind(_Node):
-    __slots__ = ("expected", "ok")
+    __slots__ = ("expected", "ok", "exact", "accepts")
 
     def __init__(self, kind: str):
         self.expected, self.ok = _KINDS[kind]
+        self.exact = self.accepts = _EXACT[kind]
 
     def check(self, value: Any, where: Path, r: Reading) -> bool:
-        return self.ok(value) or r.problem(where, self.expected, value)
+        return type(value) in self.exact or self.ok(value) or r.problem(where, self.expected, value)
 
     def same_kind(self, value: Any) -> bool:
-        return self.ok(value)
+        return type(value) in self.exact or self.ok(value)
 
     def describe(self) -> str:
         return self.expected
@@ -211,8 +232,9 @@ class _List(_Node):
             return r.problem(where, "a list", value)
         ok = True
         check = self.item.check
+        accepts = self.item.accepts
         for i, v in enumerate(value):
-            if not check(v, (where, i), r):
+            if type(v) not in accepts and not check(v, (where, i), r):
                 ok = False
         return ok
 
@@ -261,7 +283,7 @@ class _Object(_Node):
             node = fields.get(key)
             if node is None or (v is None and key not in self.required):
                 continue  # undeclared (not read here), or an optional field set to null
-            if not node.check(v, (where, key), r):
+            if type(v) not in node.accepts and not node.check(v, (where, key), r):
                 ok = False
         return ok
 
@@ -273,7 +295,17 @@ class _Object(_Node):
 
 
 class _Union(_Node):
-    __slots__ = ("members", "nullable", "tag", "by", "open", "label", "declared")
+    __slots__ = (
+        "members",
+        "nullable",
+        "tag",
+        "by",
+        "open",
+        "label",
+        "declared",
+        "_fitting",
+        "accepts",
+    )
 
     def __init__(self, shape: dict[str, Any], members: list[_Node]):
         self.members = members
@@ -292,13 +324,26 @@ class _Union(_Node):
             needs = tuple(sorted(set(shape["_required"][i]) - {self.tag}))
             self.open.append((member, needs, lits))
         self.declared = _one_of(list(self.by)) if self.by else ""
+        # type -> the members of the same kind as a value of that type: every node's
+        # same_kind depends on the value's type alone.
+        self._fitting: dict[type, list[_Node]] = {}
+        # A value that holds nothing inside passes when a member accepts its type (the
+        # others' trials are dropped); a nested union's members are compiled before it.
+        accepts = {type(None)} if self.nullable else set()
+        for m in members:
+            accepts |= m.accepts & _PRIMITIVES
+        self.accepts = frozenset(accepts)
 
     def check(self, value: Any, where: Path, r: Reading) -> bool:
         if value is None and self.nullable:
             return True
         if self.tag is not None and type(value) is dict:
             return self._tagged(value, where, r)
-        fitting = [m for m in self.members if m.same_kind(value)]
+        fitting = self._fitting.get(type(value))
+        if fitting is None:
+            fitting = [m for m in self.members if m.same_kind(value)]
+            if len(self._fitting) < 64:
+                self._fitting[type(value)] = fitting
         if len(fitting) == 1:  # a list that fails inside: say where, not "not a list"
             return fitting[0].check(value, where, r)
         first: Reading | None = None
@@ -435,6 +480,7 @@ class BodyShapes:
         self._params: dict[str, frozenset[str]] = {}
         # method -> trie of path segments ("{}" for a parameter) -> the body's key
         self._roots: dict[str, dict[str, Any]] = {}
+        self._keys: dict[tuple[str, str], str | None] = {}  # (method, path) -> key_for's
         for key in self.bodies:
             method, path = key.split(" ", 1)
             node = self._roots.setdefault(method, {})
@@ -445,9 +491,16 @@ class BodyShapes:
     def key_for(self, method: str, path: str) -> str | None:
         """The SDK's 'METHOD /v1/x/{id}' for a concrete request path, or None; a literal
         segment is preferred to a parameter."""
+        try:
+            return self._keys[method, path]
+        except KeyError:
+            pass
         root = self._roots.get(method)
         segs = path.split("?", 1)[0].strip("/").split("/")
-        return _walk_key(root, segs, 0) if root is not None else None
+        key = _walk_key(root, segs, 0) if root is not None else None
+        if len(self._keys) < 1024:  # bounded: paths that carry ids are many
+            self._keys[method, path] = key
+        return key
 
     def params(self, key: str) -> frozenset[str]:
         """The top-level parameters the SDK declares for one body (a WebSocket

@@ -104,6 +104,56 @@ def _values(body: Mapping[str, Any], param: str) -> Iterator[Any]:
             yield item[field]
 
 
+_UNPARSED: Any = object()  # a ``when`` keyword ("present", "not-false"...), not JSON
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What decide() reads of a feature row on every request, read from it once."""
+
+    feature: Feature
+    value: Any  # the JSON value ``when`` names (after "absent-or:"), or _UNPARSED
+    parent: str  # the dotted parent of a nested param, "" for a top-level one
+    literals: tuple[str, ...]  # Feature.literals
+    rewrite: Rewrite  # the rewrite it makes in enforce mode (rewrite and hash rows)
+    # A top-level key without which the row cannot match (None: it may match an absent
+    # value, "not-false" say, or a tagged object anywhere): absent, it is not evaluated.
+    needs: str | None
+
+
+# Keyed by the row's identity; the entry holds the row, so its id is not reused.
+_ROWS: dict[int, _Row] = {}
+_KEYWORDS = ("not-false", "not-true", "absent")
+
+
+def _row(f: Feature) -> _Row:
+    row = _ROWS.get(id(f))
+    if row is not None and row.feature is f:
+        return row
+    try:
+        value = orjson.loads(f.when.removeprefix("absent-or:"))
+    except orjson.JSONDecodeError:
+        value = _UNPARSED
+    top = f.param.split("[", 1)[0].split(".", 1)[0]
+    parent = f.param.rpartition(".")[0]
+    if "[]." in f.param or (
+        not parent and (f.when in _KEYWORDS or f.when.startswith("absent-or:"))
+    ):
+        needs = None
+    else:  # an item of a list, a nested setting, a present or a given value
+        needs = top
+    row = _Row(f, value, parent, f.literals, _rewrite(f), needs)
+    if len(_ROWS) < 4096:  # bounded: catalogues built on the fly (tests)
+        _ROWS[id(f)] = row
+    return row
+
+
+def _value_of(feature: Feature) -> Any:
+    """The JSON value the feature's ``when`` names."""
+    value = _row(feature).value
+    return orjson.loads(feature.when) if value is _UNPARSED else value
+
+
 def _same(value: Any, allowed: Any) -> bool:
     return type(value) is type(allowed) and bool(value == allowed)  # True is not 1
 
@@ -127,7 +177,7 @@ def _tagged_objects(
     there is one (every place the SDK lets such an object sit, its tag inferred when left
     out), else the items of the top-level list."""
     label, _, field = feature.param.partition("[].")
-    literals = feature.literals or (orjson.loads(feature.when),)
+    literals = _row(feature).literals or (_value_of(feature),)
     if reading is not None:
         found = [t for t in reading.tagged if t.label == label and t.tag in literals]
     else:
@@ -141,16 +191,25 @@ def _tagged_objects(
 
 def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None = None) -> bool:
     """Whether the feature is "on" in ``body`` (``reading``: the SDK reading of it)."""
+    return _matches(_row(feature), body, reading)
+
+
+def _matches(row: _Row, body: Mapping[str, Any], reading: Reading | None) -> bool:
+    feature = row.feature
     when = feature.when
-    if "[]." in feature.param:
-        return bool(_tagged_objects(feature, body, reading))
-    if "[]" in feature.param:
-        target = orjson.loads(when)
-        return any(v == target for v in _values(body, feature.param))
-    parent, dot, _ = feature.param.rpartition(".")
-    if dot and not isinstance(_get(body, parent), dict):
-        return False  # a nested setting applies only where its object is sent
-    value = _get(body, feature.param)
+    param = feature.param
+    if "[]" in param:
+        if "[]." in param:
+            return bool(_tagged_objects(feature, body, reading))
+        target = _value_of(feature)
+        return any(v == target for v in _values(body, param))
+    parent = row.parent
+    if parent:
+        if not isinstance(_get(body, parent), dict):
+            return False  # a nested setting applies only where its object is sent
+        value = _get(body, param)
+    else:
+        value = body.get(param) if isinstance(body, dict) else None
     if when == "present":
         return value is not None
     if when == "not-false":
@@ -160,8 +219,8 @@ def matches(feature: Feature, body: Mapping[str, Any], reading: Reading | None =
     if when == "absent":
         return value is None
     if when.startswith("absent-or:"):
-        return value is None or value == orjson.loads(when.removeprefix("absent-or:"))
-    return value is not None and _same(value, orjson.loads(when))
+        return value is None or value == _value_of(feature)
+    return value is not None and _same(value, _value_of(feature))
 
 
 def _endpoint_message(policy: Policy, req: Request, ep: Endpoint) -> str:
@@ -293,9 +352,12 @@ def _decide_tools(
     body: Mapping[str, Any],
     reading: Reading | None,
 ) -> Decision | None:
-    rules = catalogue.tool_rules(ep.provider)
-    for tool in _tools_of(body, reading):
-        rule = next((f for f in rules if tool.tag in f.literals and applies(f, tool.obj)), None)
+    tools = _tools_of(body, reading)
+    rules = catalogue.tool_rules(ep.provider) if tools else []
+    for tool in tools:
+        rule = next(
+            (f for f in rules if tool.tag in _row(f).literals and applies(f, tool.obj)), None
+        )
         named = shown(tool.tag) or "a tool"
         where = f"{named} tool (`{tool.path}`) on {req.method} {ep.path}"
         listed = policy.tools is not None and (
@@ -364,8 +426,9 @@ def decide(
     key, reading = _read_body(req, policy, ep, catalogue)
     known = catalogue.shapes.params(key) if key is not None else known_params.get(ep.id)
     if known is not None and policy.unknown == "refuse":
-        unknown = sorted(k for k in body if k not in known)
+        unknown = [k for k in body if k not in known]
         if unknown:
+            unknown.sort()
             return _refuse(
                 "parameter.unknown",
                 f"zdr policy '{policy.name}' refused `{unknown[0]}` on {req.method} {ep.path}: "
@@ -393,37 +456,32 @@ def _decide_features(
 ) -> Decision:
     rewrites: list[Rewrite] = []
     notes: list[str] = []
-    for f in catalogue.features_of(ep):
-        if f.param == TOOLS_PARAM or f.action == "allow" or not matches(f, body, reading):
+    for row in _checked(catalogue.features_of(ep)):
+        if (row.needs is not None and row.needs not in body) or not _matches(row, body, reading):
             continue
-        param = f.param.split("[", 1)[0]
-        if "[]." in f.param:
-            obj = _tagged_objects(f, body, reading)[0]
-            what = f"`{obj.path}` ({shown(obj.tag) or 'an object'})"
-        else:
-            what = f"`{f.param.split('[', 1)[0]}`"
+        f = row.feature
         if f.skip_models and req.model in f.skip_models:
             notes.append(f"{f.param} kept: the model accepts no safer value")
             continue
+        param = f.param.split("[", 1)[0]
         if f.action == "unknown":
             if policy.unknown == "refuse":
-                return _refuse(f"feature.{f.id}", _feature_message(policy, req, ep, f, what), param)
+                message = _feature_message(policy, req, ep, f, _what(f, body, reading))
+                return _refuse(f"feature.{f.id}", message, param)
             notes.append(f"{f.param} forwarded: its retention is unknown (unknown: forward)")
             continue
         if f.action == "refuse":
-            return _refuse(f"feature.{f.id}", _feature_message(policy, req, ep, f, what), param)
+            message = _feature_message(policy, req, ep, f, _what(f, body, reading))
+            return _refuse(f"feature.{f.id}", message, param)
         if policy.mode == "strict":
-            message = _feature_message(policy, req, ep, f, what)
+            message = _feature_message(policy, req, ep, f, _what(f, body, reading))
             return _refuse(
                 f"feature.{f.id}",
                 f"{message} (strict mode rewrites nothing: send the safe value yourself)",
                 f.param,
             )
-        if f.action == "hash":
-            rewrites.append(Rewrite(f.param, HASHED, f"{f.param}=hashed"))
-        else:
-            label = f"{f.param}={orjson.dumps(f.rewrite_to).decode().strip(chr(34))}"
-            rewrites.append(Rewrite(f.param, f.rewrite_to, label))
+        rewrites.append(row.rewrite)
+        if f.action != "hash":
             included = body.get("include")
             missing = [
                 v for v in f.also_include if not (isinstance(included, list) and v in included)
@@ -433,3 +491,33 @@ def _decide_features(
                     Rewrite("include", tuple(missing), f"include+={','.join(missing)}", "append")
                 )
     return Decision("rewrite" if rewrites else "allow", tuple(rewrites), notes=tuple(notes))
+
+
+# Per endpoint (its tuple of rows from Catalogue.features_of, held here): the rows
+# _decide_features evaluates, in order (tools are _decide_tools', "allow" keeps nothing).
+_CHECKED: dict[int, tuple[tuple[Feature, ...], tuple[_Row, ...]]] = {}
+
+
+def _checked(features: tuple[Feature, ...]) -> tuple[_Row, ...]:
+    known = _CHECKED.get(id(features))
+    if known is not None and known[0] is features:
+        return known[1]
+    rows = tuple(_row(f) for f in features if f.param != TOOLS_PARAM and f.action != "allow")
+    if len(_CHECKED) < 4096:  # bounded: catalogues built on the fly (tests)
+        _CHECKED[id(features)] = (features, rows)
+    return rows
+
+
+def _what(f: Feature, body: Mapping[str, Any], reading: Reading | None) -> str:
+    """What a refusal names: the parameter, or where the tagged object sits."""
+    if "[]." in f.param:
+        obj = _tagged_objects(f, body, reading)[0]
+        return f"`{obj.path}` ({shown(obj.tag) or 'an object'})"
+    return f"`{f.param.split('[', 1)[0]}`"
+
+
+def _rewrite(f: Feature) -> Rewrite:
+    if f.action == "hash":
+        return Rewrite(f.param, HASHED, f"{f.param}=hashed")
+    label = f"{f.param}={orjson.dumps(f.rewrite_to).decode().strip(chr(34))}"
+    return Rewrite(f.param, f.rewrite_to, label)

@@ -47,9 +47,9 @@ from typing import Any
 
 import orjson
 
+from tests.policy.reference.shapes_19f60aa import BodyShapes, Reading, Tagged, shapes_data, shown
 from zdr.catalogue.load import TOOLS_PARAM, Catalogue
 from zdr.catalogue.model import Endpoint, Feature, Source
-from tests.policy.reference.shapes_19f60aa import BodyShapes, Reading, Tagged, shapes_data, shown
 from zdr.policy.model import HASHED, Decision, Policy, Refusal, Rewrite
 
 _SHAPES = BodyShapes(shapes_data())
