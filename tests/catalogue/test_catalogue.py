@@ -13,8 +13,9 @@ import yaml
 from zdr.catalogue.drift import find_drift, tool_types
 from zdr.catalogue.load import load_catalogue, parse_provider_file
 from zdr.catalogue.params import concrete, known_params
+from zdr.catalogue.queries import load_queries
 from zdr.catalogue.sdk import sdk_endpoints
-from zdr.catalogue.sdk_shapes import sdk_models, sdk_shapes, sdk_websockets
+from zdr.catalogue.sdk_shapes import sdk_models, sdk_query_params, sdk_shapes, sdk_websockets
 from zdr.catalogue.shapes import BodyShapes, load_shapes, shapes_data
 from zdr.errors import ConfigError
 
@@ -298,3 +299,13 @@ def test_self_serve_providers_are_the_ones_a_team_can_switch_on_itself() -> None
     providers = load_catalogue().providers
     serve = sorted(pid for pid, p in providers.items() if p.self_serve == "yes")
     assert serve == ["bedrock", "groq", "openrouter", "together"]
+
+
+def test_query_names_match_installed_sdk() -> None:
+    """openai_queries.json is what the installed SDK sends (run scripts/gen_params.py)."""
+    packaged = load_queries()
+    assert packaged.calls == {k: frozenset(v) for k, v in sdk_query_params().items()}
+    assert packaged.declared("POST", "/v1/chat/completions") == frozenset()
+    assert packaged.declared("GET", "/v1/responses/resp_1") >= {"include", "stream"}
+    assert packaged.declared("GET", "/v1/files") >= {"after", "limit", "purpose"}
+    assert packaged.declared("POST", "/v1/messages") is None  # not an openai SDK call

@@ -22,7 +22,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import typing_extensions
 
-from zdr.catalogue.sdk import _imports, _module_name, _path_of, sdk_resources_dir
+from zdr.catalogue.sdk import _imports, _module_name, _path_of, _raw_path_of, sdk_resources_dir
 from zdr.catalogue.shapes import Shape
 
 _WRITES = {"_post": "POST", "_put": "PUT", "_patch": "PATCH"}
@@ -100,6 +100,59 @@ def _collect_bodies(fn: ast.FunctionDef, imports: dict[str, str], out: dict[str,
             body = assigned.get(body.id)
         key = f"{_WRITES[node.func.attr]} /v1{path.split('?', 1)[0]}"
         out.setdefault(key, set()).update(_transform_targets(body, imports))
+
+
+_CALLS = {**_WRITES, "_get": "GET", "_get_api_list": "GET", "_delete": "DELETE"}
+
+
+def sdk_query_params(package_root: Path | None = None) -> dict[str, list[str]]:
+    """{"GET /v1/responses/{response_id}": ["include", "include_obfuscation", ...], ...}:
+    the query parameters each call of the synchronous client can send (an empty list
+    for a call that sends none), by their names before any ``[]`` the wire adds."""
+    if package_root is None:
+        resources = sdk_resources_dir()
+        if resources is None:
+            return {}
+        package_root = resources.parent
+    found: dict[str, set[str]] = {}
+    for file in sorted((package_root / "resources").rglob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for cls in tree.body:
+            if not isinstance(cls, ast.ClassDef) or cls.name.startswith("Async"):
+                continue
+            for fn in cls.body:
+                if isinstance(fn, ast.FunctionDef):
+                    _collect_queries(fn, found)
+    return {key: sorted(names) for key, names in sorted(found.items())}
+
+
+def _collect_queries(fn: ast.FunctionDef, out: dict[str, set[str]]) -> None:
+    for node in ast.walk(fn):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _CALLS
+            and node.args
+        ):
+            continue
+        raw = _raw_path_of(node.args[0])
+        if raw is None or not raw.startswith("/"):
+            continue
+        path, _, inline = raw.partition("?")  # "/responses?beta=true"
+        names = {pair.split("=", 1)[0] for pair in inline.split("&") if pair}
+        for options in (k.value for k in node.keywords if k.arg == "options"):
+            for call in ast.walk(options):
+                if not isinstance(call, ast.Call):
+                    continue
+                for query in (k.value for k in call.keywords if k.arg == "query"):
+                    for d in ast.walk(query):
+                        if isinstance(d, ast.Dict):
+                            names.update(
+                                k.value
+                                for k in d.keys
+                                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                            )
+        out.setdefault(f"{_CALLS[node.func.attr]} /v1{path}", set()).update(names)
 
 
 class _Converter:
