@@ -12,7 +12,7 @@ import orjson
 
 from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
-from zdr.catalogue.queries import load_queries, parameter_name
+from zdr.catalogue.query_params import load_query_params, parameter_name
 from zdr.catalogue.shapes import shown
 from zdr.errors import EndpointNotAllowed, FeatureNotAllowed
 from zdr.exchange import Exchange, Step
@@ -34,7 +34,7 @@ class ApplyPolicy(Step):
         self.catalogue = catalogue
         self.secret = secret
         self.known = known_params()
-        self.queries = load_queries()
+        self.queries = load_query_params()
         # Query parameters an upstream's configuration sets on every call (Azure's
         # api-version): a client may send them too (the configured value is sent).
         self.upstream_query = frozenset(upstream_query)

@@ -44,7 +44,7 @@ def parameter_name(name: str) -> str:
 
 
 @cache
-def load_queries() -> QueryNames:
+def load_query_params() -> QueryNames:
     raw = (resources.files("zdr.catalogue") / "data" / "openai_queries.json").read_bytes()
     data: dict[str, list[str]] = orjson.loads(raw)
     return QueryNames(data)
