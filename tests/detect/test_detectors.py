@@ -48,6 +48,10 @@ def found(text: str) -> list[tuple[str, str]]:
         ("Date of birth: 14.03.1987\n", "14.03.1987", "DATE_OF_BIRTH"),
         ("she was born on March 3, 1990 in Lyon", "March 3, 1990", "DATE_OF_BIRTH"),
         ("my bday is 7/2/1991 btw", "7/2/1991", "DATE_OF_BIRTH"),
+        # The name alone: a capitalised contraction before it is not part of it.
+        ("Hi, I'm Priya Raghunathan and I need help", "Priya Raghunathan", "PERSON"),
+        ("Hello! It's Dmitri Volkov again", "Dmitri Volkov", "PERSON"),
+        ("Contact person: Marie-Claire Dubois-Lefèvre", "Marie-Claire Dubois-Lefèvre", "PERSON"),
         ("her b-day: Sept 9th, 1979", "Sept 9th, 1979", "DATE_OF_BIRTH"),
         ("born on the 2nd of June, 1984", "2nd of June, 1984", "DATE_OF_BIRTH"),
         ("patient DOB 11/23/64, allergies none", "11/23/64", "DATE_OF_BIRTH"),

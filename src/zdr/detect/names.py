@@ -115,7 +115,7 @@ _LABEL_WORDS: Final = frozenset(
     mitarbeiter contact kunde kundin client cliente klant guest owner insured
     policyholder beneficiary tenant holder cardholder assignee reporter author from to
     attendees participants agent rep representative support debtor creditor manager
-    supervisor doctor physician nurse""".split()
+    supervisor doctor physician nurse person""".split()
 )
 _STRIP: Final = ",:;=\"'()[]"
 _STRIP_DOT: Final = _STRIP + "."
@@ -179,6 +179,26 @@ _STRONG_GREETINGS: Final = frozenset(
 # Words that follow a greeting but are no one's name.
 _NOT_NAMES: Final = frozenset(
     "all everyone everybody there world folks guys team sir madam".split()
+)
+# Capitalised contractions that begin a sentence ("Hi, I'm Priya"): never part of a name.
+_CONTRACTIONS: Final = frozenset(
+    f"{w}{a}{e}"
+    for w, ends in (
+        ("i", ("m", "d", "ll", "ve")),
+        ("it", ("s", "d", "ll")),
+        ("that", ("s", "d", "ll")),
+        ("we", ("re", "d", "ll", "ve")),
+        ("you", ("re", "d", "ll", "ve")),
+        ("they", ("re", "d", "ll", "ve")),
+        ("he", ("s", "d", "ll")),
+        ("she", ("s", "d", "ll")),
+        ("let", ("s",)),
+        ("what", ("s",)),
+        ("here", ("s",)),
+        ("there", ("s",)),
+    )
+    for e in ends
+    for a in "'’"
 )
 
 
@@ -309,7 +329,7 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
-            if bare in _TITLE_WORDS:
+            if bare in _TITLE_WORDS or bare in _CONTRACTIONS:
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
