@@ -422,3 +422,17 @@ def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -
 )
 def test_short_dates_are_birth_dates_only_right_after_a_birth_word(text: str) -> None:
     assert [label for _, label in found(text)] == []
+
+
+def test_chat_log_speakers_are_names_log_sources_are_not() -> None:
+    log = (
+        "[09:58] gabriela.souza: the export is empty again\n"
+        "[09:59] <omar_haddad> which account?\n"
+        "3/4/2025, 10:02 - ruth: the one from March\n"
+        "10:03:11 INFO: export started\n"
+        "10:03:12 scheduler: queued\n"
+        "10:03:13 worker-7: done\n"
+        "Standup at 10:30: notes below\n"
+    )
+    people = [v for v, label in found(log) if label == "PERSON"]
+    assert people == ["gabriela.souza", "omar_haddad", "ruth"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from typing import Final
 
@@ -279,12 +279,31 @@ _LOWER_CUES: Final = (
 )
 
 
+# A chat log's speaker after the line's time ("[10:42] tomasz.wojcik: ...",
+# "12/03/2024, 09:15 - lars_e: ...", "[10:42] <jdoe> ..."): the handle names a person
+# however it is written. The anchor finds the time and the handle; the line is then read
+# from its start.
+_CHAT_ANCHOR: Final = (
+    r"\d:\d\d(:\d\d)?( ?[ap]m)?[\])]? {0,3}(- {0,3})?<?[a-z0-9][a-z0-9._-]{0,30}[a-z0-9][>:] "
+)
+_CHAT_LINE: Final = re.compile(
+    r"[\[(]?(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},? {1,3})?\d{1,2}:\d\d(?::\d\d)?(?: ?[ap]m)?"
+    r"[\])]? {0,3}(?:- {0,3})?(<)?([a-z0-9][a-z0-9._-]{0,30}[a-z0-9])(?(1)>|:) "
+)
+# Speakers that are roles or log levels, not people.
+_CHAT_ROLES: Final = frozenset(
+    """system user assistant bot support agent customer admin server client info debug
+    warn warning error fatal trace notice note critical crit""".split()
+)
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
     anchors = (
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
+        Anchor("person.chat", _CHAT_ANCHOR, lower=True),
     )
 
     def __init__(self) -> None:
@@ -300,6 +319,7 @@ class PersonDetector:
         found = self._capitalised(text, low, tokens) if tokens else []
         if t.folded:
             found.extend(self._lower_case(low, t.spans("person.cue"), caseless=not tokens))
+            found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -438,6 +458,33 @@ class PersonDetector:
                 break
             end = m.end()
         return start, end
+
+
+def _chat_speakers(
+    low: str, hits: Sequence[tuple[int, int]], is_name: Callable[[str, bool], bool]
+) -> list[tuple[int, int]]:
+    """The handles of chat-log lines (a time at the line's start, then the speaker): a
+    user name (``tomasz.wojcik``, ``kofi_b``) or one word that is a name (``anneke``),
+    not a log's source (``main``) or a role."""
+    found: list[tuple[int, int]] = []
+    last_line = -1
+    for hit_start, _ in hits:
+        line = low.rfind("\n", 0, hit_start) + 1
+        if line == last_line:
+            continue
+        last_line = line
+        m = _CHAT_LINE.match(low, line)
+        handle = m.group(2) if m is not None else ""
+        if not handle or handle in _CHAT_ROLES or handle.endswith("bot"):
+            continue
+        parts = [p for p in re.split(r"[._-]", handle) if p]
+        if len(parts) < 2 and not is_name(handle, False):
+            continue
+        if any(p.isdigit() for p in parts):
+            continue  # worker-3, node_12: a process, not a person
+        assert m is not None
+        found.append(m.span(2))
+    return found
 
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
