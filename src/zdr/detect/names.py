@@ -28,7 +28,8 @@ from zdr.detect.scan import Anchor, Text, matches_at
 _UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _LOWER: Final = "a-zß-öø-ÿā-ſ"
 _TOKEN: Final = re.compile(
-    rf"[{_UPPER}][{_LOWER}'’]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
+    rf"[{_UPPER}](?:(?:[{_LOWER}]{{1,2}}|['’])[{_UPPER}])?[{_LOWER}'’]*[{_LOWER}]"
+    rf"(?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
     rf"|[{_UPPER}]\.(?=\s)"
 )
 _PARTICLES: Final = frozenset(
