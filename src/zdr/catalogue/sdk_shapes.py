@@ -17,6 +17,7 @@ import collections.abc
 import importlib
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -59,12 +60,19 @@ def sdk_body_types(package_root: Path | None = None) -> dict[str, list[str]]:
     """{"POST /v1/responses": ["openai.types...ResponseCreateParamsStreaming", ...]} for
     every write call of the synchronous client that sends a JSON or multipart body.
     Query strings in SDK paths (``?beta=true``) are dropped: the body is the union."""
+    found: dict[str, set[str]] = {}
+    for fn, imports in _sync_methods(package_root):
+        _collect_bodies(fn, imports, found)
+    return {key: sorted(targets) for key, targets in sorted(found.items()) if targets}
+
+
+def _sync_methods(package_root: Path | None) -> Iterator[tuple[ast.FunctionDef, dict[str, str]]]:
+    """Each method of the SDK's synchronous resource classes, with its module's imports."""
     if package_root is None:
         resources = sdk_resources_dir()
         if resources is None:
-            return {}
+            return
         package_root = resources.parent
-    found: dict[str, set[str]] = {}
     for file in sorted((package_root / "resources").rglob("*.py")):
         module = _module_name(file, package_root)
         tree = ast.parse(file.read_text(encoding="utf-8"))
@@ -74,8 +82,7 @@ def sdk_body_types(package_root: Path | None = None) -> dict[str, list[str]]:
                 continue
             for fn in cls.body:
                 if isinstance(fn, ast.FunctionDef):
-                    _collect_bodies(fn, imports, found)
-    return {key: sorted(targets) for key, targets in sorted(found.items()) if targets}
+                    yield fn, imports
 
 
 def _collect_bodies(fn: ast.FunctionDef, imports: dict[str, str], out: dict[str, set[str]]) -> None:
@@ -109,20 +116,9 @@ def sdk_query_params(package_root: Path | None = None) -> dict[str, list[str]]:
     """{"GET /v1/responses/{response_id}": ["include", "include_obfuscation", ...], ...}:
     the query parameters each call of the synchronous client can send (an empty list
     for a call that sends none), by their names before any ``[]`` the wire adds."""
-    if package_root is None:
-        resources = sdk_resources_dir()
-        if resources is None:
-            return {}
-        package_root = resources.parent
     found: dict[str, set[str]] = {}
-    for file in sorted((package_root / "resources").rglob("*.py")):
-        tree = ast.parse(file.read_text(encoding="utf-8"))
-        for cls in tree.body:
-            if not isinstance(cls, ast.ClassDef) or cls.name.startswith("Async"):
-                continue
-            for fn in cls.body:
-                if isinstance(fn, ast.FunctionDef):
-                    _collect_queries(fn, found)
+    for fn, _ in _sync_methods(package_root):
+        _collect_queries(fn, found)
     return {key: sorted(names) for key, names in sorted(found.items())}
 
 
