@@ -317,7 +317,8 @@ class PersonDetector:
         text = t.raw
         low = t.low  # offsets match; cues only match lower-case text if not folded
         tokens = _capitalised_words(text)
-        found = self._capitalised(text, low, tokens) if tokens else []
+        bares = _bare_words(tokens) if tokens else []
+        found = self._capitalised(text, low, tokens, bares) if tokens else []
         if t.folded:
             found.extend(self._lower_case(low, t.spans("person.cue"), caseless=not tokens))
             found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
@@ -328,7 +329,6 @@ class PersonDetector:
             if _plausible_name(value) and _person_key(low, m.start()):
                 found.append((m.start(1), m.start(1) + len(value)))
         if "@" in text and tokens:
-            bares = _bare_words(tokens)
             found.extend(_named_by_email(text, tokens, bares))
         if "BEGIN:VCARD" in text:
             for m in _VCARD_NAME.finditer(text):
@@ -338,13 +338,12 @@ class PersonDetector:
         return _every_mention(text, found)
 
     def _capitalised(
-        self, text: str, low: str, tokens: list[tuple[int, int, str]]
+        self, text: str, low: str, tokens: list[tuple[int, int, str]], bares: list[str]
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
         initials) that follow it on the line."""
         found: list[tuple[int, int]] = []
-        bares = _bare_words(tokens)
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
         while i < len(tokens):
