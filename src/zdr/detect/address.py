@@ -126,7 +126,7 @@ _PARTICLES: Final = frozenset(
     "van der den de het ter ten am an auf im in zum zur von vom til ved i på la le du".split()
 )
 _HOUSE_NUMBER: Final = re.compile(
-    r"\s+\d{1,4}(?: ?[a-zA-Z](?!\w))?(?:[-/]\d{1,4}[a-zA-Z]?)?(?!\w)\.?"
+    r" \d{1,4}(?: ?[a-zA-Z](?!\w))?(?:[-/]\d{1,4}[a-zA-Z]?)?(?!\w)\.?"
 )
 _UNIT: Final = (
     r"(?:apt|apartment|appt|app|suite|ste|unit|flat|fl|floor|room|rm|#|piso|puerta|"
@@ -298,9 +298,17 @@ def _block_end(text: str, end: int) -> int:
     rest = end
     while rest < len(text) and text[rest] in " \t,.":
         rest += 1
-    if rest < len(text) and text[rest] != "\n":
+    if rest >= len(text) or text[rest] != "\n":
         return end
     for _ in range(4):
+        while rest < len(text) and text[rest] in " \t":
+            rest += 1
+        # What a block line can start with, checked before its pattern is tried.
+        i = rest + 1
+        while i < len(text) and text[i] in " \t>|?":
+            i += 1
+        if i >= len(text) or not (text[i].isupper() or text[i].isdigit() or text[i] in ",#"):
+            break
         m = _BLOCK_LINE.match(text, rest)
         if m is None:
             break
@@ -320,12 +328,13 @@ _UNIT_AFTER: Final = re.compile(
 )
 
 
-def _unit_streets(t: Text) -> list[tuple[int, int]]:
+def _unit_streets(t: Text, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Streets known by their unit, where no street found so far holds the unit."""
     out: list[tuple[int, int]] = []
     text = t.raw
     last = 0
     for unit, _ in t.spans("address.unit"):
-        if unit < last:
+        if unit < last or any(a <= unit < b for a, b in found):
             continue
         line_start = text.rfind("\n", 0, unit) + 1
         if line_start and text[line_start:unit].strip(" \t>|?") == "":
@@ -346,7 +355,7 @@ _FIELD_PHRASES: Final = (
 _STREET_ANCHORS: Final = (
     Anchor("address.word_before", rf"(?:{_BEFORE_WORDS}) ", lower=True),
     # The street type and its number; the name is read backwards from it.
-    Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)})\s+\d", lower=True),
+    Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)}) \d", lower=True),
     Anchor("address.field", f"{_FIELD_NAMES}|{_FIELD_PHRASES}|adr;type=", lower=True),
     Anchor("address.box", f"(?:{_BOX_WORDS})" + r"[ \t]*(?:no\.?[ \t]*)?\d", lower=True),
     Anchor("address.military", r"[adf]po[ \t]+a[aep][ \t]+\d", lower=True),
@@ -401,7 +410,8 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
             out.append((m.start(), tail.end()))
     out.extend(_after_types(t))
     out.extend(_boxes(t))
-    out.extend(_unit_streets(t))
+    if t.has("address.unit"):
+        out.extend(_unit_streets(t, out))
     # The value of an address field or after an address phrase, as a whole.
     for m in matches_at(_ADDRESS_FIELD, low, t.spans("address.field")):
         group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
