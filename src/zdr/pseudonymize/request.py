@@ -69,25 +69,41 @@ def pseudonymize_text(text: str, detectors: DetectorSet, vault: Vault) -> str:
     return "".join(out)
 
 
-def _text_value(value: str, fn: Text) -> str:
-    """A string value: examined, unless it is opaque data."""
+def _content(value: str) -> tuple[str, int] | None:
+    """The text to examine in a string value, and where it starts in the value when it
+    is a ``data:`` URL's (-1: the value itself); None for opaque data."""
     if value.startswith("data:"):
         m = _DATA_URL.match(value)
         if m is None:
-            return fn(value)
+            return value, -1
         if not (m.group(1) and _TEXT_MEDIA.fullmatch(m.group(1))):
-            return value  # binary media
+            return None  # binary media
         try:
             text = base64.b64decode(value[m.end() :], validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            return value
-        done = fn(text)
-        if done == text:
-            return value
-        return value[: m.end()] + base64.b64encode(done.encode("utf-8")).decode("ascii")
+            return None
+        return text, m.end()
     if len(value) >= 512 and _BLOB.fullmatch(value):
+        return None
+    return value, -1
+
+
+def _written(value: str, text: str, at: int, done: str) -> str:
+    """``value`` with its text (see :func:`_content`) replaced by ``done``."""
+    if at < 0:
+        return done
+    if done == text:
         return value
-    return fn(value)
+    return value[:at] + base64.b64encode(done.encode("utf-8")).decode("ascii")
+
+
+def _text_value(value: str, fn: Text) -> str:
+    """A string value: examined, unless it is opaque data."""
+    content = _content(value)
+    if content is None:
+        return value
+    text, at = content
+    return _written(value, text, at, fn(text))
 
 
 def walk(value: Any, fn: Text, keys_too: bool = False) -> Any:
@@ -136,15 +152,86 @@ def _two_walks(apply: Callable[[Text], Any], detectors: DetectorSet, vault: Vaul
     return apply(lambda _text: next(replaced))
 
 
+class _Found:
+    """The content strings of a body met by :func:`_copy`, in :func:`walk`'s order, and
+    where each sits in the copy: (holder, key, value, where its text starts), the key
+    None for a map's key (then ``value`` is the key)."""
+
+    __slots__ = ("texts", "places", "skip", "maps")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.places: list[tuple[Any, Any, str, int]] = []
+        self.skip = not_content_keys()
+        self.maps = map_keys()
+
+
+def _copy(value: Any, found: _Found, keys_too: bool = False) -> Any:
+    """A copy of ``value`` (a list or a dict), meeting what :func:`walk` would pass to
+    its function, in the same order."""
+    if isinstance(value, list):
+        items: list[Any] = []
+        for v in value:
+            if isinstance(v, str):
+                _meet(v, items, len(items), found)
+                items.append(v)
+            else:
+                items.append(_copy(v, found))
+        return items
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        skip, maps = found.skip, found.maps
+        for k, v in value.items():
+            if not keys_too and (k in skip or k.endswith(("_id", "_ids"))):  # _skipped
+                out[k] = v
+                continue
+            if isinstance(v, str):
+                _meet(v, out, k, found)
+                out[k] = v
+            else:
+                out[k] = _copy(v, found, not keys_too and k in maps)
+            if keys_too:  # after its value, as in walk's ``out[fn(k)] = walk(v, fn)``
+                found.texts.append(k)
+                found.places.append((out, None, k, -1))
+        return out
+    return value
+
+
+def _meet(value: str, holder: Any, key: Any, found: _Found) -> None:
+    content = _content(value)
+    if content is not None:
+        found.texts.append(content[0])
+        found.places.append((holder, key, value, content[1]))
+
+
 def pseudonymize_body(body: dict[str, Any], detectors: DetectorSet, vault: Vault) -> dict[str, Any]:
     """Replace detected values in every content string of a JSON body (a new object).
 
-    The strings are read once, joined and scanned in one pass (a fixed cost per scan
-    dominates short messages, and a name found in one message is then masked in all),
-    and written back in a second walk over the same strings in the same order.
+    The body is copied in one walk that notes where each content string sits (the
+    strings :func:`walk` examines, in its order); they are joined and scanned in one
+    pass (a fixed cost per scan dominates short messages, and a name found in one
+    message is then masked in all), and the replacements written into the copy.
     """
-    result = _two_walks(lambda fn: walk(body, fn), detectors, vault)
-    return body if result is None else result
+    found = _Found()
+    copy = _copy(body, found)
+    if not found.texts:
+        return body
+    renamed: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
+    replaced = _pseudonymize_many(found.texts, detectors, vault)
+    for (holder, key, value, at), text, done in zip(
+        found.places, found.texts, replaced, strict=True
+    ):
+        if key is None:  # a map's key: renamed once its values are all written
+            renamed.setdefault(id(holder), (holder, {}))[1][value] = done
+        else:
+            holder[key] = _written(value, text, at, done)
+    for holder, names in renamed.values():
+        entries = list(holder.items())
+        holder.clear()
+        for k, v in entries:  # walk's own order; a later key of the same name wins
+            holder[names.get(k, k)] = v
+    result: dict[str, Any] = copy
+    return result
 
 
 def pseudonymize_form(form: Form, detectors: DetectorSet, vault: Vault) -> None:
