@@ -193,3 +193,24 @@ def _at_most_two_characters(value: str) -> bool:
         return True
     rest = value.replace(value[0], "")
     return not rest or rest.count(rest[0]) == len(rest)
+
+
+_PASSWORD_FILLERS: Final = (
+    "password",
+    "your",
+    "replace",
+    "xxx",
+    "changeme",
+    "example",
+    "placeholder",
+)
+
+
+def placeholder_password(password: str) -> bool:
+    """The password of a documentation URL's ``user:password@``: a template
+    (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, or too short
+    or too plain to be one (``abc``, ``1111``, ``xxxx``)."""
+    low = password.lower()
+    if low[:1] in "{$<%" or any(w in low for w in _PASSWORD_FILLERS):
+        return True
+    return len(password) < 4 or _at_most_two_characters(low)
