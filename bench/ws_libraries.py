@@ -25,13 +25,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from gateway_overhead import free_port, wait_port  # this folder is on the path as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -42,23 +43,6 @@ CLIENTS = ("aiohttp", "websockets")
 # largest event a voice session sends many of).
 SMALL = '{"type":"response.output_text.delta","event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"Hello there, how"}'  # noqa: E501
 AUDIO = '{"type":"input_audio_buffer.append","audio":"' + "QUJD" * 1600 + '"}'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def cpu_seconds(pid: int) -> float:

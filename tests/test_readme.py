@@ -14,6 +14,7 @@ import yaml
 
 from tests.conftest import RunningGateway
 from zdr.config import Settings
+from zdr.fake.openai import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -54,9 +55,9 @@ def test_quick_start_commands_exist() -> None:
         assert (README.parent / script).exists()
 
 
-def test_quick_start_python_runs_as_written(gateway: RunningGateway) -> None:
+def test_quick_start_python_runs_as_written(gateway: RunningGateway, fake: FakeOpenAI) -> None:
     """The snippet, run against a gateway in front of the echo model, prints what its
-    `# -> ...` comments say."""
+    `# -> ...` comments say, and the upstream saw none of its personal data."""
     quick = README.read_text().split("## Quick start", 1)[1]
     code = quick.split("```python", 1)[1].split("```", 1)[0]
     expected = [m.group(1).strip() for m in re.finditer(r"# -> (.*)", code)]
@@ -71,6 +72,10 @@ def test_quick_start_python_runs_as_written(gateway: RunningGateway) -> None:
     with contextlib.redirect_stdout(out):
         exec(code.replace("from openai import OpenAI", ""), {"OpenAI": client, **namespace})
     assert out.getvalue().splitlines() == expected
+    upstream_saw = b"".join(r.body for r in fake.requests)
+    assert b"/v1/responses" in b"".join(r.path.encode() for r in fake.requests)
+    for value in (b"jane@example.com", b"Jane Roe"):
+        assert value not in upstream_saw
 
 
 def test_relative_links_resolve() -> None:

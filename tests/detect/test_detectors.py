@@ -47,6 +47,10 @@ def found(text: str) -> list[tuple[str, str]]:
         ),
         ("Date of birth: 14.03.1987\n", "14.03.1987", "DATE_OF_BIRTH"),
         ("she was born on March 3, 1990 in Lyon", "March 3, 1990", "DATE_OF_BIRTH"),
+        ("my bday is 7/2/1991 btw", "7/2/1991", "DATE_OF_BIRTH"),
+        ("her b-day: Sept 9th, 1979", "Sept 9th, 1979", "DATE_OF_BIRTH"),
+        ("born on the 2nd of June, 1984", "2nd of June, 1984", "DATE_OF_BIRTH"),
+        ("patient DOB 11/23/64, allergies none", "11/23/64", "DATE_OF_BIRTH"),
         ("ship to 221 Baker Street, London", "221 Baker Street, London", "STREET_ADDRESS"),
         (
             "wohnt in der Lindenstraße 12, 10115 Berlin",
@@ -294,7 +298,8 @@ _DATE_AS_WRITTEN = (
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
     r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2}"
-    r"|(?:0?[1-9]|[12]\d|3[01])\.?\s+(?:de\s+)?(?:{m})\.?\s+(?:de\s+)?(?:19|20)\d{{2}}"
+    r"|(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\.?\s+(?:de\s+|of\s+)?(?:{m})\.?,?\s+"
+    r"(?:de\s+)?(?:19|20)\d{{2}}"
     r"|(?:{m})\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
     r")(?![\w/-]|\.\d|:\d)"
 )
@@ -306,7 +311,7 @@ _NUMERIC_DATE = st.tuples(_DAY, st.sampled_from("-/."), _DAY, st.sampled_from("-
 )
 _MONTH_WORD = st.sampled_from(_MONTHS.split("|"))
 _WORDED_DATE = st.tuples(
-    st.sampled_from(["", "3 ", "12. ", "07 de "]),
+    st.sampled_from(["", "3 ", "12. ", "07 de ", "14th of ", "2nd "]),
     _MONTH_WORD,
     st.sampled_from(["", ".", ","]),
     st.sampled_from([" ", "  ", ""]),
@@ -402,3 +407,14 @@ def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -
         return [m.span() for m in found if starts_word(text, m.start(), "_.-")]
 
     assert kept([(p, p) for p in card_starts(text)]) == kept(list(former.spans("card")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "invoice 11/23/64 paid",  # a two-digit year needs a birth word
+        "born in a small town by the sea; flights on 03/14/26",  # too far from the word
+    ],
+)
+def test_short_dates_are_birth_dates_only_right_after_a_birth_word(text: str) -> None:
+    assert [label for _, label in found(text)] == []

@@ -10,6 +10,7 @@ reached the client.
 from __future__ import annotations
 
 import gzip
+import re
 import socket
 import time
 import zlib
@@ -23,6 +24,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import UPSTREAM_KEY, GatewayFactory, RunningGateway
 from tests.gateway.hostile import HostileUpstream, http_request, raw_request
+from tests.policy.test_decide import ATTACKS
+from tests.policy.test_decide import run as decide_run
 from zdr.gateway.canonical import canonical_path
 from zdr.testing import ServerThread
 
@@ -154,6 +157,34 @@ def test_content_length_twice_or_with_chunked_is_refused(
     ):
         resp = _send(gw, headers=JSON + extra, body=body, content_length=False)
         assert resp.status == 400  # the HTTP parser or the gateway: never forwarded
+    _nothing_reached(hostile[0])
+
+
+def _unnamed(message: str) -> str:
+    return re.sub(r"^zdr policy '[^']*'", "zdr policy", message)
+
+
+# -- the decision's attack cases, end to end --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "rule"), [a[1:] for a in ATTACKS], ids=[a[0] for a in ATTACKS]
+)
+def test_policy_attacks_are_refused_end_to_end(
+    gw: RunningGateway, hostile: tuple[HostileUpstream, str], path: str, body: Any, rule: str
+) -> None:
+    """Each request decide() refuses is refused by a real gateway too, with the same
+    message, and nothing of it reaches the upstream (the decision's unit cases could
+    pass while the gateway decided on another reading of the bytes)."""
+    refusal = decide_run("POST", path, body).refusal
+    assert refusal is not None and refusal.rule == rule
+    resp = _send(gw, target=path.encode(), body=orjson.dumps(body))
+    assert resp.status in (400, 403), resp.body[:200]
+    error = orjson.loads(resp.body)["error"]
+    assert error["code"] in ("zdr_feature_not_allowed", "zdr_endpoint_not_allowed")
+    # The same decision: the same words, but for the policy's name.
+    assert error["message"].endswith(f"[rule {rule}]")
+    assert _unnamed(error["message"]) == _unnamed(refusal.message)
     _nothing_reached(hostile[0])
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import typing_extensions
 
-from zdr.catalogue.sdk import _path_of, sdk_resources_dir
+from zdr.catalogue.sdk import _imports, _module_name, _path_of, sdk_resources_dir
 from zdr.catalogue.shapes import Shape
 
 _WRITES = {"_post": "POST", "_put": "PUT", "_patch": "PATCH"}
@@ -33,28 +33,6 @@ _MAPS = {dict, collections.abc.Mapping}
 _PRIMITIVES: dict[Any, str] = {bool: "bool", int: "int", float: "num", str: "str", object: "any"}
 # The field that tells a union's objects apart, when several could.
 _PREFERRED_TAGS = ("type", "role")
-
-
-def _module_name(file: Path, package_root: Path) -> str:
-    parts = list(file.relative_to(package_root.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
-    package = module if is_package else module.rsplit(".", 1)[0]
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                parts = parts[: len(parts) - node.level + 1]
-                base = ".".join(parts + ([base] if base else []))
-            for alias in node.names:
-                found[alias.asname or alias.name] = f"{base}.{alias.name}"
-    return found
 
 
 def _transform_targets(expr: ast.AST | None, imports: dict[str, str]) -> list[str]:

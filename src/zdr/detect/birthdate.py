@@ -43,15 +43,21 @@ _DATE: Final = re.compile(
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
     r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2}"
-    rf"|(?:0?[1-9]|[12]\d|3[01])\.?\s+(?:de\s+)?{_MONTH}\.?\s+(?:de\s+)?(?:19|20)\d{{2}}"
+    rf"|(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\.?\s+(?:de\s+|of\s+)?{_MONTH}\.?,?\s+"
+    r"(?:de\s+)?(?:19|20)\d{2}"
     rf")|{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
     r")(?![\w/-]|\.\d|:\d)"
 )
 # The characters a date begins with (its numeric forms begin with an ASCII digit).
 _DATE_FIRST: Final = "0123456789" + "".join(sorted({m[0] for m in _MONTHS.split("|")}))
 _word_starts: Final = in_c("word_starts", word_starts)
+# After a birth word only: a numeric date with a two-digit year ("DOB 03/14/88").
+_SHORT_DATE: Final = re.compile(
+    r"(?<![\w/.-])(?:(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))[-/.]\d{2}(?![\w/-]|\.\d|:\d)"
+)
 _BIRTH: Final = re.compile(
-    r"born|birth|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
+    r"born|birth|b[-'’]?day|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
     r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|geboortedatum"
 )
 
@@ -68,8 +74,10 @@ class BirthDateDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text, low = t.raw, t.low
-        if not t.has("dob.cue") or not t.folded or not _YEAR.search(text):
+        if not t.has("dob.cue") or not t.folded:
             return out  # no birth word, so no birth column header either
+        if not _YEAR.search(text) and not _SHORT_DATE.search(text):
+            return out
         cues = [m.end() for m in matches_at(_BIRTH, low, t.spans("dob.cue"))]
         if not cues:
             return out
@@ -98,13 +106,15 @@ class BirthDateDetector:
 
 
 def _date_after(low: str, cue: int) -> re.Match[str] | None:
-    """The first date starting within 60 characters after a birth word."""
+    """The first date starting within 60 characters after a birth word (24 for one
+    with a two-digit year)."""
     # The bounded search only finds where; the match is then made on the whole text,
     # so the look-ahead at its end sees the real next character.
-    found = _DATE.search(low, cue, cue + 120)
-    if found is None or found.start() - cue > 60:
-        return None
-    return _DATE.match(low, found.start())
+    for pattern, within in ((_DATE, 60), (_SHORT_DATE, 24)):
+        found = pattern.search(low, cue, cue + 120)
+        if found is not None and found.start() - cue <= within:
+            return pattern.match(low, found.start())
+    return None
 
 
 _YEAR: Final = re.compile(r"(?:19|20)\d\d")
@@ -112,7 +122,13 @@ _YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
 def _year(value: str) -> int | None:
     found = _YEAR.search(value)
-    return int(found.group()) if found else None
+    if found:
+        return int(found.group())
+    if not value[-2:].isdigit():
+        return None
+    # A two-digit year is of this century when that puts it in the past.
+    short, this_year = int(value[-2:]), date.today().year
+    return 2000 + short if 2000 + short <= this_year else 1900 + short
 
 
 def _birth_columns(text: str, cues: list[int]) -> dict[str, int]:

@@ -54,6 +54,22 @@ FORWARDED_REQUEST_HEADERS: dict[bytes, re.Pattern[bytes]] = {
 # A header an operator adds in server.forward_headers: any short printable value.
 EXTRA_HEADER_VALUE = _PRINTABLE
 
+
+def forwarded_headers(
+    headers: list[tuple[bytes, bytes]], extra: frozenset[bytes]
+) -> dict[str, str]:
+    """The request headers the upstream gets: those of the allow-list (and the
+    operator's ``extra`` names) whose value has the expected shape; the rest dropped."""
+    out: dict[str, str] = {}
+    for name, value in headers:
+        shape = FORWARDED_REQUEST_HEADERS.get(name)
+        if shape is None and name in extra:
+            shape = EXTRA_HEADER_VALUE
+        if shape is not None and shape.fullmatch(value):
+            out[name.decode("latin-1")] = value.decode("latin-1")
+    return out
+
+
 RELAYED_ANSWER_HEADERS = frozenset(
     {
         b"content-type",

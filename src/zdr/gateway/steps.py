@@ -33,9 +33,8 @@ from zdr.gateway.canonical import (
     single_headers,
 )
 from zdr.gateway.http import (
-    EXTRA_HEADER_VALUE,
-    FORWARDED_REQUEST_HEADERS,
     declared_length,
+    forwarded_headers,
     read_body,
     until_client_leaves,
 )
@@ -190,14 +189,7 @@ class Forward(Step):
         self.extra_headers = frozenset(h.encode("latin-1") for h in extra_headers)
 
     def headers_for(self, ex: Exchange) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, value in ex.headers:
-            shape = FORWARDED_REQUEST_HEADERS.get(name)
-            if shape is None and name in self.extra_headers:
-                shape = EXTRA_HEADER_VALUE
-            if shape is not None and shape.fullmatch(value):
-                out[name.decode("latin-1")] = value.decode("latin-1")
-        return out
+        return forwarded_headers(ex.headers, self.extra_headers)
 
     async def on_request(self, ex: Exchange) -> None:
         assert ex.upstream_name is not None

@@ -55,7 +55,7 @@ from zdr.errors import (
 )
 from zdr.exchange import Exchange, Step
 from zdr.gateway.canonical import parse_json_object
-from zdr.gateway.http import EXTRA_HEADER_VALUE, FORWARDED_REQUEST_HEADERS, JSON_HEADERS
+from zdr.gateway.http import JSON_HEADERS, forwarded_headers
 from zdr.gateway.upstream import Upstream
 from zdr.gateway.upstream_ws import Closed, SocketConnector, UpstreamSocket
 from zdr.policy.events import EventPolicy
@@ -205,16 +205,6 @@ class Sessions:
             ex.headers = [*ex.headers, (b"authorization", b"Bearer " + keys[0].encode("latin-1"))]
         return forwarded
 
-    def _headers_for(self, ex: Exchange) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, value in ex.headers:
-            shape = FORWARDED_REQUEST_HEADERS.get(name)
-            if shape is None and name in self.extra_headers:
-                shape = EXTRA_HEADER_VALUE
-            if shape is not None and shape.fullmatch(value):
-                out[name.decode("latin-1")] = value.decode("latin-1")
-        return out
-
     def _masker(self, ex: Exchange) -> SessionMasker | None:
         step = self.masking
         vault = step.vault_for(ex) if step is not None else None
@@ -244,7 +234,11 @@ class Sessions:
         assert ex.upstream_name is not None, "the route step names the upstream"
         upstream = self.upstreams[ex.upstream_name]
         socket = await self.connector.open(
-            upstream, ex.path[3:], ex.query, self._headers_for(ex), offered
+            upstream,
+            ex.path[3:],
+            ex.query,
+            forwarded_headers(ex.headers, self.extra_headers),
+            offered,
         )
         ex.upstream_status = 101
         return socket, masker
