@@ -6,7 +6,8 @@ prefilter: here they are the rule's anchors in the shared scan), an optional min
 entropy of the secret and allowlists; gitleaks' global allowlist applies to every rule.
 A rule's regex is tried only in the lines around its keywords, and compiled the first
 time one of them occurs. What is not taken: ``generic-api-key`` (credential names in
-any syntax are secrets.py's own rule), rules that only name files, and keywords of two
+any syntax are secrets.py's own rule), rules for files of one kind (``path``: a
+request has no file name), and keywords of two
 characters (``ey``, ``sk``, ``s.``: too frequent in prose to anchor on; JWTs are
 secrets.py's own shape).
 
@@ -19,20 +20,23 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
 from zdr.detect.model import Span, span
 from zdr.detect.scan import Anchor, Text
-from zdr.detect.validators import placeholder, shannon_entropy
+from zdr.detect.validators import entropy, placeholder
 
 _DATA: Final = Path(__file__).resolve().parent / "data" / "gitleaks.toml"
+_NAME_BEFORE: Final = r"(?i)[\w.-]{0,50}?"
 _SKIPPED_RULES: Final = frozenset({"generic-api-key"})
 _MIN_KEYWORD: Final = 3
-# How far a rule's match may begin before its keyword (gitleaks' context rules read up
-# to 50 name characters and 20 more before the operator) and end after it.
-_BEFORE: Final = 256
-_AFTER: Final = 1024
+# Where a rule's match may begin: at its keyword or a few characters before (a word
+# boundary, a quote or a prefix the regex reads first); and how far it may run after
+# it (the longest shapes are a few hundred characters).
+_BEFORE: Final = 4
+_AFTER: Final = 640
 
 
 def go_to_python(pattern: str) -> str:
@@ -103,29 +107,88 @@ def go_to_python(pattern: str) -> str:
     return "".join(out)
 
 
+def _scoped(pattern: str) -> str:
+    """``pattern`` as a group of an alternation: its leading flags scoped to it."""
+    m = re.match(r"\(\?([a-zA-Z]+)\)", pattern)
+    if m:
+        return f"(?{m.group(1)}:{pattern[m.end() :]})"
+    return f"(?:{pattern})"
+
+
 class _Allow:
     """One allowlist: regexes (on the secret, the whole match or its line) and
     stopwords (in the secret)."""
 
     def __init__(self, entry: dict[str, Any]) -> None:
         self.target: str = str(entry.get("regexTarget", "secret"))
-        self.regexes = tuple(
-            re.compile(go_to_python(str(r)), re.ASCII) for r in entry.get("regexes", ())
-        )
+        # Two regexes for all of them (each its own group, its flags scoped to it):
+        # those anchored at the start are only tried there.
+        parts = [go_to_python(str(r)) for r in entry.get("regexes", ())]
+        anchored = [p for p in parts if _anchored(p)]
+        floating = [p for p in parts if p not in anchored]
+        self.anchored = _alternation(anchored)
+        self.floating = _alternation(floating)
         self.stopwords = tuple(str(w).lower() for w in entry.get("stopwords", ()))
 
-    def allows(self, secret: str, match: str, line: str) -> bool:
-        subject = match if self.target == "match" else line if self.target == "line" else secret
-        if any(r.search(subject) for r in self.regexes):
+    def allows(self, secret: str, m: re.Match[str], text: str) -> bool:
+        if self.target == "match":
+            subject = m.group()
+        elif self.target == "line":
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            subject = text[start : len(text) if end < 0 else end]
+        else:
+            subject = secret
+        if self.anchored is not None and self.anchored.match(subject):
             return True
-        low = secret.lower()
-        return any(w in low for w in self.stopwords)
+        if self.floating is not None and self.floating.search(subject):
+            return True
+        if self.stopwords:
+            low = secret.lower()
+            return any(w in low for w in self.stopwords)
+        return False
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts at the start: a leading "^" (after
+    its flags) and no "|" outside a group or class."""
+    body = re.sub(r"^\(\?[a-zA-Z]+\)", "", pattern)
+    if not body.startswith("^"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _alternation(parts: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(_scoped(p) for p in parts), re.ASCII) if parts else None
 
 
 class _Rule:
     def __init__(self, entry: dict[str, Any]) -> None:
         self.id = str(entry["id"])
-        self.source = go_to_python(str(entry["regex"]))
+        source = str(entry["regex"])
+        if source.startswith(_NAME_BEFORE):
+            # The name gitleaks reads before a context rule's keyword (to show it) may
+            # be empty, so dropping it finds the same secrets: no 50-step attempt at
+            # every position of the text searched.
+            source = "(?i)" + source[len(_NAME_BEFORE) :]
+        self.source = go_to_python(source)
         self.entropy = float(entry.get("entropy", 0.0))
         self.group = int(entry.get("secretGroup", 0))
         self.allow = tuple(
@@ -134,6 +197,9 @@ class _Rule:
         self.keywords = tuple(
             str(k).lower() for k in entry.get("keywords", ()) if len(k) >= _MIN_KEYWORD
         )
+        # gitleaks applies these only to files of one kind (a .tf, a .php file): a
+        # request has no file name.
+        self.path_only = "path" in entry
         self._compiled: re.Pattern[str] | None = None
 
     def regex(self) -> re.Pattern[str]:
@@ -157,7 +223,7 @@ def _load() -> tuple[list[_Rule], _Allow]:
     rules = [
         rule
         for rule in (_Rule(e) for e in config["rules"] if "regex" in e)
-        if rule.id not in _SKIPPED_RULES and rule.keywords
+        if rule.id not in _SKIPPED_RULES and rule.keywords and not rule.path_only
     ]
     return rules, _Allow(config.get("allowlist", {}))
 
@@ -170,24 +236,24 @@ ANCHORS: Final = tuple(
 )
 
 
-def _windows(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The lines around each keyword (its own and the next, at most _BEFORE characters
-    before it and _AFTER after), merged where they meet."""
-    out: list[tuple[int, int]] = []
+def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
+    """The rule's matches that begin at one of its keywords or up to _BEFORE characters
+    before it (a boundary or quote the regex reads first), each tried with ``match``
+    where the keyword is: no search through the rest of the text. A match may run to
+    _AFTER characters past its keyword (over lines: a few rules read several)."""
+    out: list[re.Match[str]] = []
+    regex = rule.regex()
     n = len(text)
+    done = 0
     for start, end in hits:
-        ws = max(text.rfind("\n", 0, start) + 1, start - _BEFORE, 0)
-        we = text.find("\n", end)
-        if we >= 0:
-            nxt = text.find("\n", we + 1)
-            we = n if nxt < 0 else nxt
-        else:
-            we = n
-        we = min(we, end + _AFTER)
-        if out and ws <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], we))
-        else:
-            out.append((ws, we))
+        if start < done:
+            continue  # inside the previous match
+        for p in range(max(start - _BEFORE, done), start + 1):
+            m = regex.match(text, p, min(n, end + _AFTER))
+            if m is not None:
+                out.append(m)
+                done = max(m.end(), start + 1)
+                break
     return out
 
 
@@ -199,23 +265,16 @@ def find_keys(t: Text) -> list[Span]:
         rule = _BY_ANCHOR.get(name)
         if rule is None:
             continue
-        regex = rule.regex()
-        for ws, we in _windows(text, list(t.spans(name))):
-            for m in regex.finditer(text, ws, we):
-                start, end = rule.secret(m)
-                if end <= start:
-                    continue
-                secret = text[start:end]
-                if rule.entropy and shannon_entropy(secret) < rule.entropy:
-                    continue
-                if placeholder(secret):
-                    continue
-                line_start = text.rfind("\n", 0, start) + 1
-                line_end = text.find("\n", end)
-                line = text[line_start : len(text) if line_end < 0 else line_end]
-                if _GLOBAL.allows(secret, m.group(), line):
-                    continue
-                if any(a.allows(secret, m.group(), line) for a in rule.allow):
-                    continue
-                out.append(span(start, end, "API_KEY"))
+        for m in _matches(rule, text, t.spans(name)):
+            start, end = rule.secret(m)
+            if end <= start:
+                continue
+            secret = text[start:end]
+            if rule.entropy and entropy(secret) < rule.entropy:
+                continue
+            if placeholder(secret) or _GLOBAL.allows(secret, m, text):
+                continue
+            if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
+                continue
+            out.append(span(start, end, "API_KEY"))
     return out

@@ -11,10 +11,10 @@ from zdr.detect.keyrules import find_keys
 from zdr.detect.model import Span, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
+    entropy,
     looks_random,
     placeholder,
     placeholder_password,
-    shannon_entropy,
 )
 
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
@@ -260,7 +260,7 @@ def _filler(value: str) -> bool:
     if placeholder(value):
         return True
     body = value.split("_")[-1] if "_" in value else value
-    return len(body) >= 12 and shannon_entropy(body) < 2.5
+    return len(body) >= 12 and entropy(body) < 2.5
 
 
 def _generated(body: str) -> bool:
@@ -269,7 +269,7 @@ def _generated(body: str) -> bool:
         any(c.isupper() for c in body)
         and any(c.islower() for c in body)
         and any(c.isdigit() for c in body)
-        and shannon_entropy(body) >= 4.0
+        and entropy(body) >= 4.0
     )
 
 

@@ -147,6 +147,11 @@ _ASCII_DIGITS: Final = frozenset("0123456789")
 _ascii_entropy: Final = in_c("shannon_entropy", shannon_entropy)
 
 
+def entropy(value: str) -> float:
+    """shannon_entropy, in C for the usual value (characters below U+0100)."""
+    return _ascii_entropy(value) if value.isascii() else shannon_entropy(value)
+
+
 _PLACEHOLDER_WORDS: Final = (
     "your",
     "xxx",
