@@ -194,12 +194,18 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
     from zdr.catalogue.drift import find_drift
     from zdr.catalogue.load import load_catalogue
     from zdr.catalogue.sdk import sdk_endpoints
-    from zdr.catalogue.sdk_shapes import sdk_models, sdk_shapes, sdk_websockets
+    from zdr.catalogue.sdk_shapes import sdk_models, sdk_query_params, sdk_shapes, sdk_websockets
     from zdr.catalogue.shapes import BodyShapes
 
     catalogue = load_catalogue()
     shapes = BodyShapes({"sdk_version": openai.__version__, "models": sdk_models(), **sdk_shapes()})
-    drift = find_drift(catalogue, shapes, sdk_endpoints(), websockets=sdk_websockets())
+    drift = find_drift(
+        catalogue,
+        shapes,
+        sdk_endpoints(),
+        websockets=sdk_websockets(),
+        queries=sdk_query_params(),
+    )
     built = catalogue.shapes.sdk_version
     if args.json:
         _out(orjson.dumps({**drift.as_json(), "catalogue_sdk_version": built}).decode())
@@ -209,6 +215,7 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
         ("endpoints", drift.endpoints),
         ("parameters", drift.params),
         ("tool types", drift.tools),
+        ("query parameters", drift.queries),
     ):
         _out(f"unclassified {title}: {len(items)}")
         for item in items:

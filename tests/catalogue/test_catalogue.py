@@ -13,8 +13,9 @@ import yaml
 from zdr.catalogue.drift import find_drift, tool_types
 from zdr.catalogue.load import load_catalogue, parse_provider_file
 from zdr.catalogue.params import concrete, known_params
+from zdr.catalogue.query_params import load_query_params
 from zdr.catalogue.sdk import sdk_endpoints
-from zdr.catalogue.sdk_shapes import sdk_models, sdk_shapes, sdk_websockets
+from zdr.catalogue.sdk_shapes import sdk_models, sdk_query_params, sdk_shapes, sdk_websockets
 from zdr.catalogue.shapes import BodyShapes, load_shapes, shapes_data
 from zdr.errors import ConfigError
 
@@ -42,8 +43,15 @@ def test_the_installed_sdk_has_nothing_unclassified() -> None:
     pinned SDK declares is classified (the drift test: an SDK update that adds one fails
     here until the catalogue classifies it)."""
     catalogue = load_catalogue()
-    drift = find_drift(catalogue, load_shapes(), sdk_endpoints(), websockets=sdk_websockets())
+    drift = find_drift(
+        catalogue,
+        load_shapes(),
+        sdk_endpoints(),
+        websockets=sdk_websockets(),
+        queries=sdk_query_params(),
+    )
     assert drift.endpoints == [], "classify these endpoints in openai.yaml"
+    assert drift.queries == [], "run scripts/gen_params.py"
     assert drift.params == [], "classify these parameters (a feature, or inert) in openai.yaml"
     assert drift.tools == [], "classify these tool types (a tools[].type row) in openai.yaml"
 
@@ -68,8 +76,10 @@ def test_a_newer_sdk_with_unclassified_additions_is_reported() -> None:
     raw = shapes_data()
     catalogue = load_catalogue()
     endpoints = sdk_endpoints() | {("POST", "/v1/hosted_notebooks")}
-    drift = find_drift(catalogue, BodyShapes(_with_additions(raw)), endpoints)
+    queries = {**sdk_query_params(), "GET /v1/files": ["after", "limit", "retention"]}
+    drift = find_drift(catalogue, BodyShapes(_with_additions(raw)), endpoints, queries=queries)
     assert drift.endpoints == ["POST /v1/hosted_notebooks"]
+    assert drift.queries == ["GET /v1/files: retention"]
     assert drift.params == ["POST /v1/responses: retention_hours"]
     assert drift.tools == ["hosted_notebook (POST /v1/responses)"]
     assert not drift.clean
@@ -298,3 +308,13 @@ def test_self_serve_providers_are_the_ones_a_team_can_switch_on_itself() -> None
     providers = load_catalogue().providers
     serve = sorted(pid for pid, p in providers.items() if p.self_serve == "yes")
     assert serve == ["bedrock", "groq", "openrouter", "together"]
+
+
+def test_query_names_match_installed_sdk() -> None:
+    """openai_queries.json is what the installed SDK sends (run scripts/gen_params.py)."""
+    packaged = load_query_params()
+    assert packaged.calls == {k: frozenset(v) for k, v in sdk_query_params().items()}
+    assert packaged.declared("POST", "/v1/chat/completions") == frozenset()
+    assert packaged.declared("GET", "/v1/responses/resp_1") >= {"include", "stream"}
+    assert packaged.declared("GET", "/v1/files") >= {"after", "limit", "purpose"}
+    assert packaged.declared("POST", "/v1/messages") is None  # not an openai SDK call

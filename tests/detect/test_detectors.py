@@ -48,6 +48,10 @@ def found(text: str) -> list[tuple[str, str]]:
         ("Date of birth: 14.03.1987\n", "14.03.1987", "DATE_OF_BIRTH"),
         ("she was born on March 3, 1990 in Lyon", "March 3, 1990", "DATE_OF_BIRTH"),
         ("my bday is 7/2/1991 btw", "7/2/1991", "DATE_OF_BIRTH"),
+        # The name alone: a capitalised contraction before it is not part of it.
+        ("Hi, I'm Priya Raghunathan and I need help", "Priya Raghunathan", "PERSON"),
+        ("Hello! It's Dmitri Volkov again", "Dmitri Volkov", "PERSON"),
+        ("Contact person: Marie-Claire Dubois-Lefèvre", "Marie-Claire Dubois-Lefèvre", "PERSON"),
         ("her b-day: Sept 9th, 1979", "Sept 9th, 1979", "DATE_OF_BIRTH"),
         ("born on the 2nd of June, 1984", "2nd of June, 1984", "DATE_OF_BIRTH"),
         ("patient DOB 11/23/64, allergies none", "11/23/64", "DATE_OF_BIRTH"),
@@ -418,3 +422,17 @@ def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -
 )
 def test_short_dates_are_birth_dates_only_right_after_a_birth_word(text: str) -> None:
     assert [label for _, label in found(text)] == []
+
+
+def test_chat_log_speakers_are_names_log_sources_are_not() -> None:
+    log = (
+        "[09:58] gabriela.souza: the export is empty again\n"
+        "[09:59] <omar_haddad> which account?\n"
+        "3/4/2025, 10:02 - ruth: the one from March\n"
+        "10:03:11 INFO: export started\n"
+        "10:03:12 scheduler: queued\n"
+        "10:03:13 worker-7: done\n"
+        "Standup at 10:30: notes below\n"
+    )
+    people = [v for v, label in found(log) if label == "PERSON"]
+    assert people == ["gabriela.souza", "omar_haddad", "ruth"]

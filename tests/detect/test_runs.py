@@ -17,7 +17,7 @@ runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compile
 # The characters each regex tells apart, with one of each other kind of text: other
 # scripts' letters and digits, wide characters (a text's storage width changes with
 # its widest character), spaces of other scripts.
-NAME_CHARS = "AaZzÀÖØÞßöøÿĀāſƀ'’-.@_ \t\n1٣ΩωЖж中😀\u2003\u00a0:"
+NAME_CHARS = "AaZzÀÖØÞßöøÿĀāſƀ'’-.@_ \t\n1٣ΩωЖж中😀\u2003\u00a0:McD"
 NUMBER_CHARS = "0123456789 ().-/+)a٣३１𝟘😀\u00a0_"
 
 
@@ -56,7 +56,12 @@ def test_word_starts_as_the_reference_finds_them(text: str, first: str, not_afte
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Dear Jean-Pierre O'Neil,", ["Dear", "Jean-Pierre", "Neil"]),  # "O'" is no word
+        ("Dear Jean-Pierre O'Neil,", ["Dear", "Jean-Pierre", "O'Neil"]),
+        (
+            "McDowell MacKenzie DiCaprio D’Souza LaToya",
+            ["McDowell", "MacKenzie", "DiCaprio", "D’Souza", "LaToya"],
+        ),
+        ("MacDonald1 Mc O'B", ["Mc"]),  # the prefixed forms given back, as the regex does
         ("Jean-Pierre1 x", ["Jean"]),  # the hyphenated part given back, as the regex does
         ("Jo'hn1 Mr.X J. Doe", ["Jo", "Mr", "J.", "Doe"]),
         ("mail@Example.com_Anna x.Bob", []),  # not at the start of a word

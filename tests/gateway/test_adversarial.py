@@ -219,10 +219,40 @@ def test_ambiguous_paths_are_refused(
     _nothing_reached(hostile[0])
 
 
-def test_the_upstream_gets_the_path_and_query_that_were_routed(
-    gw: RunningGateway, hostile: tuple[HostileUpstream, str]
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"/v1/chat/completions?store=true",
+        b"/v1/chat/completions?Store=true",
+        b"/v1/chat/completions?metadata%5Bk%5D=v",
+        b"/v1/responses?include%5B%5D=reasoning.encrypted_content",
+        b"/v1/responses?beta=true&background=true",
+    ],
+)
+def test_query_parameters_the_sdk_never_sends_there_are_refused(
+    gw: RunningGateway, hostile: tuple[HostileUpstream, str], target: bytes
 ) -> None:
-    """Unreserved characters may arrive encoded; the upstream gets the decoded form."""
+    """A query string is inspected like a body: only what the SDK sends to that method
+    and path is forwarded (chat completions takes none; the Responses API ``beta``)."""
+    resp = _send(gw, target=target)
+    assert resp.status == 400, resp.body
+    error = orjson.loads(resp.body)["error"]
+    assert error["code"] == "zdr_feature_not_allowed"
+    assert error["message"].endswith("[rule parameter.unknown]")
+    _nothing_reached(hostile[0])
+
+
+def test_the_upstream_gets_the_path_and_query_that_were_routed(
+    gateway_factory: GatewayFactory, hostile: tuple[HostileUpstream, str]
+) -> None:
+    """Unreserved characters may arrive encoded; the upstream gets the decoded form
+    (the query's names are ones the SDK never sends here: a policy that forwards unknowns)."""
+    app, url = hostile
+    app.mode = "chat"
+    app.seen.clear()
+    gw = gateway_factory(
+        {**LIMITS, "policies": {"default": {"unknown": "forward"}}}, upstream_url=url
+    )
     resp = _send(gw, target=b"/v1/%63hat/completions?a=%41+b&c")
     assert resp.status in (200, 400)
     if resp.status == 400:  # "c" without "=": a query string zdr cannot read one way
@@ -516,3 +546,18 @@ def test_any_encoding_forwards_only_the_inspected_request(
         _reached_safely(app)
     else:
         assert 400 <= resp.status < 500
+
+
+def test_a_query_parameter_the_upstream_sets_is_sent_once_with_its_value(
+    gateway_factory: GatewayFactory, hostile: tuple[HostileUpstream, str]
+) -> None:
+    """Azure's api-version: the configured value replaces the client's."""
+    app, url = hostile
+    app.mode = "chat"
+    app.seen.clear()
+    upstream = {"base_url": url + "/v1", "api_key": UPSTREAM_KEY, "query": {"api-version": "v1"}}
+    gw = gateway_factory({**LIMITS, "upstreams": {"openai": upstream}}, upstream_url=url)
+    resp = _send(gw, target=b"/v1/chat/completions?api-version=2020-01-01")
+    assert resp.status == 200, resp.body
+    [seen] = app.seen
+    assert seen.query == b"api-version=v1"

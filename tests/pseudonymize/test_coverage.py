@@ -221,7 +221,10 @@ def test_other_endpoints_are_examined(gateway: RunningGateway, fake: FakeOpenAI)
     _assert_clean(fake)
 
 
-def test_the_query_string_is_examined(gateway: RunningGateway, fake: FakeOpenAI) -> None:
+def test_the_query_string_is_examined(gateway_factory: GatewayFactory, fake: FakeOpenAI) -> None:
+    # Query names the SDK never sends here are refused by default: forwarded (and
+    # examined) under a policy that forwards unknowns.
+    gateway = gateway_factory({"policies": {"default": {"unknown": "forward"}}})
     with httpx.Client(base_url=gateway.url) as http:
         http.post(
             "/v1/chat/completions",

@@ -9,13 +9,14 @@ without conditions. Pure: it takes the shapes and the endpoint list, it imports 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from zdr.catalogue.load import Catalogue
 from zdr.catalogue.model import Endpoint
 from zdr.catalogue.params import concrete
+from zdr.catalogue.query_params import load_query_params
 from zdr.catalogue.shapes import BodyShapes, Shape
 
 
@@ -25,10 +26,11 @@ class Drift:
     endpoints: list[str] = field(default_factory=list)  # "POST /v1/x/{id}"
     params: list[str] = field(default_factory=list)  # "POST /v1/responses: new_param"
     tools: list[str] = field(default_factory=list)  # "new_tool_type (POST /v1/responses)"
+    queries: list[str] = field(default_factory=list)  # "GET /v1/files: new_query_param"
 
     @property
     def clean(self) -> bool:
-        return not (self.endpoints or self.params or self.tools)
+        return not (self.endpoints or self.params or self.tools or self.queries)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +39,7 @@ class Drift:
             "unclassified_endpoints": self.endpoints,
             "unclassified_parameters": self.params,
             "unclassified_tool_types": self.tools,
+            "undeclared_query_parameters": self.queries,
         }
 
 
@@ -51,8 +54,15 @@ def find_drift(
     sdk_endpoints: Iterable[tuple[str, str]],
     provider: str = "openai",
     websockets: Iterable[str] = (),
+    queries: Mapping[str, Iterable[str]] | None = None,
 ) -> Drift:
+    """What the SDK declares that zdr does not classify; ``queries`` (the SDK's query
+    parameters per call) against the packaged allow-list, which the gateway enforces."""
     drift = Drift(shapes.sdk_version)
+    allowed = load_query_params().calls
+    for key, names in sorted((queries or {}).items()):
+        known = allowed.get(key, frozenset())
+        drift.queries.extend(f"{key}: {n}" for n in sorted(set(names) - known))
     calls = set(sdk_endpoints) | {("WEBSOCKET", path) for path in websockets}
     for method, path in sorted(calls):
         if catalogue.match(method, concrete(path), provider) is None:

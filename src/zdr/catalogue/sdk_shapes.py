@@ -17,12 +17,13 @@ import collections.abc
 import importlib
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 import typing_extensions
 
-from zdr.catalogue.sdk import _imports, _module_name, _path_of, sdk_resources_dir
+from zdr.catalogue.sdk import _imports, _module_name, _path_of, _raw_path_of, sdk_resources_dir
 from zdr.catalogue.shapes import Shape
 
 _WRITES = {"_post": "POST", "_put": "PUT", "_patch": "PATCH"}
@@ -59,12 +60,19 @@ def sdk_body_types(package_root: Path | None = None) -> dict[str, list[str]]:
     """{"POST /v1/responses": ["openai.types...ResponseCreateParamsStreaming", ...]} for
     every write call of the synchronous client that sends a JSON or multipart body.
     Query strings in SDK paths (``?beta=true``) are dropped: the body is the union."""
+    found: dict[str, set[str]] = {}
+    for fn, imports in _sync_methods(package_root):
+        _collect_bodies(fn, imports, found)
+    return {key: sorted(targets) for key, targets in sorted(found.items()) if targets}
+
+
+def _sync_methods(package_root: Path | None) -> Iterator[tuple[ast.FunctionDef, dict[str, str]]]:
+    """Each method of the SDK's synchronous resource classes, with its module's imports."""
     if package_root is None:
         resources = sdk_resources_dir()
         if resources is None:
-            return {}
+            return
         package_root = resources.parent
-    found: dict[str, set[str]] = {}
     for file in sorted((package_root / "resources").rglob("*.py")):
         module = _module_name(file, package_root)
         tree = ast.parse(file.read_text(encoding="utf-8"))
@@ -74,8 +82,7 @@ def sdk_body_types(package_root: Path | None = None) -> dict[str, list[str]]:
                 continue
             for fn in cls.body:
                 if isinstance(fn, ast.FunctionDef):
-                    _collect_bodies(fn, imports, found)
-    return {key: sorted(targets) for key, targets in sorted(found.items()) if targets}
+                    yield fn, imports
 
 
 def _collect_bodies(fn: ast.FunctionDef, imports: dict[str, str], out: dict[str, set[str]]) -> None:
@@ -100,6 +107,48 @@ def _collect_bodies(fn: ast.FunctionDef, imports: dict[str, str], out: dict[str,
             body = assigned.get(body.id)
         key = f"{_WRITES[node.func.attr]} /v1{path.split('?', 1)[0]}"
         out.setdefault(key, set()).update(_transform_targets(body, imports))
+
+
+_CALLS = {**_WRITES, "_get": "GET", "_get_api_list": "GET", "_delete": "DELETE"}
+
+
+def sdk_query_params(package_root: Path | None = None) -> dict[str, list[str]]:
+    """{"GET /v1/responses/{response_id}": ["include", "include_obfuscation", ...], ...}:
+    the query parameters each call of the synchronous client can send (an empty list
+    for a call that sends none), by their names before any ``[]`` the wire adds."""
+    found: dict[str, set[str]] = {}
+    for fn, _ in _sync_methods(package_root):
+        _collect_queries(fn, found)
+    return {key: sorted(names) for key, names in sorted(found.items())}
+
+
+def _collect_queries(fn: ast.FunctionDef, out: dict[str, set[str]]) -> None:
+    for node in ast.walk(fn):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _CALLS
+            and node.args
+        ):
+            continue
+        raw = _raw_path_of(node.args[0])
+        if raw is None or not raw.startswith("/"):
+            continue
+        path, _, inline = raw.partition("?")  # "/responses?beta=true"
+        names = {pair.split("=", 1)[0] for pair in inline.split("&") if pair}
+        for options in (k.value for k in node.keywords if k.arg == "options"):
+            for call in ast.walk(options):
+                if not isinstance(call, ast.Call):
+                    continue
+                for query in (k.value for k in call.keywords if k.arg == "query"):
+                    for d in ast.walk(query):
+                        if isinstance(d, ast.Dict):
+                            names.update(
+                                k.value
+                                for k in d.keys
+                                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                            )
+        out.setdefault(f"{_CALLS[node.func.attr]} /v1{path}", set()).update(names)
 
 
 class _Converter:

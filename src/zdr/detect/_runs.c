@@ -149,14 +149,16 @@ static inline Py_ssize_t dot_then_end(const Text *t, Py_ssize_t i) {
 
 /* [U][L'’]*[L](?:-[U][L]+)?\.?(?![\w@]) | [U]\.(?=\s) at p (text[p] is in [U]),
  * tried in the regex engine's order (greedy, backtracking): the end, or -1. */
-static Py_ssize_t token_at(const Text *t, Py_ssize_t p) {
-    Py_ssize_t n = t->n, q = p + 1;
+/* The rest of a capitalised word from s, where [L'’]*[L](?:-[U][L]+)?\.?(?![\w@])
+ * begins; its end, or -1. */
+static Py_ssize_t token_rest(const Text *t, Py_ssize_t s) {
+    Py_ssize_t n = t->n, q = s;
     while (q < n) {
         Py_UCS4 c = at(t, q);
         if (!(is_lower(c) || c == '\'' || c == 0x2019)) break;
         q++;
     }
-    for (Py_ssize_t e = q; e >= p + 2; e--) { /* [L'’]* gives back until [L] matches */
+    for (Py_ssize_t e = q; e >= s + 1; e--) { /* [L'’]* gives back until [L] matches */
         if (!is_lower(at(t, e - 1))) continue;
         if (e + 2 < n && at(t, e) == '-' && is_upper(at(t, e + 1)) && is_lower(at(t, e + 2))) {
             Py_ssize_t r = e + 2;
@@ -169,6 +171,30 @@ static Py_ssize_t token_at(const Text *t, Py_ssize_t p) {
         Py_ssize_t end = dot_then_end(t, e);
         if (end >= 0) return end;
     }
+    return -1;
+}
+
+/* [U](?:(?:[L]{1,2}|['’])[U])?[L'’]*[L](?:-[U][L]+)?\.?(?![\w@]) | [U]\.(?=\s) at p (an
+ * upper-case letter): its end, or -1. The optional prefix ("Mc", "Mac", "O'", "De",
+ * "Di" before a capital) is tried first, longest first, as the regex does. */
+static Py_ssize_t token_at(const Text *t, Py_ssize_t p) {
+    Py_ssize_t n = t->n;
+    if (p + 2 < n && is_lower(at(t, p + 1))) {
+        if (p + 3 < n && is_lower(at(t, p + 2)) && is_upper(at(t, p + 3))) {
+            Py_ssize_t end = token_rest(t, p + 4);
+            if (end >= 0) return end;
+        }
+        if (is_upper(at(t, p + 2))) {
+            Py_ssize_t end = token_rest(t, p + 3);
+            if (end >= 0) return end;
+        }
+    }
+    if (p + 2 < n && (at(t, p + 1) == '\'' || at(t, p + 1) == 0x2019) && is_upper(at(t, p + 2))) {
+        Py_ssize_t end = token_rest(t, p + 3);
+        if (end >= 0) return end;
+    }
+    Py_ssize_t end = token_rest(t, p + 1);
+    if (end >= 0) return end;
     if (p + 2 < n && at(t, p + 1) == '.' && Py_UNICODE_ISSPACE(at(t, p + 2))) return p + 2;
     return -1;
 }

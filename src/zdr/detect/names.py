@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from typing import Final
 
@@ -28,7 +28,8 @@ from zdr.detect.scan import Anchor, Text, matches_at
 _UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _LOWER: Final = "a-zß-öø-ÿā-ſ"
 _TOKEN: Final = re.compile(
-    rf"[{_UPPER}][{_LOWER}'’]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
+    rf"[{_UPPER}](?:(?:[{_LOWER}]{{1,2}}|['’])[{_UPPER}])?[{_LOWER}'’]*[{_LOWER}]"
+    rf"(?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
     rf"|[{_UPPER}]\.(?=\s)"
 )
 _PARTICLES: Final = frozenset(
@@ -115,7 +116,7 @@ _LABEL_WORDS: Final = frozenset(
     mitarbeiter contact kunde kundin client cliente klant guest owner insured
     policyholder beneficiary tenant holder cardholder assignee reporter author from to
     attendees participants agent rep representative support debtor creditor manager
-    supervisor doctor physician nurse""".split()
+    supervisor doctor physician nurse person""".split()
 )
 _STRIP: Final = ",:;=\"'()[]"
 _STRIP_DOT: Final = _STRIP + "."
@@ -179,6 +180,26 @@ _STRONG_GREETINGS: Final = frozenset(
 # Words that follow a greeting but are no one's name.
 _NOT_NAMES: Final = frozenset(
     "all everyone everybody there world folks guys team sir madam".split()
+)
+# Capitalised contractions that begin a sentence ("Hi, I'm Priya"): never part of a name.
+_CONTRACTIONS: Final = frozenset(
+    f"{w}{a}{e}"
+    for w, ends in (
+        ("i", ("m", "d", "ll", "ve")),
+        ("it", ("s", "d", "ll")),
+        ("that", ("s", "d", "ll")),
+        ("we", ("re", "d", "ll", "ve")),
+        ("you", ("re", "d", "ll", "ve")),
+        ("they", ("re", "d", "ll", "ve")),
+        ("he", ("s", "d", "ll")),
+        ("she", ("s", "d", "ll")),
+        ("let", ("s",)),
+        ("what", ("s",)),
+        ("here", ("s",)),
+        ("there", ("s",)),
+    )
+    for e in ends
+    for a in "'’"
 )
 
 
@@ -259,12 +280,31 @@ _LOWER_CUES: Final = (
 )
 
 
+# A chat log's speaker after the line's time ("[10:42] tomasz.wojcik: ...",
+# "12/03/2024, 09:15 - lars_e: ...", "[10:42] <jdoe> ..."): the handle names a person
+# however it is written. The anchor finds the time and the handle; the line is then read
+# from its start.
+_CHAT_ANCHOR: Final = (
+    r"\d:\d\d(:\d\d)?( ?[ap]m)?[\])]? {0,3}(- {0,3})?<?[a-z0-9][a-z0-9._-]{0,30}[a-z0-9][>:] "
+)
+_CHAT_LINE: Final = re.compile(
+    r"[\[(]?(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},? {1,3})?\d{1,2}:\d\d(?::\d\d)?(?: ?[ap]m)?"
+    r"[\])]? {0,3}(?:- {0,3})?(<)?([a-z0-9][a-z0-9._-]{0,30}[a-z0-9])(?(1)>|:) "
+)
+# Speakers that are roles or log levels, not people.
+_CHAT_ROLES: Final = frozenset(
+    """system user assistant bot support agent customer admin server client info debug
+    warn warning error fatal trace notice note critical crit""".split()
+)
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
     anchors = (
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
+        Anchor("person.chat", _CHAT_ANCHOR, lower=True),
     )
 
     def __init__(self) -> None:
@@ -277,9 +317,11 @@ class PersonDetector:
         text = t.raw
         low = t.low  # offsets match; cues only match lower-case text if not folded
         tokens = _capitalised_words(text)
-        found = self._capitalised(text, low, tokens) if tokens else []
+        bares = _bare_words(tokens) if tokens else []
+        found = self._capitalised(text, low, tokens, bares) if tokens else []
         if t.folded:
             found.extend(self._lower_case(low, t.spans("person.cue"), caseless=not tokens))
+            found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -287,7 +329,6 @@ class PersonDetector:
             if _plausible_name(value) and _person_key(low, m.start()):
                 found.append((m.start(1), m.start(1) + len(value)))
         if "@" in text and tokens:
-            bares = _bare_words(tokens)
             found.extend(_named_by_email(text, tokens, bares))
         if "BEGIN:VCARD" in text:
             for m in _VCARD_NAME.finditer(text):
@@ -297,19 +338,18 @@ class PersonDetector:
         return _every_mention(text, found)
 
     def _capitalised(
-        self, text: str, low: str, tokens: list[tuple[int, int, str]]
+        self, text: str, low: str, tokens: list[tuple[int, int, str]], bares: list[str]
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
         initials) that follow it on the line."""
         found: list[tuple[int, int]] = []
-        bares = _bare_words(tokens)
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
-            if bare in _TITLE_WORDS:
+            if bare in _TITLE_WORDS or bare in _CONTRACTIONS:
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -418,6 +458,33 @@ class PersonDetector:
                 break
             end = m.end()
         return start, end
+
+
+def _chat_speakers(
+    low: str, hits: Sequence[tuple[int, int]], is_name: Callable[[str, bool], bool]
+) -> list[tuple[int, int]]:
+    """The handles of chat-log lines (a time at the line's start, then the speaker): a
+    user name (``tomasz.wojcik``, ``kofi_b``) or one word that is a name (``anneke``),
+    not a log's source (``main``) or a role."""
+    found: list[tuple[int, int]] = []
+    last_line = -1
+    for hit_start, _ in hits:
+        line = low.rfind("\n", 0, hit_start) + 1
+        if line == last_line:
+            continue
+        last_line = line
+        m = _CHAT_LINE.match(low, line)
+        handle = m.group(2) if m is not None else ""
+        if not handle or handle in _CHAT_ROLES or handle.endswith("bot"):
+            continue
+        parts = [p for p in re.split(r"[._-]", handle) if p]
+        if len(parts) < 2 and not is_name(handle, False):
+            continue
+        if any(p.isdigit() for p in parts):
+            continue  # worker-3, node_12: a process, not a person
+        assert m is not None
+        found.append(m.span(2))
+    return found
 
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:

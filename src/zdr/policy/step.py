@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 import orjson
 
 from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
+from zdr.catalogue.query_params import load_query_params, parameter_name
+from zdr.catalogue.shapes import shown
 from zdr.errors import EndpointNotAllowed, FeatureNotAllowed
 from zdr.exchange import Exchange, Step
 from zdr.form import Form, Part
 from zdr.policy.decide import Request, decide
-from zdr.policy.model import HASHED, Decision, Rewrite
+from zdr.policy.model import HASHED, Decision, Policy, Refusal, Rewrite
 
 
 def hash_identifier(secret: bytes, value: Any) -> str:
@@ -26,10 +30,14 @@ def hash_identifier(secret: bytes, value: Any) -> str:
 class ApplyPolicy(Step):
     name: ClassVar[str] = "policy"
 
-    def __init__(self, catalogue: Catalogue, secret: bytes):
+    def __init__(self, catalogue: Catalogue, secret: bytes, upstream_query: Iterable[str] = ()):
         self.catalogue = catalogue
         self.secret = secret
         self.known = known_params()
+        self.queries = load_query_params()
+        # Query parameters an upstream's configuration sets on every call (Azure's
+        # api-version): a client may send them too (the configured value is sent).
+        self.upstream_query = frozenset(upstream_query)
 
     async def on_request(self, ex: Exchange) -> None:
         policy = ex.policy
@@ -43,6 +51,8 @@ class ApplyPolicy(Step):
             self.catalogue,
             self.known,
         )
+        if decision.refusal is None and ex.query:
+            decision = self._check_query(ex, policy) or decision
         if policy.mode == "observe":
             ex.decision = "observe"
             ex.would = _would(decision)
@@ -60,6 +70,31 @@ class ApplyPolicy(Step):
                     _rewrite_form(ex.form, rw, self.secret)
                 ex.rewrites.append(rw.label)
         ex.decision = decision.action
+
+    def _check_query(self, ex: Exchange, policy: Policy) -> Decision | None:
+        """A refusal when the query string has a parameter the openai SDK never sends to
+        this method and path (where the SDK has the call at all)."""
+        if policy.unknown != "refuse":
+            return None
+        declared = self.queries.declared(ex.method, ex.path)
+        if declared is None:
+            return None
+        for name, _ in parse_qsl(ex.query, keep_blank_values=True):
+            base = parameter_name(name)
+            if base in declared or base in self.upstream_query:
+                continue
+            where = ex.endpoint.path if ex.endpoint is not None else "this path"
+            named = shown(base)
+            rule = "parameter.unknown"
+            message = (
+                f"zdr policy '{policy.name}' refused the query parameter "
+                f"{named or '(its name not shown)'} on {ex.method} {where}: "
+                "the openai SDK sends no such parameter there, so what it retains is "
+                "unknown. If you have checked it, set `unknown: forward` in the policy. "
+                f"[rule {rule}]"
+            )
+            return Decision("refuse", refusal=Refusal(rule, message, named, "feature"))
+        return None
 
 
 def _would(decision: Decision) -> str:

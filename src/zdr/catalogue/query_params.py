@@ -1,0 +1,50 @@
+"""The query parameters the openai SDK sends on each call, as an allow-list.
+
+``data/openai_queries.json`` is generated from the installed SDK (scripts/gen_params.py)
+beside the body shapes and drift-tested like them. The gateway forwards a query string
+only when every parameter in it is one the SDK declares for that method and path:
+``POST /v1/chat/completions?store=true`` is refused, not forwarded unread.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+from zdr.catalogue.shapes import _walk_key
+
+
+class QueryNames:
+    def __init__(self, data: dict[str, list[str]]):
+        self.calls = {key: frozenset(names) for key, names in data.items()}
+        # method -> trie of path segments ("{}" for a parameter) -> the call's key
+        self._roots: dict[str, dict[str, Any]] = {}
+        for key in self.calls:
+            method, path = key.split(" ", 1)
+            node = self._roots.setdefault(method, {})
+            for seg in path.strip("/").split("/"):
+                node = node.setdefault("{}" if seg.startswith("{") else seg, {})
+            node[""] = key
+
+    def declared(self, method: str, path: str) -> frozenset[str] | None:
+        """The query parameters the SDK can send to ``method path`` (a concrete path),
+        or None when the SDK has no such call (another provider's route, say)."""
+        root = self._roots.get(method)
+        key = _walk_key(root, path.strip("/").split("/"), 0) if root is not None else None
+        return self.calls[key] if key is not None else None
+
+
+def parameter_name(name: str) -> str:
+    """A query parameter's name as declared: ``include[]`` and ``metadata[k]`` are the
+    wire forms of ``include`` and ``metadata``."""
+    return name.split("[", 1)[0]
+
+
+@cache
+def load_query_params() -> QueryNames:
+    raw = (resources.files("zdr.catalogue") / "data" / "openai_queries.json").read_bytes()
+    data: dict[str, list[str]] = orjson.loads(raw)
+    return QueryNames(data)
