@@ -35,7 +35,7 @@ _MIN_KEYWORD: Final = 3
 # Where a rule's match may begin: at its keyword or a few characters before (a word
 # boundary, a quote or a prefix the regex reads first); and how far it may run after
 # it (the longest shapes are a few hundred characters).
-_BEFORE: Final = 4
+_BEFORE: Final = 1
 _AFTER: Final = 640
 
 
@@ -257,6 +257,14 @@ def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re
     return out
 
 
+def _global_applies(secret: str) -> bool:
+    """Whether gitleaks' global allowlist can hold ``secret``: its patterns are for
+    values that begin with a sign (``$VAR``, ``{{ x }}``, ``%s``, ``@VAR@``, a path) or
+    are made of letters alone (``true``, ``null``, ``aaaa``). Trying them on every
+    key found cost more than the rules' own regexes."""
+    return secret[:1] in "$%{@/" or secret.isalpha()
+
+
 def find_keys(t: Text) -> list[Span]:
     """Secrets that gitleaks' rules find, where their keywords occur."""
     out: list[Span] = []
@@ -272,7 +280,7 @@ def find_keys(t: Text) -> list[Span]:
             secret = text[start:end]
             if rule.entropy and entropy(secret) < rule.entropy:
                 continue
-            if placeholder(secret) or _GLOBAL.allows(secret, m, text):
+            if placeholder(secret) or (_global_applies(secret) and _GLOBAL.allows(secret, m, text)):
                 continue
             if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
                 continue

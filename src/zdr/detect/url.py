@@ -61,6 +61,13 @@ class UrlDetector:
                 out.append(span(m.start(), end, "API_KEY"))
             elif _sensitive_url(url):
                 out.append(span(m.start(), end, "URL"))
+            elif "?" in url:
+                # A generated token in the query, whatever its parameter's name: the
+                # token is a secret, the page it opens stays readable.
+                query = url.index("?")
+                for q in _QUERY_VALUE.finditer(url, query):
+                    if _capability(q.group(1)):
+                        out.append(span(m.start() + q.start(1), m.start() + q.end(1), "API_KEY"))
         return out
 
 
@@ -84,11 +91,7 @@ def _sensitive_url(url: str) -> bool:
         return True  # credentials in the URL
     if _SENSITIVE_QUERY.search(rest):
         return True
-    after = rest[len(authority) :]
-    path = after.split("?", 1)[0].split("#", 1)[0]
-    query = after[len(path) :]
-    if query and any(_capability(v) for v in _QUERY_VALUE.findall(query)):
-        return True  # a generated token in the query, whatever its parameter's name
+    path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
         low = seg.lower()
