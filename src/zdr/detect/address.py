@@ -1,9 +1,14 @@
-"""Street addresses: a number and a street word, a street word and a name, compound
-street names, and the values of address fields."""
+"""Street addresses: a number and a street word, a street word and a name, a name
+and a street type (compound or not) with its house number, post-office and military
+boxes, the unit, place and postcode lines that follow a street in an address block,
+and the values of address fields. Street types of other languages come from
+libpostal's dictionaries (data/street_types.txt, made by data/streets.py)."""
 
 from __future__ import annotations
 
+import functools
 import re
+from importlib import resources
 from typing import Final
 
 from zdr.detect.model import (
@@ -36,6 +41,22 @@ _STREET_WORDS_BEFORE: Final = (
     "rua|travessa|praça|alameda|estrada|rodovia|largo"
 )
 _CAP: Final = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+
+
+@functools.cache
+def street_types(kind: str) -> tuple[str, ...]:
+    """The words of data/street_types.txt of one kind ("after", "suffix", "before"),
+    longest first (how the file was made: data/streets.py)."""
+    data = resources.files("zdr.detect") / "data" / "street_types.txt"
+    with data.open(encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if line[:1] != "#"]
+    return tuple(sorted({w for k, w in rows if k == kind}, key=lambda w: (-len(w), w)))
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words)
+
+
 _AFTER_WORDS: Final = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|")) | frozenset(
     w + "s" for w in _STREET_WORDS_AFTER.replace("?", "").split("|")
 )
@@ -49,25 +70,281 @@ _US_TAIL: Final = re.compile(
 )
 # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
 # lower-cased text, the rest read from the original.
-_BEFORE: Final = re.compile(rf"(?:{_STREET_WORDS_BEFORE})\s+")
+_BEFORE_WORDS: Final = rf"{_STREET_WORDS_BEFORE}|ul\.|{_alternation(street_types('before'))}"
+_BEFORE: Final = re.compile(rf"(?:{_BEFORE_WORDS})\s+")
 _BEFORE_TAIL: Final = re.compile(
-    r"(?:(?:de|del|della|di|da|do|dos|das|la|le|les|du|des|d'|y)\s+)*"
+    r"(?:(?:(?:de|del|della|delle|dello|degli|dei|di|da|dal|dalla|do|dos|das|la|le|les|"
+    r"du|des|d'|y|al|alla|z)\s+)*"
     rf"{_CAP}(?:\s+{_CAP}){{0,3}}"
+    # after a particle, a name in lower case too when its number follows: rue du centre 3
+    r"|(?:de|del|della|delle|di|da|do|dos|das|la|le|les|du|des|d')\s+"
+    r"(?:[^\W\d_][\w'’-]*\s+){0,2}[^\W\d_][\w'’-]*(?=,?\s+\d))"
     r"(?:,?\s+(?:n\.?\s*|nº\s*)?\d{1,5}[a-zA-Z]?(?:\s+(?:Apt\.?|Appartamento|Piano|Piso|"
     r"Puerta|Porta|Bis)\s*\d+)?)?"
     r"(?:,\s*\d{4,5}(?:-\d{3})?)?"
     rf"(?:,?\s+{_CAP}(?:[ -]{_CAP}){{0,2}}(?:\s+\([A-Z]{{2}}\))?)?(?:,\s*\d{{4,5}})?"
 )
-# Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam
-_COMPOUND_SUFFIXES: Final = (
-    r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|straat|laan|"
-    r"plein|gracht|kade|singel|dijk|steeg|pad"
+_LOWER_NAME: Final = re.compile(
+    r"(?:(?:de|del|della|delle|di|da|do|dos|das|la|le|les|du|des|d')\s+)+"
+    rf"[^\W\d_][\w'’-]*(?:\s+{_CAP}){{0,2}}"
 )
-_COMPOUND: Final = re.compile(
-    rf"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*-?(?i:{_COMPOUND_SUFFIXES})"
-    r"\s+\d{1,4}[a-z]?(?:[-/]\d{1,4}[a-z]?)?"
-    r"(?:,? +\d{4,5} ?(?:[A-Z]{2} +)?[A-ZÄÖÜ][\w-]+(?: [A-Z][\w-]+)?)?"
+# Hauptstraße 5, 10115 Berlin / Keizersgracht 123, 1015 CJ Amsterdam / Villacher Straße 8
+# / Karl Johans gate 1 / Koskikatu 25: a street type after the name, as the end of one
+# word or as a word of its own, then the house number.
+_HAND_SUFFIXES: Final = (
+    "straße",
+    "strasse",
+    "str.",
+    "weg",
+    "gasse",
+    "platz",
+    "allee",
+    "ring",
+    "damm",
+    "ufer",
+    "chaussee",
+    "straat",
+    "laan",
+    "plein",
+    "gracht",
+    "kade",
+    "singel",
+    "dijk",
+    "steeg",
+    "pad",
 )
+_SEPARATE_TYPES: Final = frozenset(_HAND_SUFFIXES) | frozenset(street_types("after"))
+_SUFFIXES: Final = tuple(
+    sorted(_SEPARATE_TYPES | frozenset(street_types("suffix")), key=lambda w: (-len(w), w))
+)
+# Street types that are also English words: as a word of their own, only in lower case
+# ("Trenerys gate 12", not "Departure Gate 12").
+_LOWER_ONLY: Final = frozenset({"gate", "gaten", "steg", "ring", "pad", "dijk", "damm", "veg"})
+# Words that may stand between the name's capitalised words: "Van der Duyn van
+# Maasdamweg", "Straße des 17. Juni" is left to the compound rule.
+_PARTICLES: Final = frozenset(
+    "van der den de het ter ten am an auf im in zum zur von vom til ved i på la le du".split()
+)
+_HOUSE_NUMBER: Final = re.compile(
+    r" \d{1,4}(?: ?[a-zA-Z](?!\w))?(?:[-/]\d{1,4}[a-zA-Z]?)?(?!\w)\.?"
+)
+_UNIT: Final = (
+    r"(?:apt|apartment|appt|app|suite|ste|unit|flat|fl|floor|room|rm|#|piso|puerta|"
+    r"wohnung|whg|appartement|appartamento|interno|int|bus|box)"
+)
+# After the house number on the same line: units, then a postcode and its place (a
+# place without a postcode may as well be the next clause: "..., Acme Ltd").
+_AFTER_TAIL: Final = re.compile(
+    rf"(?:,?[ \t]*(?i:{_UNIT})\.?[ \t]*#?[ \t]*\d[\w-]{{0,5}})*"
+    rf"(?:,?[ \t]+\d{{4,5}}(?:-\d{{3}})?[ \t]?(?:[A-Z]{{2}}[ \t]+)?{_CAP}(?:[ -]{_CAP})?)?"
+)
+
+
+def _name_before(text: str, end: int, line_start: int) -> int:
+    """Where the name before a street type written as its own word begins: up to
+    three capitalised words (or particles between them) on the same line; ``end`` if
+    none."""
+    start = end
+    words = 0
+    i = end
+    while words < 3:
+        j = i
+        while j > line_start and text[j - 1] in " \t":
+            j -= 1
+        if j == i or j == line_start:
+            break
+        k = j
+        while k > line_start and (text[k - 1].isalnum() or text[k - 1] in "'’-."):
+            k -= 1
+        word = text[k:j]
+        if not word or not word[0].isalpha():
+            break
+        if word[0].isupper():
+            start = k
+        elif word.lower() not in _PARTICLES:
+            break
+        words += 1
+        i = k
+    return start
+
+
+def _after_types(t: Text) -> list[tuple[int, int]]:
+    """Streets written name first: from each street type followed by a number, back to
+    the start of its word (compound) or over the words of the name (separate)."""
+    out: list[tuple[int, int]] = []
+    text = t.raw
+    last = 0
+    for suffix, _ in t.spans("address.after_type"):
+        if suffix < last:
+            continue
+        word = suffix
+        while word > 0 and (text[word - 1].isalnum() or text[word - 1] in "_-"):
+            word -= 1
+        if not starts_word(text, word, "_-"):
+            continue
+        number = _HOUSE_NUMBER.match(text, _type_end(text, suffix))
+        if number is None:
+            continue
+        line_start = text.rfind("\n", 0, word) + 1
+        if word < suffix:
+            # One word: a capital letter starts it, or a building number before it
+            # does the same for a street written in lower case ("12 koskikatu 5").
+            if not (text[word].isupper() or _number_before(text, word, line_start) < word):
+                continue
+            start = word
+        else:
+            typed = text[suffix : _type_end(text, suffix)]
+            if typed.lower() not in _SEPARATE_TYPES or (
+                typed[0].isupper() and typed.lower() in _LOWER_ONLY
+            ):
+                continue
+            start = _name_before(text, suffix, line_start)
+            if start == suffix:
+                continue
+        tail = _AFTER_TAIL.match(text, number.end())
+        end = tail.end() if tail else number.end()
+        out.append((start, end))
+        last = end
+    return out
+
+
+def _type_end(text: str, suffix: int) -> int:
+    """The end of the street type that begins at ``suffix`` (the anchor's match
+    without its number)."""
+    i = suffix
+    while i < len(text) and (text[i].isalpha() or text[i] == "."):
+        i += 1
+        if text[i - 1] == ".":
+            break
+    return i
+
+
+def _number_before(text: str, start: int, line_start: int) -> int:
+    """A building number right before ``start`` on its line ("935 69 Gordon Terrace",
+    "12 Rue Gafsa"), up to two of them: where the first begins, else ``start``."""
+    for _ in range(2):
+        i = start
+        while i > line_start and text[i - 1] in " \t,":
+            i -= 1
+        j = i
+        if j > line_start and text[j - 1].isalpha() and j - 1 > line_start:
+            j -= 1  # 12b
+        k = j
+        while k > line_start and text[k - 1].isdigit():
+            k -= 1
+        if k == j or j - k > 6 or i == start or not starts_word(text, k, "_.-/"):
+            break
+        start = k
+    return start
+
+
+# Boxes: "P.O. Box 287", "Postfach 10 01", "Apartado 12"; US military mail:
+# "PSC 1234, Box 5678 / APO AE 09012", "USNS Comfort / FPO AA 34055".
+_BOX_WORDS: Final = (
+    r"p\.? ?o\.? ?box|post office box|postfach|postbus|apartado(?: de correos| postal)?|"
+    r"caixa postal|bo[iî]te postale|casella postale"
+)
+_BOX: Final = re.compile(rf"(?:{_BOX_WORDS})[ \t]*(?:no\.?[ \t]*)?\d[\d ]{{0,7}}\b")
+_MILITARY_TOWN: Final = re.compile(r"[ADF]PO[ \t]+A[AEP][ \t]+\d{5}(?:-\d{4})?\b", re.IGNORECASE)
+_MILITARY_UNIT: Final = re.compile(
+    r"(?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}"
+    r"|(?:USNS|USS|USCGC|USNV|USV)[ \t]+[^\W\d][^\n,]{0,40}?)[ \t]*,?[ \t]*\n?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _boxes(t: Text) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    text, low = t.raw, t.low
+    for m in matches_at(_BOX, low, t.spans("address.box")):
+        if not starts_word(low, m.start(), "_-"):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        tail = _AFTER_TAIL.match(text, m.end())
+        out.append((_number_before(text, m.start(), line_start), tail.end() if tail else m.end()))
+    for m in matches_at(_MILITARY_TOWN, text, t.spans("address.military")):
+        if not starts_word(text, m.start(), "_-"):
+            continue
+        unit = _MILITARY_UNIT.search(text, max(0, m.start() - 80), m.start())
+        out.append((unit.start() if unit else m.start(), m.end()))
+    return out
+
+
+# The lines after a street in an address block: units, places, regions, postcodes and
+# countries ("Suite 828", "BASHALL TOWN", ", ON", "Norway 64389", "75008 Paris").
+_QUOTE: Final = r"[ \t]*(?:[>|]+|\?\?\?)?[ \t]*"
+_PLACE_WORD: Final = r"[A-ZÀ-ÖØ-ÞĀ-ž\u0370-\u03ff\u0400-\u04ff][\w'’.∆-]*"
+# UK (KW15 1AB, SW1A 2AA) and Canadian (K1A 0B1) postcodes.
+_POSTCODE: Final = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d"
+_BLOCK_LINE: Final = re.compile(
+    rf"\n{_QUOTE}(?:"
+    rf"(?i:{_UNIT})\.?[ \t]*#?[ \t]*\d[\w-]{{0,5}}"
+    rf"|,?[ \t]*(?:[A-Z]{{2,3}}|nan)?[ \t]*,?[ \t]*(?:\d{{3,5}}(?:[- ]\d{{3,4}})?|{_POSTCODE})"
+    rf"|,[ \t]*(?:[A-Z]{{2,3}}|nan)"
+    rf"|(?:\d{{4,5}}(?:-\d{{3}})?[ \t]+)?{_PLACE_WORD}"
+    rf"(?:[ \t]+(?:{_PLACE_WORD}|de|del|la|le|u|nad|an|am|der|di|sur|en|y|i|\([\w ]+\))){{0,4}}"
+    rf"(?:,?[ \t]*(?:[A-Z]{{2,3}}|nan))?(?:,?[ \t]+(?:\d{{3,5}}(?:-\d{{3,4}})?|{_POSTCODE}))?"
+    r")[ \t]*,?(?=[ \t]*\n|[ \t]*$)"
+)
+_NOT_PLACES: Final = frozenset(
+    "regards thanks thank cheers best sincerely yours kind warm dear hi hello tel phone "
+    "fax mobile email office".split()
+)
+
+
+def _block_end(text: str, end: int) -> int:
+    """``end`` moved over the lines of an address block that follow a street (at most
+    four), when the street ends its line."""
+    rest = end
+    while rest < len(text) and text[rest] in " \t,.":
+        rest += 1
+    if rest >= len(text) or text[rest] != "\n":
+        return end
+    for _ in range(4):
+        while rest < len(text) and text[rest] in " \t":
+            rest += 1
+        # What a block line can start with, checked before its pattern is tried.
+        i = rest + 1
+        while i < len(text) and text[i] in " \t>|?":
+            i += 1
+        if i >= len(text) or not (text[i].isupper() or text[i].isdigit() or text[i] in ",#"):
+            break
+        m = _BLOCK_LINE.match(text, rest)
+        if m is None:
+            break
+        first = m.group().split(None, 2)
+        words = [w.strip(">|?,").lower() for w in first]
+        if any(w in _NOT_PLACES for w in words if w):
+            break
+        rest = end = m.end()
+    return end
+
+
+# A street whose name has no street type, known by the unit after its house number:
+# "Kesk 53, Suite 343", "Pagari 18 Apt. 9", on its line or the line before the unit.
+_UNIT_AFTER: Final = re.compile(
+    rf"(?:\d{{1,6}}[ \t]+)?{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+\d{{1,5}}[a-zA-Z]?,?"
+    rf"[ \t]*(?:\n{_QUOTE})?(?i:apt|apartment|suite|flat)\.?[ \t]*#?[ \t]*\d[\w-]{{0,5}}"
+)
+
+
+def _unit_streets(t: Text, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Streets known by their unit, where no street found so far holds the unit."""
+    out: list[tuple[int, int]] = []
+    text = t.raw
+    last = 0
+    for unit, _ in t.spans("address.unit"):
+        if unit < last or any(a <= unit < b for a, b in found):
+            continue
+        line_start = text.rfind("\n", 0, unit) + 1
+        if line_start and text[line_start:unit].strip(" \t>|?") == "":
+            line_start = text.rfind("\n", 0, line_start - 1) + 1  # the unit starts its line
+        for m in _UNIT_AFTER.finditer(text, max(line_start, last, unit - 80), unit + 16):
+            if m.end() > unit:
+                out.append((m.start(), m.end()))
+                last = m.end()
+                break
+    return out
 
 
 # Address fields ("address: ...") and phrases ("lives at ...") whose value is taken whole.
@@ -75,12 +352,14 @@ _FIELD_NAMES: Final = r"address|adresse|anschrift|indirizzo|dirección|direccion
 _FIELD_PHRASES: Final = (
     r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|living at"
 )
-_COMPOUND_START: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
 _STREET_ANCHORS: Final = (
-    Anchor("address.word_before", rf"(?:{_STREET_WORDS_BEFORE}) ", lower=True),
-    # The street suffix and its number; the compound word is read backwards from it.
-    Anchor("address.compound", rf"(?:{_COMPOUND_SUFFIXES})\s+\d", lower=True),
+    Anchor("address.word_before", rf"(?:{_BEFORE_WORDS}) ", lower=True),
+    # The street type and its number; the name is read backwards from it.
+    Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)}) \d", lower=True),
     Anchor("address.field", f"{_FIELD_NAMES}|{_FIELD_PHRASES}|adr;type=", lower=True),
+    Anchor("address.box", f"(?:{_BOX_WORDS})" + r"[ \t]*(?:no\.?[ \t]*)?\d", lower=True),
+    Anchor("address.military", r"[adf]po[ \t]+a[aep][ \t]+\d", lower=True),
+    Anchor("address.unit", r"(?:apt|apartment|suite|flat)\.?[ \t]*#?[ \t]*\d", lower=True),
 )
 
 
@@ -121,9 +400,18 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
         if not starts_word(low, m.start(), "_-"):
             continue
         tail = _BEFORE_TAIL.match(text, m.end())
+        if not (tail and tail.end() > m.end()):
+            # "12 rue du centre": a name in lower case after a particle, when a building
+            # number stands before the street type.
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if _number_before(text, m.start(), line_start) < m.start():
+                tail = _LOWER_NAME.match(text, m.end())
         if tail and tail.end() > m.end():
             out.append((m.start(), tail.end()))
-    out.extend(_compounds(t))
+    out.extend(_after_types(t))
+    out.extend(_boxes(t))
+    if t.has("address.unit"):
+        out.extend(_unit_streets(t, out))
     # The value of an address field or after an address phrase, as a whole.
     for m in matches_at(_ADDRESS_FIELD, low, t.spans("address.field")):
         group = next(g for g in ("quoted", "line", "line2") if m.group(g) is not None)
@@ -131,29 +419,6 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
         value = text[start:end].rstrip(" .,;")
         if any(c.isdigit() for c in value) and 6 <= len(value) <= 120:
             out.append((start, start + len(value)))
-    return out
-
-
-def _compounds(t: Text) -> list[tuple[int, int]]:
-    """German and Dutch compound street names (Lindenstraße 12): from each suffix
-    followed by a number, back to the capital letters that can start the word, tried
-    leftmost first, as a left-to-right search would."""
-    out: list[tuple[int, int]] = []
-    text = t.raw
-    last = 0
-    for suffix, _ in t.spans("address.compound"):
-        word = suffix
-        while word > last and (text[word - 1].isalnum() or text[word - 1] in "_-"):
-            word -= 1
-        for start in range(word, suffix):
-            if text[start] not in _COMPOUND_START:
-                continue
-            m = _COMPOUND.match(text, start)
-            if m is not None:
-                if starts_word(text, start, "_-"):
-                    out.append((start, m.end()))
-                last = m.end()
-                break
     return out
 
 
@@ -183,8 +448,11 @@ class AddressDetector:
             if len(value) < 8:
                 continue
             # "5 Ways" or "Via email" are not addresses: require a number or a cue.
-            has_number = any(c.isdigit() for c in value)
+            line_start = text.rfind("\n", 0, start) + 1
+            first = _number_before(text, start, line_start)
+            has_number = first < start or any(c.isdigit() for c in value)
             if not has_number and not _ADDRESS_CUES.search(text_before(text, start, 40)):
                 continue
-            out.append(span(start, start + len(value), "STREET_ADDRESS"))
+            end = _block_end(text, start + len(value))
+            out.append(span(first, end, "STREET_ADDRESS"))
         return out

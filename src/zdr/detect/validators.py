@@ -49,6 +49,8 @@ def card_brand_ok(digits: str) -> bool:
         return 16 <= n <= 19
     if 3528 <= four <= 3589:
         return 16 <= n <= 19
+    if four in (1800, 2131):
+        return n == 15  # JCB's 15-digit ranges
     if two in (36, 38) or 300 <= int(digits[:3]) <= 305:
         return 14 <= n <= 19
     if digits.startswith(("62", "81")):
