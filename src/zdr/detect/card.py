@@ -40,15 +40,19 @@ class CardDetector:
                 continue
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
-            if not (13 <= len(digits) <= 19 and luhn_valid(digits) and card_brand_ok(digits)):
+            if not (13 <= len(digits) <= 19 and luhn_valid(digits)):
                 continue
             # Grouped digits, a 15/16-digit run (the usual card lengths; EANs have 13),
             # or a card word nearby; other bare runs are accounts or order numbers.
+            # After a card word a Luhn-valid number is a card whatever its issuer
+            # range (private-label, co-branded and retired ranges).
+            before = text_before(text, m.start(), 40)
+            named = any(w in before for w in self._context)
+            if not (named or card_brand_ok(digits)):
+                continue
             grouped = raw != digits or len(digits) in (15, 16)
-            if not grouped:
-                before = text_before(text, m.start(), 40)
-                if not any(w in before for w in self._context):
-                    continue
+            if not (grouped or named):
+                continue
             out.append(span(m.start(), m.end(), "CREDIT_CARD"))
         return out
 

@@ -58,13 +58,17 @@ class PhoneDetector:
                 before = text_before(text, start, 40)
                 if not any(w in before for w in self._context):
                     continue  # a bare run of digits is an id more often than a phone
-            if raw.count(".") >= 3:
-                continue  # dotted versions and builds
+            if raw.count(".") >= 3 and not (
+                _DOTTED_PAIRS.fullmatch(raw) and _labelled(text, start, start + len(raw))
+            ):
+                continue  # dotted versions and builds (01.84.17.61.18 only beside a label)
             if "." in raw and _DOTTED_SINGLE.search(raw):
                 continue  # 2025.5.13: a version or a date, not a phone
             if _ID_PREFIX.search(text[max(0, start - 8) : start]):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
-            if _valid_phone(raw, international):
+            if _valid_phone(raw, international) or (
+                _labelled(text, start, start + len(raw)) and _possible_phone(raw, international)
+            ):
                 out.append(span(start, start + len(raw), "PHONE"))
         return out
 
@@ -123,6 +127,52 @@ _DATE_SHAPE: Final = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1
 _EPOCH: Final = re.compile(r"1\d{9}")
 _DOTTED_SINGLE: Final = re.compile(r"(?:^|\.)\d(?:\.|$)")
 _US_SHAPE: Final = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
+
+
+# A phone label right before or right after a number ("fax: ...", "... mobile"):
+# there a number of a possible length for its country is a phone, valid or not
+# (numbers of made-up exchanges, or of a plan newer than the metadata).
+_LABEL_BEFORE: Final = re.compile(
+    r"(?:phone|tel|telephone|telefon|teléfono|telefono|mobile|mobil|cell|fax|whatsapp|sms|"
+    r"call me|call me on|call me at|call us on|call us at|ring me on)"
+    r"\.?[ \t]*(?:no\.?|number|nr\.?|#)?[ \t]*[:=]?[ \t]*$",
+    re.IGNORECASE,
+)
+_LABEL_AFTER: Final = re.compile(
+    r"[ \t]*[(\[]?(?:office|fax|mobile|cell|home|work|tel|phone|direct|landline)\b",
+    re.IGNORECASE,
+)
+_DOTTED_PAIRS: Final = re.compile(r"\d{2}(?:\.\d{2}){3,4}")
+
+
+def _labelled(text: str, start: int, end: int) -> bool:
+    return (
+        _LABEL_BEFORE.search(text, max(0, start - 24), start) is not None
+        or _LABEL_AFTER.match(text, end) is not None
+    )
+
+
+def _possible_phone(raw: str, international: bool) -> bool:
+    """A length some number of the country has (libphonenumber's metadata), for the
+    country code written or the countries the shape points to."""
+    candidate = "+" + raw[2:] if raw.startswith("00") else raw
+    digits = _without_separators(candidate.replace("(0)", "")).lstrip("+")
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    if international:
+        for length in (1, 2, 3):
+            code = int(digits[:length])
+            if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                return len(digits) - length in _country_rules(code).valid_by_length
+        return False
+    for code in _national_codes(raw):
+        rules = _country_rules(code)
+        national = (
+            digits[len(rules.trunk) :] if rules.trunk and digits.startswith(rules.trunk) else digits
+        )
+        if len(national) in rules.valid_by_length:
+            return True
+    return False
 
 
 def _without_separators(raw: str) -> str:

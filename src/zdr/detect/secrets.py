@@ -6,31 +6,33 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from zdr.detect.keyrules import ANCHORS as _RULE_ANCHORS
+from zdr.detect.keyrules import find_keys
 from zdr.detect.model import Span, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
-from zdr.detect.validators import looks_random, placeholder
+from zdr.detect.validators import (
+    entropy,
+    looks_random,
+    placeholder,
+    placeholder_password,
+)
 
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
 # check. The prefixes are where the shared scan looks for them.
 _KEY_SHAPE_PARTS: Final = (
     (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
-    (r"(?:sk|rk)_(?:live|test)_", r"[A-Za-z0-9]{16,}"),
-    (r"gh[pousr]_", r"[A-Za-z0-9]{30,}"),
-    (r"github_pat_", r"[A-Za-z0-9_]{40,}"),
-    (r"xox[abposr]-", r"[A-Za-z0-9-]{10,}"),
-    (r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)", r"[A-Z0-9]{16}"),
-    (r"AIza", r"[A-Za-z0-9_-]{30,}"),
-    (r"glpat-", r"[A-Za-z0-9_-]{20,}"),
-    (r"SG\.", r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
-    (r"hf_", r"[A-Za-z0-9]{30,}"),
-    (r"npm_", r"[A-Za-z0-9]{30,}"),
-    (r"pypi-", r"[A-Za-z0-9_-]{50,}"),
-    (r"dop_v1_", r"[a-f0-9]{40,}"),
-    (r"shp(?:at|ss|ca|pa)_", r"[a-fA-F0-9]{32}"),
     (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
+)
+# A key that names its issuer: a short lower-case prefix and "_" (a second word may
+# follow: `lin_api_`, `dckr_pat_`), then a long generated body. GitHub's convention of
+# identifiable prefixes, which many providers follow; rules for named providers are
+# keyrules.py's. The body must be long and mix upper, lower case and digits: object
+# ids with a prefix (`cus_`, `pi_`, `req_`) are shorter, hashes have one case.
+_PREFIXED_KEY: Final = re.compile(
+    r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?(?P<body>[A-Za-z0-9]{32,200})(?![A-Za-z0-9])"
 )
 _WEBHOOK_SECRET: Final = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
 _PEM: Final = re.compile(
@@ -112,6 +114,9 @@ _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optio
 _ANCHORS: Final = (
     Anchor("secret.key_shape", "|".join(prefix for prefix, _ in _KEY_SHAPE_PARTS)),
     Anchor("secret.whsec", r"whsec_"),
+    Anchor(
+        "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
+    ),
     Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
     Anchor("secret.curl", r"-u|--user"),
@@ -119,6 +124,7 @@ _ANCHORS: Final = (
     Anchor("secret.cookie", r"cookie", lower=True),
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
+    *_RULE_ANCHORS,
 )
 
 
@@ -133,19 +139,28 @@ class SecretDetector:
         out: list[Span] = []
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
-            if starts_word(text, m.start(), "_-") and not placeholder(m.group()):
+            if starts_word(text, m.start(), "_-") and not _filler(m.group()):
                 out.append(span(m.start(), m.end(), "API_KEY"))
+        for m in matches_at(_PREFIXED_KEY, text, t.spans("secret.prefixed")):
+            body = m.group("body")
+            if starts_word(text, m.start(), "_-.") and _generated(body) and not _filler(body):
+                out.append(span(m.start(), m.end(), "API_KEY"))
+        out.extend(find_keys(t))
+        keys = {(s.start, s.end) for s in out}
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
         if "PRIVATE KEY" in text:
             out.extend(self._pem(text))
         if "://" in text:
             for m in _DSN.finditer(text):
-                if not placeholder(m.group("value")):
+                value = m.group("value")
+                if not (placeholder(value) or placeholder_password(value)):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if "@" in text:
             for m in _LOGIN_PAIR.finditer(text):
                 value = m.group("value")
+                if _in_url(text, m.start()):
+                    continue  # an address in a URL's path: what follows is the path
                 if _strong(value) and not placeholder(value):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
@@ -168,7 +183,7 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
             value = text[m.start("value") : m.end("value")]
-            if _KEY_SHAPES.match(value) or placeholder(value):
+            if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
             if looks_random(value, 20, 3.5):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
@@ -237,3 +252,29 @@ def _strong(value: str) -> bool:
     has_alpha = any(c.isalpha() for c in value)
     has_other = any(not c.isalpha() for c in value)
     return has_alpha and has_other and not value.isdigit() and len(value) >= 6
+
+
+def _filler(value: str) -> bool:
+    """A documentation value in a key's shape: a placeholder, or a body of few distinct
+    characters repeated (`sk_live_AAAA...`, `hf_FakeFakeFake...`, `TXXXX/BXXXX`)."""
+    if placeholder(value):
+        return True
+    body = value.split("_")[-1] if "_" in value else value
+    return len(body) >= 12 and entropy(body) < 2.5
+
+
+def _generated(body: str) -> bool:
+    """Upper case, lower case and digits, all three: what a generated key's body holds."""
+    return (
+        any(c.isupper() for c in body)
+        and any(c.islower() for c in body)
+        and any(c.isdigit() for c in body)
+        and entropy(body) >= 4.0
+    )
+
+
+def _in_url(text: str, at: int) -> bool:
+    """Whether position ``at`` is inside a URL: its word (back to a space or a line
+    break) holds a scheme's "://"."""
+    word_start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+    return "://" in text[word_start:at]

@@ -10,20 +10,33 @@ from zdr.detect.model import (
     occurrences,
     span,
 )
+from zdr.detect.names import first_names
 from zdr.detect.scan import Anchor, Text, matches_from
+from zdr.detect.validators import looks_random, placeholder_password
 
 _URL: Final = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
 _SENSITIVE_QUERY: Final = re.compile(
     r"[?&#;](?:[\w.-]*(?:token|key|secret|sig|signature|password|passwd|pwd|auth|session|"
-    r"sid|code|uid|user|email|mail|invite|reset|otp|ticket|access|credential)[\w.-]*)=",
+    r"sid|code|uid|user|email|mail|invite|reset|otp|ticket|access|credential|owner|login|"
+    r"name|member|account|phone)[\w.-]*)=",
     re.IGNORECASE,
 )
+# A query value: what follows "=" up to the next separator.
+_QUERY_VALUE: Final = re.compile(r"[?&#;][\w.%-]*=([^&#;]+)")
 _PROFILE_SEGMENTS: Final = {
     "in", "u", "user", "users", "profile", "profiles", "people", "person", "customers",
     "customer", "account", "accounts", "member", "members", "contact", "contacts", "patient",
     "patients", "employee", "employees", "client", "clients", "lead", "leads", "d", "r",
     "reset", "reset-password", "invite", "invitation", "share", "s", "view", "edit", "@me",
+    "shared", "join", "magic", "verify", "confirm", "unsubscribe", "activate",
 }  # fmt: skip
+# A handle: letters and digits mixed, or joined by "_" ("jdoe92", "jane_doe"), not a
+# file name (no extension) nor a version ("v2", "3.11").
+_HANDLE: Final = re.compile(r"^(?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_))[A-Za-z][A-Za-z0-9_.]{2,24}$")
+# A name slug: a first name joined to a second word ("jane-doe", "john.smith",
+# "maria_garcia-lopez"): the lexicon's first names decide.
+_SLUG: Final = re.compile(r"^([a-z]{3,20})[-._]((?:[a-z]\.?[-._])?[a-z]{2,25}(?:-[a-z]{2,25})?)$")
+_FILE: Final = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 _ID_SEGMENT: Final = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}|@[\w.-]+)$")
 _WEBHOOK: Final = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
 
@@ -48,6 +61,13 @@ class UrlDetector:
                 out.append(span(m.start(), end, "API_KEY"))
             elif _sensitive_url(url):
                 out.append(span(m.start(), end, "URL"))
+            elif "?" in url:
+                # A generated token in the query, whatever its parameter's name: the
+                # token is a secret, the page it opens stays readable.
+                query = url.index("?")
+                for q in _QUERY_VALUE.finditer(url, query):
+                    if _capability(q.group(1)):
+                        out.append(span(m.start() + q.start(1), m.start() + q.end(1), "API_KEY"))
         return out
 
 
@@ -65,8 +85,9 @@ def _has_capability_path(url: str) -> bool:
 
 def _sensitive_url(url: str) -> bool:
     rest = url.split("://", 1)[1]
-    authority = rest.split("/", 1)[0]
-    if "@" in authority:
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    userinfo = authority.rsplit("@", 1)[0] if "@" in authority else ""
+    if userinfo and not (":" in userinfo and placeholder_password(userinfo.split(":", 1)[1])):
         return True  # credentials in the URL
     if _SENSITIVE_QUERY.search(rest):
         return True
@@ -84,4 +105,21 @@ def _sensitive_url(url: str) -> bool:
             nxt = segments[i + 1]
             if low in ("in", "u", "user", "users", "profile", "people") and len(nxt) >= 3:
                 return True
+        # Where a site puts its users (the first segment: github.com/<user>,
+        # calendly.com/<first-last>/30min), a handle or a name slug names a person.
+        if i == 0 and len(segments) <= 2 and not _FILE.search(segments[-1]):
+            if _HANDLE.match(seg) or _name_slug(low):
+                return True
     return False
+
+
+def _name_slug(segment: str) -> bool:
+    m = _SLUG.match(segment)
+    return m is not None and m.group(1) in first_names()
+
+
+def _capability(value: str) -> bool:
+    """A query value that looks generated: long, mixed, high entropy (a share or
+    reset token, a signature) with digits in it, not words joined, a path or a number."""
+    digits = sum(c.isdigit() for c in value)
+    return digits >= 2 and "/" not in value and looks_random(value, 16, 3.5)

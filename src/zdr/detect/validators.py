@@ -49,6 +49,8 @@ def card_brand_ok(digits: str) -> bool:
         return 16 <= n <= 19
     if 3528 <= four <= 3589:
         return 16 <= n <= 19
+    if four in (1800, 2131):
+        return n == 15  # JCB's 15-digit ranges
     if two in (36, 38) or 300 <= int(digits[:3]) <= 305:
         return 14 <= n <= 19
     if digits.startswith(("62", "81")):
@@ -147,6 +149,11 @@ _ASCII_DIGITS: Final = frozenset("0123456789")
 _ascii_entropy: Final = in_c("shannon_entropy", shannon_entropy)
 
 
+def entropy(value: str) -> float:
+    """shannon_entropy, in C for the usual value (characters below U+0100)."""
+    return _ascii_entropy(value) if value.isascii() else shannon_entropy(value)
+
+
 _PLACEHOLDER_WORDS: Final = (
     "your",
     "xxx",
@@ -193,3 +200,24 @@ def _at_most_two_characters(value: str) -> bool:
         return True
     rest = value.replace(value[0], "")
     return not rest or rest.count(rest[0]) == len(rest)
+
+
+_PASSWORD_FILLERS: Final = (
+    "password",
+    "your",
+    "replace",
+    "xxx",
+    "changeme",
+    "example",
+    "placeholder",
+)
+
+
+def placeholder_password(password: str) -> bool:
+    """The password of a documentation URL's ``user:password@``: a template
+    (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, or too short
+    or too plain to be one (``abc``, ``1111``, ``xxxx``)."""
+    low = password.lower()
+    if low[:1] in "{$<%" or any(w in low for w in _PASSWORD_FILLERS):
+        return True
+    return len(password) < 4 or _at_most_two_characters(low)

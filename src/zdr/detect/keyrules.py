@@ -1,0 +1,288 @@
+"""Provider key shapes from a maintained rule set: gitleaks' default rules
+(``data/gitleaks.toml``, MIT, the commit named in its header), read as they are.
+
+Each rule has a regex, the keywords that must occur for it to match (gitleaks' own
+prefilter: here they are the rule's anchors in the shared scan), an optional minimum
+entropy of the secret and allowlists; gitleaks' global allowlist applies to every rule.
+A rule's regex is tried only in the lines around its keywords, and compiled the first
+time one of them occurs. What is not taken: ``generic-api-key`` (credential names in
+any syntax are secrets.py's own rule), rules for files of one kind (``path``: a
+request has no file name), and keywords of two
+characters (``ey``, ``sk``, ``s.``: too frequent in prose to anchor on; JWTs are
+secrets.py's own shape).
+
+The regexes are Go's (RE2) syntax; the few differences from Python's are translated
+when a rule is compiled (a flag group in mid-pattern, ``\\z``, POSIX classes), and
+they run with ``re.ASCII``, as ``\\w``, ``\\d``, ``\\s`` and ``\\b`` mean in Go.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from zdr.detect.model import Span, span
+from zdr.detect.scan import Anchor, Text
+from zdr.detect.validators import entropy, placeholder
+
+_DATA: Final = Path(__file__).resolve().parent / "data" / "gitleaks.toml"
+_NAME_BEFORE: Final = r"(?i)[\w.-]{0,50}?"
+_SKIPPED_RULES: Final = frozenset({"generic-api-key"})
+_MIN_KEYWORD: Final = 3
+# Where a rule's match may begin: at its keyword or a few characters before (a word
+# boundary, a quote or a prefix the regex reads first); and how far it may run after
+# it (the longest shapes are a few hundred characters).
+_BEFORE: Final = 1
+_AFTER: Final = 640
+
+
+def go_to_python(pattern: str) -> str:
+    """A Go (RE2) regex in Python's syntax: ``(?i)`` in mid-pattern, which Python
+    refuses, becomes a scoped ``(?i:...)`` to the end of its group (closed and opened
+    again around each ``|`` of that group, as RE2 applies it); ``\\z`` becomes ``\\Z``;
+    ``[[:alnum:]]``-style classes their ASCII ranges."""
+    for posix, ascii_range in (
+        ("[[:alnum:]]", "[0-9A-Za-z]"),
+        ("[[:alpha:]]", "[A-Za-z]"),
+        ("[[:digit:]]", "[0-9]"),
+        ("[:alnum:]", "0-9A-Za-z"),
+    ):
+        pattern = pattern.replace(posix, ascii_range)
+    out: list[str] = []
+    # Per open group: how many scoped flag groups opened in it are still open.
+    pending: list[int] = [0]
+    flags_open: list[str] = [""]
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            pair = pattern[i : i + 2]
+            out.append("\\Z" if pair == "\\z" else pair)
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            # A "]" right after "[" or "[^" is a literal member.
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                out.append("]")
+                i += 1
+            i += 1
+            continue
+        m = re.match(r"\(\?([a-zA-Z]+)\)", pattern[i:])
+        if m and i > 0:
+            out.append(f"(?{m.group(1)}:")
+            pending[-1] += 1
+            flags_open[-1] += m.group(1)
+            i += m.end()
+            continue
+        if c == "(":
+            pending.append(0)
+            flags_open.append("")
+            out.append(c)
+        elif c == ")":
+            out.append(")" * pending.pop())
+            flags_open.pop()
+            out.append(c)
+        elif c == "|" and pending[-1]:
+            out.append(")" * pending[-1] + "|" + f"(?{flags_open[-1]}:")
+            pending[-1] = 1
+        else:
+            out.append(c)
+        i += 1
+    out.append(")" * pending[-1])
+    return "".join(out)
+
+
+def _scoped(pattern: str) -> str:
+    """``pattern`` as a group of an alternation: its leading flags scoped to it."""
+    m = re.match(r"\(\?([a-zA-Z]+)\)", pattern)
+    if m:
+        return f"(?{m.group(1)}:{pattern[m.end() :]})"
+    return f"(?:{pattern})"
+
+
+class _Allow:
+    """One allowlist: regexes (on the secret, the whole match or its line) and
+    stopwords (in the secret)."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.target: str = str(entry.get("regexTarget", "secret"))
+        # Two regexes for all of them (each its own group, its flags scoped to it):
+        # those anchored at the start are only tried there.
+        parts = [go_to_python(str(r)) for r in entry.get("regexes", ())]
+        anchored = [p for p in parts if _anchored(p)]
+        floating = [p for p in parts if p not in anchored]
+        self.anchored = _alternation(anchored)
+        self.floating = _alternation(floating)
+        self.stopwords = tuple(str(w).lower() for w in entry.get("stopwords", ()))
+
+    def allows(self, secret: str, m: re.Match[str], text: str) -> bool:
+        if self.target == "match":
+            subject = m.group()
+        elif self.target == "line":
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            subject = text[start : len(text) if end < 0 else end]
+        else:
+            subject = secret
+        if self.anchored is not None and self.anchored.match(subject):
+            return True
+        if self.floating is not None and self.floating.search(subject):
+            return True
+        if self.stopwords:
+            low = secret.lower()
+            return any(w in low for w in self.stopwords)
+        return False
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts at the start: a leading "^" (after
+    its flags) and no "|" outside a group or class."""
+    body = re.sub(r"^\(\?[a-zA-Z]+\)", "", pattern)
+    if not body.startswith("^"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _alternation(parts: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(_scoped(p) for p in parts), re.ASCII) if parts else None
+
+
+class _Rule:
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.id = str(entry["id"])
+        source = str(entry["regex"])
+        if source.startswith(_NAME_BEFORE):
+            # The name gitleaks reads before a context rule's keyword (to show it) may
+            # be empty, so dropping it finds the same secrets: no 50-step attempt at
+            # every position of the text searched.
+            source = "(?i)" + source[len(_NAME_BEFORE) :]
+        self.source = go_to_python(source)
+        self.entropy = float(entry.get("entropy", 0.0))
+        self.group = int(entry.get("secretGroup", 0))
+        self.allow = tuple(
+            _Allow(a) for a in entry.get("allowlists", ()) if a.get("regexes") or a.get("stopwords")
+        )
+        self.keywords = tuple(
+            str(k).lower() for k in entry.get("keywords", ()) if len(k) >= _MIN_KEYWORD
+        )
+        # gitleaks applies these only to files of one kind (a .tf, a .php file): a
+        # request has no file name.
+        self.path_only = "path" in entry
+        self._compiled: re.Pattern[str] | None = None
+
+    def regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, re.ASCII)
+        return self._compiled
+
+    def secret(self, m: re.Match[str]) -> tuple[int, int]:
+        """Where the secret is: the rule's secret group, else its first group that
+        matched, else the whole match (as gitleaks reads it)."""
+        if self.group and m.group(self.group) is not None:
+            return m.start(self.group), m.end(self.group)
+        for g in range(1, (m.re.groups or 0) + 1):
+            if m.group(g) is not None:
+                return m.start(g), m.end(g)
+        return m.start(), m.end()
+
+
+def _load() -> tuple[list[_Rule], _Allow]:
+    config = tomllib.loads(_DATA.read_text(encoding="utf-8"))
+    rules = [
+        rule
+        for rule in (_Rule(e) for e in config["rules"] if "regex" in e)
+        if rule.id not in _SKIPPED_RULES and rule.keywords and not rule.path_only
+    ]
+    return rules, _Allow(config.get("allowlist", {}))
+
+
+_RULES, _GLOBAL = _load()
+_BY_ANCHOR: Final = {f"secret.rule.{i}": rule for i, rule in enumerate(_RULES)}
+ANCHORS: Final = tuple(
+    Anchor(name, "|".join(re.escape(k) for k in rule.keywords), lower=True)
+    for name, rule in _BY_ANCHOR.items()
+)
+
+
+def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
+    """The rule's matches that begin at one of its keywords or up to _BEFORE characters
+    before it (a boundary or quote the regex reads first), each tried with ``match``
+    where the keyword is: no search through the rest of the text. A match may run to
+    _AFTER characters past its keyword (over lines: a few rules read several)."""
+    out: list[re.Match[str]] = []
+    regex = rule.regex()
+    n = len(text)
+    done = 0
+    for start, end in hits:
+        if start < done:
+            continue  # inside the previous match
+        for p in range(max(start - _BEFORE, done), start + 1):
+            m = regex.match(text, p, min(n, end + _AFTER))
+            if m is not None:
+                out.append(m)
+                done = max(m.end(), start + 1)
+                break
+    return out
+
+
+def _global_applies(secret: str) -> bool:
+    """Whether gitleaks' global allowlist can hold ``secret``: its patterns are for
+    values that begin with a sign (``$VAR``, ``{{ x }}``, ``%s``, ``@VAR@``, a path) or
+    are made of letters alone (``true``, ``null``, ``aaaa``). Trying them on every
+    key found cost more than the rules' own regexes."""
+    return secret[:1] in "$%{@/" or secret.isalpha()
+
+
+def find_keys(t: Text) -> list[Span]:
+    """Secrets that gitleaks' rules find, where their keywords occur."""
+    out: list[Span] = []
+    text = t.raw
+    for name in t.anchors_found():
+        rule = _BY_ANCHOR.get(name)
+        if rule is None:
+            continue
+        for m in _matches(rule, text, t.spans(name)):
+            start, end = rule.secret(m)
+            if end <= start:
+                continue
+            secret = text[start:end]
+            if rule.entropy and entropy(secret) < rule.entropy:
+                continue
+            if placeholder(secret) or (_global_applies(secret) and _GLOBAL.allows(secret, m, text)):
+                continue
+            if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
+                continue
+            out.append(span(start, end, "API_KEY"))
+    return out

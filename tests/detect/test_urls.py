@@ -1,0 +1,69 @@
+"""URLs that name a person or carry a capability on any site, e-mail addresses inside
+URLs, and public pages left readable (cases written here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zdr.detect import DetectorSet
+
+DETECT = DetectorSet()
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(s.label, text[s.start : s.end]) for s in DETECT.detect(text)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://calendly.com/maria-lindqvist/30min",  # a name slug
+        "https://meet.example.org/john.okafor",
+        "https://github.com/kvance92",  # a handle
+        "https://social.example/@nora_b",
+        "https://shop.example/orders?customer_name=Maria",
+        "https://user:Tq83mLz0@files.example.com/backup",  # credentials
+    ],
+)
+def test_personal_and_capability_urls_are_masked(url: str) -> None:
+    text = f"see {url} for details"
+    assert ("URL", url) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://docs.python.org/3/library/re.html",
+        "https://example.com/docs/getting-started",
+        "https://en.wikipedia.org/wiki/Max_Planck",
+        "https://github.com/python/cpython",
+        "https://username:password@example.com/api",  # documentation credentials
+        "https://${user}:${password}@api.example.com/v1",
+        "https://www.example.org/search?q=privacy+gateway&lang=en",
+    ],
+)
+def test_public_pages_and_placeholders_stay_readable(url: str) -> None:
+    assert found(f"see {url} for details") == []
+
+
+def test_a_token_in_the_query_is_masked_and_the_page_stays_readable() -> None:
+    text = "open https://app.example.com/doc?t=Xk29fjQ0aLp3mZ8vR1w&lang=en now"
+    assert found(text) == [("API_KEY", "Xk29fjQ0aLp3mZ8vR1w")]
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("https://files.example/lena.berg@mail.example/photo.png", "lena.berg@mail.example"),
+        ("https://a.example/p?owner=jane.doe@mail.com", "jane.doe@mail.com"),
+    ],
+)
+def test_an_email_inside_a_url_is_found(text: str, email: str) -> None:
+    spans = found(text)
+    assert any(email in value for _, value in spans), spans
+    assert not any(label == "SECRET" for label, _ in spans), spans
+
+
+def test_credentials_in_a_url_are_not_an_email() -> None:
+    text = "https://deploy:Tq83mLz0@files.example.com"
+    assert not any(label == "EMAIL" for label, _ in found(text))
