@@ -88,7 +88,11 @@ def test_events_record_decisions_and_fingerprints(
     assert failed["status"] == 500 and failed["upstream_status"] == 500
 
     for e in (first, streamed, refused, failed):
-        assert "jane" not in str(e).lower() and "4111" not in str(e)
+        # The whole card number, as written and without spaces: "4111" alone also
+        # turns up in a random request id now and then.
+        text = str(e)
+        assert "jane" not in text.lower()
+        assert "4111 1111 1111 1111" not in text and "4111111111111111" not in text
 
 
 def test_graceful_shutdown_writes_pending_events(gateway_factory: GatewayFactory) -> None:
