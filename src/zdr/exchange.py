@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from urllib.parse import quote, urlencode
 
 from zdr.asgi import RawHeaders, Receive
 from zdr.errors import PolicyRefusal, UpstreamError, ZdrError
@@ -72,6 +73,11 @@ class AnswerDigest(Protocol):
     def hexdigest(self) -> str: ...
 
 
+def encode_query(pairs: list[tuple[str, str]]) -> str:
+    """The canonical encoding of query pairs (what the upstream receives)."""
+    return urlencode(pairs, quote_via=quote, safe="-._~") if pairs else ""
+
+
 @dataclass(slots=True, eq=False)
 class Exchange:
     request_id: str
@@ -87,8 +93,9 @@ class Exchange:
     # encoded "/", "?", "#" or control characters), joined with "/". Routing matches
     # it; the upstream receives its re-encoding and nothing else.
     path: str = ""
-    # The canonical query string (parsed and encoded again), "" for none.
-    query: str = ""
+    # The canonical query: the (name, value) pairs read from ``raw_query`` once; the
+    # upstream receives their encoding (``query``) and nothing else.
+    query_pairs: list[tuple[str, str]] = field(default_factory=list)
     # The request body as received (decoded when it came compressed).
     body: bytes = b""
     media: Literal["none", "json", "multipart"] = "none"
@@ -127,6 +134,11 @@ class Exchange:
     recorded: bool = False
     # A WebSocket session's counts (events each way, audio frames, refused events...).
     session: dict[str, int] | None = None
+
+    @property
+    def query(self) -> str:
+        """The canonical query string ("" for none)."""
+        return encode_query(self.query_pairs)
 
     def header(self, name: bytes) -> bytes | None:
         for k, v in self.headers:

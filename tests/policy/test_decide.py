@@ -791,3 +791,22 @@ def test_other_providers_rows_apply_to_their_own_paths() -> None:
         ).refusal
         is None
     )
+
+
+def test_unknown_names_are_shown_only_when_they_are_identifiers() -> None:
+    """A key or query name is the client's text: an e-mail used as one never comes back
+    in the message or ``param``."""
+    secret = "ann.secret@example.com"
+    body = run("POST", "/v1/chat/completions", {**CHAT, secret: 1}).refusal
+    assert body is not None and body.rule == "parameter.unknown"
+    assert secret not in body.message and body.param is None
+    ep = CAT.match("POST", "/v1/chat/completions")
+    for query, shown_name in (((secret, "x"),), None), ((("store", "true"),), "store"):
+        req = Request("POST", "/v1/chat/completions", ep, CHAT, "gpt-4.1", query)
+        refusal = decide(req, policy(), CAT, known_params()).refusal
+        assert refusal is not None and refusal.rule == "parameter.unknown"
+        assert secret not in refusal.message and refusal.param == shown_name
+    listed = Request(
+        "GET", "/v1/files", CAT.match("GET", "/v1/files"), None, None, [("limit", "5")]
+    )
+    assert decide(listed, policy(endpoints=["files.get"]), CAT, known_params()).refusal is None

@@ -12,6 +12,7 @@ import orjson
 import yaml
 
 from zdr.catalogue.model import Endpoint, Feature, Inert, Provider, Source
+from zdr.catalogue.query_params import QueryNames, load_query_params
 from zdr.catalogue.shapes import BodyShapes, load_shapes
 from zdr.errors import ConfigError
 
@@ -79,6 +80,11 @@ class Catalogue:
     def shapes(self) -> BodyShapes:
         """The openai SDK's request bodies (generated data), read on first use."""
         return load_shapes()
+
+    @cached_property
+    def query_params(self) -> QueryNames:
+        """The query parameters each openai SDK call sends (generated data)."""
+        return load_query_params()
 
     def tool_rules(self, provider: str) -> list[Feature]:
         """A provider's tool rows, in the order they are tried (the first that applies)."""

@@ -10,30 +10,21 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import orjson
 
-from zdr.catalogue.shapes import _walk_key
+from zdr.catalogue.sdk_paths import PathIndex
 
 
 class QueryNames:
     def __init__(self, data: dict[str, list[str]]):
         self.calls = {key: frozenset(names) for key, names in data.items()}
-        # method -> trie of path segments ("{}" for a parameter) -> the call's key
-        self._roots: dict[str, dict[str, Any]] = {}
-        for key in self.calls:
-            method, path = key.split(" ", 1)
-            node = self._roots.setdefault(method, {})
-            for seg in path.strip("/").split("/"):
-                node = node.setdefault("{}" if seg.startswith("{") else seg, {})
-            node[""] = key
+        self._paths = PathIndex(self.calls)
 
     def declared(self, method: str, path: str) -> frozenset[str] | None:
         """The query parameters the SDK can send to ``method path`` (a concrete path),
         or None when the SDK has no such call (another provider's route, say)."""
-        root = self._roots.get(method)
-        key = _walk_key(root, path.strip("/").split("/"), 0) if root is not None else None
+        key = self._paths.key_for(method, path)
         return self.calls[key] if key is not None else None
 
 

@@ -91,22 +91,27 @@ def _collect_bodies(fn: ast.FunctionDef, imports: dict[str, str], out: dict[str,
         for n in ast.walk(fn)
         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
     }
-    for node in ast.walk(fn):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _WRITES
-            and node.args
-        ):
-            continue
-        path = _path_of(node.args[0])
-        if path is None or not path.startswith("/"):
-            continue
+    for node, method, path in _calls(fn, _WRITES):
         body: ast.AST | None = next((k.value for k in node.keywords if k.arg == "body"), None)
         if isinstance(body, ast.Name):
             body = assigned.get(body.id)
-        key = f"{_WRITES[node.func.attr]} /v1{path.split('?', 1)[0]}"
+        key = f"{method} /v1{path.split('?', 1)[0]}"
         out.setdefault(key, set()).update(_transform_targets(body, imports))
+
+
+def _calls(fn: ast.FunctionDef, verbs: dict[str, str]) -> Iterator[tuple[ast.Call, str, str]]:
+    """(call, HTTP method, path as the SDK writes it, "?beta=true" included) of each
+    ``self._post("/x", ...)``-style call in a method, for the ``verbs`` given."""
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in verbs
+            and node.args
+        ):
+            path = _raw_path_of(node.args[0])
+            if path is not None and path.startswith("/"):
+                yield node, verbs[node.func.attr], path
 
 
 _CALLS = {**_WRITES, "_get": "GET", "_get_api_list": "GET", "_delete": "DELETE"}
@@ -123,17 +128,7 @@ def sdk_query_params(package_root: Path | None = None) -> dict[str, list[str]]:
 
 
 def _collect_queries(fn: ast.FunctionDef, out: dict[str, set[str]]) -> None:
-    for node in ast.walk(fn):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _CALLS
-            and node.args
-        ):
-            continue
-        raw = _raw_path_of(node.args[0])
-        if raw is None or not raw.startswith("/"):
-            continue
+    for node, method, raw in _calls(fn, _CALLS):
         path, _, inline = raw.partition("?")  # "/responses?beta=true"
         names = {pair.split("=", 1)[0] for pair in inline.split("&") if pair}
         for options in (k.value for k in node.keywords if k.arg == "options"):
@@ -148,7 +143,7 @@ def _collect_queries(fn: ast.FunctionDef, out: dict[str, set[str]]) -> None:
                                 for k in d.keys
                                 if isinstance(k, ast.Constant) and isinstance(k.value, str)
                             )
-        out.setdefault(f"{_CALLS[node.func.attr]} /v1{path}", set()).update(names)
+        out.setdefault(f"{method} /v1{path}", set()).update(names)
 
 
 class _Converter:

@@ -27,6 +27,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from zdr.catalogue.sdk_paths import PathIndex
+
 Shape = str | dict[str, Any]
 
 _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
@@ -478,29 +480,13 @@ class BodyShapes:
         self._compiled: dict[str, _Node] = {}
         self._opened: dict[tuple[str, tuple[Any, ...]], _Node] = {}  # per policy exceptions
         self._params: dict[str, frozenset[str]] = {}
-        # method -> trie of path segments ("{}" for a parameter) -> the body's key
-        self._roots: dict[str, dict[str, Any]] = {}
-        self._keys: dict[tuple[str, str], str | None] = {}  # (method, path) -> key_for's
-        for key in self.bodies:
-            method, path = key.split(" ", 1)
-            node = self._roots.setdefault(method, {})
-            for seg in path.strip("/").split("/"):
-                node = node.setdefault("{}" if seg.startswith("{") else seg, {})
-            node[""] = key
+        self._event_params: dict[tuple[str, str], frozenset[str]] = {}
+        self._paths = PathIndex(self.bodies)
 
     def key_for(self, method: str, path: str) -> str | None:
         """The SDK's 'METHOD /v1/x/{id}' for a concrete request path, or None; a literal
         segment is preferred to a parameter."""
-        try:
-            return self._keys[method, path]
-        except KeyError:
-            pass
-        root = self._roots.get(method)
-        segs = path.split("?", 1)[0].strip("/").split("/")
-        key = _walk_key(root, segs, 0) if root is not None else None
-        if len(self._keys) < 1024:  # bounded: paths that carry ids are many
-            self._keys[method, path] = key
-        return key
+        return self._paths.key_for(method, path)
 
     def params(self, key: str) -> frozenset[str]:
         """The top-level parameters the SDK declares for one body (a WebSocket
@@ -515,12 +501,18 @@ class BodyShapes:
 
     def event_params(self, key: str, event_type: str) -> frozenset[str]:
         """The parameters the SDK declares for one type of a connection's client events
-        (``key`` a ``WEBSOCKET <path>`` body); empty for a type it does not declare."""
+        (``key`` a ``WEBSOCKET <path>`` body); empty for a type it does not declare.
+        Asked once per event of a session: read once per (key, type)."""
+        found = self._event_params.get((key, event_type))
+        if found is not None:
+            return found
         shape = self.bodies[key]
         if not isinstance(shape, dict) or event_type not in shape.get("by", {}):
-            return frozenset()
+            return frozenset()  # a client's type: not kept (the refusal is decided anyway)
         members = [shape["union"][i] for i in shape["by"][event_type]]
-        return frozenset(f for m in members for f in self.defs[m["ref"]]["fields"])
+        found = frozenset(f for m in members for f in self.defs[m["ref"]]["fields"])
+        self._event_params[key, event_type] = found
+        return found
 
     def read(
         self,
@@ -546,18 +538,6 @@ class BodyShapes:
         except RecursionError:
             reading.problem(None, "a body nested less deeply", None, missing=True)
         return reading
-
-
-def _walk_key(node: dict[str, Any], segs: list[str], i: int) -> str | None:
-    if i == len(segs):
-        key = node.get("")
-        return key if isinstance(key, str) else None
-    for child in (node.get(segs[i]), node.get("{}") if segs[i] else None):
-        if isinstance(child, dict):
-            found = _walk_key(child, segs, i + 1)
-            if found is not None:
-                return found
-    return None
 
 
 def _open_unions(node: _Node, open_tags: Mapping[str, frozenset[str]], seen: set[int]) -> None:

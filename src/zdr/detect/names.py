@@ -291,6 +291,7 @@ _CHAT_LINE: Final = re.compile(
     r"[\[(]?(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},? {1,3})?\d{1,2}:\d\d(?::\d\d)?(?: ?[ap]m)?"
     r"[\])]? {0,3}(?:- {0,3})?(<)?([a-z0-9][a-z0-9._-]{0,30}[a-z0-9])(?(1)>|:) "
 )
+_HANDLE_SEPARATORS: Final = re.compile(r"[._-]")
 # Speakers that are roles or log levels, not people.
 _CHAT_ROLES: Final = frozenset(
     """system user assistant bot support agent customer admin server client info debug
@@ -477,7 +478,7 @@ def _chat_speakers(
         handle = m.group(2) if m is not None else ""
         if not handle or handle in _CHAT_ROLES or handle.endswith("bot"):
             continue
-        parts = [p for p in re.split(r"[._-]", handle) if p]
+        parts = [p for p in _HANDLE_SEPARATORS.split(handle) if p]
         if len(parts) < 2 and not is_name(handle, False):
             continue
         if any(p.isdigit() for p in parts):

@@ -76,7 +76,7 @@ def default_steps(
         ),
         Route(catalogue, upstreams),
         ReadBody(server.max_body_bytes, multipart_routes()),
-        ApplyPolicy(catalogue, secret, (q for u in settings.upstreams.values() for q in u.query)),
+        ApplyPolicy(catalogue, secret),
         Pseudonymize(
             detector_set(settings.detection),
             secret,

@@ -19,7 +19,7 @@ import json
 import re
 import zlib
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 import orjson
 
@@ -31,6 +31,7 @@ from zdr.errors import (
     InvalidJSON,
     UnsupportedMediaType,
 )
+from zdr.exchange import encode_query
 
 # What a path segment may hold once decoded: ASCII letters, digits and "-._~:", which
 # is what the ids, model names and fine-tune names of OpenAI-compatible APIs use
@@ -74,12 +75,21 @@ def canonical_path(raw_path: bytes) -> str:
     return "/" + b"/".join(out).decode("ascii")
 
 
+QueryPairs = list[tuple[str, str]]
+
+
 def canonical_query(raw_query: bytes) -> str:
     """The query string parsed into pairs and encoded again ("" for none)."""
+    return encode_query(parse_query(raw_query))
+
+
+def parse_query(raw_query: bytes) -> QueryPairs:
+    """The query string's (name, value) pairs, read one way only: anything that is not
+    strictly ``name=value&...`` in UTF-8 is refused."""
     if not raw_query:
-        return ""
+        return []
     try:
-        pairs = parse_qsl(
+        return parse_qsl(
             raw_query.decode("ascii"),
             keep_blank_values=True,
             strict_parsing=True,
@@ -88,7 +98,6 @@ def canonical_query(raw_query: bytes) -> str:
         )
     except (ValueError, UnicodeDecodeError):
         raise AmbiguousRequest("The query string is not well formed.") from None
-    return urlencode(pairs, quote_via=quote, safe="-._~")
 
 
 def single_headers(headers: RawHeaders) -> None:

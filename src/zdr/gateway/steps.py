@@ -27,9 +27,9 @@ from zdr.exchange import Exchange, Step
 from zdr.form import parse_form
 from zdr.gateway.canonical import (
     canonical_path,
-    canonical_query,
     decode_body,
     parse_json_object,
+    parse_query,
     single_headers,
 )
 from zdr.gateway.http import (
@@ -123,9 +123,11 @@ class Route(Step):
         ex.path = canonical_path(ex.raw_path)
         if not ex.path.startswith("/v1/"):
             raise RouteNotFound("Unknown route: the gateway proxies /v1/* only.")
-        ex.query = canonical_query(ex.raw_query)
+        pairs = parse_query(ex.raw_query)
         assert ex.policy is not None
         upstream = self.upstreams[ex.policy.upstream]
+        configured = upstream.settings.query  # Azure's api-version: the configured value
+        ex.query_pairs = [p for p in pairs if p[0] not in configured] if configured else pairs
         ex.upstream_name = upstream.name
         ex.provider = upstream.settings.provider
         ex.endpoint = self.catalogue.match(ex.method, ex.path, ex.provider)

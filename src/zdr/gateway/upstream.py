@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 import aiohttp
 from yarl import URL
@@ -187,13 +187,9 @@ class Upstream:
             self._session = None
 
     def url_for(self, subpath: str, query: str) -> URL:
-        """``subpath``: the canonical path after ``/v1``, already percent-encoded."""
-        if query and self.settings.query:  # the configured value replaces the client's
-            query = "&".join(
-                pair
-                for pair in query.split("&")
-                if unquote(pair.split("=", 1)[0]) not in self.settings.query
-            )
+        """``subpath``: the canonical path after ``/v1``, already percent-encoded;
+        ``query``: the canonical query, without the names the configuration sets (the
+        route step left those out), which are appended."""
         qs = "&".join(q for q in (query, self._query_suffix) if q)
         return URL(self.base_url + subpath + ("?" + qs if qs else ""), encoded=True)
 

@@ -36,7 +36,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import parse_qsl
 
 import orjson
 
@@ -145,11 +144,8 @@ def error_event(
     }
 
 
-def _query_model(query: str) -> str | None:
-    for name, value in parse_qsl(query, keep_blank_values=True):
-        if name == "model":
-            return value
-    return None
+def _query_model(pairs: list[tuple[str, str]]) -> str | None:
+    return next((value for name, value in pairs if name == "model"), None)
 
 
 class Sessions:
@@ -211,9 +207,9 @@ class Sessions:
         if step is None or vault is None:
             return None
         masker = SessionMasker(vault, step.detectors, step.worker_above)
-        if ex.query:  # the handshake's query values, as an HTTP request's
+        if ex.query_pairs:  # the handshake's query values, as an HTTP request's
             try:
-                ex.query = pseudonymize_query(ex.query, step.detectors, vault)
+                ex.query_pairs = pseudonymize_query(ex.query_pairs, step.detectors, vault)
             except Exception as exc:  # fail closed: nothing goes out unexamined
                 log.error(
                     "detection failed",
@@ -228,8 +224,8 @@ class Sessions:
         offered = self._subprotocols(ex, list(scope.get("subprotocols") or ()))
         for step in self.handshake:
             await step.on_request(ex)
-            if ex.model is None and ex.query:
-                ex.model = _query_model(ex.query)
+            if ex.model is None and ex.query_pairs:  # before the policy step reads it
+                ex.model = _query_model(ex.query_pairs)
         masker = self._masker(ex)
         assert ex.upstream_name is not None, "the route step names the upstream"
         upstream = self.upstreams[ex.upstream_name]

@@ -16,7 +16,8 @@ What ``decide`` checks, in order; the first refusal wins:
    endpoint is eligible only with some models, exactly one of the ids the sources name,
    dated snapshots listed one by one, never a prefix (``model.not_eligible``).
 3. **The body against the openai SDK's declaration of it** (``catalogue.shapes``,
-   generated from the SDK): every top-level parameter declared (``parameter.unknown``);
+   generated from the SDK): every top-level parameter declared (``parameter.unknown``;
+   query parameters too, against the SDK's calls, ``catalogue/query_params``);
    every value of its declared type, and every literal (a tool type, an input item type,
    ``prompt_cache_retention``...) one the SDK declares, letter for letter
    (``parameter.invalid``). Literals that say what an object is (a ``type`` or ``role``)
@@ -45,6 +46,7 @@ import orjson
 
 from zdr.catalogue.load import TOOLS_PARAM, Catalogue
 from zdr.catalogue.model import Endpoint, Feature, Source
+from zdr.catalogue.query_params import parameter_name
 from zdr.catalogue.shapes import Reading, Tagged, shown
 from zdr.policy.model import HASHED, Decision, Policy, Refusal, Rewrite
 
@@ -59,6 +61,8 @@ class Request:
     endpoint: Endpoint | None
     body: Mapping[str, Any] | None
     model: str | None
+    # The canonical query's (name, value) pairs.
+    query: Sequence[tuple[str, str]] = ()
 
 
 def _refuse(rule: str, message: str, param: str | None = None, kind: str = "feature") -> Decision:
@@ -413,6 +417,8 @@ def decide(
     ``known_params`` (endpoint id -> parameter names) serves endpoints the SDK's shapes do
     not cover; where they do, the shapes' own parameter list is used."""
     refused = _decide_endpoint(req, policy)
+    if refused is None and req.query and policy.unknown == "refuse":
+        refused = _decide_query(req, policy, catalogue)
     if refused is not None or req.endpoint is None:
         return refused or Decision("allow", notes=("endpoint not in catalogue: forwarded",))
     ep = req.endpoint
@@ -429,12 +435,16 @@ def decide(
         unknown = [k for k in body if k not in known]
         if unknown:
             unknown.sort()
+            # A client's key, shown only when it is an identifier (never a value it holds).
+            named = unknown[0] if shown(unknown[0]) else None
             return _refuse(
                 "parameter.unknown",
-                f"zdr policy '{policy.name}' refused `{unknown[0]}` on {req.method} {ep.path}: "
-                "the parameter is not in zdr's catalogue, so what it retains is unknown. If "
-                "you have checked it, set `unknown: forward` in the policy.",
-                param=unknown[0],
+                f"zdr policy '{policy.name}' refused "
+                f"{f'`{named}`' if named else 'a parameter (its name not shown)'} on "
+                f"{req.method} {ep.path}: the parameter is not in zdr's catalogue, so what it "
+                "retains is unknown. If you have checked it, set `unknown: forward` in the "
+                "policy.",
+                param=named,
             )
     if reading is not None:
         refused = _decide_shape(req, policy, ep, reading, catalogue)
@@ -444,6 +454,28 @@ def decide(
     if refused is not None:
         return refused
     return _decide_features(req, policy, ep, catalogue, body, reading)
+
+
+def _decide_query(req: Request, policy: Policy, catalogue: Catalogue) -> Decision | None:
+    """Query parameters as body parameters: only those the openai SDK sends to this
+    method and path (where the SDK has the call at all: not other providers' routes)."""
+    declared = catalogue.query_params.declared(req.method, req.path)
+    if declared is None:
+        return None
+    for name, _ in req.query:
+        base = parameter_name(name)
+        if base not in declared:
+            named = base if shown(base) else None  # a client's name: only an identifier
+            where = req.endpoint.path if req.endpoint is not None else "this path"
+            return _refuse(
+                "parameter.unknown",
+                f"zdr policy '{policy.name}' refused the query parameter "
+                f"{f'`{named}`' if named else '(its name not shown)'} on {req.method} {where}: "
+                "the openai SDK sends no such parameter there, so what it retains is unknown. "
+                "If you have checked it, set `unknown: forward` in the policy.",
+                param=named,
+            )
+    return None
 
 
 def _decide_features(

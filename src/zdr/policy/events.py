@@ -23,22 +23,13 @@ from typing import Any
 
 from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
-from zdr.errors import EndpointNotAllowed, FeatureNotAllowed, PolicyRefusal
+from zdr.errors import FeatureNotAllowed, PolicyRefusal
 from zdr.exchange import Exchange
 from zdr.policy.decide import Request, decide, matches
-from zdr.policy.model import Decision
-from zdr.policy.step import rewrite_json
+from zdr.policy.step import refusal_error, rewrite_json
 
 # Server events that carry the session as the upstream holds it.
 _SESSION_REPORTS = frozenset({"session.created", "session.updated"})
-
-
-def _refusal(decision: Decision) -> PolicyRefusal | None:
-    r = decision.refusal
-    if r is None:
-        return None
-    error = EndpointNotAllowed if r.kind == "endpoint" else FeatureNotAllowed
-    return error(r.message, rule=r.rule, param=r.param)
 
 
 class EventPolicy:
@@ -65,9 +56,8 @@ class EventPolicy:
             if decision.refusal is not None and ex.would is None:
                 ex.would = f"refuse:{decision.refusal.rule}"
             return None
-        refused = _refusal(decision)
-        if refused is not None:
-            return refused
+        if decision.refusal is not None:
+            return refusal_error(decision.refusal)
         declared = self._declared(ex.path, event)
         for rw in decision.rewrites:
             top = rw.param.split(".", 1)[0]

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl
 
 import orjson
 
 from zdr.catalogue.load import Catalogue
 from zdr.catalogue.params import known_params
-from zdr.catalogue.query_params import load_query_params, parameter_name
-from zdr.catalogue.shapes import shown
-from zdr.errors import EndpointNotAllowed, FeatureNotAllowed
+from zdr.errors import EndpointNotAllowed, FeatureNotAllowed, PolicyRefusal
 from zdr.exchange import Exchange, Step
 from zdr.form import Form, Part
 from zdr.policy.decide import Request, decide
-from zdr.policy.model import HASHED, Decision, Policy, Refusal, Rewrite
+from zdr.policy.model import HASHED, Decision, Refusal, Rewrite
 
 
 def hash_identifier(secret: bytes, value: Any) -> str:
@@ -30,14 +26,10 @@ def hash_identifier(secret: bytes, value: Any) -> str:
 class ApplyPolicy(Step):
     name: ClassVar[str] = "policy"
 
-    def __init__(self, catalogue: Catalogue, secret: bytes, upstream_query: Iterable[str] = ()):
+    def __init__(self, catalogue: Catalogue, secret: bytes):
         self.catalogue = catalogue
         self.secret = secret
         self.known = known_params()
-        self.queries = load_query_params()
-        # Query parameters an upstream's configuration sets on every call (Azure's
-        # api-version): a client may send them too (the configured value is sent).
-        self.upstream_query = frozenset(upstream_query)
 
     async def on_request(self, ex: Exchange) -> None:
         policy = ex.policy
@@ -46,21 +38,17 @@ class ApplyPolicy(Step):
         if body is None and ex.form is not None:
             body = dict(ex.form.fields())
         decision = decide(
-            Request(ex.method, ex.path, ex.endpoint, body, ex.model),
+            Request(ex.method, ex.path, ex.endpoint, body, ex.model, ex.query_pairs),
             policy,
             self.catalogue,
             self.known,
         )
-        if decision.refusal is None and ex.query:
-            decision = self._check_query(ex, policy) or decision
         if policy.mode == "observe":
             ex.decision = "observe"
             ex.would = _would(decision)
             return
         if decision.refusal is not None:
-            r = decision.refusal
-            error = EndpointNotAllowed if r.kind == "endpoint" else FeatureNotAllowed
-            raise error(r.message, rule=r.rule, param=r.param)
+            raise refusal_error(decision.refusal)
         if decision.rewrites:
             assert body is not None
             for rw in decision.rewrites:
@@ -71,30 +59,11 @@ class ApplyPolicy(Step):
                 ex.rewrites.append(rw.label)
         ex.decision = decision.action
 
-    def _check_query(self, ex: Exchange, policy: Policy) -> Decision | None:
-        """A refusal when the query string has a parameter the openai SDK never sends to
-        this method and path (where the SDK has the call at all)."""
-        if policy.unknown != "refuse":
-            return None
-        declared = self.queries.declared(ex.method, ex.path)
-        if declared is None:
-            return None
-        for name, _ in parse_qsl(ex.query, keep_blank_values=True):
-            base = parameter_name(name)
-            if base in declared or base in self.upstream_query:
-                continue
-            where = ex.endpoint.path if ex.endpoint is not None else "this path"
-            named = shown(base)
-            rule = "parameter.unknown"
-            message = (
-                f"zdr policy '{policy.name}' refused the query parameter "
-                f"{named or '(its name not shown)'} on {ex.method} {where}: "
-                "the openai SDK sends no such parameter there, so what it retains is "
-                "unknown. If you have checked it, set `unknown: forward` in the policy. "
-                f"[rule {rule}]"
-            )
-            return Decision("refuse", refusal=Refusal(rule, message, named, "feature"))
-        return None
+
+def refusal_error(r: Refusal) -> PolicyRefusal:
+    """The error a refusal is answered with (403 for an endpoint, 400 for a feature)."""
+    error = EndpointNotAllowed if r.kind == "endpoint" else FeatureNotAllowed
+    return error(r.message, rule=r.rule, param=r.param)
 
 
 def _would(decision: Decision) -> str:

@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
 
 from zdr.catalogue.shapes import literal_only_keys, map_keys
 from zdr.detect.engine import DetectorSet
@@ -250,9 +249,10 @@ def pseudonymize_form(form: Form, detectors: DetectorSet, vault: Vault) -> None:
     _two_walks(apply, detectors, vault)
 
 
-def pseudonymize_query(query: str, detectors: DetectorSet, vault: Vault) -> str:
-    """The canonical query string with its content values replaced."""
-    pairs = parse_qsl(query, keep_blank_values=True)
+def pseudonymize_query(
+    pairs: list[tuple[str, str]], detectors: DetectorSet, vault: Vault
+) -> list[tuple[str, str]]:
+    """The query's pairs with their content values replaced."""
 
     def apply(fn: Text) -> list[tuple[str, str]]:
         return [
@@ -260,7 +260,7 @@ def pseudonymize_query(query: str, detectors: DetectorSet, vault: Vault) -> str:
         ]
 
     result = _two_walks(apply, detectors, vault)
-    return query if result is None else urlencode(result, quote_via=quote, safe="-._~")
+    return pairs if result is None else result
 
 
 def _pseudonymize_many(texts: list[str], detectors: DetectorSet, vault: Vault) -> list[str]:

@@ -62,7 +62,7 @@ class Pseudonymize(Step):
         return Vault(self.token_key(namespace), policy.restore_labels, policy.restore_in_links)
 
     async def on_request(self, ex: Exchange) -> None:
-        if ex.json is None and ex.form is None and not ex.query:
+        if ex.json is None and ex.form is None and not ex.query_pairs:
             return
         vault = self.vault_for(ex)
         if vault is None:
@@ -79,8 +79,8 @@ class Pseudonymize(Step):
                 )
             elif ex.form is not None:
                 pseudonymize_form(ex.form, self.detectors, vault)
-            if ex.query:
-                ex.query = pseudonymize_query(ex.query, self.detectors, vault)
+            if ex.query_pairs:
+                ex.query_pairs = pseudonymize_query(ex.query_pairs, self.detectors, vault)
         except Exception as exc:
             # Fail closed: nothing goes out unexamined. The error names no content.
             log.error(
