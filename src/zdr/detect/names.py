@@ -552,12 +552,14 @@ _MIDDLE_INITIAL: Final = re.compile(r" [B-HJ-Z]\. ")
 def _middle_initial(
     text: str, tokens: list[tuple[int, int, str]], i: int, bares: list[str]
 ) -> bool:
-    m = _MIDDLE_INITIAL.match(text, tokens[i][1])
     k = i + 2  # "R." is a token of its own
+    end = tokens[i][1]
+    # The word after the initial begins where a match would end (four characters on):
+    # checked first, as it rarely does.
+    if k >= len(tokens) or tokens[k][0] != end + 4:
+        return False
     return (
-        m is not None
-        and k < len(tokens)
-        and tokens[k][0] == m.end()
+        _MIDDLE_INITIAL.match(text, end) is not None
         and bares[k] not in COMMON_WORDS
         and not tokens[k][2].endswith(".")
     )
