@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from tests.detect.disguises import DISGUISES, PLANTED, undisguised
 from zdr.detect.engine import DetectorSet
 from zdr.detect.model import Span
-from zdr.detect.normalize import ASCII_FORMS, DISGUISE, INVISIBLE, normalize
+from zdr.detect.normalize import (
+    ASCII_FORMS,
+    DISGUISE,
+    INVISIBLE,
+    Normalized,
+    decode_escapes,
+    normalize,
+)
 from zdr.detect.scan import scanner_for
 
 DETECTORS = DetectorSet()
@@ -65,10 +72,12 @@ def test_tag_characters_hiding_a_value_are_read() -> None:
         "東京都　渋谷区",  # an ideographic space between Japanese words
         "https://example.com/a%20b/c%2Fd?q=x%3Dy&r=%26 and 50% off, 100%!",
         "progress: 75%, 80%25 done; %zz %4",
+        'printf("%2d items, %4d left\\n", a, b); "%2e"',
         "a soft-hyphenated word at a line end\u00ad\nand a BOM \ufeff at a start",
     ],
 )
 def test_ordinary_text_is_read_as_it_stands(text: str) -> None:
+    assert decode_escapes(text) is None
     assert normalize(text, SCANNER.scan(text).spans(DISGUISE.name)) is None
     assert DETECTORS.detect(text) == []
 
@@ -128,12 +137,19 @@ _PIECES = st.sampled_from(
 
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_the_map_leads_each_view_character_to_the_characters_it_reads(text: str) -> None:
+    decoded = decode_escapes(text)
+    if decoded is not None:
+        _check_map(text, decoded)
     hits = SCANNER.scan(text).spans(DISGUISE.name)
     view = normalize(text, hits)
     if view is None:
         for hit, _ in hits:  # only invisible characters beside no value are left
             assert text[hit] in INVISIBLE
-        return
+    else:
+        _check_map(text, view)
+
+
+def _check_map(text: str, view: Normalized) -> None:
     n = len(view.text)
     assert set(text[: view.start(0)] if n else text) <= INVISIBLE
     for i in range(n):
@@ -144,7 +160,14 @@ def test_the_map_leads_each_view_character_to_the_characters_it_reads(text: str)
             assert set(text[end : view.start(i + 1)]) <= INVISIBLE
     if n:
         assert set(text[view.end(n) :]) <= INVISIBLE
-    # A span of the view maps to the original characters from its first to its last.
+    # A span of the view covers the original characters from its first to its last.
     for i in range(n):
         for j in range(i + 1, n + 1):
             assert view.start(i) < view.end(j) <= len(text)
+            expected = [Span(view.start(i), view.end(j), "X")]
+            assert view.to_original([Span(i, j, "X")]) == expected
+    # Sorted spans apart from each other, mapped in one walk.
+    spans = [Span(i, i + 1, "X") for i in range(0, n, 2)]
+    assert view.to_original(spans) == [
+        Span(view.start(i), view.end(i + 1), "X") for i in range(0, n, 2)
+    ]

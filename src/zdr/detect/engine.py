@@ -18,7 +18,7 @@ from zdr.detect.ip import IpDetector
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import PRIORITY, Detector, Span, in_c
 from zdr.detect.names import PersonDetector
-from zdr.detect.normalize import DISGUISE, normalize
+from zdr.detect.normalize import DISGUISE, decode_escapes, normalize
 from zdr.detect.phone import PhoneDetector
 from zdr.detect.scan import Text, scanner_for
 from zdr.detect.secrets import SecretDetector
@@ -69,6 +69,12 @@ class DetectorSet:
         ]
 
     def detect(self, text: str) -> list[Span]:
+        decoded = decode_escapes(text)  # rare: "%" and an escape of a value character
+        if decoded is not None:
+            return decoded.to_original(self._read(decoded.text))
+        return self._read(text)
+
+    def _read(self, text: str) -> list[Span]:
         scanned = self.scanner.scan(text)
         if scanned.has(DISGUISE.name):  # rare: the view is scanned and read instead
             view = normalize(text, scanned.spans(DISGUISE.name))

@@ -8,17 +8,19 @@ pattern: ``jo\\u200bhn@example.com`` (a zero-width space inside),
 offsets back to the text's, so that a finding in the view covers exactly
 the characters of the original value, the invisible ones inside it included.
 
-Cost is what decides the shape. Whether a text holds a disguise at all is one more
-anchor of the shared scan (``DISGUISE``, no pass of its own), and it is made narrow
-enough that ordinary text rarely sets it off: a percent-escape only of a character
-values are made of (letters, digits, ``@ . - _ + ~``; not ``%20``, ``%2F`` or ``%3D``,
-which hold a URL's structure and are in most URLs), a full-width letter, digit or
-``＠ ． － ＿ ＋`` (not the full-width commas and brackets of Chinese and Japanese
-text). An invisible character counts only between two characters a value is made of
-(not the joiners of emoji or of Persian and Indic words), which ``normalize`` reads
-where the scan found one. Only a text with a disguise is normalized and scanned
-again: the runs between disguises are copied as slices, each disguise is handled
-once, and the map holds one breakpoint per disguise, never one per character.
+Cost is what decides the shape. Escapes are ASCII: a search for "%" (at C speed)
+comes before anything else, and a text with an escape of a value character
+(letters, digits, ``@ . - _ + ~``; not ``%20``, ``%2F`` or ``%3D``, which hold a URL's
+structure and are in most URLs) beside another value character is decoded before
+it is scanned. Other disguises are one more anchor of the shared scan (``DISGUISE``,
+no pass of its own), narrow enough that ordinary text rarely sets it off: a
+full-width letter, digit or ``＠ ． － ＿ ＋`` (not the full-width commas and brackets
+of Chinese and Japanese text), a mathematical letter, a tag character, an invisible
+character, which counts only between two characters a value is made of (not the
+joiners of emoji or of Persian and Indic words; ``normalize`` reads its
+neighbours). Only a text with a disguise is normalized, and scanned again: the runs
+between disguises are copied as slices, each disguise is handled once, and the map
+holds one breakpoint per disguise, never one per character.
 
 What is undone:
 
@@ -103,16 +105,16 @@ _DISGUISED_FORMS: Final = char_class(
     + "".join(chr(c) for c in range(0xFF41, 0xFF5B))
 )
 
-# Where the scan reports a disguise, each alternative one character or one escape:
-# Hyperscan tracks where a match of variable length starts at a cost (an invisible
-# character between two value characters as one pattern doubled the scan's time), so
-# the characters around an invisible one are read in ``normalize``.
+# Where the scan reports a disguise of other characters than ASCII, each alternative
+# one character: Hyperscan tracks where a match of variable length starts at a cost
+# (an invisible character between two value characters as one pattern doubled the
+# scan's time), so the characters around an invisible one are read in ``normalize``.
+# Escapes are ASCII: ``decode_escapes`` finds them before the scan.
 DISGUISE: Final = Anchor(
     "disguise",
     "|".join(
         (
             char_class(sorted(INVISIBLE)),
-            _ESCAPE,
             _DISGUISED_FORMS,
             r"[\x{1d400}-\x{1d7ff}\x{e0000}-\x{e007f}]",
         )
@@ -176,8 +178,45 @@ class Normalized:
 
     def to_original(self, spans: list[Span]) -> list[Span]:
         """The spans of the view, over the original text (still sorted and apart:
-        the map keeps order)."""
-        return [span(self.start(s.start), self.end(s.end), s.label) for s in spans]
+        the map keeps order). One walk along spans and segments together."""
+        view_at, original_at, width = self._view_at, self._original_at, self._width
+        last = len(view_at) - 1
+        out: list[Span] = []
+        i = 0
+        for s in spans:
+            while i < last and view_at[i + 1] <= s.start:
+                i += 1
+            start = original_at[i] if width[i] else original_at[i] + s.start - view_at[i]
+            j = i
+            while j < last and view_at[j + 1] < s.end:
+                j += 1
+            if width[j]:
+                end = original_at[j] + width[j]
+            else:
+                end = original_at[j] + s.end - view_at[j]
+            out.append(s if start == s.start and end == s.end else span(start, end, s.label))
+        return out
+
+
+_ESCAPES: Final = re.compile(f"(?:{_ESCAPE})+")
+
+
+def decode_escapes(text: str) -> Normalized | None:
+    """``text`` with its percent-escapes of value characters decoded (and whatever
+    disguise stands beside them undone), or None when it has none: escapes are ASCII,
+    so a search for "%" finds them before the scan, and a text holding one is
+    scanned once, as its view. An escape counts only beside a character a value is
+    made of: not the ``"%2d"`` of a format string."""
+    if "%" not in text:
+        return None
+    found: list[tuple[int, int]] = []
+    for m in _ESCAPES.finditer(text):
+        start, end = m.span()
+        if (start > 0 and text[start - 1] in _VALUE_SIDE) or (
+            end < len(text) and text[end] in _VALUE_SIDE
+        ):
+            found.append((start, end))
+    return normalize(text, found) if found else None
 
 
 def normalize(text: str, disguises: Sequence[tuple[int, int]]) -> Normalized | None:
