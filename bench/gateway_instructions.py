@@ -5,8 +5,9 @@ does not move with the machine's load, for before/after comparisons on a busy ma
 
 Each gateway runs under ``valgrind --tool=callgrind``, uninstrumented while it starts
 (several times faster on a busy machine); then instrumentation is switched on, and after
-a warm-up its counters are zeroed, ``--requests`` requests are sent one at a time, the counters are dumped, and
-the instructions the gateway process executed are divided by their number.
+a warm-up its counters are zeroed, ``--requests`` requests are sent one at a time, the
+counters are dumped, and the instructions the gateway process executed are divided by
+their number.
 With ``--baseline``, the same gateways run from another checkout's ``.venv`` too and
 the ratios new/baseline are printed. Requests/s on an idle core is roughly the
 inverse (instructions per request / instructions per second of the core).
