@@ -77,7 +77,11 @@ def start_counted_gateway(
         stderr=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
     )
-    wait_port(port, timeout=900)
+    try:
+        wait_port(port, timeout=900)
+    except RuntimeError:
+        proc.kill()  # not left running under valgrind after the bench gave up
+        raise
     return proc, key, out
 
 
