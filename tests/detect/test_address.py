@@ -82,3 +82,60 @@ def test_the_street_types_come_from_the_data_file() -> None:
     assert "travessa" in street_types("before")
     # left out by data/streets.py: place-name endings and ordinary words
     assert "berg" not in street_types("after") and "contra" not in street_types("before")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # The place and postcode after a number-first street, whole: a postcode was cut
+        # after its first half ("Leeds LS6") when read as a word of the place.
+        ("Flat 3, 27 Kingsley Road, Leeds LS6 2BH", "27 Kingsley Road, Leeds LS6 2BH"),
+        ("at 10 Downing Street, London SW1A 2AA, UK", "10 Downing Street, London SW1A 2AA"),
+        ("55 Queen Street, Ottawa, ON K1A 0B1", "55 Queen Street, Ottawa, ON K1A 0B1"),
+        # A compass point after the street type.
+        (
+            "1600 Pennsylvania Ave NW, Washington, DC 20500",
+            "1600 Pennsylvania Ave NW, Washington, DC 20500",
+        ),
+    ],
+)
+def test_the_place_and_postcode_after_a_street_are_kept_whole(text: str, value: str) -> None:
+    found = addresses(text)
+    assert any(value in v for v in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Indian addresses: comma-joined parts ending in a place and its PIN code.
+        (
+            "Ship to B-204, Sunshine Apartments, MG Road, Bengaluru 560001 please",
+            "B-204, Sunshine Apartments, MG Road, Bengaluru 560001",
+        ),
+        (
+            "Flat No. 12, Shanti Niwas, 14th Cross, Indiranagar, Bengaluru, Karnataka 560038",
+            "Flat No. 12, Shanti Niwas, 14th Cross, Indiranagar, Bengaluru, Karnataka 560038",
+        ),
+        (
+            "H.No. 5-9-22, Road No. 3, Banjara Hills, Hyderabad - 500034",
+            "H.No. 5-9-22, Road No. 3, Banjara Hills, Hyderabad - 500034",
+        ),
+        (
+            "Plot 7, Sector 18, Noida, Uttar Pradesh 201301",
+            "Plot 7, Sector 18, Noida, Uttar Pradesh 201301",
+        ),
+    ],
+)
+def test_indian_addresses_with_a_pin_code(text: str, value: str) -> None:
+    assert value in addresses(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Revenue grew 12%, margins held, and Q3 ended at 250000 units",
+        "Order 55, blue widget, Delhi 110001",  # a number, a place, a PIN: no address word
+    ],
+)
+def test_comma_joined_numbers_without_an_address_word(text: str) -> None:
+    assert addresses(text) == []

@@ -16,7 +16,9 @@ from importlib import resources
 from typing import Final
 
 from zdr.detect.model import (
+    ALNUM_RUN,
     Span,
+    at_runs,
     in_c,
     local_part_start,
     lower,
@@ -686,7 +688,6 @@ def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # than indexing its words once: a long document with thousands of names would
 # otherwise take quadratic time.
 _INDEX_ABOVE: Final = 2_000_000
-_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
 _mentions_taken: Final = in_c("mentions_taken", mentions_taken)
 
 
@@ -712,18 +713,13 @@ def _mentions_by_index(text: str, parts: list[str]) -> list[tuple[int, int]]:
     """The same, in one pass over the text's words: a part standing alone begins
     where a run of letters and digits begins, and that run is the part's own first
     run (what follows it in the part is not a letter or digit)."""
-    by_first_run: dict[str, list[str]] = {}
+    by_first_run: dict[str, list[tuple[int, str]]] = {}
     for part in parts:
-        run = _ALNUM_RUN.match(part)
+        run = ALNUM_RUN.match(part)
         if run is not None:
-            by_first_run.setdefault(run.group(), []).append(part)
-    found: list[tuple[int, int]] = []
-    for run in _ALNUM_RUN.finditer(text):
-        candidates = by_first_run.get(run.group())
-        if candidates is None:
-            continue
-        pos = run.start()
-        for part in candidates:
-            if text.startswith(part, pos) and _stands_alone(text, pos, len(part)):
-                found.append((pos, pos + len(part)))
-    return found
+            by_first_run.setdefault(run.group(), []).append((0, part))
+    return [
+        (pos, pos + len(part))
+        for pos, part in at_runs(text, by_first_run)
+        if _stands_alone(text, pos, len(part))
+    ]
