@@ -82,3 +82,23 @@ def test_the_street_types_come_from_the_data_file() -> None:
     assert "travessa" in street_types("before")
     # left out by data/streets.py: place-name endings and ordinary words
     assert "berg" not in street_types("after") and "contra" not in street_types("before")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # The place and postcode after a number-first street, whole: a postcode was cut
+        # after its first half ("Leeds LS6") when read as a word of the place.
+        ("Flat 3, 27 Kingsley Road, Leeds LS6 2BH", "27 Kingsley Road, Leeds LS6 2BH"),
+        ("at 10 Downing Street, London SW1A 2AA, UK", "10 Downing Street, London SW1A 2AA"),
+        ("55 Queen Street, Ottawa, ON K1A 0B1", "55 Queen Street, Ottawa, ON K1A 0B1"),
+        # A compass point after the street type.
+        (
+            "1600 Pennsylvania Ave NW, Washington, DC 20500",
+            "1600 Pennsylvania Ave NW, Washington, DC 20500",
+        ),
+    ],
+)
+def test_the_place_and_postcode_after_a_street_are_kept_whole(text: str, value: str) -> None:
+    found = addresses(text)
+    assert any(value in v for v in found), found

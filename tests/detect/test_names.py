@@ -51,3 +51,32 @@ def test_look_alikes_left(text: str) -> None:
 def test_lower_case_only_in_prose() -> None:
     # A text with no capital letter that is code, not prose: no lower-case names.
     assert persons("optimizer = adam(lr=0.01); model = christopher_net()") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # The Census list spells surnames without accents; the text may not.
+        ("The form was signed by Zofia Kowalczýk yesterday", ["Zofia Kowalczýk"]),
+        ("Ask Márta Sörös about it", ["Márta Sörös"]),
+        # A middle initial between two capitalised words neither list holds.
+        ("Mohmad R. Vizirov will be talking", ["Mohmad R. Vizirov"]),
+        ("What's your name? Jildau S. Bouts", ["Jildau S. Bouts"]),
+    ],
+)
+def test_names_outside_the_lists_by_shape(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm in Hernani, at the conference",  # a first name alone after "in": a place
+        "Choose Plan B Options in the menu",  # "B" alone between words, no dot: not "B."
+        "Vitamin A Supplements are on aisle 4",  # "A" is a word
+        "See Section A. Overview",  # "A." ends a sentence as often as it is an initial
+        "Ask for Vitamin D Supplements",  # no dot: a letter, not an initial
+    ],
+)
+def test_shapes_that_are_not_names(text: str) -> None:
+    assert persons(text) == []

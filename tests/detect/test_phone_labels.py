@@ -1,5 +1,7 @@
 """Phone numbers beside a phone label: a number of a possible length for its country
-is a phone even where libphonenumber calls it invalid (numbers made for this test)."""
+is a phone even where libphonenumber calls it invalid (numbers made for this test).
+So is one written in the shape only phones have (+ and a country code, or the North
+American (NXX) NXX-XXXX with its separators), and the extension goes with it."""
 
 from __future__ import annotations
 
@@ -30,10 +32,42 @@ def test_labelled_numbers_of_a_possible_length_are_phones(text: str, value: str)
 @pytest.mark.parametrize(
     "text",
     [
-        "+1-415-155-0199 was the reference",  # invalid and no label
+        "4151550199 was the reference",  # invalid, no separator and no label
         "release 04.12.55.66.78 is out",  # dotted pairs without a label
         "fax +1-415-155",  # a label, but too short for any number of the country
     ],
 )
 def test_unlabelled_or_impossible_numbers_are_left_alone(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("+1-415-155-0199 was the reference", "+1-415-155-0199"),  # invalid, phone-shaped
+        ("Our records show (012)555-0147 for that account", "(012)555-0147"),
+        ("Our records show 098.155.0147 for it", "098.155.0147"),
+        ("Reach me at 415-555-0199x4410 after six", "415-555-0199x4410"),
+        ("Desk: 212 555 0147 ext. 12, mornings", "212 555 0147 ext. 12"),
+        ("+44 20 7946 0958x22 is the switchboard", "+44 20 7946 0958x22"),
+    ],
+)
+def test_phone_shapes_and_extensions(text: str, value: str) -> None:
+    assert phones(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SSN 078-05-1120 on file",  # 3-2-4 is not a phone's grouping
+        "1920x1080 at 60 Hz",  # too short for a number
+        "P/N 415-555-0199 in stock",  # a part number
+    ],
+)
+def test_shaped_look_alikes_left_alone(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_a_code_on_the_line_before_does_not_make_a_number_an_id() -> None:
+    text = "55470 72 Acheron Road Apt. 237 BUNDALAGUAH VIC\n655 437 108 office"
+    assert phones(text) == ["655 437 108"]

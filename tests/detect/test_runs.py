@@ -261,3 +261,44 @@ def test_number_word_starts_as_the_regex_finds_them(text: str) -> None:
     from zdr.detect.address import number_word_starts
 
     assert runs.number_word_starts(text) == number_word_starts(text)
+
+
+@settings(max_examples=3000)
+@given(st.data())
+def test_values_at_runs_as_the_reference_finds_them(data: st.DataObject) -> None:
+    from zdr.detect.model import ALNUM_RUN, values_at_runs
+
+    pieces = st.sampled_from([*_NAMES, "+44 20", "(415)", " ", "\n", "-", "_", "x", "é", "1", "😀"])
+    text = data.draw(st.lists(pieces, max_size=20).map("".join) | st.text(max_size=30))
+    values = data.draw(st.lists(pieces | st.text(max_size=6), max_size=6))
+    index: dict[str, list[tuple[int, str]]] = {}
+    for value in values:
+        run = ALNUM_RUN.search(value)
+        if run is not None:
+            index.setdefault(run.group(), []).append((run.start(), value))
+    offsets = data.draw(st.lists(st.integers(-3, 3), max_size=2))  # any offset is compared
+    if index and offsets:
+        next(iter(index.values())).extend((o, "x") for o in offsets)
+    assert runs.values_at_runs(text, index) == values_at_runs(text, index)
+
+
+def test_values_at_runs_examples() -> None:
+    text = "Ana ana-Berg, Ana_x +44 20 1 Ana" + "a" * 70
+    index = {
+        "Ana": [(0, "Ana"), (0, "Ana ana")],
+        "44": [(1, "+44 20")],
+        "Ana" + "a" * 70: [(0, "Ana" + "a" * 70)],
+        "Berg": [(4, "ana-Berg"), (9, "x")],
+    }
+    assert runs.values_at_runs(text, index) == [
+        (0, "Ana"),
+        (0, "Ana ana"),
+        (4, "ana-Berg"),
+        (14, "Ana"),
+        (20, "+44 20"),
+        (29, "Ana" + "a" * 70),
+    ]
+    with pytest.raises(TypeError):
+        runs.values_at_runs(text, [])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        runs.values_at_runs(text, {"Ana": [("0", "Ana")]})  # type: ignore[dict-item]

@@ -67,3 +67,38 @@ def test_an_email_inside_a_url_is_found(text: str, email: str) -> None:
 def test_credentials_in_a_url_are_not_an_email() -> None:
     text = "https://deploy:Tq83mLz0@files.example.com"
     assert not any(label == "EMAIL" for label, _ in found(text))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Sites whose URL scheme puts an account or a room in the path
+        # (data/account_sites.txt), with or without a scheme.
+        "calendly.com/maria-gonzalez/30min",
+        "https://github.com/octocat",  # a user name that is an ordinary word
+        "linkedin.com/in/jan-kowalski-4b2a1",
+        "www.linkedin.com/in/anna-k",
+        "https://www.instagram.com/lena.berg/",
+        "https://meet.google.com/abc-defg-hij",
+        "https://us02web.zoom.us/j/81234567890",
+        "discord.gg/abc123XY",
+        "x.com/sunny_day",
+        "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ2@thread.v2/0",
+    ],
+)
+def test_links_to_an_account_or_a_room(url: str) -> None:
+    text = f"Reach me via {url} today"
+    assert ("URL", url) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pricing at https://github.com/pricing today",  # the site's own page
+        "see github.com/pallets/flask/blob/main/docs/index.rst",  # a project's file
+        "browse huggingface.co/models for one",
+        "dropbox.com/ is not x.com/ and github.com/ alone names no one",
+    ],
+)
+def test_pages_of_account_sites_stay_readable(text: str) -> None:
+    assert [f for f in found(text) if f[0] == "URL"] == []

@@ -12,6 +12,9 @@
  *                                                then in characters, one per start
  *   mentions_taken     names.mentions_taken      the names found and their other
  *                                                mentions, without overlaps
+ *   values_at_runs     model.values_at_runs      many values' occurrences in a long
+ *                                                text, found at its runs of letters
+ *                                                and digits
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
  *   typed_runs         validators.typed_runs     whether a value is mostly runs of
  *                                                repeated or consecutive characters
@@ -549,26 +552,51 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
         for (Py_ssize_t p = 1; p <= t.n; p++)
             if (!inside_word(at(&t, p - 1))) starts[n_starts++] = p;
     }
+    /* In a one-byte text, the starts grouped by their character (a counting sort, in
+     * text order within each group): a part is compared only where its first
+     * character stands, not at every start. */
+    Py_ssize_t group[257] = {0}, *by_char = NULL;
+    if (t.kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = t.data;
+        by_char = PyMem_Malloc(sizeof(Py_ssize_t) * n_starts);
+        if (by_char == NULL) {
+            PyErr_NoMemory();
+            goto fail_starts;
+        }
+        for (Py_ssize_t k = 0; k < n_starts; k++)
+            if (starts[k] < t.n) group[s[starts[k]] + 1]++;
+        for (int c = 0; c < 256; c++) group[c + 1] += group[c];
+        Py_ssize_t next[256];
+        memcpy(next, group, sizeof(next));
+        for (Py_ssize_t k = 0; k < n_starts; k++)
+            if (starts[k] < t.n) by_char[next[s[starts[k]]]++] = starts[k];
+    }
     PyObject *parts = PyObject_GetIter(args[2]), *part;
-    if (parts == NULL) goto fail_starts;
+    if (parts == NULL) goto fail_by_char;
     while ((part = PyIter_Next(parts)) != NULL) {
         if (!PyUnicode_Check(part) || READY(part) < 0) {
             Py_DECREF(part);
             Py_DECREF(parts);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "mentions_taken: parts are str");
-            goto fail_starts;
+            goto fail_by_char;
         }
         Py_ssize_t length = PyUnicode_GET_LENGTH(part);
         Py_UCS4 first = length ? PyUnicode_READ_CHAR(part, 0) : 0;
-        for (Py_ssize_t k = 0; k < n_starts; k++) {
-            Py_ssize_t pos = starts[k];
+        const Py_ssize_t *places = starts;
+        Py_ssize_t n_places = n_starts;
+        if (by_char != NULL && length) {
+            places = first < 256 ? by_char + group[first] : by_char;
+            n_places = first < 256 ? group[first + 1] - group[first] : 0;
+        }
+        for (Py_ssize_t k = 0; k < n_places; k++) {
+            Py_ssize_t pos = places[k];
             if (pos + length > t.n || (length && at(&t, pos) != first)) continue;
             if (length > 1) {
                 Py_ssize_t same = PyUnicode_Tailmatch(text, part, pos, pos + length, -1);
                 if (same < 0) {
                     Py_DECREF(part);
                     Py_DECREF(parts);
-                    goto fail_starts;
+                    goto fail_by_char;
                 }
                 if (!same) continue;
             }
@@ -579,7 +607,7 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
                     Py_DECREF(part);
                     Py_DECREF(parts);
                     PyErr_NoMemory();
-                    goto fail_starts;
+                    goto fail_by_char;
                 }
                 spans = grown;
             }
@@ -588,6 +616,7 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
         }
         Py_DECREF(part);
     }
+    PyMem_Free(by_char);
     Py_DECREF(parts);
     PyMem_Free(starts);
     if (PyErr_Occurred()) goto fail;
@@ -605,10 +634,106 @@ static PyObject *mentions_taken(PyObject *Py_UNUSED(module), PyObject *const *ar
     }
     PyMem_Free(spans);
     return taken;
+fail_by_char:
+    PyMem_Free(by_char);
 fail_starts:
     PyMem_Free(starts);
 fail:
     PyMem_Free(spans);
+    return NULL;
+}
+
+/* values_at_runs(text, index): see model.values_at_runs, the reference. A run is made
+ * a str (to be looked up) only when a key has its length, first and last character (a
+ * bit per such triple, hashed into a table): most runs of a long text are no key. */
+#define RUN_BITS 16
+static inline size_t run_bucket(Py_ssize_t n, Py_UCS4 first, Py_UCS4 last) {
+    return ((size_t)n * 0x9E3779B1u ^ (size_t)first * 0x85EBCA77u ^ (size_t)last * 0xC2B2AE3Du) >>
+               7 & ((1u << RUN_BITS) - 1);
+}
+
+/* Appends (pos, value) for each (offset, value) of a run's candidates found at the
+ * run's start less its offset: 0, or -1 with an exception set. */
+static int values_found(PyObject *text, Py_ssize_t run_start, PyObject *candidates, PyObject *out) {
+    if (!PyList_Check(candidates)) {
+        PyErr_SetString(PyExc_TypeError, "values_at_runs: the index holds lists");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(candidates); k++) {
+        PyObject *item = PyList_GET_ITEM(candidates, k);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 ||
+            !PyLong_Check(PyTuple_GET_ITEM(item, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(item, 1))) {
+            PyErr_SetString(PyExc_TypeError, "values_at_runs: candidates are (offset, str)");
+            return -1;
+        }
+        Py_ssize_t offset = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        if (offset == -1 && PyErr_Occurred()) return -1;
+        PyObject *value = PyTuple_GET_ITEM(item, 1);
+        Py_ssize_t pos = run_start - offset;
+        if (pos < 0) continue;
+        Py_ssize_t same = PyUnicode_Tailmatch(text, value, pos, PY_SSIZE_T_MAX, -1);
+        if (same < 0) return -1;
+        if (same) {
+            PyObject *at_pos = PyLong_FromSsize_t(pos);
+            PyObject *found = at_pos != NULL ? PyTuple_Pack(2, at_pos, value) : NULL;
+            Py_XDECREF(at_pos);
+            if (append_new(out, found) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *values_at_runs(PyObject *Py_UNUSED(module), PyObject *const *args,
+                                Py_ssize_t nargs) {
+    Text t;
+    if (nargs != 2 || !PyDict_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "values_at_runs(text: str, index: dict)");
+        return NULL;
+    }
+    if (read_text(args[0], "values_at_runs()", &t) < 0) return NULL;
+    PyObject *index = args[1], *key, *candidates;
+    unsigned char *table = PyMem_Calloc(1 << (RUN_BITS - 3), 1);
+    if (table == NULL) return PyErr_NoMemory();
+    Py_ssize_t i = 0;
+    while (PyDict_Next(index, &i, &key, &candidates)) {
+        if (!PyUnicode_Check(key) || READY(key) < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "values_at_runs: keys are str");
+            PyMem_Free(table);
+            return NULL;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+        if (n == 0) continue; /* no run is empty */
+        size_t b = run_bucket(n, PyUnicode_READ_CHAR(key, 0), PyUnicode_READ_CHAR(key, n - 1));
+        table[b >> 3] |= 1 << (b & 7);
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) goto fail;
+    Py_ssize_t p = 0;
+    while (p < t.n) {
+        if (!is_alnum(at(&t, p))) {
+            p++;
+            continue;
+        }
+        Py_ssize_t start = p;
+        while (p < t.n && is_alnum(at(&t, p))) p++;
+        size_t b = run_bucket(p - start, at(&t, start), at(&t, p - 1));
+        if (!(table[b >> 3] >> (b & 7) & 1)) continue;
+        PyObject *run = PyUnicode_Substring(args[0], start, p);
+        if (run == NULL) goto fail;
+        candidates = PyDict_GetItemWithError(index, run); /* borrowed */
+        Py_DECREF(run);
+        if (candidates == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            continue;
+        }
+        if (candidates == Py_None) continue; /* as dict.get answers for no key */
+        if (values_found(args[0], start, candidates, out) < 0) goto fail;
+    }
+    PyMem_Free(table);
+    return out;
+fail:
+    PyMem_Free(table);
+    Py_XDECREF(out);
     return NULL;
 }
 
@@ -857,6 +982,8 @@ static PyMethodDef methods[] = {
      "typed_runs(low, consecutive) -> bool: validators.typed_runs in C."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
+    {"values_at_runs", (PyCFunction)(void (*)(void))values_at_runs, METH_FASTCALL,
+     "values_at_runs(text, index) -> [(pos, value)]: model.values_at_runs in C."},
     {"collect", (PyCFunction)(void (*)(void))collect, METH_FASTCALL,
      "collect(index, start, end, flags, found): scan.collect in C."},
     {"add_hits", (PyCFunction)(void (*)(void))add_hits, METH_FASTCALL,

@@ -63,10 +63,16 @@ _AFTER_WORDS: Final = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|"))
 # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]: a number, then up to four
 # capitalised words, the last of which must be a street word.
 _NUMBER_WORDS: Final = re.compile(rf"\d{{1,6}}[a-zA-Z]?,?\s+((?:{_CAP}\s+){{0,3}}{_CAP})\.?")
+# UK (KW15 1AB, SW1A 2AA) and Canadian (K1A 0B1) postcodes.
+_POSTCODE: Final = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d"
+# A word of a place's name: letters only, so that a postcode after it ("Leeds LS6 2BH")
+# is read as one and not cut after its first half.
+_PLACE_NAME_WORD: Final = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’-])*(?!\w)"
 _US_TAIL: Final = re.compile(
+    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\.?(?!\w))?"  # 1600 Pennsylvania Ave NW
     r"(?:\s+(?:Suite|Apt\.?|Unit|#)\s*[\w-]+)?"
-    rf"(?:,\s*{_CAP}(?:[ -]{_CAP}){{0,2}}(?:[ -]\d{{5,6}})?)?"
-    r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+    rf"(?:,\s*{_PLACE_NAME_WORD}(?:[ -]{_PLACE_NAME_WORD}){{0,2}}(?:[ -]\d{{5,6}})?)?"
+    rf"(?:,?\s+(?:[A-Z]{{2}}\s+(?:\d{{5}}(?:-\d{{4}})?|{_POSTCODE})|{_POSTCODE})(?!\w))?"
 )
 # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
 # lower-cased text, the rest read from the original.
@@ -274,8 +280,6 @@ def _boxes(t: Text) -> list[tuple[int, int]]:
 # countries ("Suite 828", "BASHALL TOWN", ", ON", "Norway 64389", "75008 Paris").
 _QUOTE: Final = r"[ \t]*(?:[>|]+|\?\?\?)?[ \t]*"
 _PLACE_WORD: Final = r"[A-ZÀ-ÖØ-ÞĀ-ž\u0370-\u03ff\u0400-\u04ff][\w'’.∆-]*"
-# UK (KW15 1AB, SW1A 2AA) and Canadian (K1A 0B1) postcodes.
-_POSTCODE: Final = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 _BLOCK_LINE: Final = re.compile(
     rf"\n{_QUOTE}(?:"
     rf"(?i:{_UNIT})\.?[ \t]*#?[ \t]*\d[\w-]{{0,5}}"

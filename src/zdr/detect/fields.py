@@ -45,8 +45,20 @@ _NOT_VALUES: Final = frozenset(
 )
 
 
+# What a key loses when compacted: all but letters and digits (str.isalnum); removed
+# by the regex engine from a long cell (a table's cell of prose), one character at a
+# time from a short key, where calling the regex would cost more.
+_NOT_ALNUM: Final = re.compile(r"[\W_]+")
+
+
 def label_of(key: str) -> str | None:
-    compact = "".join(c for c in key.lower() if c.isalnum())
+    low = key.lower()
+    if low.isalnum():
+        compact = low
+    elif len(low) > 16:
+        compact = _NOT_ALNUM.sub("", low)
+    else:
+        compact = "".join(c for c in low if c.isalnum())
     if compact in PERSON_KEYS:
         return "PERSON"
     if compact in LOOSE_PERSON_KEYS:

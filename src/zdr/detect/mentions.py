@@ -8,10 +8,9 @@ names have their own (names.py: parts of a name too; fields.py)"""
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
-from zdr.detect.model import Span, occurrences, span
+from zdr.detect.model import ALNUM_RUN, Span, at_runs, occurrences, span
 
 # The labels found by context, whose other occurrences the engine adds (phones are
 # found by shape nearly everywhere, persons by names.py and fields.py themselves).
@@ -23,7 +22,6 @@ MIN_LENGTH: Final = 6
 # Above this many (values x characters), searching once per value costs more than
 # indexing the text's words once (a long document with thousands of findings).
 _INDEX_ABOVE: Final = 2_000_000
-_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
 
 
 def other_mentions(text: str, spans: list[Span], labels: frozenset[str] = BY_CONTEXT) -> list[Span]:
@@ -60,16 +58,10 @@ def _by_index(text: str, values: dict[str, str]) -> list[tuple[int, str]]:
     by_run: dict[str, list[tuple[int, str]]] = {}
     found: list[tuple[int, str]] = []
     for value in values:
-        run = _ALNUM_RUN.search(value)
+        run = ALNUM_RUN.search(value)
         if run is None:  # no letter or digit at all: searched for on its own
             found.extend((pos, value) for pos in occurrences(text, value))
         else:
             by_run.setdefault(run.group(), []).append((run.start(), value))
-    for run in _ALNUM_RUN.finditer(text):
-        candidates = by_run.get(run.group())
-        if candidates is not None:
-            for offset, value in candidates:
-                pos = run.start() - offset
-                if pos >= 0 and text.startswith(value, pos):
-                    found.append((pos, value))
+    found.extend(at_runs(text, by_run))
     return found

@@ -10,12 +10,15 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from typing import Final
 
 from zdr.detect.model import (
+    ALNUM_RUN,
     Span,
+    at_runs,
     in_c,
     local_part_start,
     lower,
@@ -355,10 +358,17 @@ class PersonDetector:
                 continue
             known = bare in self.names
             family = not known and bare in self.surnames
+            if not (known or family) and not bare.isascii():
+                # The lists are mostly written without accents ("Erdos", "Kowalczyk").
+                plain = strip_accents(bare)
+                known = plain in self.names
+                family = not known and plain in self.surnames
             ambiguous = bare in _AMBIGUOUS
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             proper = cued and not (known or family) and bare in self.proper_surnames
-            if not (known or family or cued) or (bare in COMMON_WORDS and not cued):
+            if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
+                bare in COMMON_WORDS and not cued
+            ):
                 i += 1
                 continue
             j, last_end = i, end
@@ -397,6 +407,9 @@ class PersonDetector:
                 continue
             if family and _word_before(low, start, _CUE_WINDOW) in _PLACE_OR_THING_BEFORE:
                 i = j + 1  # a surname that starts a run after "in", "the": a place, a firm
+                continue
+            if j == i and not cued and _word_before(low, start, _CUE_WINDOW) in _PLACE_BEFORE:
+                i += 1  # a first name alone after "in", "near": a place ("in Hernani")
                 continue
             if family and i > 0 and tokens[i - 1][1] > taken_to:
                 # An unknown capitalised word right before a surname is its first name
@@ -517,6 +530,39 @@ def _bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
     return bares
 
 
+def strip_accents(word: str) -> str:
+    """The word without its diacritics ("šárka" -> "sarka"); letters with no ASCII
+    base ("ł", "ø", "ß") are spelled as the name lists do."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_NO_BASE))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_NO_BASE: Final = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "đ": "d", "ð": "d", "þ": "th", "œ": "oe", "ı": "i"}
+)
+
+
+# A middle initial with its dot between two capitalised words ("Mohmad R. Vizirov"):
+# the shape of a full name whatever the lists hold. "A." and "I." are words ending a
+# sentence as often; without a dot the letter may be a plan's or a vitamin's
+# ("Plan B Options").
+_MIDDLE_INITIAL: Final = re.compile(r" [B-HJ-Z]\. ")
+
+
+def _middle_initial(
+    text: str, tokens: list[tuple[int, int, str]], i: int, bares: list[str]
+) -> bool:
+    m = _MIDDLE_INITIAL.match(text, tokens[i][1])
+    k = i + 2  # "R." is a token of its own
+    return (
+        m is not None
+        and k < len(tokens)
+        and tokens[k][0] == m.end()
+        and bares[k] not in COMMON_WORDS
+        and not tokens[k][2].endswith(".")
+    )
+
+
 def _initial(word: str) -> bool:
     return len(word) == 2 and word[1] == "."
 
@@ -540,6 +586,8 @@ _PLACE_OR_THING_BEFORE: Final = frozenset(
     "the a an this that her his their our my your its in at from to of near into via "
     "city town village county state country".split()
 )
+# Words after which one capitalised word is a place, whatever else it may be.
+_PLACE_BEFORE: Final = frozenset("in near into via city town village county".split())
 _LOWER_WORD: Final = re.compile(r"[a-zß-öø-ÿ]{2,}(?![\w@(=/-]|\.\w)")
 _LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]+)(?![\w@(=/-]|\.\w)")
 
@@ -640,7 +688,6 @@ def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # than indexing its words once: a long document with thousands of names would
 # otherwise take quadratic time.
 _INDEX_ABOVE: Final = 2_000_000
-_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
 _mentions_taken: Final = in_c("mentions_taken", mentions_taken)
 
 
@@ -666,18 +713,13 @@ def _mentions_by_index(text: str, parts: list[str]) -> list[tuple[int, int]]:
     """The same, in one pass over the text's words: a part standing alone begins
     where a run of letters and digits begins, and that run is the part's own first
     run (what follows it in the part is not a letter or digit)."""
-    by_first_run: dict[str, list[str]] = {}
+    by_first_run: dict[str, list[tuple[int, str]]] = {}
     for part in parts:
-        run = _ALNUM_RUN.match(part)
+        run = ALNUM_RUN.match(part)
         if run is not None:
-            by_first_run.setdefault(run.group(), []).append(part)
-    found: list[tuple[int, int]] = []
-    for run in _ALNUM_RUN.finditer(text):
-        candidates = by_first_run.get(run.group())
-        if candidates is None:
-            continue
-        pos = run.start()
-        for part in candidates:
-            if text.startswith(part, pos) and _stands_alone(text, pos, len(part)):
-                found.append((pos, pos + len(part)))
-    return found
+            by_first_run.setdefault(run.group(), []).append((0, part))
+    return [
+        (pos, pos + len(part))
+        for pos, part in at_runs(text, by_first_run)
+        if _stands_alone(text, pos, len(part))
+    ]

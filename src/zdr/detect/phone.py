@@ -43,7 +43,7 @@ class PhoneDetector:
         out: list[Span] = []
         text = t.raw
         runs = _number_runs(text, t.has(OTHER_DIGITS.name))
-        for start, raw in self._candidates(text, runs):
+        for start, raw, span_end in self._candidates(text, runs):
             digits = _without_separators(raw)
             if not 7 <= len(digits) - digits.startswith("+") <= 15:
                 continue
@@ -66,14 +66,22 @@ class PhoneDetector:
                 continue  # 2025.5.13: a version or a date, not a phone
             if _ID_PREFIX.search(text[max(0, start - 8) : start]):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
-            if _valid_phone(raw, international) or (
-                _labelled(text, start, start + len(raw)) and _possible_phone(raw, international)
+            if (
+                _valid_phone(raw, international)
+                or (separated and _US_SHAPE.match(raw) is not None)
+                or (international and separated and _possible_phone(raw, international))
+                or (
+                    _labelled(text, start, start + len(raw))
+                    and (_possible_phone(raw, international) or _valid_anywhere(raw))
+                )
             ):
-                out.append(span(start, start + len(raw), "PHONE"))
+                out.append(span(start, span_end, "PHONE"))
         return out
 
-    def _candidates(self, text: str, runs: list[tuple[int, int]]) -> list[tuple[int, str]]:
-        out: list[tuple[int, str]] = []
+    def _candidates(self, text: str, runs: list[tuple[int, int]]) -> list[tuple[int, str, int]]:
+        """(start, number, end of its span) of each candidate: the span takes an
+        extension written after the number, which is not part of what is validated."""
+        out: list[tuple[int, str, int]] = []
         for start, end in runs:
             raw = text[start:end]
             if start and text[start - 1] in "+(":
@@ -81,7 +89,10 @@ class PhoneDetector:
                 raw = text[start] + raw
             if not starts_word(text, start, "_.+/-"):
                 continue
-            if end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+            ext = _EXTENSION.match(text, end)
+            if ext is not None:
+                end = ext.end()  # 555-201-7788x4410: the extension goes with the number
+            elif end < len(text) and (text[end].isalnum() or text[end] in "_-"):
                 continue  # part of a longer token
             if end + 1 < len(text) and text[end] in ".:" and text[end + 1].isdigit():
                 continue  # 10.0.0.1, 12:30
@@ -89,12 +100,12 @@ class PhoneDetector:
                 raw = raw[:-1]
             # "040 135 1545 / 0151 496 0434": two numbers in one run.
             if " / " not in raw and "  " not in raw:
-                out.append((start, raw))
+                out.append((start, raw, start + len(raw) if ext is None else end))
                 continue
             offset = 0
             for part in _TWO_NUMBERS.split(raw):
                 if part and not part.isspace() and part != " / ":
-                    out.append((start + offset, part))
+                    out.append((start + offset, part, start + offset + len(part)))
                 offset += len(part)
         return out
 
@@ -120,8 +131,13 @@ _number_runs: Final = in_c("number_runs", number_runs)
 
 
 # A short upper-case code or an abbreviation with a slash right before a number
-# marks a part, serial or ledger number (telephone abbreviations excepted).
-_ID_PREFIX: Final = re.compile(r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)\s?$")
+# marks a part, serial or ledger number (telephone abbreviations excepted); on the
+# line before ("... VIC\n655 437 108") it is the end of an address.
+# An extension after the number: "x4410", " ext. 12", " ext 3".
+_EXTENSION: Final = re.compile(r"(?:x| ?ext\.? ?)\d{1,5}(?!\w)", re.IGNORECASE)
+_ID_PREFIX: Final = re.compile(
+    r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)[ \t]?\Z"
+)
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")
 _DATE_SHAPE: Final = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _EPOCH: Final = re.compile(r"1\d{9}")
@@ -220,6 +236,15 @@ def _national_codes(raw: str) -> tuple[int, ...]:
     if raw.lstrip("(").startswith("0"):
         return _TRUNK_ZERO_CODES
     return _OTHER_CODES
+
+
+def _valid_anywhere(raw: str) -> bool:
+    """Valid as a national number of any country: for a number a label calls a phone,
+    whichever country it is from (the shape-based guess tries nine)."""
+    digits = _without_separators(raw.replace("(0)", ""))
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    return any(_national_valid(digits, code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
 
 
 def _parsed_valid(candidate: str, region: str | None) -> bool:

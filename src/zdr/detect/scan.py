@@ -68,7 +68,7 @@ OTHER_DIGITS: Final = Anchor(
     char_class(c for c in map(chr, range(128, DIGITS_BELOW)) if c.isdecimal()),
 )
 
-_NONE: tuple[tuple[int, int], ...] = ()
+_NONE: Final[tuple[tuple[int, int], ...]] = ()
 
 # Per anchor name: one (start, end) per start, the shortest, sorted by start.
 Hits = dict[str, list[tuple[int, int]]]

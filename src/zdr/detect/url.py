@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
+from importlib import resources
 from typing import Final
 
 from zdr.detect.model import (
@@ -41,17 +44,71 @@ _ID_SEGMENT: Final = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]
 _WEBHOOK: Final = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
 
 
+@functools.cache
+def account_sites() -> dict[str, tuple[tuple[str, int], ...]]:
+    """host -> (path prefix, most segments) after which a segment names an account or
+    a room (data/account_sites.txt, from each site's public URL scheme)."""
+    sites: dict[str, tuple[tuple[str, int], ...]] = {}
+    data = resources.files("zdr.detect") / "data" / "account_sites.txt"
+    with data.open(encoding="utf-8") as f:
+        for line in f:
+            if line[:1] in ("#", "\n", ""):
+                continue
+            host, prefix, *depth = line.split()
+            most = int(depth[0]) if depth else 1 if prefix == "/" else 99
+            sites[host] = (*sites.get(host, ()), (prefix, most))
+    return sites
+
+
+# Pages of a site itself, not of one of its users ("github.com/pricing").
+_SITE_PAGES: Final = frozenset(
+    """about pricing features login logout signin sign-in signup sign-up register join
+    explore settings help docs doc documentation blog search home topics marketplace
+    security enterprise privacy terms tos legal contact jobs careers trending
+    notifications new sponsors orgs organizations apps api status download downloads
+    support press business developers developer solutions customers partners events
+    community resources team teams plans product products company learn education
+    pages sitemap collections policies policy intent share watch results feed hashtag
+    shorts reels groups gaming i p tv stories integrations apps features changelog
+    pricing store shop dashboard account web models datasets spaces papers""".split()
+)
+# Where a scheme-less URL of those sites may begin: the host and the "/" after it.
+_SITE_ANCHOR: Final = "(?:" + "|".join(re.escape(h) for h in account_sites()) + ")/"
+_SITE_HOST: Final = re.compile(r"[a-z0-9.-]*[a-z0-9]/[^\s\"'<>`\])|]*", re.IGNORECASE)
+
+
+def _account_path(host: str, path: str) -> bool:
+    """The path names an account or a room on a site of account_sites(): a segment
+    right after one of the site's prefixes, not a page of the site itself."""
+    sites = account_sites()
+    host = host.lower()
+    while host not in sites and "." in host:
+        host = host.split(".", 1)[1]
+    for prefix, most in sites.get(host, ()):
+        if not path.startswith(prefix):
+            continue
+        segments = [s for s in path[len(prefix) :].split("/") if s]
+        if not segments or len(segments[0]) < 2 or len(segments) > most:
+            continue
+        if prefix == "/" and segments[0].lower() in _SITE_PAGES:
+            continue
+        return True
+    return False
+
+
 class UrlDetector:
     """URLs that identify a person or account, or carry a capability. Public pages
     (docs, status pages, package registries) are left alone."""
 
     name = "url"
     labels = ("URL", "API_KEY")
-    anchors: tuple[Anchor, ...] = ()
+    anchors = (Anchor("url.site", _SITE_ANCHOR, lower=True, word_start="-"),)
 
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
+        if t.has("url.site"):
+            out.extend(_bare_account_urls(text, t.spans("url.site")))
         if "://" not in text:
             return out
         for m in url_matches(text):
@@ -69,6 +126,24 @@ class UrlDetector:
                     if _capability(q.group(1)):
                         out.append(span(m.start() + q.start(1), m.start() + q.end(1), "API_KEY"))
         return out
+
+
+def _bare_account_urls(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]:
+    """Links to an account or a room written without a scheme
+    ("calendly.com/maria-gonzalez/30min", "www.linkedin.com/in/jan-kowalski")."""
+    out: list[Span] = []
+    starts = []
+    for start, _ in hits:
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+            start -= 1  # the subdomains: www., us02web.
+        if text[max(0, start - 3) : start] != "://" and text[start - 1 : start] not in ("@", "/"):
+            starts.append(start)
+    for m in matches_from(_SITE_HOST, text, starts):
+        url = m.group().rstrip(".,;:!?")
+        host, _, rest = url.partition("/")
+        if _account_path(host, "/" + rest.split("?", 1)[0].split("#", 1)[0]):
+            out.append(span(m.start(), m.start() + len(url), "URL"))
+    return out
 
 
 def url_matches(text: str) -> list[re.Match[str]]:
@@ -92,6 +167,8 @@ def _sensitive_url(url: str) -> bool:
     if _SENSITIVE_QUERY.search(rest):
         return True
     path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]
+    if _account_path(authority.rsplit("@", 1)[-1].split(":", 1)[0], path):
+        return True
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
         low = seg.lower()
