@@ -102,3 +102,40 @@ def test_the_street_types_come_from_the_data_file() -> None:
 def test_the_place_and_postcode_after_a_street_are_kept_whole(text: str, value: str) -> None:
     found = addresses(text)
     assert any(value in v for v in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Indian addresses: comma-joined parts ending in a place and its PIN code.
+        (
+            "Ship to B-204, Sunshine Apartments, MG Road, Bengaluru 560001 please",
+            "B-204, Sunshine Apartments, MG Road, Bengaluru 560001",
+        ),
+        (
+            "Flat No. 12, Shanti Niwas, 14th Cross, Indiranagar, Bengaluru, Karnataka 560038",
+            "Flat No. 12, Shanti Niwas, 14th Cross, Indiranagar, Bengaluru, Karnataka 560038",
+        ),
+        (
+            "H.No. 5-9-22, Road No. 3, Banjara Hills, Hyderabad - 500034",
+            "H.No. 5-9-22, Road No. 3, Banjara Hills, Hyderabad - 500034",
+        ),
+        (
+            "Plot 7, Sector 18, Noida, Uttar Pradesh 201301",
+            "Plot 7, Sector 18, Noida, Uttar Pradesh 201301",
+        ),
+    ],
+)
+def test_indian_addresses_with_a_pin_code(text: str, value: str) -> None:
+    assert value in addresses(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Revenue grew 12%, margins held, and Q3 ended at 250000 units",
+        "Order 55, blue widget, Delhi 110001",  # a number, a place, a PIN: no address word
+    ],
+)
+def test_comma_joined_numbers_without_an_address_word(text: str) -> None:
+    assert addresses(text) == []

@@ -364,6 +364,8 @@ _STREET_ANCHORS: Final = (
     Anchor("address.box", f"(?:{_BOX_WORDS})" + r"[ \t]*(?:no\.?[ \t]*)?\d", lower=True),
     Anchor("address.military", r"[adf]po[ \t]+a[aep][ \t]+\d", lower=True),
     Anchor("address.unit", r"(?:apt|apartment|suite|flat)\.?[ \t]*#?[ \t]*\d", lower=True),
+    # An Indian PIN code after a place: "..., Bengaluru 560001", "Hyderabad - 500034".
+    Anchor("address.pin", r"[a-z],? (?:- ?)?[1-9]\d{5}", lower=True),
 )
 
 
@@ -459,4 +461,53 @@ class AddressDetector:
                 continue
             end = _block_end(text, start + len(value))
             out.append(span(first, end, "STREET_ADDRESS"))
+        for m in matches_at(_PIN_ADDRESS_END, text, t.spans("address.pin")):
+            parts_start = _components_start(text, m.start())
+            if parts_start is not None:
+                out.append(span(parts_start, m.end(), "STREET_ADDRESS"))
         return out
+
+
+# Indian addresses are comma-joined parts ending in a place and its PIN code: "B-204,
+# Sunshine Apartments, MG Road, Bengaluru 560001". The anchor finds the place's last
+# letter and the PIN; the parts are read backwards from there.
+_PIN_ADDRESS_END: Final = re.compile(r"\w,? (?:- ?)?[1-9]\d{5}(?!\d)")
+# Words of the parts that make them an address, beside a number in one of them.
+_PART_WORDS: Final = frozenset(
+    """road rd street st marg nagar cross main layout colony sector block phase lane salai
+    apartments apartment apts flat house plot niwas bhavan bhawan villa towers tower
+    enclave vihar bagh chowk gali mohalla extension extn stage hills park society""".split()
+)
+
+
+def _components_start(text: str, place_end: int) -> int | None:
+    """Where the comma-joined parts before a place and its PIN code begin (at most six
+    on its line, after a cue's colon), when one part holds a number and one a word of
+    an address; None otherwise."""
+    line_start = text.rfind("\n", 0, place_end) + 1
+    colon = text.rfind(":", line_start, place_end)
+    begin = colon + 1 if colon >= 0 else line_start
+    parts = text[begin : place_end + 1].split(",")
+    if len(parts) < 3:
+        return None
+    parts = parts[-7:]
+    numbered = any(any(c.isdigit() for c in p) for p in parts[:-1])
+    worded = any(w.strip(".") in _PART_WORDS for p in parts for w in p.lower().split())
+    if not (numbered and worded):
+        return None
+    first = parts[0]
+    offset = place_end + 1 - sum(len(p) + 1 for p in parts) + 1
+    words = first.split()
+    # The first part from its number and the capitalised words right before it ("Ship
+    # to B-204" starts at "B-204", "Flat No. 12" at "Flat"), or from its first
+    # capitalised word when it has no number.
+    numbered_at = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), None)
+    if numbered_at is not None:
+        i = numbered_at
+        while i > 0 and words[i - 1][0].isupper():
+            i -= 1
+        return offset + first.index(" ".join(words[i:]))
+    for word in words:
+        if word[0].isupper():
+            return offset + first.index(word)
+    return offset + len(first) + 1
