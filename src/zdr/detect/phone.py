@@ -89,7 +89,11 @@ class PhoneDetector:
                 raw = text[start] + raw
             if not starts_word(text, start, "_.+/-"):
                 continue
-            ext = _EXTENSION.match(text, end)
+            after = text[end : end + 2]
+            # The regex only where an extension can begin ("x", " e"): it runs per run.
+            ext = (
+                _EXTENSION.match(text, end) if after[:1] in "xX" or after in (" e", " E") else None
+            )
             if ext is not None:
                 end = ext.end()  # 555-201-7788x4410: the extension goes with the number
             elif end < len(text) and (text[end].isalnum() or text[end] in "_-"):
