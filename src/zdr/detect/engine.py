@@ -1,5 +1,7 @@
 """Runs the configured detectors and resolves overlapping findings into one list of
-non-overlapping spans, longest first, then by label priority."""
+non-overlapping spans, longest first, then by label priority. A text holding a
+disguised value (``normalize.py``) is read as its normalized view, and the findings
+are given over the original text."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from zdr.detect.ip import IpDetector
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import PRIORITY, Detector, Span, in_c
 from zdr.detect.names import PersonDetector
+from zdr.detect.normalize import DISGUISE, decode_escapes, normalize
 from zdr.detect.phone import PhoneDetector
-from zdr.detect.scan import scanner_for
+from zdr.detect.scan import Text, scanner_for
 from zdr.detect.secrets import SecretDetector
 from zdr.detect.ssn import SsnDetector
 from zdr.detect.url import UrlDetector
@@ -57,7 +60,7 @@ class DetectorSet:
                 )
             chosen = [available[n] for n in names]
         self.detectors: list[Detector] = [*chosen, *extra]
-        self.scanner = scanner_for(tuple(a for d in self.detectors for a in d.anchors))
+        self.scanner = scanner_for((*(a for d in self.detectors for a in d.anchors), DISGUISE))
         # A detector that finds nothing without one of its anchors is not even called
         # then: the call costs more than most texts' findings.
         self._plan = [
@@ -66,7 +69,21 @@ class DetectorSet:
         ]
 
     def detect(self, text: str) -> list[Span]:
+        decoded = decode_escapes(text)  # rare: "%" and an escape of a value character
+        if decoded is not None:
+            return decoded.to_original(self._read(decoded.text))
+        return self._read(text)
+
+    def _read(self, text: str) -> list[Span]:
         scanned = self.scanner.scan(text)
+        if scanned.has(DISGUISE.name):  # rare: the view is scanned and read instead
+            view = normalize(text, scanned.spans(DISGUISE.name))
+            if view is not None:
+                return view.to_original(self._detect(self.scanner.scan(view.text)))
+        return self._detect(scanned)
+
+    def _detect(self, scanned: Text) -> list[Span]:
+        text = scanned.raw
         present = scanned.anchors_found()
         spans: list[Span] = []
         for detector, needs in self._plan:

@@ -44,7 +44,11 @@ class IpDetector:
             if not starts_word(text, m.start(), "_."):
                 continue
             before = text_before(text, m.start(), 12)
-            if before.endswith(("v", "/", "version ", "version: ")):
+            if before.endswith(("v", "version ", "version: ")):
+                continue
+            # After a "/": a URL's host or path segment, a log's "from/10.0.0.12", but
+            # also a product's version (Chrome/120.0.0.0 in every user agent).
+            if before.endswith("/") and not before.endswith("//") and m.group().endswith(".0"):
                 continue
             if public_ip(m.group()):
                 out.append(span(m.start(), m.end(), "IP_ADDRESS"))

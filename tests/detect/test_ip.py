@@ -1,0 +1,38 @@
+"""IP addresses after a "/": a URL's host or path, a log's "from/...", found; the
+version of a product in a user agent, which reads as an address, left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from zdr.detect.engine import DetectorSet
+
+DETECTORS = DetectorSet(["ip_address"])
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("connection from/10.0.0.12 refused", "10.0.0.12"),
+        ("curl http://10.0.0.12/healthz", "10.0.0.12"),
+        ("see https://status.example.com/hosts/192.168.1.20/disk", "192.168.1.20"),
+        ("GET /api/v2/nodes/203.0.113.77 200", "203.0.113.77"),
+        ("scp backup.tar root@[2001:db8::8a2e:370:7334]:/srv", "2001:db8::8a2e:370:7334"),
+        ("path /ip/2001:db8::1/x", "2001:db8::1"),
+    ],
+)
+def test_address_after_a_slash_is_found(text: str, address: str) -> None:
+    assert [text[s.start : s.end] for s in DETECTORS.detect(text)] == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36",
+        "Opera OPR/105.0.0.0 on Windows",
+        "pip install pkg==v1.2.3.4",
+    ],
+)
+def test_product_versions_are_not_addresses(text: str) -> None:
+    assert DETECTORS.detect(text) == []
