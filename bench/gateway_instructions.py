@@ -3,9 +3,11 @@ does not move with the machine's load, for before/after comparisons on a busy ma
 
     .venv/bin/python bench/gateway_instructions.py [--requests 200] [--baseline DIR]
 
-Each gateway runs under ``valgrind --tool=callgrind``; after a warm-up its counters are
-zeroed, ``--requests`` requests are sent one at a time, the counters are dumped, and
-the instructions the gateway process executed are divided by their number.
+Each gateway runs under ``valgrind --tool=callgrind``, uninstrumented while it starts
+(several times faster on a busy machine); then instrumentation is switched on, and after
+a warm-up its counters are zeroed, ``--requests`` requests are sent one at a time, the
+counters are dumped, and the instructions the gateway process executed are divided by
+their number.
 With ``--baseline``, the same gateways run from another checkout's ``.venv`` too and
 the ratios new/baseline are printed. Requests/s on an idle core is roughly the
 inverse (instructions per request / instructions per second of the core).
@@ -66,6 +68,7 @@ def start_counted_gateway(
         [
             "valgrind",
             "--tool=callgrind",
+            "--instr-atstart=no",
             f"--callgrind-out-file={out}",
             str(bin_dir / "python"),
             *serve_command(str(bin_dir / "zdr")),
@@ -74,7 +77,11 @@ def start_counted_gateway(
         stderr=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
     )
-    wait_port(port, timeout=300)
+    try:
+        wait_port(port, timeout=900)
+    except RuntimeError:
+        proc.kill()  # not left running under valgrind after the bench gave up
+        raise
     return proc, key, out
 
 
@@ -102,6 +109,7 @@ def total_instructions(out: Path) -> int:
 def measure(
     port: int, key: str, proc: subprocess.Popen[bytes], out: Path, body: dict, n: int
 ) -> float:
+    control(proc.pid, "--instr=on")
     asyncio.run(send(port, key, body, 30))  # warm-up: caches, lazy imports
     for stale in out.parent.glob(out.name + "*"):
         stale.unlink()

@@ -1,12 +1,20 @@
 """Gateway overhead, measured side by side in one run: straight to the fake upstream
 vs through the gateway (enforce policy: auth, routing, JSON parse, rewrites).
 
-    .venv/bin/python bench/gateway_overhead.py [--requests 2000] [--seconds 5]
-        [--memory-requests 100000] [--baseline ../other-checkout]
+    .venv/bin/python bench/gateway_overhead.py [--requests 2000] [--seconds 2]
+        [--rounds 5] [--memory-requests 100000] [--baseline ../other-checkout]
 
 With ``--baseline``, the same three gateways also run from another checkout's
-``.venv`` (an earlier commit, say), measured in the same run, one after the other for
-each body, and the ratios new/baseline are printed.
+``.venv`` (an earlier commit, say), measured in the same run, and the ratios
+new/baseline are printed.
+
+Throughput is measured in ``--rounds`` interleaved rounds: each round loads every
+target for ``--seconds`` (direct, base gateway, gateway, base gateway+pseudo, ...),
+every other round in the reverse order, so a slow spell of the machine (the other
+engineers' jobs on the shared cores) falls on both sides of a comparison. A target's
+requests/s is its median over the rounds; the ratio to the baseline is printed both
+as the ratio of the medians and as the median (and range) of the ratios within each
+round. The load average at the start and the end is printed with them.
 
 Layout on the 2-core machine: the gateway alone on core 0 (the "one core" of the
 targets); the fake upstream and the load generators on core 1. Latency and time to
@@ -28,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -282,7 +291,8 @@ def rss_kib(pid: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=2, help="per load run")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved load rounds")
     parser.add_argument("--memory-requests", type=int, default=100_000)
     parser.add_argument("--baseline", type=Path, default=None, help="another checkout")
     args = parser.parse_args()
@@ -313,7 +323,7 @@ def main() -> None:
             procs.append(proc)
             keys[port] = k
             base_ports[name] = port
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     try:
         # The fake echoes the last user message: "stream" answers in ~25 events (a short
         # reply), "stream-long" in ~250 events sent as one burst.
@@ -330,30 +340,45 @@ def main() -> None:
             ],
         }
         long = {**CHAT, "stream": True}
+        load_start = os.getloadavg()
         print(
             f"chat bodies: {len(json.dumps(CHAT))}, {len(json.dumps(short))} bytes; "
-            f"gateway pinned to core {GATEWAY_CORE}"
+            f"gateway pinned to core {GATEWAY_CORE}; load average at the start "
+            + " ".join(f"{x:.2f}" for x in load_start)
         )
         kinds = (("json", CHAT), ("stream", short), ("stream-long", long))
+        targets = [("direct", up_port)]
+        for name, port in (
+            ("gateway", gw_port),
+            ("gateway+pseudo", pseudo_port),
+            ("gateway+all", audit_port),
+        ):
+            if name in base_ports:
+                targets.append((f"base {name}", base_ports[name]))
+            targets.append((name, port))
+        rounds: dict[str, list[float]] = {}
         for kind, body in kinds:
-            targets = [("direct", up_port)]
-            for name, port in (
-                ("gateway", gw_port),
-                ("gateway+pseudo", pseudo_port),
-                ("gateway+all", audit_port),
-            ):
-                if name in base_ports:
-                    targets.append((f"base {name}", base_ports[name]))
-                targets.append((name, port))
             for target, port in targets:
-                k = keys[port]
-                lat = asyncio.run(latency(port, k, body, args.requests))
-                rps = load(port, k, body, args.seconds)
-                results[f"{kind}.{target}"] = {**lat, "rps_c32": rps}
-        print(f"\n{'':20}{'p50 ms':>9}{'p99 ms':>9}{'TTFB p50':>10}{'req/s c32':>11}")
+                lat = asyncio.run(latency(port, keys[port], body, args.requests))
+                results[f"{kind}.{target}"] = lat
+            for r in range(args.rounds):
+                for target, port in targets if r % 2 == 0 else targets[::-1]:
+                    rps = load(port, keys[port], body, args.seconds)
+                    rounds.setdefault(f"{kind}.{target}", []).append(rps)
+            for target, _ in targets:
+                measured = rounds[f"{kind}.{target}"]
+                results[f"{kind}.{target}"].update(
+                    rps_c32=statistics.median(measured), rps_c32_rounds=measured
+                )
+        load_end = os.getloadavg()
+        print(
+            f"\n{args.rounds} rounds of {args.seconds} s per target; req/s c32 is the median; "
+            "load average at the end " + " ".join(f"{x:.2f}" for x in load_end)
+        )
+        print(f"\n{'':32}{'p50 ms':>9}{'p99 ms':>9}{'TTFB p50':>10}{'req/s c32':>11}")
         for name, r in results.items():
             print(
-                f"{name:20}{r['p50_ms']:9.3f}{r['p99_ms']:9.3f}{r['ttfb_p50_ms']:10.3f}"
+                f"{name:32}{r['p50_ms']:9.3f}{r['p99_ms']:9.3f}{r['ttfb_p50_ms']:10.3f}"
                 f"{r['rps_c32']:11.0f}"
             )
         print()
@@ -378,11 +403,20 @@ def main() -> None:
             for kind, _ in kinds:
                 for name in base_ports:
                     new, old = results[f"{kind}.{name}"], results[f"{kind}.base {name}"]
+                    paired = sorted(
+                        n / o
+                        for n, o in zip(
+                            rounds[f"{kind}.{name}"], rounds[f"{kind}.base {name}"], strict=True
+                        )
+                    )
                     print(
                         f"{kind} {name}: req/s {new['rps_c32']:.0f} vs baseline "
-                        f"{old['rps_c32']:.0f} = {new['rps_c32'] / old['rps_c32']:.3f}x; "
+                        f"{old['rps_c32']:.0f} = {new['rps_c32'] / old['rps_c32']:.3f}x "
+                        f"(ratio of medians; per round: median {statistics.median(paired):.3f}x, "
+                        f"{paired[0]:.3f}-{paired[-1]:.3f}x); "
                         f"p50 {new['p50_ms']:.3f} vs {old['p50_ms']:.3f} ms"
                     )
+                    results[f"{kind}.{name}"]["rps_vs_baseline"] = new["rps_c32"] / old["rps_c32"]
         if args.memory_requests:
             before = rss_kib(gateway.pid)
             t0 = time.monotonic()
@@ -401,6 +435,7 @@ def main() -> None:
                 + ", ".join(f"{s / 1024:.1f}" for s in rss_samples)
             )
             results["memory"] = {"rss_before_kib": before, "rss_after_kib": after, "requests": done}
+        results["load_average"] = {"start": load_start[0], "end": load_end[0]}
         time.sleep(1)  # one flush interval and more
         written = audited_events(data_dir / "audit")
         served = audited_requests(audit_port)

@@ -192,10 +192,7 @@ async def serve(settings: Settings, sockets: list[socket.socket] | None = None) 
     # p50 once every country's phone rules were built at start-up).
     gc.collect()
     gc.freeze()
-    gauge = gateway.metrics.in_flight
-    trimmer = asyncio.ensure_future(
-        return_freed_memory(lambda: next(iter(gauge.collect())).samples[0].value)
-    )
+    trimmer = asyncio.ensure_future(return_freed_memory(lambda: gateway.in_flight))
     server = uvicorn.Server(
         uvicorn_config(
             gateway,

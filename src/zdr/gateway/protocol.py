@@ -5,8 +5,9 @@ sends nothing, or a request's headers or body a byte at a time, holds a slot for
 (the "slowloris" attack). This protocol closes a connection whose request headers
 have not all arrived within ``header_timeout`` seconds of the connection opening or
 of the previous response, or whose body has not within ``body_timeout`` seconds of
-its headers (the app then sees the client gone). One timer per connection, re-armed
-at each stage: cheaper than a timeout around the app's own read of the body.
+its headers (the app then sees the client gone). One deadline per connection, moved at
+each stage, and one timer that only checks it: a request moves the deadline (a clock
+read) instead of starting and cancelling two timers (~10k instructions a request).
 """
 
 from __future__ import annotations
@@ -27,21 +28,36 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.header_timeout = header_timeout
         self.body_timeout = body_timeout
-        self._header_timer: asyncio.TimerHandle | None = None
+        # When the stage waited for (headers, body) is late; None: nothing awaited.
+        self._deadline: float | None = None
+        # The timer that checks the deadline, and when it fires (never after it).
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
 
     def _arm(self, seconds: float | None = None) -> None:
-        if self._header_timer is None:
-            self._header_timer = self.loop.call_later(
-                self.header_timeout if seconds is None else seconds, self._headers_late
-            )
+        if self._deadline is not None:
+            return
+        deadline = self.loop.time() + (self.header_timeout if seconds is None else seconds)
+        self._deadline = deadline
+        if self._timer is None or self._timer_at > deadline:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = self.loop.call_at(deadline, self._check)
+            self._timer_at = deadline
 
     def _disarm(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
+        self._deadline = None  # the timer, when it fires, finds nothing due
 
-    def _headers_late(self) -> None:
-        self._header_timer = None
+    def _check(self) -> None:
+        self._timer = None
+        deadline = self._deadline
+        if deadline is None:
+            return
+        if self.loop.time() < deadline:  # moved since the timer started: wait for it
+            self._timer = self.loop.call_at(deadline, self._check)
+            self._timer_at = deadline
+            return
+        self._deadline = None
         if not self.transport.is_closing():
             self.transport.close()
 
@@ -50,7 +66,10 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._deadline = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         super().connection_lost(exc)
 
     def on_headers_complete(self) -> None:

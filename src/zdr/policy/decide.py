@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -54,8 +54,10 @@ from zdr.policy.model import HASHED, Decision, Policy, Refusal, Rewrite
 SDK_SHAPED = frozenset({"openai"})
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
+    """What decide() reads of a request (a named tuple: made per request, and a frozen
+    dataclass takes three times as long to make)."""
+
     method: str
     path: str
     endpoint: Endpoint | None
@@ -123,6 +125,11 @@ class _Row:
     # A top-level key without which the row cannot match (None: it may match an absent
     # value, "not-false" say, or a tagged object anywhere): absent, it is not evaluated.
     needs: str | None
+    # A tagged row's label ("content" of "content[].type"): where the SDK reading has no
+    # object under it, the row cannot match. None for other rows.
+    label: str | None
+    head: str  # the parameter a refusal names: the param up to its first "["
+    skip_models: frozenset[str]  # Feature.skip_models
 
 
 # Keyed by the row's identity; the entry holds the row, so its id is not reused.
@@ -146,7 +153,18 @@ def _row(f: Feature) -> _Row:
         needs = None
     else:  # an item of a list, a nested setting, a present or a given value
         needs = top
-    row = _Row(f, value, parent, f.literals, _rewrite(f), needs)
+    label = f.param.partition("[].")[0] if "[]." in f.param else None
+    row = _Row(
+        f,
+        value,
+        parent,
+        f.literals,
+        _rewrite(f),
+        needs,
+        label,
+        f.param.split("[", 1)[0],
+        frozenset(f.skip_models),
+    )
     if len(_ROWS) < 4096:  # bounded: catalogues built on the fly (tests)
         _ROWS[id(f)] = row
     return row
@@ -431,10 +449,9 @@ def decide(
 
     key, reading = _read_body(req, policy, ep, catalogue)
     known = catalogue.shapes.params(key) if key is not None else known_params.get(ep.id)
-    if known is not None and policy.unknown == "refuse":
-        unknown = [k for k in body if k not in known]
+    if known is not None and policy.unknown == "refuse" and not known.issuperset(body):
+        unknown = sorted(k for k in body if k not in known)
         if unknown:
-            unknown.sort()
             # A client's key, shown only when it is an identifier (never a value it holds).
             named = unknown[0] if shown(unknown[0]) else None
             return _refuse(
@@ -488,14 +505,22 @@ def _decide_features(
 ) -> Decision:
     rewrites: list[Rewrite] = []
     notes: list[str] = []
+    labels: set[str | None] | None = None  # of the tagged objects the reading found
     for row in _checked(catalogue.features_of(ep)):
-        if (row.needs is not None and row.needs not in body) or not _matches(row, body, reading):
+        if row.needs is not None and row.needs not in body:
+            continue
+        if row.label is not None and reading is not None:
+            if labels is None:
+                labels = {t.label for t in reading.tagged}
+            if row.label not in labels:
+                continue
+        if not _matches(row, body, reading):
             continue
         f = row.feature
-        if f.skip_models and req.model in f.skip_models:
+        if row.skip_models and req.model in row.skip_models:
             notes.append(f"{f.param} kept: the model accepts no safer value")
             continue
-        param = f.param.split("[", 1)[0]
+        param = row.head
         if f.action == "unknown":
             if policy.unknown == "refuse":
                 message = _feature_message(policy, req, ep, f, _what(f, body, reading))
@@ -513,7 +538,7 @@ def _decide_features(
                 f.param,
             )
         rewrites.append(row.rewrite)
-        if f.action != "hash":
+        if f.action != "hash" and f.also_include:
             included = body.get("include")
             missing = [
                 v for v in f.also_include if not (isinstance(included, list) and v in included)

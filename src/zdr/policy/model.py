@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 from zdr.config import PolicySettings, Settings
 
@@ -91,13 +91,15 @@ class Refusal:
     kind: Literal["endpoint", "feature"] = "feature"
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
+    """(A named tuple: one is made per request, three times faster than a frozen
+    dataclass.)"""
+
     action: Action
     rewrites: tuple[Rewrite, ...] = ()
     refusal: Refusal | None = None
     # Content-free notes (e.g. "prompt_cache_retention kept: model accepts only 24h").
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def labels(self) -> list[str]:
