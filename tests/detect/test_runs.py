@@ -172,6 +172,17 @@ def test_shannon_entropy_is_the_same_float(value: str) -> None:
     assert runs.shannon_entropy(value) == shannon_entropy(value)
 
 
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet="aabbcdyz0189:/`{-_Aé😀", max_size=40) | st.text(max_size=40),
+    st.booleans(),
+)
+def test_typed_runs_as_the_reference_finds_them(low: str, consecutive: bool) -> None:
+    from zdr.detect.validators import _typed_runs_in_python
+
+    assert runs.typed_runs(low, consecutive) == _typed_runs_in_python(low, consecutive)
+
+
 def test_shannon_entropy_in_c_reads_one_byte_strings_only() -> None:
     with pytest.raises(ValueError, match="one-byte"):
         runs.shannon_entropy("€uro")

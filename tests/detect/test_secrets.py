@@ -4,9 +4,13 @@ every mention."""
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
 from zdr.detect import DetectorSet
+from zdr.detect.validators import typed_runs
 
 DETECT = DetectorSet()
 SECRET = "q8Zt3vLw0pRk5xNe"
@@ -54,6 +58,15 @@ def test_a_token_is_found_in_any_syntax(template: str) -> None:
         "token_expires_at = 2024-05-01T10:00:00",  # a timestamp, not a token
         "session_token_ttl = 3600",
         "access_token_type = bearer_access_token",
+        'deploy_token = "tok_1111111111111111111111"',  # one character repeated
+        'api_token: "0123456789abcdefghij"',  # consecutive characters
+        "Authorization: Bearer AbCdEfGhIjKlMnOp",
+        'api_key = "$(vault read -field=key secret/app)"',  # a command's output
+        'client_secret: "{{ client_secret }}"',  # templates
+        "secret = %APP_SECRET%",
+        'token = "FakeFakeFakeFake1"',  # few characters for its length
+        "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",  # no key in it
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n<your key>\n",
     ],
 )
 def test_placeholders_and_references_are_left_alone(text: str) -> None:
@@ -69,3 +82,36 @@ def test_a_secret_is_masked_at_every_mention() -> None:
 def test_a_value_inside_a_longer_word_is_not_a_mention() -> None:
     text = f"api_token={SECRET}\nchecksum {SECRET}ff00 unrelated"
     assert [text[s.start : s.end] for s in DETECT.detect(text)] == [SECRET]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("password: Abcd1234!", "Abcd1234!"),  # people type passwords: runs allowed there
+        ("mysql -u app -p Summer2024", "Summer2024"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi+gp3C7hr0l4y2ZKQbqKxPx8V3\n"
+            "-----END RSA PRIVATE KEY-----",
+            None,
+        ),
+    ],
+)
+def test_typed_passwords_and_key_blocks_are_found(text: str, value: str | None) -> None:
+    assert (value or text) in masked(text), text
+
+
+def test_generated_values_are_not_typed_runs() -> None:
+    """A generated value is almost never mostly runs of consecutive characters: none of
+    20,000 random tokens of four alphabets (seeded) is taken for one."""
+    rng = random.Random(14)
+    alphabets = (
+        string.ascii_letters + string.digits,
+        string.ascii_lowercase + string.digits,
+        "0123456789abcdef",
+        string.ascii_letters + string.digits + "+/",
+    )
+    for _ in range(5000):
+        for alphabet in alphabets:
+            value = "".join(rng.choice(alphabet) for _ in range(rng.randint(16, 64)))
+            assert not typed_runs(value.lower(), True), value

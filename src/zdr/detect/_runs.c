@@ -16,6 +16,8 @@
  *                                                text, found at its runs of letters
  *                                                and digits
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
+ *   typed_runs         validators.typed_runs     whether a value is mostly runs of
+ *                                                repeated or consecutive characters
  *   resolve            engine.resolve            non-overlapping spans of all found
  *   card_starts        patterns.card_starts      where a card number can begin
  *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
@@ -759,6 +761,40 @@ static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
     return PyFloat_FromDouble(entropy);
 }
 
+/* typed_runs(low, consecutive): see validators.typed_runs, the reference. */
+#define TYPED_RUN 4
+static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "typed_runs(low: str, consecutive: bool)");
+        return NULL;
+    }
+    Text t;
+    if (read_text(args[0], "typed_runs()", &t) < 0) return NULL;
+    int consecutive = PyObject_IsTrue(args[1]);
+    if (consecutive < 0) return NULL;
+    Py_ssize_t n = t.n;
+    if (n < 2 * TYPED_RUN) Py_RETURN_FALSE;
+    long step = consecutive ? 1 : 0, previous = -2;
+    Py_ssize_t in_runs = 0, run = 0, left = n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = at(&t, i);
+        left--;
+        long c = ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z')) ? (long)ch : -2;
+        if (c >= 0 && c - previous >= -step && c - previous <= step) {
+            run++;
+        } else {
+            if (run >= TYPED_RUN)
+                in_runs += run;
+            else if (2 * (in_runs + left + 1) <= n)
+                Py_RETURN_FALSE; /* what is left cannot make the half */
+            run = 1;
+        }
+        previous = c;
+    }
+    if (run >= TYPED_RUN) in_runs += run;
+    return PyBool_FromLong(2 * in_runs > n);
+}
+
 /* resolve(spans, priority): see engine.resolve, the reference. */
 typedef struct {
     Py_ssize_t start, end, priority, order;
@@ -942,6 +978,8 @@ static PyMethodDef methods[] = {
      "resolve(spans, priority): engine.resolve in C."},
     {"shannon_entropy", shannon_entropy, METH_O,
      "shannon_entropy(value): validators.shannon_entropy in C (one-byte strings)."},
+    {"typed_runs", (PyCFunction)(void (*)(void))typed_runs, METH_FASTCALL,
+     "typed_runs(low, consecutive) -> bool: validators.typed_runs in C."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
     {"values_at_runs", (PyCFunction)(void (*)(void))values_at_runs, METH_FASTCALL,

@@ -15,6 +15,7 @@ from zdr.detect.validators import (
     looks_random,
     placeholder,
     placeholder_password,
+    typed_runs,
 )
 
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
@@ -41,6 +42,9 @@ _PEM: Final = re.compile(
     re.DOTALL,
 )
 _PEM_OPEN: Final = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
+# What a block holds when it holds a key: lines of base64 (64 or 70 characters in
+# PEM and OpenSSH files). A block around `...`, `<key>` or nothing shows the format.
+_KEY_MATERIAL: Final = re.compile(r"[A-Za-z0-9+/=]{40}")
 
 # name = value, name: value, "name": "value" (any quoting); the name says credential.
 _ASSIGNMENT_NAMES: Final = (
@@ -139,11 +143,11 @@ class SecretDetector:
         out: list[Span] = []
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
-            if starts_word(text, m.start(), "_-") and not _filler(m.group()):
+            if starts_word(text, m.start(), "_-") and not placeholder(m.group()):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_PREFIXED_KEY, text, t.spans("secret.prefixed")):
             body = m.group("body")
-            if starts_word(text, m.start(), "_-.") and _generated(body) and not _filler(body):
+            if starts_word(text, m.start(), "_-.") and _generated(body) and not placeholder(body):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         out.extend(find_keys(t))
         keys = {(s.start, s.end) for s in out}
@@ -172,7 +176,8 @@ class SecretDetector:
         for m in matches_at(_AUTH_HEADER, low, t.spans("secret.authorization")):
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
-            if not placeholder(text[m.start("value") : m.end("value")]):
+            value = text[m.start("value") : m.end("value")]
+            if not (placeholder(value) or (label == "API_KEY" and _typed(value))):
                 out.append(span(m.start("value"), m.end("value"), label))
         for m in matches_at(_COOKIE, low, t.spans("secret.cookie")):
             value = text[m.start("value") : m.end("value")].strip()
@@ -185,7 +190,7 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
-            if looks_random(value, 20, 3.5):
+            if looks_random(value, 20, 3.5) and not _typed(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
@@ -198,11 +203,14 @@ class SecretDetector:
         matched_until = 0
         for m in _PEM.finditer(text):
             matched_until = m.end()
-            out.append(span(m.start(), m.end(), "SECRET"))
+            if _KEY_MATERIAL.search(text, m.start(), m.end()):
+                out.append(span(m.start(), m.end(), "SECRET"))
         # A block pasted without its END line: mask from the header to the blank line.
         for m in _PEM_OPEN.finditer(text, matched_until):
             end = text.find("\n\n", m.end())
-            out.append(span(m.start(), len(text) if end < 0 else end, "SECRET"))
+            end = len(text) if end < 0 else end
+            if _KEY_MATERIAL.search(text, m.end(), end):
+                out.append(span(m.start(), end, "SECRET"))
         return out
 
     def _assigned(self, m: re.Match[str], text: str) -> list[Span]:
@@ -221,7 +229,7 @@ class SecretDetector:
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
             out.append(span(start, end, "SECRET"))
-        elif looks_random(value, 16, 3.0) or _token_like(value):
+        elif (looks_random(value, 16, 3.0) or _token_like(value)) and not _typed(value):
             out.append(span(start, end, "API_KEY"))
         return out
 
@@ -254,13 +262,11 @@ def _strong(value: str) -> bool:
     return has_alpha and has_other and not value.isdigit() and len(value) >= 6
 
 
-def _filler(value: str) -> bool:
-    """A documentation value in a key's shape: a placeholder, or a body of few distinct
-    characters repeated (`sk_live_AAAA...`, `hf_FakeFakeFake...`, `TXXXX/BXXXX`)."""
-    if placeholder(value):
-        return True
-    body = value.split("_")[-1] if "_" in value else value
-    return len(body) >= 12 and entropy(body) < 2.5
+def _typed(value: str) -> bool:
+    """Mostly runs of repeated or consecutive characters (`111111`, `abc123xyz`,
+    `aBcDeFgH`, `9876`): typed by hand to fill a slot where a generated value (a token,
+    a key) belongs. Not asked of passwords, which people type."""
+    return typed_runs(value.lower(), True)
 
 
 def _generated(body: str) -> bool:
