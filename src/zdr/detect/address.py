@@ -480,11 +480,17 @@ _PART_WORDS: Final = frozenset(
 )
 
 
+_PARTS_WINDOW: Final = 320
+
+
 def _components_start(text: str, place_end: int) -> int | None:
     """Where the comma-joined parts before a place and its PIN code begin (at most six
     on its line, after a cue's colon), when one part holds a number and one a word of
     an address; None otherwise."""
-    line_start = text.rfind("\n", 0, place_end) + 1
+    # Seven parts of an address fit in this many characters; reading further back on a
+    # long line (a minified document) would make every PIN-like match cost its line.
+    window = max(0, place_end - _PARTS_WINDOW)
+    line_start = text.rfind("\n", window, place_end) + 1 or window
     colon = text.rfind(":", line_start, place_end)
     begin = colon + 1 if colon >= 0 else line_start
     parts = text[begin : place_end + 1].split(",")

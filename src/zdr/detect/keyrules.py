@@ -200,11 +200,10 @@ class _Rule:
         # gitleaks applies these only to files of one kind (a .tf, a .php file): a
         # request has no file name.
         self.path_only = "path" in entry
-        self._compiled: re.Pattern[str] | None = None
+        # Compiled now, at start-up, not by the first request that holds the keyword.
+        self._compiled = re.compile(self.source, re.ASCII)
 
     def regex(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.source, re.ASCII)
         return self._compiled
 
     def secret(self, m: re.Match[str]) -> tuple[int, int]:

@@ -582,14 +582,13 @@ _FIRM_WORDS: Final = frozenset(
     "media foundation institute university college school hospital clinic museum "
     "orchestra band club hotel airlines motors".split()
 )
-# Words after which a surname of the list names a place or a firm, not a person:
-# "in Tobel", "from Eckenroth", "the Uber website", "city Messina".
-_PLACE_OR_THING_BEFORE: Final = frozenset(
-    "the a an this that her his their our my your its in at from to of near into via "
-    "city town village county state country".split()
-)
 # Words after which one capitalised word is a place, whatever else it may be.
 _PLACE_BEFORE: Final = frozenset("in near into via city town village county".split())
+# Words after which a surname of the list names a place or a firm, not a person:
+# "in Tobel", "from Eckenroth", "the Uber website", "city Messina".
+_PLACE_OR_THING_BEFORE: Final = _PLACE_BEFORE | frozenset(
+    "the a an this that her his their our my your its at from to of state country".split()
+)
 _LOWER_WORD: Final = re.compile(r"[a-zß-öø-ÿ]{2,}(?![\w@(=/-]|\.\w)")
 _LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]+)(?![\w@(=/-]|\.\w)")
 

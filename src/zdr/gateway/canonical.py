@@ -56,21 +56,13 @@ SINGLE_HEADERS = frozenset(
 )
 
 
-# Paths read already (a few endpoints take most requests): raw path -> canonical path.
-_READ_PATHS: dict[bytes, str] = {}
-
-
 def canonical_path(raw_path: bytes) -> str:
     """The decoded, checked path, or ``AmbiguousRequest``. Every character it keeps is
     unreserved in URLs, so it is also exactly what the upstream receives."""
-    path = _READ_PATHS.get(raw_path)
-    if path is not None:
-        return path
+    # No cache of paths read: a path holds ids of the client's objects, and nothing of a
+    # request is kept after it (the one match below is most of the saving).
     if _PLAIN_PATH.fullmatch(raw_path):
-        if len(_READ_PATHS) >= 1024:
-            _READ_PATHS.clear()  # ids in paths: stay bounded
-        path = _READ_PATHS[raw_path] = raw_path.decode("ascii")
-        return path
+        return raw_path.decode("ascii")
     if not raw_path.startswith(b"/"):
         raise AmbiguousRequest("The request path must start with '/'.")
     out: list[bytes] = []
