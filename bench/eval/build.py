@@ -70,6 +70,20 @@ SOURCES = (
         "MIT",
         "data/synth_dataset_v2.json (synthetic sentences with labelled spans)",
     ),
+    Source(
+        "detect-secrets",
+        "Yelp/detect-secrets",
+        "5e141933554a0b74e7341841f318be21e895339c",
+        "Apache-2.0",
+        "tests/plugins/*_test.py (parametrized payload/should_flag, keyword_test.py's cases)",
+    ),
+    Source(
+        "trufflehog",
+        "trufflesecurity/trufflehog",
+        "3ab759fef4bb5935d4fe9ac68b503d05346b8364",
+        "AGPL-3.0 (read as evaluation data only; nothing of it is committed)",
+        "pkg/detectors/**/*_test.go (pattern tests: input and the keys it must yield)",
+    ),
 )
 
 HELDOUT_SHARE = 0.4
@@ -564,11 +578,289 @@ def presidio_research(snap: Snapshot) -> Iterator[dict]:
             yield rec
 
 
+# --- detect-secrets: each plugin test's parametrized payloads ------------------------------
+
+# Negative keyword cases whose reason is the file's syntax (a language where the plugin
+# wants quotes), not the value: a gateway reads any syntax, so these are no look-alikes.
+_DS_SYNTAX_ONLY = re.compile(r"quote|without quotes", re.IGNORECASE)
+# A positive that only stands in for a secret: a filler run, a short unit repeated, a
+# documentation word. The issue asks for these to be left alone, so such a fixture
+# "positive" is scored as a placeholder look-alike, in every secret source.
+_ASCENDING = "|".join(
+    run[i : i + 7]
+    for run in ("0123456789", "abcdefghijklmnopqrstuvwxyz")
+    for i in range(len(run) - 6)
+)
+_FILLER = re.compile(
+    rf"(.)\1{{5}}|(.{{2,8}})\2{{3}}|{_ASCENDING}|example|sample|fake|dummy|placeholder"
+    r"|^(?:password|passwd|secret|token|test|pass)$",
+    re.IGNORECASE,
+)
+
+
+class _PyConst:
+    """Evaluates the constant expressions the tests build payloads with: string
+    literals, module-level names bound to them, + and *, str.format, slices and
+    textwrap.dedent. Anything else raises ValueError."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.names: dict[str, object] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    try:
+                        self.names[target.id] = self.eval(node.value)
+                    except (ValueError, TypeError, IndexError, KeyError):
+                        pass
+
+    def eval(self, node: ast.AST) -> object:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in self.names:
+                return self.names[node.id]
+            raise ValueError(node.id)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return [self.eval(e) for e in node.elts]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult)):
+            left, right = self.eval(node.left), self.eval(node.right)
+            return left + right if isinstance(node.op, ast.Add) else left * right  # type: ignore[operator]
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            value = self.eval(node.value)
+            lo = self.eval(node.slice.lower) if node.slice.lower else None
+            hi = self.eval(node.slice.upper) if node.slice.upper else None
+            return value[lo:hi]  # type: ignore[index]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -self.eval(node.operand)  # type: ignore[operator]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            func = node.func
+            if func.attr == "format":
+                base = self.eval(func.value)
+                args = [self.eval(a) for a in node.args]
+                kwargs = {k.arg: self.eval(k.value) for k in node.keywords if k.arg}
+                return str(base).format(*args, **kwargs)
+            if func.attr == "dedent" and isinstance(func.value, ast.Name):
+                import textwrap
+
+                return textwrap.dedent(str(self.eval(node.args[0])))
+        raise ValueError(ast.dump(node)[:40])
+
+
+def _ds_value(payload: str) -> str:
+    """Where the secret is in a positive payload, read from its syntax alone: a URL's
+    password, else the last piece between spaces, quotes and name-value operators
+    (values follow their names), without the punctuation around it."""
+    m = re.search(r"://[^\s:/@]+:([^\s@]+)@", payload)
+    if m:
+        return m.group(1)
+    pieces = re.split(
+        r"[\s\"'`(){}\[\],;]+|(?<=[A-Za-z_\]])(?::=|=>|==|!=|=|:)(?=[^=\s]|\s)", payload
+    )
+    return next(p for p in reversed(pieces) if p.strip(".!=:@")).strip(".!=:@")
+
+
+def detect_secrets(snap: Snapshot) -> Iterator[dict]:
+    positive: set[str] = set()
+    cases: list[tuple[str, str, bool, str]] = []  # group, text, secret?, value
+    for path in sorted(snap.files()):
+        m = re.match(r"tests/plugins/(\w+)_test\.py$", path)
+        if not m or m.group(1) in ("base", "private_key", "high_entropy_strings", "ip_public"):
+            continue
+        plugin = m.group(1)
+        source = snap.read(path)
+        lines = source.splitlines()
+        tree = ast.parse(source)
+        const = _PyConst(tree)
+        if plugin == "keyword":
+            for name, value in const.names.items():
+                if not name.endswith("_TEST_CASES") or not isinstance(value, list):
+                    continue
+                node = next(
+                    n.value
+                    for n in tree.body
+                    if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == name
+                )
+                for item, elt in zip(value, node.elts, strict=True):  # type: ignore[attr-defined]
+                    line, expected = item
+                    comment = lines[elt.lineno - 1].partition("#")[2]
+                    if expected is None and _DS_SYNTAX_ONLY.search(comment):
+                        continue
+                    if len(line) > 1000:
+                        continue
+                    group = f"keyword-{name.split('_TEST')[0].lower()}"
+                    cases.append((group, line, expected is not None, expected or ""))
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize"):
+                continue
+            names = node.args[0]
+            if not isinstance(names, ast.Constant):
+                continue
+            fields = [f.strip() for f in str(names.value).split(",")]
+            if fields[0] not in ("payload", "line") or fields[1:] not in ([], ["should_flag"]):
+                continue
+            for elt in getattr(node.args[1], "elts", ()):
+                try:
+                    item = const.eval(elt)
+                except (ValueError, TypeError, IndexError, KeyError):
+                    continue
+                if len(fields) == 1:
+                    text, flag = item, True
+                else:
+                    text, flag = item  # type: ignore[misc]
+                if not isinstance(text, str) or len(text) > 1000:
+                    continue
+                cases.append((plugin, text, bool(flag), _ds_value(text) if flag else ""))
+    for _, text, flag, _ in cases:
+        if flag:
+            positive.add(text)
+    for group, text, flag, value in cases:
+        if not flag:
+            if text not in positive:  # a negative of one plugin another one flags
+                yield record("detect-secrets", group, text, decoy=True)
+        elif _FILLER.search(value):
+            yield record("detect-secrets", group, text, decoy=True, kind="placeholder")
+        else:
+            yield record("detect-secrets", group, text, [(value, "API_KEY")])
+
+
+# --- trufflehog: each detector's pattern test, the inputs it must find keys in ------------
+
+_GO_TOKEN = re.compile(
+    r'\s*(?:(?P<str>"(?:[^"\\\n]|\\.)*")|(?P<raw>`[^`]*`)|(?P<num>\d+)'
+    r"|(?P<name>[A-Za-z_][\w.]*)|(?P<op>[(){}\[\],+:]))",
+    re.S,
+)
+
+
+class _GoValues:
+    """The string expressions trufflehog's pattern tests write inputs with: literals,
+    names bound to them in the file, + and fmt.Sprintf (%s, %v, %d, %q)."""
+
+    def __init__(self, src: str) -> None:
+        self.env: dict[str, str] = {}
+        for m in re.finditer(r"^\s*(\w+)\s*(?::=|=)\s*(.+?)\s*$", src, re.M):
+            try:
+                value, end = self.expr(m.group(2), 0)
+            except (ValueError, IndexError, KeyError):
+                continue
+            if end == len(m.group(2).rstrip()) and isinstance(value, str):
+                self.env[m.group(1)] = value
+
+    def token(self, src: str, i: int) -> tuple[str, str, int]:
+        m = _GO_TOKEN.match(src, i)
+        if m is None or m.lastgroup is None:
+            raise ValueError("no token")
+        return m.lastgroup, m.group(m.lastgroup), m.end()
+
+    def expr(self, src: str, i: int) -> tuple[str, int]:
+        value, i = self.term(src, i)
+        while True:
+            try:
+                kind, tok, j = self.token(src, i)
+            except ValueError:
+                return value, i
+            if tok != "+":
+                return value, i
+            more, i = self.term(src, j)
+            value += more
+
+    def term(self, src: str, i: int) -> tuple[str, int]:
+        kind, tok, i = self.token(src, i)
+        if kind == "str":
+            return ast.literal_eval(tok), i
+        if kind == "raw":
+            return tok[1:-1], i
+        if kind == "name" and tok == "fmt.Sprintf":
+            args, i = self.args(src, i)
+            fmt, rest = args[0], iter(args[1:])
+            return re.sub(r"%[svdq]", lambda m: next(rest), fmt.replace("%%", "\0")).replace(
+                "\0", "%"
+            ), i
+        if kind == "name" and tok in self.env:
+            return self.env[tok], i
+        raise ValueError(tok)
+
+    def args(self, src: str, i: int) -> tuple[list[str], int]:
+        _, tok, i = self.token(src, i)
+        if tok not in "({":
+            raise ValueError(tok)
+        out: list[str] = []
+        while True:
+            _, tok, j = self.token(src, i)
+            if tok in ")}":
+                return out, j
+            value, i = self.expr(src, i)
+            out.append(value)
+            _, tok, j = self.token(src, i)
+            if tok == ",":
+                i = j
+
+
+def _th_cases(src: str) -> Iterator[tuple[str, list[str] | None]]:
+    """(input, want) of each test case: want None when the detector must find nothing."""
+    values = _GoValues(src)
+    for m in re.finditer(r"\binput:", src):
+        try:
+            text, i = values.expr(src, m.end())
+        except (ValueError, IndexError, KeyError, StopIteration, SyntaxError):
+            continue
+        w = re.compile(r"\s*,\s*want:\s*").match(src, i)
+        if w is None:
+            continue
+        i = w.end()
+        if src.startswith("nil", i) or src.startswith("[]string{}", i):
+            yield text, None
+            continue
+        if not src.startswith("[]string", i):
+            continue
+        try:
+            want, _ = values.args(src, i + len("[]string"))
+        except (ValueError, IndexError, KeyError, StopIteration, SyntaxError):
+            continue
+        yield text, want or None
+
+
+def _th_secret(text: str, want: str) -> str | None:
+    """The secret of one expected result in the input: the value itself, or, for a
+    result the detector joins from parts (a key and its id or user), its longest part."""
+    if want in text:
+        return want
+    pieces = sorted(set(re.findall(r"[^\s\"'`=:,;<>(){}\[\]]{4,}", text)), key=len, reverse=True)
+    parts = [p for p in pieces if p in want]
+    covered = "".join(sorted(parts, key=want.find))
+    if parts and len(covered) == len(want):
+        return parts[0]
+    return None
+
+
+def trufflehog(snap: Snapshot) -> Iterator[dict]:
+    for path in sorted(snap.files()):
+        m = re.match(r"pkg/detectors/(.+)/[^/]+_test\.go$", path)
+        if not m or path.endswith("_integration_test.go"):
+            continue
+        group = m.group(1)
+        for text, want in _th_cases(snap.read(path)):
+            if not want or len(text) > 4000:
+                continue  # negatives: see the module docstring
+            secrets = [_th_secret(text, w) for w in want]
+            if not all(secrets):
+                continue
+            values = list(dict.fromkeys(s for s in secrets if s))
+            if any(_FILLER.search(v) for v in values):
+                yield record("trufflehog", group, text, decoy=True, kind="placeholder")
+                continue
+            yield record("trufflehog", group, text, [(v, "API_KEY") for v in values])
+
+
 READERS = {
     "gitleaks": gitleaks,
     "secretlint": secretlint,
     "presidio": presidio,
     "presidio-research": presidio_research,
+    "detect-secrets": detect_secrets,
+    "trufflehog": trufflehog,
 }
 
 
