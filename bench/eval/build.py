@@ -827,7 +827,8 @@ def _th_secret(text: str, want: str) -> str | None:
     result the detector joins from parts (a key and its id or user), its longest part."""
     if want in text:
         return want
-    pieces = sorted(set(re.findall(r"[^\s\"'`=:,;<>(){}\[\]]{4,}", text)), key=len, reverse=True)
+    found = set(re.findall(r"[^\s\"'`=:,;<>(){}\[\]]{4,}", text))
+    pieces = sorted(found, key=lambda p: (-len(p), p))
     parts = [p for p in pieces if p in want]
     covered = "".join(sorted(parts, key=want.find))
     if parts and len(covered) == len(want):
