@@ -56,25 +56,47 @@ _ASSIGNMENT_NAMES: Final = (
 # The operators that give a name a value, in config files and the languages secrets
 # are pasted from: = : => := ::= :::= ?= .= += ||= ??= -> (longest first).
 _OPERATOR: Final = r"(?:::?:?=|\?\?=|\|\|=|[?.+]=|=>|->|=|:)"
-# A quoted value, or a bare one up to a separator.
+# A quoted value (long ones too: JWTs and OAuth tokens run to a kilobyte), or a bare
+# one up to a separator.
 _VALUE: Final = (
-    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200})(?P=q)|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
+    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,1200})(?P=q)|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
 )
+# A dash between a name and a quoted value: lists and notes (`token - 'value'`).
+_DASH: Final = r"[ \t]+-[ \t]+(?=[\"'`])"
 # What may stand between a credential name and its value, whatever the syntax:
-# an assignment (a type annotation may come first: `var apiToken string = ...`), a
-# quoted name followed by a call argument or tuple item (`setProperty("X_TOKEN",
-# "...")`), an XML element (`<apiToken>...</apiToken>`) or an attribute pair
-# (`name="apiToken" value="..."`).
+# an assignment (a type annotation may come first: `var apiToken string = ...`) or a
+# dash before a quoted value, a quoted name followed by a call argument or tuple item
+# (`setProperty("X_TOKEN", "...")`), an XML element (`<apiToken>...</apiToken>`) or an
+# attribute pair (`name="apiToken" value="..."`).
 _ASSIGNMENT: Final = re.compile(
     rf"(?P<name>(?:{_ASSIGNMENT_NAMES})[\w.-]*)"
     r"(?:"
     rf"[\"'`]?\]?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
+    rf"|{_DASH}"
     r"|[\"'`]\s*,\s*(?=[\"'`])"
     r"|>\s*(?=[^<\s]+\s*</)"
     r"|[\"']\s+value\s*=\s*(?=[\"'])"
     r")"
     rf"{_VALUE}"
 )
+# Any name that ends in "key" (`Key=`, `AZURE_OPENAI_KEY:`, `stripeKey :=`, a log's
+# `KEY=`): a key when its value is generated-looking; names of keys that are no
+# secret (public, sort, cache, primary keys) are left out.
+_KEY_NAMED: Final = re.compile(
+    rf"key[\"'`]?(?:[ \t]*{_OPERATOR}[ \t]*|{_DASH})"
+    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\s]{16,1200})(?P=q)"
+    r"|(?P<value>[^\s\"'`,;}{)<>]{16,200}))"
+)
+_NOT_SECRET_KEYS: Final = (
+    "public", "publish", "sort", "cache", "primary", "foreign", "partition", "idempoten",
+    "hot", "short", "monkey", "turnkey", "storage_class", "object", "s3", "bucket",
+)  # fmt: skip
+# An element of a credential name holding several words (`<secret>{AQAAABAAA
+# 8fK2...}</secret>`, as Jenkins writes encrypted secrets): its generated-looking words.
+_ELEMENT_WORDS: Final = re.compile(
+    rf"(?:{_ASSIGNMENT_NAMES})[\w.-]*>(?P<content>[^<>\n]{{3,400}}\s[^<>\n]{{1,400}})</"
+)
+_WORD: Final = re.compile(r"[^\s{}\[\]()\"',;]{16,}")
 # curl -u user:password, wget --user=u --password=p
 _CURL_USER: Final = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<value>[^\s\"']{4,128})")
 # "AWS secret <value>", "API key: <value>" in prose: a credential word, then a value
@@ -122,6 +144,7 @@ _ANCHORS: Final = (
         "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
     ),
     Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),
+    Anchor("secret.key_named", "key", lower=True),
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
     Anchor("secret.curl", r"-u|--user"),
     Anchor("secret.authorization", r"authorization", lower=True),
@@ -169,6 +192,13 @@ class SecretDetector:
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
             out.extend(self._assigned(m, text))
+        for m in matches_at(_KEY_NAMED, low, t.spans("secret.key_named")):
+            out.extend(self._key_named(m, text))
+        for m in matches_at(_ELEMENT_WORDS, low, t.spans("secret.assignment")):
+            for w in _WORD.finditer(text, m.start("content"), m.end("content")):
+                if looks_random(w.group(), 16, 3.0) and not _typed(w.group()):
+                    if not placeholder(w.group()):
+                        out.append(span(w.start(), w.end(), "API_KEY"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
@@ -212,6 +242,22 @@ class SecretDetector:
             if _KEY_MATERIAL.search(text, m.end(), end):
                 out.append(span(m.start(), end, "SECRET"))
         return out
+
+    def _key_named(self, m: re.Match[str], text: str) -> list[Span]:
+        group = "qvalue" if m.group("qvalue") is not None else "value"
+        start, end = m.start(group), m.end(group)
+        value = text[start:end]
+        name_start = m.start()
+        while name_start > 0 and (text[name_start - 1].isalnum() or text[name_start - 1] in "_.-"):
+            name_start -= 1
+        name = text[name_start : m.start()].lower()
+        if any(w in name for w in _NOT_SECRET_KEYS) or "://" in value:
+            return []
+        if _CODE_LIKE.fullmatch(value) or placeholder(value):
+            return []
+        if looks_random(value, 16, 3.0) and not _typed(value):
+            return [span(start, end, "API_KEY")]
+        return []
 
     def _assigned(self, m: re.Match[str], text: str) -> list[Span]:
         out: list[Span] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from typing import Final
 
 from zdr.detect.model import in_c
@@ -198,7 +199,19 @@ def placeholder(value: str) -> bool:
         return True  # [PASSWORD], (token), %(token)s, %TOKEN%, %s
     if low.strip("'\"[]()_-") in _NAMING_VALUES:
         return True
-    return _at_most_two_characters(low) or typed_runs(low, False)
+    return _at_most_two_characters(low) or typed_runs(low, False) or _repeated_unit(low)
+
+
+# A short unit written three times or more over most of a value (`abcd1234abcd1234...`,
+# `1234567890abcdef` thrice): a filler; a generated value does not repeat itself.
+_REPEATED_UNIT: Final = re.compile(r"(.{2,16}?)\1{2,}")
+
+
+def _repeated_unit(low: str) -> bool:
+    if len(low) < 16:
+        return False
+    m = _REPEATED_UNIT.match(low)
+    return m is not None and 4 * m.end() >= 3 * len(low)
 
 
 # A run of this many characters or more, each the one before it (aaaa) or, counting
