@@ -140,9 +140,11 @@ def record(
     spans: list[tuple[int, int, str]] | None = None,
     decoy: bool = False,
     kind: str = "",
+    fillers: list[str] | None = None,
 ) -> dict:
     """One labelled record. ``secrets`` are (value, label): every occurrence is a span;
-    a ``decoy`` record is a look-alike whose whole text must stay unmasked."""
+    a ``decoy`` record is a look-alike whose whole text must stay unmasked; ``fillers``
+    are placeholder values in it, each occurrence a look-alike."""
     out_spans = []
     for value, label in secrets or ():
         pos = text.find(value)
@@ -158,6 +160,13 @@ def record(
         if decoy
         else []
     )
+    for value in fillers or ():
+        pos = text.find(value)
+        while pos >= 0:
+            decoys.append(
+                {"start": pos, "end": pos + len(value), "kind": "placeholder", "value": value}
+            )
+            pos = text.find(value, pos + len(value))
     return {
         "text": text,
         "spans": out_spans,
@@ -720,7 +729,7 @@ def detect_secrets(snap: Snapshot) -> Iterator[dict]:
             if text not in positive:  # a negative of one plugin another one flags
                 yield record("detect-secrets", group, text, decoy=True)
         elif _FILLER.search(value):
-            yield record("detect-secrets", group, text, decoy=True, kind="placeholder")
+            yield record("detect-secrets", group, text, fillers=[value])
         else:
             yield record("detect-secrets", group, text, [(value, "API_KEY")])
 
@@ -849,10 +858,9 @@ def trufflehog(snap: Snapshot) -> Iterator[dict]:
             if not all(secrets):
                 continue
             values = list(dict.fromkeys(s for s in secrets if s))
-            if any(_FILLER.search(v) for v in values):
-                yield record("trufflehog", group, text, decoy=True, kind="placeholder")
-                continue
-            yield record("trufflehog", group, text, [(v, "API_KEY") for v in values])
+            fillers = [v for v in values if _FILLER.search(v)]
+            keys = [(v, "API_KEY") for v in values if v not in fillers]
+            yield record("trufflehog", group, text, keys, fillers=fillers)
 
 
 READERS = {

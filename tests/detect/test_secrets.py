@@ -115,3 +115,67 @@ def test_generated_values_are_not_typed_runs() -> None:
         for alphabet in alphabets:
             value = "".join(rng.choice(alphabet) for _ in range(rng.randint(16, 64)))
             assert not typed_runs(value.lower(), True), value
+
+
+KEY = "Vx7mQ2rLp9TbK4wZ8nHc3sFy"  # 24 generated-looking characters
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "2025-01-07 DEBUG calling geo service with KEY={s}",  # a log's KEY=
+        "[debug] using Key = {s}",
+        'weatherKey := "{s}"',  # Go, a camelCase name ending in Key
+        '{{"MAPS_API_KEY": "{s}"}}',
+        "maps:\n  service_key: {s}\n",  # YAML
+        "geocoder key - '{s}'",  # a name, a dash, a quoted value (notes, lists)
+        "billing token - '{s}'",
+        "<secret>{{geo AQAAABAAA {s}}}</secret>",  # several words in a credential element
+        "<password>\n  enc {s}\n</password>",
+    ],
+)
+def test_a_key_is_found_by_a_name_ending_in_key(template: str) -> None:
+    text = template.format(s=KEY)
+    assert KEY in masked(text), text
+
+
+def test_a_long_quoted_token_is_found_whole() -> None:
+    rng = random.Random(7)
+    token = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(600))
+    text = f"session_token = '{token}'"
+    assert token in masked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "public_key = MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",  # public keys are no secret
+        "sort_key: createdAtTimestamp2024",
+        "cache_key = user42:profile:v7:summary",
+        "primary key = order_id",
+        'key = "user_display_name"',  # an identifier
+        "hotkey = ctrl+shift+k",
+        "key = value",
+        'translation key - "checkout.button.label"',
+        "<secret>enter the value here</secret>",  # words, none generated
+    ],
+)
+def test_names_ending_in_key_without_a_generated_value_are_left_alone(text: str) -> None:
+    assert masked(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'db_password = "abcd1234abcd1234abcd1234abcd1234"',  # a unit written over and over
+        'client_secret: "0a1b2c3d0a1b2c3d0a1b2c3d0a1b"',
+        "api_key=9f8e7d6c5b4a9f8e7d6c5b4a9f8e7d6c5b4a",
+    ],
+)
+def test_a_repeated_unit_is_a_filler(text: str) -> None:
+    assert masked(text) == set(), text
+
+
+def test_a_password_with_a_repeat_in_it_is_still_found() -> None:
+    text = "password: Tango-tango-77!"  # a repeat, but not over most of it
+    assert "Tango-tango-77!" in masked(text)

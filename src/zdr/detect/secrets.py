@@ -56,10 +56,11 @@ _ASSIGNMENT_NAMES: Final = (
 # The operators that give a name a value, in config files and the languages secrets
 # are pasted from: = : => := ::= :::= ?= .= += ||= ??= -> (longest first).
 _OPERATOR: Final = r"(?:::?:?=|\?\?=|\|\|=|[?.+]=|=>|->|=|:)"
-# A quoted value (long ones too: JWTs and OAuth tokens run to a kilobyte), or a bare
-# one up to a separator.
+# A quoted value (a long one one token: JWTs and OAuth tokens run to a kilobyte), or a
+# bare one up to a separator.
 _VALUE: Final = (
-    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,1200})(?P=q)|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
+    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200}|[^\"'`\s]{201,1200})(?P=q)"
+    r"|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
 )
 # A dash between a name and a quoted value: lists and notes (`token - 'value'`).
 _DASH: Final = r"[ \t]+-[ \t]+(?=[\"'`])"
@@ -94,7 +95,7 @@ _NOT_SECRET_KEYS: Final = (
 # An element of a credential name holding several words (`<secret>{AQAAABAAA
 # 8fK2...}</secret>`, as Jenkins writes encrypted secrets): its generated-looking words.
 _ELEMENT_WORDS: Final = re.compile(
-    rf"(?:{_ASSIGNMENT_NAMES})[\w.-]*>(?P<content>[^<>\n]{{3,400}}\s[^<>\n]{{1,400}})</"
+    rf"(?:{_ASSIGNMENT_NAMES})[\w.-]*>(?P<content>[^<>]{{16,800}})</"
 )
 _WORD: Final = re.compile(r"[^\s{}\[\]()\"',;]{16,}")
 # curl -u user:password, wget --user=u --password=p

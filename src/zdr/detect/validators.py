@@ -208,6 +208,7 @@ _REPEATED_UNIT: Final = re.compile(r"(.{2,16}?)\1{2,}")
 
 
 def _repeated_unit(low: str) -> bool:
+    low = low.strip("\"'`")
     if len(low) < 16:
         return False
     m = _REPEATED_UNIT.match(low)
