@@ -145,7 +145,8 @@ _ANCHORS: Final = (
         "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
     ),
     Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),
-    Anchor("secret.key_named", "key", lower=True),
+    # "key" only before an operator: not every "keyboard" or "monkey" in prose.
+    Anchor("secret.key_named", r"key[\"'`]?[ \t]*[:=]|key[ \t]+-[ \t]", lower=True),
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
     Anchor("secret.curl", r"-u|--user"),
     Anchor("secret.authorization", r"authorization", lower=True),
@@ -195,11 +196,12 @@ class SecretDetector:
             out.extend(self._assigned(m, text))
         for m in matches_at(_KEY_NAMED, low, t.spans("secret.key_named")):
             out.extend(self._key_named(m, text))
-        for m in matches_at(_ELEMENT_WORDS, low, t.spans("secret.assignment")):
-            for w in _WORD.finditer(text, m.start("content"), m.end("content")):
-                if looks_random(w.group(), 16, 3.0) and not _typed(w.group()):
-                    if not placeholder(w.group()):
-                        out.append(span(w.start(), w.end(), "API_KEY"))
+        if "</" in text:
+            for m in matches_at(_ELEMENT_WORDS, low, t.spans("secret.assignment")):
+                for w in _WORD.finditer(text, m.start("content"), m.end("content")):
+                    if looks_random(w.group(), 16, 3.0) and not _typed(w.group()):
+                        if not placeholder(w.group()):
+                            out.append(span(w.start(), w.end(), "API_KEY"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):

@@ -209,8 +209,8 @@ _REPEATED_UNIT: Final = re.compile(r"(.{2,16}?)\1{2,}")
 
 def _repeated_unit(low: str) -> bool:
     low = low.strip("\"'`")
-    if len(low) < 16:
-        return False
+    if len(low) < 16 or low.count(low[:2], 2) < 2:
+        return False  # a unit repeated from the start has its first two characters thrice
     m = _REPEATED_UNIT.match(low)
     return m is not None and 4 * m.end() >= 3 * len(low)
 
