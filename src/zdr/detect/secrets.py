@@ -194,10 +194,16 @@ class SecretDetector:
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
             out.extend(self._assigned(m, text))
-        for m in matches_at(_KEY_NAMED, low, t.spans("secret.key_named")):
-            out.extend(self._key_named(m, text))
-        if "</" in text:
-            for m in matches_at(_ELEMENT_WORDS, low, t.spans("secret.assignment")):
+        key_named = matches_at(_KEY_NAMED, low, t.spans("secret.key_named"))
+        if key_named:
+            taken = {(s.start, s.end) for s in out}  # found by a rule above: not again
+            for m in key_named:
+                out.extend(self._key_named(m, text, taken))
+        assignments = t.spans("secret.assignment")
+        if assignments and text.find("</", assignments[0][0]) >= 0:
+            # Only names an element's ">" closes soon after: the regex is tried there.
+            elements = [(s, e) for s, e in assignments if low.find(">", e, e + 40) >= 0]
+            for m in matches_at(_ELEMENT_WORDS, low, elements):
                 for w in _WORD.finditer(text, m.start("content"), m.end("content")):
                     if looks_random(w.group(), 16, 3.0) and not _typed(w.group()):
                         if not placeholder(w.group()):
@@ -246,21 +252,27 @@ class SecretDetector:
                 out.append(span(m.start(), end, "SECRET"))
         return out
 
-    def _key_named(self, m: re.Match[str], text: str) -> list[Span]:
+    def _key_named(self, m: re.Match[str], text: str, taken: set[tuple[int, int]]) -> list[Span]:
         group = "qvalue" if m.group("qvalue") is not None else "value"
         start, end = m.start(group), m.end(group)
+        if (start, end) in taken:
+            return []
         value = text[start:end]
+        if not looks_random(value, 16, 3.0) or "://" in value or _typed(value):
+            return []
+        # The name before "key" (a few words at most: not back through a long token).
         name_start = m.start()
-        while name_start > 0 and (text[name_start - 1].isalnum() or text[name_start - 1] in "_.-"):
+        floor = max(0, name_start - 40)
+        while name_start > floor and (
+            text[name_start - 1].isalnum() or text[name_start - 1] in "_.-"
+        ):
             name_start -= 1
         name = text[name_start : m.start()].lower()
-        if any(w in name for w in _NOT_SECRET_KEYS) or "://" in value:
+        if any(w in name for w in _NOT_SECRET_KEYS):
             return []
         if _CODE_LIKE.fullmatch(value) or placeholder(value):
             return []
-        if looks_random(value, 16, 3.0) and not _typed(value):
-            return [span(start, end, "API_KEY")]
-        return []
+        return [span(start, end, "API_KEY")]
 
     def _assigned(self, m: re.Match[str], text: str) -> list[Span]:
         out: list[Span] = []
