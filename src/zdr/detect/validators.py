@@ -65,8 +65,15 @@ def iban_valid(compact: str) -> bool:
     if expected is None or len(compact) != expected:
         return False
     rearranged = compact[4:] + compact[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(number) % 97 == 1
+    number = rearranged.translate(_AS_DIGITS)
+    return number.isdecimal() and int(number) % 97 == 1
+
+
+# Letters as the numbers the check reads (A=10 ... Z=35), digits as they are: one
+# translate, not an int() and a str() per character (~20k instructions an IBAN).
+_AS_DIGITS: Final = str.maketrans(
+    {c: str(int(c, 36)) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+)
 
 
 def ssn_valid(area: str, group: str, serial: str) -> bool:
