@@ -356,6 +356,9 @@ class PersonDetector:
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
+        # Words of an ASCII text need no second look-up without accents (asking each
+        # word is a method call: ~500 instructions a word).
+        ascii_text = text.isascii()
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
@@ -364,7 +367,7 @@ class PersonDetector:
                 continue
             known = bare in self.names
             family = not known and bare in self.surnames
-            if not (known or family) and not bare.isascii():
+            if not (known or family or ascii_text) and not bare.isascii():
                 # The lists are mostly written without accents ("Erdos", "Kowalczyk").
                 plain = strip_accents(bare)
                 known = plain in self.names
