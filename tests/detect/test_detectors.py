@@ -151,6 +151,17 @@ def test_public_ipv6_agrees_with_ipaddress(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
+    ["::", "::1", "1fff::1", "2000::", "3fff:ffff::1", "4000::1", "fbff::1", "fc00::1",
+     "fdff::1", "fe00::1", "fe7f::1", "fe80::1", "feff::1", "ff00::1", "ff02::1",
+     "::ffff:1.2.3.4", "fe80::1%eth0", "1:2:3:4:5:6:7::", "2001:db8::1::1", "2001:db8:::1",
+     ":2001:db8::1", "2001:db8::1:", "2001:0db8:0000:0000:0000:0000:0000:00001"],
+)  # fmt: skip
+def test_public_ipv6_edges_agree_with_ipaddress(text: str) -> None:
+    assert public_ip(text) is _reference_public_ip(text)
+
+
+@pytest.mark.parametrize(
+    "text",
     ["127.0.0.1", "0.0.0.0", "224.0.0.1", "239.255.255.255", "240.0.0.1", "255.255.255.0",
      "10.0.0.1", "192.168.1.20", "8.8.8.8", "203.0.113.77", "0.0.0.1", "223.255.255.255"],
 )  # fmt: skip

@@ -23,7 +23,9 @@ class IpDetector:
     labels = ("IP_ADDRESS",)
     anchored = True
     anchors = (
-        Anchor("ip.v4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", word_start="_."),
+        # ASCII digits: public_ip accepts no others, and Unicode's \d (every
+        # script's digits, in UTF-8) cost the scan ~3 M instructions per pii-dev pass.
+        Anchor("ip.v4", r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]", word_start="_."),
         # An address _ipv6 can accept has "::" beside a hex digit, or a hex letter in
         # one of three groups in a row (runs of decimal digits and colons are clock
         # times and ratios, which it refuses).
@@ -35,7 +37,7 @@ class IpDetector:
             r"|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,3}[a-fA-F]",
         ),
     )
-    _v4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)")
+    _v4 = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![\w]|\.\d)")
 
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []

@@ -145,7 +145,10 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if not last:
         return False, False
     # The usual word has nothing to strip; strip() with characters costs more.
-    bare = last.strip(_STRIP).rstrip(".") if last[0] in _STRIP or last[-1] in _STRIP_DOT else last
+    end = last[-1]
+    bare = last.strip(_STRIP).rstrip(".") if last[0] in _STRIP or end in _STRIP_DOT else last
+    if end not in _LABEL_ENDS and bare not in _CUE_WORDS:
+        return False, False  # the usual word before a capitalised one: one look-up
     if bare in _TITLE_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
@@ -176,6 +179,9 @@ def _label_before(before: str) -> bool:
 
 
 _PHRASE_LAST: Final = frozenset(p.split()[-1] for p in _PHRASES)
+# The words that can cue a name, and the last characters of a label ("Name:", "to='").
+_CUE_WORDS: Final = _TITLE_WORDS | _GREETING_WORDS | _PHRASE_LAST
+_LABEL_ENDS: Final = ":=\"'"
 _STRONG_GREETINGS: Final = frozenset(
     "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
     "hola estimado estimada querido querida olá oi prezado prezada beste hoi".split()
@@ -362,6 +368,9 @@ class PersonDetector:
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
+        # Words of an ASCII text need no second look-up without accents (asking each
+        # word is a method call: ~500 instructions a word).
+        ascii_text = text.isascii()
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
@@ -370,7 +379,7 @@ class PersonDetector:
                 continue
             known = bare in self.names
             family = not known and bare in self.surnames
-            if not (known or family) and not bare.isascii():
+            if not (known or family or ascii_text) and not bare.isascii():
                 # The lists are mostly written without accents ("Erdos", "Kowalczyk").
                 plain = strip_accents(bare)
                 known = plain in self.names

@@ -47,9 +47,11 @@ class PhoneDetector:
             digits = _without_separators(raw)
             if not 7 <= len(digits) - digits.startswith("+") <= 15:
                 continue
-            if _DATE_SHAPE.fullmatch(raw.strip("()")):
+            # The regexes only where their shape fits: a date has at most 8 digits,
+            # epoch seconds are 10 characters from a "1".
+            if len(digits) <= 8 and _DATE_SHAPE.fullmatch(raw.strip("()")):
                 continue  # a date
-            if _EPOCH.fullmatch(raw):
+            if len(raw) == 10 and raw[0] == "1" and _EPOCH.fullmatch(raw):
                 continue  # epoch seconds
             international = raw.startswith(("+", "00"))
             separated = len(digits) != len(raw)
@@ -64,7 +66,7 @@ class PhoneDetector:
                 continue  # dotted versions and builds (01.84.17.61.18 only beside a label)
             if "." in raw and _DOTTED_SINGLE.search(raw):
                 continue  # 2025.5.13: a version or a date, not a phone
-            if _ID_PREFIX.search(text[max(0, start - 8) : start]):
+            if _id_prefixed(text[max(0, start - 8) : start]):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
             if (
                 _valid_phone(raw, international)
@@ -142,6 +144,17 @@ _EXTENSION: Final = re.compile(r"(?:x| ?ext\.? ?)\d{1,5}(?!\w)", re.IGNORECASE)
 _ID_PREFIX: Final = re.compile(
     r"(?:\b(?!TEL|PH|FAX|MOB|CELL)[A-Z]{1,4}|[A-Z]/[A-Z]|#|No\.?)[ \t]?\Z"
 )
+# What the text before a number ends with (before one space or tab) when _ID_PREFIX
+# can match: a capital, "#", or the "o" or "." of "No".
+_ID_PREFIX_ENDS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ#o.")
+
+
+def _id_prefixed(before: str) -> bool:
+    """_ID_PREFIX at the end of ``before``, searched only when its last character fits."""
+    last = before[-2:-1] if before[-1:] in (" ", "\t") else before[-1:]
+    return last in _ID_PREFIX_ENDS and _ID_PREFIX.search(before) is not None
+
+
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")
 _DATE_SHAPE: Final = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _EPOCH: Final = re.compile(r"1\d{9}")
@@ -165,11 +178,19 @@ _LABEL_AFTER: Final = re.compile(
 _DOTTED_PAIRS: Final = re.compile(r"\d{2}(?:\.\d{2}){3,4}")
 
 
+# What every label of _LABEL_BEFORE holds. A window holding none is not searched: the
+# case-insensitive regex, tried at each of its 24 places, cost ~56k instructions.
+_LABEL_STEMS: Final = ("phone", "tel", "mobil", "cell", "fax", "whatsapp", "sms", "call", "ring")
+
+
 def _labelled(text: str, start: int, end: int) -> bool:
-    return (
-        _LABEL_BEFORE.search(text, max(0, start - 24), start) is not None
-        or _LABEL_AFTER.match(text, end) is not None
-    )
+    window_start = max(0, start - 24)
+    window = text[window_start:start]
+    # Other scripts' letters may fold to ASCII ones: those windows are searched.
+    if not window.isascii() or any(w in window.lower() for w in _LABEL_STEMS):
+        if _LABEL_BEFORE.search(text, window_start, start) is not None:
+            return True
+    return _LABEL_AFTER.match(text, end) is not None
 
 
 def _possible_phone(raw: str, international: bool) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import socket
 from typing import Final
 
 from zdr.detect.model import in_c
@@ -64,8 +65,15 @@ def iban_valid(compact: str) -> bool:
     if expected is None or len(compact) != expected:
         return False
     rearranged = compact[4:] + compact[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(number) % 97 == 1
+    number = rearranged.translate(_AS_DIGITS)
+    return number.isdecimal() and int(number) % 97 == 1
+
+
+# Letters as the numbers the check reads (A=10 ... Z=35), digits as they are: one
+# translate, not an int() and a str() per character (~20k instructions an IBAN).
+_AS_DIGITS: Final = str.maketrans(
+    {c: str(int(c, 36)) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+)
 
 
 def ssn_valid(area: str, group: str, serial: str) -> bool:
@@ -82,11 +90,30 @@ def public_ip(text: str) -> bool:
     unspecified, not a documentation-free netmask."""
     if ":" not in text:
         return _public_ipv4(text)
+    if _HEX_AND_COLONS.issuperset(text):
+        return _public_ipv6(text)
     try:  # what ip_address does with a ":", without first failing to read IPv4
         ip = ipaddress.IPv6Address(text)
     except ValueError:
         return False
     return not (ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_reserved)
+
+
+_HEX_AND_COLONS: Final = frozenset("0123456789abcdefABCDEF:")
+
+
+def _public_ipv6(text: str) -> bool:
+    """public_ip for IPv6 written in hex digits and colons only (what the IP detector
+    reads), parsed in C: an ipaddress object and its properties cost ~90k
+    instructions. Of such addresses ipaddress accepts the same as inet_pton (no
+    embedded IPv4, no zone); the first 16 bits decide the rest: its reserved networks
+    (which hold :: and ::1) and multicast leave 2000::/3, fc00::/7 and fe80::/9."""
+    try:
+        packed = socket.inet_pton(socket.AF_INET6, text)
+    except OSError:
+        return False
+    first = packed[0] << 8 | packed[1]
+    return 0x2000 <= first <= 0x3FFF or 0xFC00 <= first <= 0xFDFF or 0xFE80 <= first <= 0xFEFF
 
 
 def _public_ipv4(text: str) -> bool:
