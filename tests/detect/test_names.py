@@ -24,6 +24,9 @@ def persons(text: str) -> list[str]:
         ('"Good news," says Hodgkins.', ["Hodgkins"]),
         ("the verses from Pinabel Marcil's Cautionary Tales", ["Pinabel Marcil"]),
         ("my name is eva kowalczyk and i need help", ["eva kowalczyk"]),
+        # After "my name is" any word not an ordinary one, in any lexicon or none.
+        ("hi, my name is oyelaran", ["oyelaran"]),
+        ("je m'appelle ondine", ["ondine"]),
         ("they had 3: kristina, christopher and caleb.", ["kristina", "christopher", "caleb"]),
         ("Thanks for the help.\n\nBest,\nWarrane", ["Warrane"]),
     ],
@@ -46,6 +49,14 @@ def test_look_alikes_left(text: str) -> None:
     found = persons(text)
     assert "Fernandez" not in " ".join(found) and "Acme" not in " ".join(found)
     assert not any(n in ("Tomaszewski", "Kowalczyk", "ami", "Thank") for n in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the file name is config and it is broken", "call me later", "my name is not important"],
+)
+def test_no_lower_case_name_without_a_first_person_cue(text: str) -> None:
+    assert persons(text) == []
 
 
 def test_lower_case_only_in_prose() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from zdr.detect.model import word_starts
 from zdr.detect.names import capitalised_words, word_before
 from zdr.detect.phone import number_runs
+from zdr.gateway.canonical import json_colons
 
 runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compiler")
 
@@ -302,3 +303,23 @@ def test_values_at_runs_examples() -> None:
         runs.values_at_runs(text, [])  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         runs.values_at_runs(text, {"Ana": [("0", "Ana")]})  # type: ignore[dict-item]
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(st.sampled_from([b":", b"\\", b"u", b"003", b"\\u003", b"a", b'"', b"\\\\u003a"])).map(
+        b"".join
+    )
+    | st.binary(max_size=40)
+)
+def test_json_colons_as_the_reference_counts_them(body: bytes) -> None:
+    assert runs.json_colons(body) == json_colons(body)
+
+
+def test_json_colons_counts_or_refuses() -> None:
+    assert runs.json_colons(b'{"a":"b:c"}') == 2
+    assert runs.json_colons(b'{"a":"\\u003a"}') == -1
+    assert runs.json_colons(b"\\u003") == -1
+    assert runs.json_colons(b"\\u00") == 0
+    with pytest.raises(TypeError):
+        runs.json_colons("text")  # type: ignore[arg-type]

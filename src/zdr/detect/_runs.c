@@ -21,7 +21,10 @@
  *   resolve            engine.resolve            non-overlapping spans of all found
  *   card_starts        patterns.card_starts      where a card number can begin
  *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
- * They replace what profiles showed costly: Python's regex engine testing a
+ *   json_colons        gateway.canonical.json_colons  the ':' of a JSON body, unless
+ *                                                it escapes a character as \u003X
+ * They replace what profiles showed costly (json_colons: bytes.count's per-byte loop,
+ * where memchr skips to each of the few bytes looked for): Python's regex engine testing a
  * character class at every position (~6 ns a character) and making a match object
  * per find, tuples made per occurrence, interpreted code (a NamedTuple constructor).
  *
@@ -30,6 +33,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 /* Strings are always ready from Python 3.12, which deprecates the check. */
 #if PY_VERSION_HEX >= 0x030C0000
@@ -970,6 +974,23 @@ static PyObject *number_word_starts(PyObject *Py_UNUSED(module), PyObject *arg) 
     return out;
 }
 
+/* json_colons(body): how many ':' bytes ``body`` holds, or -1 if it holds "\u003"
+ * (a JSON escape that may write a ':' in a string). memchr jumps from one byte looked
+ * for to the next; a 2 KB request holds some 60 of each. */
+static PyObject *json_colons(PyObject *Py_UNUSED(module), PyObject *arg) {
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "json_colons() takes bytes");
+        return NULL;
+    }
+    const char *start = PyBytes_AS_STRING(arg);
+    const char *end = start + PyBytes_GET_SIZE(arg);
+    for (const char *p = start; (p = memchr(p, '\\', (size_t)(end - p))) != NULL; p++)
+        if (end - p >= 5 && memcmp(p, "\\u003", 5) == 0) return PyLong_FromLong(-1);
+    Py_ssize_t colons = 0;
+    for (const char *p = start; (p = memchr(p, ':', (size_t)(end - p))) != NULL; p++) colons++;
+    return PyLong_FromSsize_t(colons);
+}
+
 static PyMethodDef methods[] = {
     {"card_starts", card_starts, METH_O, "card_starts(text) -> [int]: patterns.card_starts in C."},
     {"number_word_starts", number_word_starts, METH_O,
@@ -998,6 +1019,8 @@ static PyMethodDef methods[] = {
      "number_runs(text) -> [(start, end)]: patterns.number_runs in C."},
     {"capitalised_words", capitalised_words, METH_O,
      "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},
+    {"json_colons", json_colons, METH_O,
+     "json_colons(body) -> int: gateway.canonical.json_colons in C."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -289,6 +289,18 @@ _LOWER_CUES: Final = (
 )
 
 
+# The cues after which a word is the speaker's name, whatever the word.
+_FIRST_PERSON_NAME_CUES: Final = (
+    "my name is",
+    "me llamo",
+    "ich heiße",
+    "je m'appelle",
+    "mi chiamo",
+    "ik heet",
+    "meu nome é",
+)
+
+
 # A chat log's speaker after the line's time ("[10:42] tomasz.wojcik: ...",
 # "12/03/2024, 09:15 - lars_e: ...", "[10:42] <jdoe> ..."): the handle names a person
 # however it is written. The anchor finds the time and the handle; the line is then read
@@ -452,7 +464,18 @@ class PersonDetector:
             # After "my name is" any first name of the lexicon; after "i'm" only one
             # of the lists that hold no ordinary word ("i'm fine", "i'm sure").
             strong = not low.startswith(("i'm", "i am", "this is"), cue_start)
-            if m is not None and self._lower_name(m.group(), first=not strong):
+            if m is None:
+                continue
+            word = m.group()
+            if self._lower_name(word, first=not strong) or (
+                # After "my name is" whatever word is not an ordinary one is the name
+                # ("my name is vitória"), not after "call me" ("later") or another
+                # thing's "name is" ("the file name is config").
+                low.startswith(_FIRST_PERSON_NAME_CUES, cue_start)
+                and word not in COMMON_WORDS
+                and word not in _AMBIGUOUS
+                and len(word) >= 3
+            ):
                 found.append(self._lower_run(low, m.start(), m.end()))
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
             for m in _LOWER_WORD.finditer(low):

@@ -70,7 +70,7 @@ class PhoneDetector:
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
             if (
                 _valid_phone(raw, international)
-                or (separated and _US_SHAPE.match(raw) is not None)
+                or (separated and _us_shaped(raw))
                 or (international and separated and _possible_phone(raw, international))
                 or (
                     _labelled(text, start, start + len(raw))
@@ -160,6 +160,12 @@ _DATE_SHAPE: Final = re.compile(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1
 _EPOCH: Final = re.compile(r"1\d{9}")
 _DOTTED_SINGLE: Final = re.compile(r"(?:^|\.)\d(?:\.|$)")
 _US_SHAPE: Final = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
+
+
+def _us_shaped(raw: str) -> bool:
+    """_US_SHAPE, tried only on a number of its length (11 to 14 characters, and a
+    line break "$" may match before)."""
+    return 11 <= len(raw) <= 15 and _US_SHAPE.match(raw) is not None
 
 
 # A phone label right before or right after a number ("fax: ...", "... mobile"):
@@ -256,7 +262,7 @@ _OTHER_CODES: Final = (1, 39, 34, 91, 55, 33, 49, 44, 31)
 
 
 def _national_codes(raw: str) -> tuple[int, ...]:
-    if _US_SHAPE.match(raw):
+    if _us_shaped(raw):
         return _US_SHAPED_CODES
     if raw.lstrip("(").startswith("0"):
         return _TRUNK_ZERO_CODES

@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 import orjson
 
 from zdr.asgi import RawHeaders
+from zdr.detect.model import in_c
 from zdr.errors import (
     AmbiguousRequest,
     BadRequest,
@@ -171,6 +172,16 @@ _KEY_SCANNER = json.JSONDecoder(
 )
 
 
+def json_colons(body: bytes) -> int:
+    """How many ':' ``body`` holds, or -1 if it holds "\\u003", the escape that may
+    write a ':' inside a string. The reference for ``zdr.detect._runs.json_colons``
+    (C: memchr skips to each byte looked for; bytes.count reads every byte)."""
+    return -1 if b"\\u003" in body else body.count(b":")
+
+
+_json_colons: Final = in_c("json_colons", json_colons)
+
+
 def _as_many_members(body: bytes, compact: bytes) -> bool:
     """True when ``body`` (JSON that orjson read) has no more object members than
     ``compact``, orjson's serialization of what it read, so none was doubled.
@@ -179,9 +190,10 @@ def _as_many_members(body: bytes, compact: bytes) -> bool:
     orjson writes the ":" of every string it read as it is. A body without a member
     that orjson dropped (a doubled key, and whatever its first value held) therefore
     has exactly the ":" of ``compact``, unless it wrote one escaped ("\\u003a"): such
-    bodies, and any other count, are left to the scanner. Two byte counts: ~2k
-    instructions for 1.9 KB where the scanner takes ~60k."""
-    return body.count(b":") == compact.count(b":") and body.find(b"\\u003") < 0
+    bodies, and any other count, are left to the scanner. ~2k instructions for 1.9 KB
+    where the scanner takes ~60k."""
+    colons = _json_colons(body)
+    return colons >= 0 and colons == _json_colons(compact)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
