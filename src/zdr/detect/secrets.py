@@ -205,9 +205,9 @@ class SecretDetector:
             elements = [(s, e) for s, e in assignments if low.find(">", e, e + 40) >= 0]
             for m in matches_at(_ELEMENT_WORDS, low, elements):
                 for w in _WORD.finditer(text, m.start("content"), m.end("content")):
-                    if looks_random(w.group(), 16, 3.0) and not _typed(w.group()):
-                        if not placeholder(w.group()):
-                            out.append(span(w.start(), w.end(), "API_KEY"))
+                    word = w.group()
+                    if looks_random(word, 16, 3.0) and not (_typed(word) or placeholder(word)):
+                        out.append(span(w.start(), w.end(), "API_KEY"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):

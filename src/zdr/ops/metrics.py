@@ -90,60 +90,42 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Labelled(
-            Counter(
-                "zdr_requests",
-                "Requests handled by the gateway.",
-                ["route", "method", "status", "decision"],
-                registry=self.registry,
-            )
+        self.requests = self._counter(
+            "zdr_requests",
+            "Requests handled by the gateway.",
+            ["route", "method", "status", "decision"],
         )
-        self.latency = Labelled(
-            Histogram(
-                "zdr_request_duration_seconds",
-                "Time from request to last byte sent.",
-                ["route"],
-                buckets=_LATENCY_BUCKETS,
-                registry=self.registry,
-            )
+        self.latency = self._histogram(
+            "zdr_request_duration_seconds", "Time from request to last byte sent.", ["route"]
         )
-        self.upstream_latency = Labelled(
-            Histogram(
-                "zdr_upstream_headers_seconds",
-                "Time until the upstream's response headers.",
-                ["upstream"],
-                buckets=_LATENCY_BUCKETS,
-                registry=self.registry,
-            )
+        self.upstream_latency = self._histogram(
+            "zdr_upstream_headers_seconds",
+            "Time until the upstream's response headers.",
+            ["upstream"],
         )
-        self.upstream_responses = Labelled(
-            Counter(
-                "zdr_upstream_responses",
-                "Upstream answers by status (or error kind).",
-                ["upstream", "status"],
-                registry=self.registry,
-            )
+        self.upstream_responses = self._counter(
+            "zdr_upstream_responses",
+            "Upstream answers by status (or error kind).",
+            ["upstream", "status"],
         )
-        self.refusals = Labelled(
-            Counter(
-                "zdr_refusals",
-                "Requests refused by policy, by rule.",
-                ["policy", "rule"],
-                registry=self.registry,
-            )
+        self.refusals = self._counter(
+            "zdr_refusals", "Requests refused by policy, by rule.", ["policy", "rule"]
         )
-        self.pseudonymized = Labelled(
-            Counter(
-                "zdr_pseudonymized_values",
-                "Values replaced by tokens, by label.",
-                ["label"],
-                registry=self.registry,
-            )
+        self.pseudonymized = self._counter(
+            "zdr_pseudonymized_values", "Values replaced by tokens, by label.", ["label"]
         )
         self.in_flight = Gauge(
             "zdr_requests_in_flight",
             "Requests being handled now.",
             registry=self.registry,
+        )
+
+    def _counter(self, name: str, doc: str, labels: list[str]) -> Labelled[Counter]:
+        return Labelled(Counter(name, doc, labels, registry=self.registry))
+
+    def _histogram(self, name: str, doc: str, labels: list[str]) -> Labelled[Histogram]:
+        return Labelled(
+            Histogram(name, doc, labels, buckets=_LATENCY_BUCKETS, registry=self.registry)
         )
 
     def count_in_flight(self, in_flight: Callable[[], float]) -> None:

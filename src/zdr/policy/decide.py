@@ -450,19 +450,18 @@ def decide(
     key, reading = _read_body(req, policy, ep, catalogue)
     known = catalogue.shapes.params(key) if key is not None else known_params.get(ep.id)
     if known is not None and policy.unknown == "refuse" and not known.issuperset(body):
-        unknown = sorted(k for k in body if k not in known)
-        if unknown:
-            # A client's key, shown only when it is an identifier (never a value it holds).
-            named = unknown[0] if shown(unknown[0]) else None
-            return _refuse(
-                "parameter.unknown",
-                f"zdr policy '{policy.name}' refused "
-                f"{f'`{named}`' if named else 'a parameter (its name not shown)'} on "
-                f"{req.method} {ep.path}: the parameter is not in zdr's catalogue, so what it "
-                "retains is unknown. If you have checked it, set `unknown: forward` in the "
-                "policy.",
-                param=named,
-            )
+        unknown = min(k for k in body if k not in known)  # some: not a superset
+        # A client's key, shown only when it is an identifier (never a value it holds).
+        named = unknown if shown(unknown) else None
+        return _refuse(
+            "parameter.unknown",
+            f"zdr policy '{policy.name}' refused "
+            f"{f'`{named}`' if named else 'a parameter (its name not shown)'} on "
+            f"{req.method} {ep.path}: the parameter is not in zdr's catalogue, so what it "
+            "retains is unknown. If you have checked it, set `unknown: forward` in the "
+            "policy.",
+            param=named,
+        )
     if reading is not None:
         refused = _decide_shape(req, policy, ep, reading, catalogue)
         if refused is not None:
