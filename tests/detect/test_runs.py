@@ -12,6 +12,7 @@ from zdr.detect.model import word_starts
 from zdr.detect.names import capitalised_words, word_before
 from zdr.detect.phone import number_runs
 from zdr.gateway.canonical import json_colons
+from zdr.pseudonymize.restore import json_strings
 
 runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compiler")
 
@@ -323,3 +324,19 @@ def test_json_colons_counts_or_refuses() -> None:
     assert runs.json_colons(b"\\u00") == 0
     with pytest.raises(TypeError):
         runs.json_colons("text")  # type: ignore[arg-type]
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(st.sampled_from([b'"', b"\\", b'\\"', b"a", b":", b" ", b"\xc3\xa9"])).map(b"".join)
+    | st.binary(max_size=40)
+)
+def test_json_strings_as_the_reference_finds_them(body: bytes) -> None:
+    assert runs.json_strings(body) == json_strings(body)
+
+
+def test_json_strings_reads_escapes() -> None:
+    body = b'{"a\\"b": ["c\\\\", 1, "d"], "e": "unterminated'
+    assert runs.json_strings(body) == [1, 7, 10, 15, 20, 23, 26, 29]
+    with pytest.raises(TypeError):
+        runs.json_strings("text")  # type: ignore[arg-type]

@@ -71,6 +71,19 @@ def run(restorer: StreamRestorer, stream: bytes, byte_cuts: list[int]) -> list[d
     return events
 
 
+def _arguments_as_text(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_arguments_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: json.dumps(v)
+            if k == "arguments" and not isinstance(v, str)
+            else _arguments_as_text(v)
+            for k, v in value.items()
+        }
+    return value
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.integers(0, 10_000), max_size=30),
@@ -128,6 +141,19 @@ def responses_stream(pieces: list[str], full: str) -> bytes:
     return out + sse(completed) + b"data: [DONE]\n\n"
 
 
+def _arguments_as_text(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_arguments_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: json.dumps(v)
+            if k == "arguments" and not isinstance(v, str)
+            else _arguments_as_text(v)
+            for k, v in value.items()
+        }
+    return value
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(0, 10_000), max_size=30), st.lists(st.integers(0, 10_000), max_size=40))
 def test_responses_stream_split_anywhere(cuts: list[int], byte_cuts: list[int]) -> None:
@@ -172,3 +198,60 @@ def test_answer_without_tokens_is_passed_on_byte_for_byte() -> None:
     vault, _, _ = vault_and_text()
     body = b'{"choices": [ {"message": {"content": "nothing to restore"}} ]}'
     assert restore_json(body, vault) is body
+
+
+_PIECES = st.sampled_from(
+    ["Dear ", "see https://x.example/", "![](", 'href="', " and ", "é", '"q"', "\n"]
+)
+
+
+def _json_values(tokens: list[str]) -> st.SearchStrategy[Any]:
+    text = st.lists(st.one_of(_PIECES, st.sampled_from(tokens)), max_size=6).map("".join)
+    keys = st.one_of(st.sampled_from(["content", "audio", "arguments", "name"]), text)
+    return st.recursive(
+        st.one_of(text, st.integers(), st.none()),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+
+
+def _arguments_as_text(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_arguments_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: json.dumps(v)
+            if k == "arguments" and not isinstance(v, str)
+            else _arguments_as_text(v)
+            for k, v in value.items()
+        }
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.sampled_from([None, 2]))
+def test_json_answer_restored_like_the_parsed_walk(data: st.DataObject, indent: int | None) -> None:
+    """Restoring only the literals that hold a token equals restoring every string of
+    the parsed answer (keys, escapes, links, audio passed), however the upstream wrote
+    the JSON; "arguments" is JSON text only as a string, as the API sends it."""
+    from zdr.pseudonymize.restore import restore_object
+
+    vault, _, _ = vault_and_text()
+    tokens = [vault.token_for(label, value) for label, value in VALUES]
+    tokens += [t.lower().replace("_", " ") for t in tokens]
+    value = _arguments_as_text(data.draw(_json_values(tokens)))
+    body = json.dumps({"answer": value}, indent=indent, ensure_ascii=data.draw(st.booleans()))
+    restored = restore_json(body.encode(), vault)
+    assert json.loads(restored) == restore_object(json.loads(body), vault)
+
+
+def test_json_answer_keeps_the_upstream_bytes_around_tokens() -> None:
+    vault, masked, plain = vault_and_text()
+    body = f'{{ "n": 1,\n  "content" : "{masked}" }}'
+    restored = restore_json(body.encode(), vault).decode()
+    head, tail = body.split('"content" : ')
+    assert restored.startswith(head + '"content" : ')
+    assert json.loads(restored[len(head) + len('"content" : ') : -2]) == plain
+    assert restored.endswith(" }")

@@ -158,14 +158,12 @@ class Vault:
             return False
         return canonical in self.link_labels or not in_link(text, at, before)
 
-    def mentions(self, data: bytes) -> bool:
-        """Whether ``data`` holds the hex digits of any token of this request (in any
-        case): without them there is nothing to restore."""
-        low = data.lower()
-        if len(self._hex) <= _FIND_EACH_UP_TO:
-            return any(h.encode() in low for h in self._hex)
-        # Latin-1 reads any bytes, one character each; hex digits stay what they are.
-        return bool(self._digits_at(low.decode("latin-1")))
+    def digits_in(self, data: bytes) -> list[int]:
+        """Where this request's hex digits occur in ``data`` (in any case), in order."""
+        if not self._values:
+            return []
+        # Latin-1 reads any bytes, one character each: offsets are the bytes'.
+        return self._digits_at(data.lower().decode("latin-1"))
 
     def _digits_at(self, low: str) -> list[int]:
         """Where this request's hex digits occur in ``low``, overlapping ones too, in
