@@ -18,6 +18,8 @@
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
  *   typed_runs         validators.typed_runs     whether a value is mostly runs of
  *                                                repeated or consecutive characters
+ *   any_in             validators.any_in         whether one of some words occurs in a
+ *                                                value (a documentation word, a template)
  *   resolve            engine.resolve            non-overlapping spans of all found
  *   card_starts        patterns.card_starts      where a card number can begin
  *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
@@ -799,6 +801,38 @@ static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, 
     return PyBool_FromLong(2 * in_runs > n);
 }
 
+/* any_in(text, words): see validators.any_in, the reference. One-byte text and words
+ * are compared as bytes (memchr to each first character); others as str.find does. */
+static PyObject *any_in(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "any_in(text: str, words: tuple of str)");
+        return NULL;
+    }
+    Text t;
+    if (read_text(args[0], "any_in()", &t) < 0) return NULL;
+    PyObject *words = args[1];
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
+        Text w;
+        if (read_text(PyTuple_GET_ITEM(words, k), "any_in()", &w) < 0) return NULL;
+        if (w.n == 0) Py_RETURN_TRUE;
+        if (w.n > t.n) continue;
+        if (t.kind == PyUnicode_1BYTE_KIND && w.kind == PyUnicode_1BYTE_KIND) {
+            const unsigned char *s = t.data, *needle = w.data;
+            const unsigned char *last = s + (t.n - w.n); /* the last place it can begin */
+            const unsigned char *p = s;
+            while (p <= last && (p = memchr(p, needle[0], (size_t)(last - p) + 1)) != NULL) {
+                if (memcmp(p + 1, needle + 1, (size_t)w.n - 1) == 0) Py_RETURN_TRUE;
+                p++;
+            }
+            continue;
+        }
+        Py_ssize_t at = PyUnicode_Find(args[0], PyTuple_GET_ITEM(words, k), 0, t.n, 1);
+        if (at == -2) return NULL;
+        if (at >= 0) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
 /* resolve(spans, priority): see engine.resolve, the reference. */
 typedef struct {
     Py_ssize_t start, end, priority, order;
@@ -1001,6 +1035,8 @@ static PyMethodDef methods[] = {
      "shannon_entropy(value): validators.shannon_entropy in C (one-byte strings)."},
     {"typed_runs", (PyCFunction)(void (*)(void))typed_runs, METH_FASTCALL,
      "typed_runs(low, consecutive) -> bool: validators.typed_runs in C."},
+    {"any_in", (PyCFunction)(void (*)(void))any_in, METH_FASTCALL,
+     "any_in(text, words) -> bool: validators.any_in in C."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
     {"values_at_runs", (PyCFunction)(void (*)(void))values_at_runs, METH_FASTCALL,
