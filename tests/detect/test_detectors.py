@@ -104,6 +104,20 @@ def test_look_alikes_are_left_alone(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "ssns"),
+    [
+        ("TIN: 123 45 6789", ["123 45 6789"]),  # the word starts the text
+        ("tax id (tin) 123 45 6789", ["123 45 6789"]),
+        ("the setting 123 45 6789 is continued", []),  # "tin" inside words
+    ],
+)
+def test_ssn_words_are_anchored_at_word_starts(text: str, ssns: list[str]) -> None:
+    words = DETECT.scanner.scan(text).spans("ssn.word")
+    assert [text[s : s + 3].lower() for s, _ in words] == (["tin"] if ssns else [])
+    assert [value for value, label in found(text) if label == "US_SSN"] == ssns
+
+
 def test_a_name_is_masked_at_every_mention() -> None:
     text = "Dear Mrs Kowalczyk,\nas discussed, Kowalczyk's claim is approved."
     assert [v for v, label in found(text) if label == "PERSON"] == ["Kowalczyk", "Kowalczyk"]
