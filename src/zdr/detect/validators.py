@@ -234,7 +234,7 @@ def placeholder(value: str) -> bool:
     )
 
 
-def counts_up(low: str) -> bool:
+def _counts_up_in_python(low: str) -> bool:
     """Whether ``low`` (lower-cased) mostly counts up or down, as a filler typed over a
     key's slot does (`abc123xyz-456def`, `a1b2c3d4`, `aBcDeF1234567890`, `98765zyxw`):
     half its characters or more each one after (or before) the character before it,
@@ -256,6 +256,10 @@ def counts_up(low: str) -> bool:
             down += 1
         p2, p1 = p1, c
     return 2 * max(up, down) >= n
+
+
+# The reference above, in C (zdr.detect._runs): it is asked of every candidate value.
+counts_up: Final = in_c("counts_up", _counts_up_in_python)
 
 
 # A short unit written three times or more over most of a value (`abcd1234abcd1234...`,
