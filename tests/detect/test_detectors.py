@@ -67,8 +67,8 @@ def found(text: str) -> list[tuple[str, str]]:
             "API_KEY",
         ),
         (
-            "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
-            "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
+            "token ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d",
+            "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d",
             "API_KEY",
         ),
         ('DB_PASSWORD="v9#Lq!2mZx"', "v9#Lq!2mZx", "SECRET"),

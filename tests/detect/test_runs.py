@@ -212,6 +212,13 @@ def test_any_in_examples() -> None:
         runs.any_in("a", (1,))
 
 
+@given(st.text(alphabet="abcdxyz0129-_Aéÿ", max_size=40) | st.text(max_size=40))
+def test_counts_up_as_the_reference_finds_it(low: str) -> None:
+    from zdr.detect.validators import _counts_up_in_python
+
+    assert runs.counts_up(low) == _counts_up_in_python(low)
+
+
 def test_shannon_entropy_in_c_reads_one_byte_strings_only() -> None:
     with pytest.raises(ValueError, match="one-byte"):
         runs.shannon_entropy("€uro")

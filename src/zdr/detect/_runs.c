@@ -20,6 +20,8 @@
  *                                                repeated or consecutive characters
  *   any_in             validators.any_in         whether one of some words occurs in a
  *                                                value (a documentation word, a template)
+ *   counts_up          validators.counts_up      whether a value mostly counts up or
+ *                                                down (a1b2c3, abc123xyz)
  *   resolve            engine.resolve            non-overlapping spans of all found
  *   card_starts        patterns.card_starts      where a card number can begin
  *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
@@ -767,6 +769,33 @@ static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
     return PyFloat_FromDouble(entropy);
 }
 
+/* counts_up(low): see validators.counts_up, the reference. */
+static PyObject *counts_up(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "counts_up(low: str)");
+        return NULL;
+    }
+    Text t;
+    if (read_text(args[0], "counts_up()", &t) < 0) return NULL;
+    Py_ssize_t n = t.n;
+    if (n < 16) Py_RETURN_FALSE;
+    Py_ssize_t up = 0, down = 0;
+    long p2 = -9, p1 = -9;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = at(&t, i);
+        long c = ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z')) ? (long)ch : -9;
+        if (c >= 0) {
+            if (c - p1 == 1 || c - p2 == 1)
+                up++;
+            else if (p1 - c == 1 || p2 - c == 1)
+                down++;
+        }
+        p2 = p1;
+        p1 = c;
+    }
+    return PyBool_FromLong(2 * (up > down ? up : down) >= n);
+}
+
 /* typed_runs(low, consecutive): see validators.typed_runs, the reference. */
 #define TYPED_RUN 4
 static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
@@ -1037,6 +1066,8 @@ static PyMethodDef methods[] = {
      "typed_runs(low, consecutive) -> bool: validators.typed_runs in C."},
     {"any_in", (PyCFunction)(void (*)(void))any_in, METH_FASTCALL,
      "any_in(text, words) -> bool: validators.any_in in C."},
+    {"counts_up", (PyCFunction)(void (*)(void))counts_up, METH_FASTCALL,
+     "counts_up(low) -> bool: validators.counts_up in C."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
     {"values_at_runs", (PyCFunction)(void (*)(void))values_at_runs, METH_FASTCALL,
