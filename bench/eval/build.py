@@ -128,6 +128,21 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# A positive that only stands in for a secret: a filler run, a short unit repeated, a
+# documentation word. The issue asks for these to be left alone, so such a fixture
+# "positive" is scored as a placeholder look-alike, in every secret source.
+_ASCENDING = "|".join(
+    run[i : i + 7]
+    for run in ("0123456789", "abcdefghijklmnopqrstuvwxyz")
+    for i in range(len(run) - 6)
+)
+_FILLER = re.compile(
+    rf"(.)\1{{5}}|(.{{2,8}})\2{{3}}|{_ASCENDING}|example|sample|fake|dummy|placeholder"
+    r"|^(?:password|passwd|secret|token|test|pass)$",
+    re.IGNORECASE,
+)
+
+
 def look_alike_kind(text: str) -> str:
     return "placeholder" if _PLACEHOLDER.search(text) else "other"
 
@@ -429,7 +444,9 @@ def gitleaks(snap: Snapshot) -> Iterator[dict]:
                             continue
                         if secret is None:
                             secret = _rule_secret(rule, text)
-                        if secret:
+                        if secret and _FILLER.search(secret):
+                            yield record("gitleaks", rid, text, fillers=[secret])
+                        elif secret:
                             yield record("gitleaks", rid, text, [(secret, "API_KEY")])
 
 
@@ -484,8 +501,10 @@ def secretlint(snap: Snapshot) -> Iterator[dict]:
             for value in (message.get("data") or {}).values():
                 if isinstance(value, str) and len(value) >= 6 and value in text:
                     values.append((value, "API_KEY"))
-        if values:
-            yield record("secretlint", rule, text, values)
+        fillers = [v for v, _ in values if _FILLER.search(v)]
+        keys = [(v, label) for v, label in values if v not in fillers]
+        if keys or fillers:
+            yield record("secretlint", rule, text, keys, fillers=fillers)
 
 
 # --- presidio: each recognizer's parametrized cases ---------------------------------------
@@ -592,19 +611,6 @@ def presidio_research(snap: Snapshot) -> Iterator[dict]:
 # Negative keyword cases whose reason is the file's syntax (a language where the plugin
 # wants quotes), not the value: a gateway reads any syntax, so these are no look-alikes.
 _DS_SYNTAX_ONLY = re.compile(r"quote|without quotes", re.IGNORECASE)
-# A positive that only stands in for a secret: a filler run, a short unit repeated, a
-# documentation word. The issue asks for these to be left alone, so such a fixture
-# "positive" is scored as a placeholder look-alike, in every secret source.
-_ASCENDING = "|".join(
-    run[i : i + 7]
-    for run in ("0123456789", "abcdefghijklmnopqrstuvwxyz")
-    for i in range(len(run) - 6)
-)
-_FILLER = re.compile(
-    rf"(.)\1{{5}}|(.{{2,8}})\2{{3}}|{_ASCENDING}|example|sample|fake|dummy|placeholder"
-    r"|^(?:password|passwd|secret|token|test|pass)$",
-    re.IGNORECASE,
-)
 
 
 class _PyConst:

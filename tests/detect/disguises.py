@@ -19,7 +19,7 @@ PLANTED = [
     ("URL", "Reset it at {} now.", "https://example.com/reset?token=9f8e7d6c5b4a39281706"),
     ("DATE_OF_BIRTH", "I was born on {} in Ohio.", "1987-03-14"),
     ("STREET_ADDRESS", "Ship it to {} by Friday.", "1600 Pennsylvania Avenue"),
-    ("API_KEY", "export OPENAI_API_KEY={}", "sk-proj-Ab3dEf6hIjK9mNoPq2StUvW5yZ0123456789abcdEFGH"),
+    ("API_KEY", "export OPENAI_API_KEY={}", "sk-proj-KLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBXu"),
     ("SECRET", "DB password: {}", "Tr0ub4dor&3xyz"),
 ]
 

@@ -67,8 +67,8 @@ def found(text: str) -> list[tuple[str, str]]:
             "API_KEY",
         ),
         (
-            "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
-            "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
+            "token ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d",
+            "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d",
             "API_KEY",
         ),
         ('DB_PASSWORD="v9#Lq!2mZx"', "v9#Lq!2mZx", "SECRET"),
@@ -102,6 +102,20 @@ def test_each_label_is_found(text: str, value: str, label: str) -> None:
 )
 def test_look_alikes_are_left_alone(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "ssns"),
+    [
+        ("TIN: 123 45 6789", ["123 45 6789"]),  # the word starts the text
+        ("tax id (tin) 123 45 6789", ["123 45 6789"]),
+        ("the setting 123 45 6789 is continued", []),  # "tin" inside words
+    ],
+)
+def test_ssn_words_are_anchored_at_word_starts(text: str, ssns: list[str]) -> None:
+    words = DETECT.scanner.scan(text).spans("ssn.word")
+    assert [text[s : s + 3].lower() for s, _ in words] == (["tin"] if ssns else [])
+    assert [value for value, label in found(text) if label == "US_SSN"] == ssns
 
 
 def test_a_name_is_masked_at_every_mention() -> None:

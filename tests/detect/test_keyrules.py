@@ -74,3 +74,35 @@ def test_a_key_with_an_issuer_prefix_is_found(key: str) -> None:
 )
 def test_ids_hashes_and_fillers_are_left_alone(text: str) -> None:
     assert not any(len(m) > 12 for m in masked(text)), (text, masked(text))
+
+
+# detect-secrets' key shapes (data/detect_secrets.toml): keys found by their shape alone,
+# with no provider's name around them. Made-up values of the documented formats.
+@pytest.mark.parametrize(
+    "key",
+    [
+        "xoxp-" + "418230-557201-906124-" + "c7e2a9d0b4f13e8a65",  # Slack, older shape
+        "8130274659:" + "AAF3kQz8Lr2vN7xWb0Tm5Hc9Jd4Sg1Ay6Eu",  # Telegram bot token
+        "pypi-AgENdGVzdC5weXBpLm9yZw" + "Iq7Zk2Lm9Rx4Tv8Nw3Bc6Hj1Fd5Sg0Ay" * 3,  # test.pypi.org
+        "9c1e7a3f5b2d8e4a6c0f9b1d3e7a5c2f-us14",  # Mailchimp
+        "AC" + "4f9a0c3e7b1d" * 2 + "5e8a2c6f",  # Twilio account SID
+    ],
+)
+def test_detect_secrets_shapes_are_found_without_a_name(key: str) -> None:
+    text = f"pasted it here: {key} (rotated since)\n"
+    assert key in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bot token inside a longer word is not one standing alone (as the plugin reads
+        # a line); an identifier in capitals is no Artifactory password.
+        "GET /bot8130274659:AAF3kQz8Lr2vN7xWb0Tm5Hc9Jd4Sg1Ay6Eu/getMe",
+        'the build uses "APACHEKAFKASTREAMS" as its group',
+        "slack: https://hooks.slack.com/services/Txxxxxxxx/Bxxxxxxxx/xxxxxxxxxxxxxxxxxxxxxxxx",
+        "xoxb-" + "1234567890-1234567890-abcdefghijklmnopqrstuvwx",  # a filler counting up
+    ],
+)
+def test_shapes_in_words_and_fillers_are_left_alone(text: str) -> None:
+    assert not any(len(m) >= 16 for m in masked(text)), (text, masked(text))

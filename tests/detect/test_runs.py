@@ -185,6 +185,41 @@ def test_typed_runs_as_the_reference_finds_them(low: str, consecutive: bool) -> 
     assert runs.typed_runs(low, consecutive) == _typed_runs_in_python(low, consecutive)
 
 
+_WORD_CHARS = "abxy$({<.é€😀\x00\xff"
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet=_WORD_CHARS, max_size=30) | st.text(max_size=30),
+    st.lists(st.text(alphabet=_WORD_CHARS, max_size=4), max_size=5).map(tuple),
+)
+def test_any_in_as_the_reference_finds_them(text: str, words: tuple[str, ...]) -> None:
+    from zdr.detect.validators import any_in
+
+    assert runs.any_in(text, words) == any_in(text, words)
+
+
+def test_any_in_examples() -> None:
+    assert runs.any_in("sk_live_your_key", ("xxx", "your"))
+    assert runs.any_in("${token}", ("xxx", "${"))
+    assert runs.any_in("abc", ("",))  # an empty word is in every text, as for ``in``
+    assert not runs.any_in("you", ("your",))  # longer than the text
+    assert not runs.any_in("yoyoyo_r", ("your",))  # each first character tried
+    assert runs.any_in("é€x", ("€x",)) and not runs.any_in("éx", ("€",))  # wide text
+    assert not runs.any_in("", ("a",))
+    with pytest.raises(TypeError):
+        runs.any_in("a", ["a"])  # a tuple of words only
+    with pytest.raises(TypeError):
+        runs.any_in("a", (1,))
+
+
+@given(st.text(alphabet="abcdxyz0129-_Aéÿ", max_size=40) | st.text(max_size=40))
+def test_counts_up_as_the_reference_finds_it(low: str) -> None:
+    from zdr.detect.validators import _counts_up_in_python
+
+    assert runs.counts_up(low) == _counts_up_in_python(low)
+
+
 def test_shannon_entropy_in_c_reads_one_byte_strings_only() -> None:
     with pytest.raises(ValueError, match="one-byte"):
         runs.shannon_entropy("€uro")

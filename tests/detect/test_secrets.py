@@ -10,7 +10,7 @@ import string
 import pytest
 
 from zdr.detect import DetectorSet
-from zdr.detect.validators import typed_runs
+from zdr.detect.validators import counts_up, typed_runs
 
 DETECT = DetectorSet()
 SECRET = "q8Zt3vLw0pRk5xNe"
@@ -179,3 +179,34 @@ def test_a_repeated_unit_is_a_filler(text: str) -> None:
 def test_a_password_with_a_repeat_in_it_is_still_found() -> None:
     text = "password: Tango-tango-77!"  # a repeat, but not over most of it
     assert "Tango-tango-77!" in masked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Fillers that count up or down, plain or interleaved, over a key's slot.
+        'api_key = "abc123xyz-456def789ghij-klmnopqrstuvwx-3456yza789bcde"',
+        "auth_token: a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ",
+        'client_secret = "zYxWvUtSrQpOnMlKjIhGfEdCbA9876543210"',
+        "sk-" + "abc123def456ghi789jkl012mno345pq",
+        "https://deploy:abcd1234abcd1234abcd1234@ci.internal.net/repo",  # a URL's filler
+    ],
+)
+def test_a_value_counting_up_is_a_filler(text: str) -> None:
+    assert not any(len(m) >= 16 for m in masked(text)), (text, masked(text))
+
+
+def test_generated_values_do_not_count_up() -> None:
+    """Half of a generated value's characters following the one or two before them is
+    beyond chance: none of 20,000 random tokens (seeded) is taken for a filler."""
+    rng = random.Random(15)
+    alphabets = (
+        string.ascii_letters + string.digits,
+        string.ascii_lowercase + string.digits,
+        "0123456789abcdef",
+        string.ascii_letters + string.digits + "+/",
+    )
+    for _ in range(5000):
+        for alphabet in alphabets:
+            value = "".join(rng.choice(alphabet) for _ in range(rng.randint(16, 64)))
+            assert not counts_up(value.lower()), value

@@ -18,6 +18,10 @@
  *   shannon_entropy    validators.shannon_entropy  bits per character of a value
  *   typed_runs         validators.typed_runs     whether a value is mostly runs of
  *                                                repeated or consecutive characters
+ *   any_in             validators.any_in         whether one of some words occurs in a
+ *                                                value (a documentation word, a template)
+ *   counts_up          validators.counts_up      whether a value mostly counts up or
+ *                                                down (a1b2c3, abc123xyz)
  *   resolve            engine.resolve            non-overlapping spans of all found
  *   card_starts        patterns.card_starts      where a card number can begin
  *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
@@ -767,6 +771,33 @@ static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
     return PyFloat_FromDouble(entropy);
 }
 
+/* counts_up(low): see validators.counts_up, the reference. */
+static PyObject *counts_up(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "counts_up(low: str)");
+        return NULL;
+    }
+    Text t;
+    if (read_text(args[0], "counts_up()", &t) < 0) return NULL;
+    Py_ssize_t n = t.n;
+    if (n < 16) Py_RETURN_FALSE;
+    Py_ssize_t up = 0, down = 0;
+    long p2 = -9, p1 = -9;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = at(&t, i);
+        long c = ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z')) ? (long)ch : -9;
+        if (c >= 0) {
+            if (c - p1 == 1 || c - p2 == 1)
+                up++;
+            else if (p1 - c == 1 || p2 - c == 1)
+                down++;
+        }
+        p2 = p1;
+        p1 = c;
+    }
+    return PyBool_FromLong(2 * (up > down ? up : down) >= n);
+}
+
 /* typed_runs(low, consecutive): see validators.typed_runs, the reference. */
 #define TYPED_RUN 4
 static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
@@ -799,6 +830,38 @@ static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, 
     }
     if (run >= TYPED_RUN) in_runs += run;
     return PyBool_FromLong(2 * in_runs > n);
+}
+
+/* any_in(text, words): see validators.any_in, the reference. One-byte text and words
+ * are compared as bytes (memchr to each first character); others as str.find does. */
+static PyObject *any_in(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "any_in(text: str, words: tuple of str)");
+        return NULL;
+    }
+    Text t;
+    if (read_text(args[0], "any_in()", &t) < 0) return NULL;
+    PyObject *words = args[1];
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
+        Text w;
+        if (read_text(PyTuple_GET_ITEM(words, k), "any_in()", &w) < 0) return NULL;
+        if (w.n == 0) Py_RETURN_TRUE;
+        if (w.n > t.n) continue;
+        if (t.kind == PyUnicode_1BYTE_KIND && w.kind == PyUnicode_1BYTE_KIND) {
+            const unsigned char *s = t.data, *needle = w.data;
+            const unsigned char *last = s + (t.n - w.n); /* the last place it can begin */
+            const unsigned char *p = s;
+            while (p <= last && (p = memchr(p, needle[0], (size_t)(last - p) + 1)) != NULL) {
+                if (memcmp(p + 1, needle + 1, (size_t)w.n - 1) == 0) Py_RETURN_TRUE;
+                p++;
+            }
+            continue;
+        }
+        Py_ssize_t at = PyUnicode_Find(args[0], PyTuple_GET_ITEM(words, k), 0, t.n, 1);
+        if (at == -2) return NULL;
+        if (at >= 0) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
 }
 
 /* resolve(spans, priority): see engine.resolve, the reference. */
@@ -1044,6 +1107,10 @@ static PyMethodDef methods[] = {
      "shannon_entropy(value): validators.shannon_entropy in C (one-byte strings)."},
     {"typed_runs", (PyCFunction)(void (*)(void))typed_runs, METH_FASTCALL,
      "typed_runs(low, consecutive) -> bool: validators.typed_runs in C."},
+    {"any_in", (PyCFunction)(void (*)(void))any_in, METH_FASTCALL,
+     "any_in(text, words) -> bool: validators.any_in in C."},
+    {"counts_up", (PyCFunction)(void (*)(void))counts_up, METH_FASTCALL,
+     "counts_up(low) -> bool: validators.counts_up in C."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
     {"values_at_runs", (PyCFunction)(void (*)(void))values_at_runs, METH_FASTCALL,

@@ -1,5 +1,9 @@
-"""Provider key shapes from a maintained rule set: gitleaks' default rules
-(``data/gitleaks.toml``, MIT, the commit named in its header), read as they are.
+"""Provider key shapes from maintained rule sets: gitleaks' default rules
+(``data/gitleaks.toml``, MIT, the commit named in its header), read as they are, and
+detect-secrets' plugins' key shapes (``data/detect_secrets.toml``, Apache-2.0: the
+regexes of the plugins that find a key by its shape alone, which gitleaks finds only
+beside a provider's name, or not at all: bare Slack, Telegram, Discord, Mailchimp,
+Twilio keys, test.pypi.org tokens).
 
 Each rule has a regex, the keywords that must occur for it to match (gitleaks' own
 prefilter: here they are the rule's anchors in the shared scan), an optional minimum
@@ -28,7 +32,7 @@ from zdr.detect.model import Span, span
 from zdr.detect.scan import Anchor, Text
 from zdr.detect.validators import entropy, placeholder
 
-_DATA: Final = Path(__file__).resolve().parent / "data" / "gitleaks.toml"
+_DATA: Final = Path(__file__).resolve().parent / "data"
 _NAME_BEFORE: Final = r"(?i)[\w.-]{0,50}?"
 _SKIPPED_RULES: Final = frozenset({"generic-api-key"})
 _MIN_KEYWORD: Final = 3
@@ -36,6 +40,10 @@ _MIN_KEYWORD: Final = 3
 # boundary, a quote or a prefix the regex reads first); and how far it may run after
 # it (the longest shapes are a few hundred characters).
 _BEFORE: Final = 1
+# What detect-secrets' regexes read around a key: its separators, not its characters.
+_SEPARATORS: Final = frozenset(' \t\r\n=:"')
+_HAS_DIGIT: Final = re.compile(r"[0-9]")
+_HAS_LETTER: Final = re.compile(r"[A-Za-z]")
 _AFTER: Final = 640
 
 
@@ -180,8 +188,11 @@ def _alternation(parts: list[str]) -> re.Pattern[str] | None:
 
 
 class _Rule:
-    def __init__(self, entry: dict[str, Any]) -> None:
+    def __init__(self, entry: dict[str, Any], whole: bool = False) -> None:
         self.id = str(entry["id"])
+        # A regex where a match begins, for a rule no keyword begins (detect-secrets'
+        # shapes: `[0-9]{8,10}:...` a Telegram token); matched on the text as it is.
+        self.anchor: str | None = entry.get("anchor")
         source = str(entry["regex"])
         if source.startswith(_NAME_BEFORE):
             # The name gitleaks reads before a context rule's keyword (to show it) may
@@ -197,6 +208,12 @@ class _Rule:
         self.keywords = tuple(
             str(k).lower() for k in entry.get("keywords", ()) if len(k) >= _MIN_KEYWORD
         )
+        # A shape with no keyword of its own: a key only when it holds letters and
+        # digits both (`AP` and eight letters may be a word in capitals).
+        self.mixed = self.anchor is not None
+        # detect-secrets' key is its whole match (a group in its regex only groups),
+        # less the separators read around it.
+        self.whole = whole
         # gitleaks applies these only to files of one kind (a .tf, a .php file): a
         # request has no file name.
         self.path_only = "path" in entry
@@ -208,7 +225,16 @@ class _Rule:
 
     def secret(self, m: re.Match[str]) -> tuple[int, int]:
         """Where the secret is: the rule's secret group, else its first group that
-        matched, else the whole match (as gitleaks reads it)."""
+        matched, else the whole match (as gitleaks reads it); for detect-secrets'
+        shapes, the whole match without the separators around it."""
+        if self.whole:
+            start, end = m.span()
+            text = m.string
+            while start < end and text[start] in _SEPARATORS:
+                start += 1
+            while end > start and text[end - 1] in _SEPARATORS:
+                end -= 1
+            return start, end
         if self.group and m.group(self.group) is not None:
             return m.start(self.group), m.end(self.group)
         for g in range(1, (m.re.groups or 0) + 1):
@@ -218,19 +244,23 @@ class _Rule:
 
 
 def _load() -> tuple[list[_Rule], _Allow]:
-    config = tomllib.loads(_DATA.read_text(encoding="utf-8"))
+    config = tomllib.loads((_DATA / "gitleaks.toml").read_text(encoding="utf-8"))
     rules = [
         rule
         for rule in (_Rule(e) for e in config["rules"] if "regex" in e)
         if rule.id not in _SKIPPED_RULES and rule.keywords and not rule.path_only
     ]
+    shapes = tomllib.loads((_DATA / "detect_secrets.toml").read_text(encoding="utf-8"))
+    rules.extend(_Rule(e, whole=True) for e in shapes["rules"])
     return rules, _Allow(config.get("allowlist", {}))
 
 
 _RULES, _GLOBAL = _load()
 _BY_ANCHOR: Final = {f"secret.rule.{i}": rule for i, rule in enumerate(_RULES)}
 ANCHORS: Final = tuple(
-    Anchor(name, "|".join(re.escape(k) for k in rule.keywords), lower=True)
+    Anchor(name, rule.anchor)
+    if rule.anchor is not None
+    else Anchor(name, "|".join(re.escape(k) for k in rule.keywords), lower=True)
     for name, rule in _BY_ANCHOR.items()
 )
 
@@ -278,6 +308,8 @@ def find_keys(t: Text) -> list[Span]:
                 continue
             secret = text[start:end]
             if rule.entropy and entropy(secret) < rule.entropy:
+                continue
+            if rule.mixed and not (_HAS_DIGIT.search(secret) and _HAS_LETTER.search(secret)):
                 continue
             if placeholder(secret) or (_global_applies(secret) and _GLOBAL.allows(secret, m, text)):
                 continue

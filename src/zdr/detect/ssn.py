@@ -26,7 +26,9 @@ class SsnDetector:
     anchored = True
     anchors = (
         Anchor("ssn.dashed", r"\d{3}-\d{2}-\d{4}"),
-        Anchor("ssn.word", _SSN_WORDS, lower=True),
+        # At a word's start only, as _SSN_WORD's \b reads it: "tin" inside "setting" or
+        # "continue" was a match for the scan to report in most English texts.
+        Anchor("ssn.word", _SSN_WORDS, lower=True, word_start=""),
     )
     _dashed = re.compile(r"(\d\d\d)-(\d\d)-(\d\d\d\d)(?![\w-])")
     _bare = re.compile(r"(\d\d\d) ?(\d\d) ?(\d\d\d\d)(?![\w-])")

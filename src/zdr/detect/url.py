@@ -15,7 +15,7 @@ from zdr.detect.model import (
 )
 from zdr.detect.names import first_names
 from zdr.detect.scan import Anchor, Text, matches_from
-from zdr.detect.validators import looks_random, placeholder_password
+from zdr.detect.validators import looks_random, placeholder, placeholder_password
 
 _URL: Final = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
 _SENSITIVE_QUERY: Final = re.compile(
@@ -154,16 +154,21 @@ def url_matches(text: str) -> list[re.Match[str]]:
 
 
 def _has_capability_path(url: str) -> bool:
+    """A long segment in the path that is no filler (`/services/Txxxx/Bxxxx/xxxx...`
+    is the documentation's webhook)."""
     path = url.split("://", 1)[1].split("/", 1)[-1]
-    return any(len(seg) >= 16 for seg in path.split("/"))
+    return any(len(seg) >= 16 and not placeholder(seg) for seg in path.split("/"))
 
 
 def _sensitive_url(url: str) -> bool:
     rest = url.split("://", 1)[1]
     authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     userinfo = authority.rsplit("@", 1)[0] if "@" in authority else ""
-    if userinfo and not (":" in userinfo and placeholder_password(userinfo.split(":", 1)[1])):
-        return True  # credentials in the URL
+    password = userinfo.split(":", 1)[1] if ":" in userinfo else None
+    if userinfo and not (
+        password is not None and (placeholder_password(password) or placeholder(password))
+    ):
+        return True  # credentials in the URL, not a documentation filler
     if _SENSITIVE_QUERY.search(rest):
         return True
     path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]
