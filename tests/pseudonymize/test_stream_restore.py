@@ -71,19 +71,6 @@ def run(restorer: StreamRestorer, stream: bytes, byte_cuts: list[int]) -> list[d
     return events
 
 
-def _arguments_as_text(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_arguments_as_text(v) for v in value]
-    if isinstance(value, dict):
-        return {
-            k: json.dumps(v)
-            if k == "arguments" and not isinstance(v, str)
-            else _arguments_as_text(v)
-            for k, v in value.items()
-        }
-    return value
-
-
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.integers(0, 10_000), max_size=30),
@@ -139,19 +126,6 @@ def responses_stream(pieces: list[str], full: str) -> bytes:
         "response": {"id": "r1", "output": [{"content": [{"type": "output_text", "text": full}]}]},
     }
     return out + sse(completed) + b"data: [DONE]\n\n"
-
-
-def _arguments_as_text(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_arguments_as_text(v) for v in value]
-    if isinstance(value, dict):
-        return {
-            k: json.dumps(v)
-            if k == "arguments" and not isinstance(v, str)
-            else _arguments_as_text(v)
-            for k, v in value.items()
-        }
-    return value
 
 
 @settings(max_examples=300, deadline=None)
