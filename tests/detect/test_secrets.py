@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Iterator
 
 import pytest
 
@@ -101,10 +102,9 @@ def test_typed_passwords_and_key_blocks_are_found(text: str, value: str | None) 
     assert (value or text) in masked(text), text
 
 
-def test_generated_values_are_not_typed_runs() -> None:
-    """A generated value is almost never mostly runs of consecutive characters: none of
-    20,000 random tokens of four alphabets (seeded) is taken for one."""
-    rng = random.Random(14)
+def _random_tokens(seed: int) -> Iterator[str]:
+    """20,000 random tokens of 16-64 characters, 5,000 of each of four alphabets."""
+    rng = random.Random(seed)
     alphabets = (
         string.ascii_letters + string.digits,
         string.ascii_lowercase + string.digits,
@@ -113,8 +113,14 @@ def test_generated_values_are_not_typed_runs() -> None:
     )
     for _ in range(5000):
         for alphabet in alphabets:
-            value = "".join(rng.choice(alphabet) for _ in range(rng.randint(16, 64)))
-            assert not typed_runs(value.lower(), True), value
+            yield "".join(rng.choice(alphabet) for _ in range(rng.randint(16, 64)))
+
+
+def test_generated_values_are_not_typed_runs() -> None:
+    """A generated value is almost never mostly runs of consecutive characters: none of
+    20,000 random tokens of four alphabets (seeded) is taken for one."""
+    for value in _random_tokens(seed=14):
+        assert not typed_runs(value.lower(), True), value
 
 
 KEY = "Vx7mQ2rLp9TbK4wZ8nHc3sFy"  # 24 generated-looking characters
@@ -199,14 +205,5 @@ def test_a_value_counting_up_is_a_filler(text: str) -> None:
 def test_generated_values_do_not_count_up() -> None:
     """Half of a generated value's characters following the one or two before them is
     beyond chance: none of 20,000 random tokens (seeded) is taken for a filler."""
-    rng = random.Random(15)
-    alphabets = (
-        string.ascii_letters + string.digits,
-        string.ascii_lowercase + string.digits,
-        "0123456789abcdef",
-        string.ascii_letters + string.digits + "+/",
-    )
-    for _ in range(5000):
-        for alphabet in alphabets:
-            value = "".join(rng.choice(alphabet) for _ in range(rng.randint(16, 64)))
-            assert not counts_up(value.lower()), value
+    for value in _random_tokens(seed=15):
+        assert not counts_up(value.lower()), value
