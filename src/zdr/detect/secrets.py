@@ -183,7 +183,7 @@ class SecretDetector:
         if "://" in text:
             for m in _DSN.finditer(text):
                 value = m.group("value")
-                if not (placeholder(value) or placeholder_password(value)):
+                if not placeholder_password(value):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if "@" in text:
             for m in _LOGIN_PAIR.finditer(text):

@@ -165,9 +165,7 @@ def _sensitive_url(url: str) -> bool:
     authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     userinfo = authority.rsplit("@", 1)[0] if "@" in authority else ""
     password = userinfo.split(":", 1)[1] if ":" in userinfo else None
-    if userinfo and not (
-        password is not None and (placeholder_password(password) or placeholder(password))
-    ):
+    if userinfo and not (password is not None and placeholder_password(password)):
         return True  # credentials in the URL, not a documentation filler
     if _SENSITIVE_QUERY.search(rest):
         return True

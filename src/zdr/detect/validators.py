@@ -349,10 +349,10 @@ _PASSWORD_FILLERS: Final = (
 
 
 def placeholder_password(password: str) -> bool:
-    """The password of a documentation URL's ``user:password@``: a template
-    (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, or too short
-    or too plain to be one (``abc``, ``1111``, ``xxxx``)."""
+    """The password of a documentation URL's ``user:password@`` or example: a template
+    (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, too short or
+    too plain to be one (``abc``, ``1111``, ``xxxx``), or any :func:`placeholder`."""
     low = password.lower()
     if low[:1] in "{$<%" or any(w in low for w in _PASSWORD_FILLERS):
         return True
-    return len(password) < 4 or _at_most_two_characters(low)
+    return len(password) < 4 or _at_most_two_characters(low) or placeholder(password)
