@@ -232,3 +232,9 @@ def test_generated_values_do_not_count_up() -> None:
     beyond chance: none of 20,000 random tokens (seeded) is taken for a filler."""
     for value in _random_tokens(seed=15):
         assert not counts_up(value.lower()), value
+
+
+def test_unsigned_jwts_are_keys() -> None:
+    """`alg: none` and an empty signature: the claims and the credential of a signed one."""
+    jwt = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+    assert jwt in masked(f"curl -H 'X-Session: {jwt}' https://api.internal/me")

@@ -23,7 +23,9 @@ from zdr.detect.validators import (
 # check. The prefixes are where the shared scan looks for them.
 _KEY_SHAPE_PARTS: Final = (
     (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
-    (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    # A JWT; an unsigned one (`alg: none`, nothing after the second dot) too: its
+    # claims are the same, and a service that accepts `none` takes it as a credential.
+    (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.(?:[A-Za-z0-9_-]{8,})?"),
 )
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
