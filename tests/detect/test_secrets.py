@@ -238,3 +238,25 @@ def test_unsigned_jwts_are_keys() -> None:
     """`alg: none` and an empty signature: the claims and the credential of a signed one."""
     jwt = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
     assert jwt in masked(f"curl -H 'X-Session: {jwt}' https://api.internal/me")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked_value"),
+    [
+        ("curl -u deploy:$DEPLOY_PASS https://ci.internal/api", None),
+        ('curl --user "ci:${CI_PASSWORD}" https://ci.internal/api', None),
+        ("curl -u ci:mypassword https://ci.internal/api", None),
+        ("curl -u etl:%2!t%uNNaGCQ7h https://ci.internal/api", "%2!t%uNNaGCQ7h"),
+        ("postgres://app:$uperS3cret9@db.internal/app", "$uperS3cret9"),
+    ],
+)
+def test_a_user_password_pair_is_a_template_only_when_whole(
+    text: str, masked_value: str | None
+) -> None:
+    """`-u user:password` is held to the same test as a URL's pair; a template is a whole
+    variable (`$PASS`, `${PASS}`), not any password that begins with `$` or `%`."""
+    found = masked(text)
+    if masked_value is None:
+        assert not any(":" not in f and "/" not in f for f in found), (text, found)
+    else:
+        assert any(masked_value in f for f in found), (text, found)

@@ -231,7 +231,8 @@ class SecretDetector:
             if "=" in value and not placeholder(value):
                 out.append(span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET"))
         for m in matches_at(_CURL_USER, text, t.spans("secret.curl")):
-            if not placeholder(m.group("value")):
+            # user:password, as in a URL: the same test (`-u user:$PASS` is a template)
+            if not placeholder_password(m.group("value")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
             value = text[m.start("value") : m.end("value")]

@@ -379,11 +379,17 @@ _PASSWORD_FILLERS: Final = (
 )
 
 
+# A whole password that is a template's or a shell's variable: {pass}, ${pass}, %PASS%,
+# $PASS (upper case, as environment variables are written). Only whole: a typed
+# password may begin with "$" or "%" (`$uperS3cret`, `%2!t%uNNaGCQ7h`).
+_PASSWORD_TEMPLATE: Final = re.compile(r"\$?\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|%\w+%")
+
+
 def placeholder_password(password: str) -> bool:
     """The password of a documentation URL's ``user:password@`` or example: a template
     (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, too short or
     too plain to be one (``abc``, ``1111``, ``xxxx``), or any :func:`placeholder`."""
     low = password.lower()
-    if low[:1] in "{$<%" or any(w in low for w in _PASSWORD_FILLERS):
+    if _PASSWORD_TEMPLATE.fullmatch(password) or any(w in low for w in _PASSWORD_FILLERS):
         return True
     return len(password) < 4 or _at_most_two_characters(low) or placeholder(password)
