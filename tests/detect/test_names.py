@@ -101,7 +101,10 @@ def test_shapes_that_are_not_names(text: str) -> None:
             "Attendees: Okonkwo, Adaeze; Lindqvist, Per; Hart, S.",
             ["Okonkwo", "Adaeze", "Lindqvist", "Per", "Hart"],
         ),
-        ("To: Ama Mensah, Kofi Boateng and Ruairí Ó Briain", ["Ama Mensah", "Kofi Boateng", "Ruairí Ó Briain"]),
+        (
+            "To: Ama Mensah, Kofi Boateng and Ruairí Ó Briain",
+            ["Ama Mensah", "Kofi Boateng", "Ruairí Ó Briain"],
+        ),
         ("Name: Sunder, Qadim   Date of birth: 6 December 1981", ["Sunder", "Qadim"]),
         # The sender's name under a signature delimiter.
         ("Sent from my phone\n-- \nKwame", ["Kwame"]),

@@ -594,7 +594,9 @@ def _listed_after_label(
             if m is None or m.end() != tokens[k][0]:
                 break
             j = k  # the item's words: joined as a name's are
-            while j + 1 < len(tokens) and j - k < 3 and _joins(text[tokens[j][1] : tokens[j + 1][0]]):
+            while (
+                j + 1 < len(tokens) and j - k < 3 and _joins(text[tokens[j][1] : tokens[j + 1][0]])
+            ):
                 j += 1
             words = bares[k : j + 1]
             if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in words):
