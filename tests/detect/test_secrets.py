@@ -260,3 +260,35 @@ def test_a_user_password_pair_is_a_template_only_when_whole(
         assert not any(":" not in f and "/" not in f for f in found), (text, found)
     else:
         assert any(masked_value in f for f in found), (text, found)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # A password as the argument after the user name of a login call or auth tuple.
+        ("client.login('svc-admin', 'Zx9#qLm2Pw')", "Zx9#qLm2Pw"),
+        ('smtp.login(user, "Kp0!zW8xYe")', "Kp0!zW8xYe"),
+        ("requests.get(url, auth=('svc', 'Lm4%tY7uP2'))", "Lm4%tY7uP2"),
+        ('new UsernamePasswordCredentials("etl", "Rt5#mN8vQ1")', "Rt5#mN8vQ1"),
+        # "pass" as a whole name, in a log line and an assignment.
+        ("login failed user=jdoe pass=Hunter2!x retry=3", "Hunter2!x"),
+        ('Pass = "hunter22"', "hunter22"),
+    ],
+)
+def test_passwords_in_calls_and_under_pass(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bypass=abcdefgh1 passport=X1234567 compass: northwest",
+        "PASS: test_login_flow",
+        "login(user, password)",
+        'client.login("svc", "changeme")',
+        'requests.get(u, auth=("svc", "<password>"))',
+        'author("bob", "alice smith")',
+    ],
+)
+def test_pass_words_and_login_placeholders_are_left(text: str) -> None:
+    assert masked(text) == set(), text
