@@ -292,3 +292,21 @@ def test_passwords_in_calls_and_under_pass(text: str, value: str) -> None:
 )
 def test_pass_words_and_login_placeholders_are_left(text: str) -> None:
     assert masked(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # The password runs to the authority's last "@": written with one, or escaped.
+        ("mongodb+srv://admin:Nq2%40xZ9kLp@cluster0.abcde.mongodb.net/test", "Nq2%40xZ9kLp"),
+        ("postgres://app:Nq2@xZ9kLp@db:5432/x", "Nq2@xZ9kLp"),
+        ("redis://:pw12345xy@cache:6379/0", "pw12345xy"),  # Redis: a password, no user
+    ],
+)
+def test_a_dsn_password_is_whole(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+def test_a_dsn_password_ends_at_its_host() -> None:
+    text = "see postgres://app:s3cretPw@db/x and mail ana@example.org"
+    assert masked(text) >= {"s3cretPw"} and "s3cretPw@db" not in masked(text)

@@ -123,7 +123,11 @@ _CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
-_DSN: Final = re.compile(r"://(?P<user>[^\s:/@\"']{1,64}):(?P<value>[^\s@/\"']{3,128})@")
+# The password runs to the authority's last "@", as URL parsers read it: one written
+# with an "@" in it, or a "%40" the text was decoded from, is whole.
+_DSN: Final = re.compile(
+    r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128})@(?=[^\s@/\"']*(?:[/\s\"']|$))"
+)
 _AUTH_HEADER: Final = re.compile(
     r"authorization\s*[:=]\s*[\"']?(?:(?P<scheme>basic|bearer|token)\s+)"
     r"(?P<value>[a-z0-9+/=._~-]{8,})"
