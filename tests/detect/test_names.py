@@ -113,6 +113,7 @@ def test_shapes_that_are_not_names(text: str) -> None:
         ("reach out to mrs. okafor today", ["okafor"]),
         ("mi nombre es josé luis fernández y necesito ayuda", ["josé luis fernández"]),
         ("mon nom est élodie durand", ["élodie durand"]),
+        ("Geachte heer Van den Broek, uw klantnummer is 88123.", ["Van den Broek"]),
     ],
 )
 def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[str]) -> None:

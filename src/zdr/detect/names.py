@@ -89,7 +89,7 @@ _TITLE_WORDS: Final = frozenset(
     "mr mrs ms miss mx dr prof sir dame herr herrn frau hr fr mme mlle m sr sra srta dña "
     "dott dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev "
     "monsieur madame mademoiselle señor señora señorita signore signora signorina "
-    "dottore dottoressa doctor doctora doktor professor meneer mevrouw senhor senhora "
+    "dottore dottoressa doctor doctora doktor professor meneer mevrouw heer senhor senhora "
     "agent advisor adviser operator nurse officer".split()
 )
 _GREETING_WORDS: Final = frozenset(
