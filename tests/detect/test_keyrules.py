@@ -43,7 +43,8 @@ def test_go_syntax_is_translated(go: str, python: str) -> None:
         "glpat-" + "Zx81mQ2vLr5TbN0wKe7Y",  # GitLab
         "dop_v1_" + "4f9a0c3e" * 8,  # DigitalOcean
         "hvs." + "CAESIK3m9Qv0rTz8Lw2Xy5Bn7Jd1Hs4Fg6Ka0Pe3Uo9Ri" * 2,  # Vault
-        "xapp-1-A0B1C2D3E4F-1234567890123-" + "9f8e7d6c5b4a" * 4,  # Slack app token
+        "xapp-1-A0B1C2D3E4F-4821905736214-"
+        + "a4c123b1612dd272d1371c17149d439536b3216fdaeeb975729fae923d5a4fd1",  # Slack app token
     ],
 )
 def test_provider_keys_are_found_without_a_name(key: str) -> None:

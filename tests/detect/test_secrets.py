@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from zdr.detect import DetectorSet
-from zdr.detect.validators import counts_up, typed_runs
+from zdr.detect.validators import counts_up, typed_runs, typed_stretch
 
 DETECT = DetectorSet()
 SECRET = "q8Zt3vLw0pRk5xNe"
@@ -123,6 +123,31 @@ def test_generated_values_are_not_typed_runs() -> None:
         assert not typed_runs(value.lower(), True), value
 
 
+def test_generated_values_hold_no_typed_stretch() -> None:
+    """Six equal or consecutive characters in a row: in none of the 20,000 random tokens
+    (seeded; a hex one of 40 characters holds one about once in 11,000)."""
+    for value in _random_tokens(seed=25):
+        assert not typed_stretch(value), value
+
+
+@pytest.mark.parametrize(
+    ("text", "masked_value"),
+    [
+        ('slack_token = "xoxb-2-511111111-31111111111-e039d02840a0b9379c"', None),
+        ("api_key: Kp3x000000Qz7Lw2Vn8Yr5Tb", None),
+        ("GITHUB_TOKEN=ghp_abcdef9Lw2Vn8Yr5TbKp3xQz7Mj4Hs6Fd1Gc", None),
+        ("db_password = Summer000000!", "Summer000000!"),  # typed by a person: a password
+        ("api_key: Kp3xm9Qz7Lw2Vn8Yr5Tb", "Kp3xm9Qz7Lw2Vn8Yr5Tb"),
+    ],
+)
+def test_typed_stretches_fill_only_generated_slots(text: str, masked_value: str | None) -> None:
+    found = masked(text)
+    if masked_value is None:
+        assert not found, text
+    else:
+        assert masked_value in found, text
+
+
 KEY = "Vx7mQ2rLp9TbK4wZ8nHc3sFy"  # 24 generated-looking characters
 
 
@@ -207,3 +232,31 @@ def test_generated_values_do_not_count_up() -> None:
     beyond chance: none of 20,000 random tokens (seeded) is taken for a filler."""
     for value in _random_tokens(seed=15):
         assert not counts_up(value.lower()), value
+
+
+def test_unsigned_jwts_are_keys() -> None:
+    """`alg: none` and an empty signature: the claims and the credential of a signed one."""
+    jwt = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+    assert jwt in masked(f"curl -H 'X-Session: {jwt}' https://api.internal/me")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked_value"),
+    [
+        ("curl -u deploy:$DEPLOY_PASS https://ci.internal/api", None),
+        ('curl --user "ci:${CI_PASSWORD}" https://ci.internal/api', None),
+        ("curl -u ci:mypassword https://ci.internal/api", None),
+        ("curl -u etl:%2!t%uNNaGCQ7h https://ci.internal/api", "%2!t%uNNaGCQ7h"),
+        ("postgres://app:$uperS3cret9@db.internal/app", "$uperS3cret9"),
+    ],
+)
+def test_a_user_password_pair_is_a_template_only_when_whole(
+    text: str, masked_value: str | None
+) -> None:
+    """`-u user:password` is held to the same test as a URL's pair; a template is a whole
+    variable (`$PASS`, `${PASS}`), not any password that begins with `$` or `%`."""
+    found = masked(text)
+    if masked_value is None:
+        assert not any(":" not in f and "/" not in f for f in found), (text, found)
+    else:
+        assert any(masked_value in f for f in found), (text, found)

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from zdr.detect.model import Span, span
 from zdr.detect.scan import Anchor, Text
-from zdr.detect.validators import entropy, placeholder
+from zdr.detect.validators import entropy, placeholder, typed_stretch
 
 _DATA: Final = Path(__file__).resolve().parent / "data"
 _NAME_BEFORE: Final = r"(?i)[\w.-]{0,50}?"
@@ -311,7 +311,11 @@ def find_keys(t: Text) -> list[Span]:
                 continue
             if rule.mixed and not (_HAS_DIGIT.search(secret) and _HAS_LETTER.search(secret)):
                 continue
-            if placeholder(secret) or (_global_applies(secret) and _GLOBAL.allows(secret, m, text)):
+            if (
+                placeholder(secret)
+                or typed_stretch(secret)
+                or (_global_applies(secret) and _GLOBAL.allows(secret, m, text))
+            ):
                 continue
             if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
                 continue

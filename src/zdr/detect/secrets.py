@@ -16,13 +16,16 @@ from zdr.detect.validators import (
     placeholder,
     placeholder_password,
     typed_runs,
+    typed_stretch,
 )
 
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
 # check. The prefixes are where the shared scan looks for them.
 _KEY_SHAPE_PARTS: Final = (
     (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
-    (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    # A JWT; an unsigned one (`alg: none`, nothing after the second dot) too: its
+    # claims are the same, and a service that accepts `none` takes it as a credential.
+    (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.(?:[A-Za-z0-9_-]{8,})?"),
 )
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
@@ -132,6 +135,11 @@ _SECRET_NAMES: Final = (
     "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase", "signing",
     "encryption", "private",
 )  # fmt: skip
+# The names of values people type (a generated value's are the rest).
+_PASSWORD_NAMES: Final = (
+    "password", "passwd", "pwd", "pass", "passwort", "kennwort", "senha", "contrase",
+    "wachtwoord", "passphrase", "mot_de_passe",
+)  # fmt: skip
 _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optional", "string")
 
 
@@ -168,11 +176,11 @@ class SecretDetector:
         out: list[Span] = []
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
-            if starts_word(text, m.start(), "_-") and not placeholder(m.group()):
+            if starts_word(text, m.start(), "_-") and not _filler(m.group()):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_PREFIXED_KEY, text, t.spans("secret.prefixed")):
             body = m.group("body")
-            if starts_word(text, m.start(), "_-.") and _generated(body) and not placeholder(body):
+            if starts_word(text, m.start(), "_-.") and _generated(body) and not _filler(body):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         out.extend(find_keys(t))
         keys = {(s.start, s.end) for s in out}
@@ -223,7 +231,8 @@ class SecretDetector:
             if "=" in value and not placeholder(value):
                 out.append(span(m.start("value"), m.start("value") + len(value.rstrip()), "SECRET"))
         for m in matches_at(_CURL_USER, text, t.spans("secret.curl")):
-            if not placeholder(m.group("value")):
+            # user:password, as in a URL: the same test (`-u user:$PASS` is a template)
+            if not placeholder_password(m.group("value")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
             value = text[m.start("value") : m.end("value")]
@@ -270,7 +279,7 @@ class SecretDetector:
         name = text[name_start : m.start()].lower()
         if any(w in name for w in _NOT_SECRET_KEYS):
             return []
-        if _CODE_LIKE.fullmatch(value) or placeholder(value):
+        if _CODE_LIKE.fullmatch(value) or placeholder(value) or typed_stretch(value):
             return []
         return [span(start, end, "API_KEY")]
 
@@ -287,6 +296,8 @@ class SecretDetector:
             return out  # client and key ids identify, they do not authenticate
         if _CODE_LIKE.fullmatch(value):
             return out  # a variable, an attribute or a call: where the value comes from
+        if typed_stretch(value) and not any(w in name for w in _PASSWORD_NAMES):
+            return out  # typed over a generated value's slot; passwords are typed
         secret_name = any(w in name for w in _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
             out.append(span(start, end, "SECRET"))
@@ -301,6 +312,11 @@ _CODE_LIKE: Final = re.compile(
     r"|[A-Za-z_]+(?:\.[A-Za-z_]+)+(?:\[.*|\(.*)?|[A-Za-z_][\w.]*\(.*"  # an attribute, a call
     r"|[A-Za-z]+(?:_[A-Za-z]+)+"  # snake_case words: an identifier, not a generated value
 )
+
+
+def _filler(value: str) -> bool:
+    """A placeholder, or a stretch typed where a generated value belongs."""
+    return placeholder(value) or typed_stretch(value)
 
 
 def _token_like(value: str) -> bool:
