@@ -135,11 +135,28 @@ static unsigned char in_a_word[256];
 
 static inline int inside_word(Py_UCS4 c) { return c < 256 ? in_a_word[c] : is_alnum(c); }
 
+/* Whether one of the eight bytes of x is an ASCII digit: "hasbetween(x, '0' - 1,
+ * '9' + 1)" of Bit Twiddling Hacks, exact for every byte (the high bit of each lane is
+ * set where that byte is below 128, above '0' - 1 and below '9' + 1; no lane carries
+ * into the next). */
+#define LANES(b) (0x0101010101010101ULL * (uint64_t)(b))
+static inline int has_ascii_digit(uint64_t x) {
+    uint64_t low7 = x & LANES(127);
+    return ((LANES(127 + '9' + 1) - low7) & ~x & (low7 + LANES(127 - ('0' - 1))) & LANES(128)) != 0;
+}
+
 /* The first position from p holding a digit (ASCII only, or any decimal digit),
  * reading the text at its own width: most characters are not digits. */
 static Py_ssize_t next_digit(const Text *t, Py_ssize_t p, int ascii_only) {
     if (t->kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
         const Py_UCS1 *s = t->data;
+        /* Eight characters at a time past those without a digit, then the one. */
+        while (p + 8 <= t->n) {
+            uint64_t x;
+            memcpy(&x, s + p, 8);
+            if (has_ascii_digit(x)) break;
+            p += 8;
+        }
         while (p < t->n && !is_ascii_digit(s[p])) p++;
     } else if (t->kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *s = t->data;
