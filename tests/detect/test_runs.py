@@ -320,6 +320,44 @@ def test_number_word_starts_as_the_regex_finds_them(text: str) -> None:
 
 
 @settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Anna", "Ærø", "Émile", "O'Neil", "Jean-Pierre", "J.", "Mr.", "@", "×", "÷", "ß"]
+            + ["a", "é", "ÿ", "À", "Þ", " ", "\n", ".", "_", "x" * 9, " " * 8, "[", "`"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_capitalised_words_of_one_byte_text_as_the_regex_finds_them(text: str) -> None:
+    """Texts of one byte a character with long stretches without a capital letter: the
+    C scan skips those eight characters at a time."""
+    assert runs.capitalised_words(text) == capitalised_words(text)
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "é", "ÿ", "B", " ", "\n", "/", ":", "-", ".", "²", "½", "x" * 9, " " * 8]
+            + ["1", "42", "4111 1111", "(030) 12"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_digit_scans_of_one_byte_text_as_the_references_find_them(text: str) -> None:
+    """Texts of one byte a character with long stretches without a digit: the C scans
+    skip those eight characters at a time."""
+    from zdr.detect.address import number_word_starts
+    from zdr.detect.card import card_starts
+
+    assert runs.number_runs(text) == number_runs(text)
+    assert runs.number_runs(text, False) == number_runs(text, False)
+    assert runs.card_starts(text) == card_starts(text)
+    assert runs.number_word_starts(text) == number_word_starts(text)
+
+
+@settings(max_examples=3000)
 @given(st.data())
 def test_values_at_runs_as_the_reference_finds_them(data: st.DataObject) -> None:
     from zdr.detect.model import ALNUM_RUN, values_at_runs

@@ -675,7 +675,8 @@ _capitalised_words: Final = in_c("capitalised_words", capitalised_words)
 def _bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
     """The tokens' words lower-cased without a final ".", in one go (tokens hold no
     spaces): C speed."""
-    joined = lower(" ".join([w for _, _, w in tokens])).replace(". ", " ")
+    # t[2], not an unpacking: the two offsets would each be unboxed and boxed again.
+    joined = lower(" ".join([t[2] for t in tokens])).replace(". ", " ")
     if "s " in joined:
         joined = joined.replace("'s ", " ").replace("’s ", " ")
     bares = joined.split(" ")
