@@ -108,7 +108,7 @@ class FieldDetector:
         if not t.folded:
             return out  # lower-casing changed the length: offsets would not match
         headers_seen: set[int] = set()
-        sql = "insert" in low
+        sql: bool | None = None  # an INSERT in the text: asked once, if a key has no value
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
@@ -119,6 +119,8 @@ class FieldDetector:
                 if plausible(text[v_start:v_end], label):
                     out.append(span(v_start, v_end, label.rstrip("?")))
                 continue
+            if sql is None:
+                sql = "insert" in low
             if sql:
                 insert = _insert_at(text, low, key_start)
                 if insert is not None:
