@@ -108,7 +108,6 @@ class FieldDetector:
         if not t.folded:
             return out  # lower-casing changed the length: offsets would not match
         headers_seen: set[int] = set()
-        sql: bool | None = None  # an INSERT in the text: asked once, if a key has no value
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
@@ -119,9 +118,7 @@ class FieldDetector:
                 if plausible(text[v_start:v_end], label):
                     out.append(span(v_start, v_end, label.rstrip("?")))
                 continue
-            if sql is None:
-                sql = "insert" in low
-            if sql:
+            if _COLUMN_END.match(text, key_end) is not None:  # "(first_name, last_name)"
                 insert = _insert_at(text, low, key_start)
                 if insert is not None:
                     if insert.start() not in headers_seen:
@@ -228,6 +225,8 @@ def _table_cells(text: str, line_start: int) -> list[Span]:
 _INSERT: Final = re.compile(
     r"insert\s+into\s+[\w.\"`\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*", re.IGNORECASE
 )
+# After a column's name in a list of columns: its closing quote, then "," or ")".
+_COLUMN_END: Final = re.compile(r"[\"`\]]?\s*[,)]")
 # One value of a row: a string literal ('' is a quote inside it) or a bare one.
 _SQL_VALUE: Final = re.compile(r"\s*(?:'((?:[^'\n]|'')*)'|[^,()'\s]+)\s*")
 _SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")

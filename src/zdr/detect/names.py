@@ -595,9 +595,11 @@ def _listed_after_label(
     starts: list[int] = []
     out: list[tuple[int, int]] = []
     for start, end in found:
+        if _LIST_SEPARATOR.match(text, end) is None:
+            continue  # the usual name: no list goes on after it
         colon = low.rfind(":", max(0, start - 4), start)
         if colon < 0 or low[colon + 1 : start].strip(" \t"):
-            continue  # the usual name, not the first after a label: read no word back
+            continue  # not the first name after a label: read no word back
         label = _word_before(low, start, _CUE_WINDOW).strip(_STRIP).rstrip(".")
         if label not in _LABEL_WORDS:
             continue
