@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zdr.detect.model import word_starts
-from zdr.detect.names import capitalised_words, word_before
+from zdr.detect.names import capitalised_words, cue_before, word_before
 from zdr.detect.phone import number_runs
 from zdr.gateway.canonical import json_colons
 from zdr.pseudonymize.restore import json_strings
@@ -43,6 +43,21 @@ def test_word_before_as_split_finds_it(text: str, data: st.DataObject) -> None:
     end = data.draw(st.integers(0, len(text) + 2))
     window = data.draw(st.integers(0, 12))
     assert runs.word_before(text, end, window) == word_before(text, end, window)
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet="ab.:=\"'()[],; \t\n\u2003😀é", max_size=30) | st.text(max_size=30),
+    st.data(),
+)
+def test_cue_before_as_the_reference_finds_it(text: str, data: st.DataObject) -> None:
+    end = data.draw(st.integers(0, len(text) + 2))
+    window = data.draw(st.integers(0, 12))
+    strip = data.draw(st.text(alphabet=",:;=\"'()[]😀", max_size=5))
+    label_ends = data.draw(st.text(alphabet=":=\"'😀", max_size=3))
+    cues = frozenset(data.draw(st.lists(st.text(alphabet="ab.é😀", max_size=3), max_size=6)))
+    args = (text, end, window, strip, label_ends, cues)
+    assert runs.cue_before(*args) == cue_before(*args)
 
 
 @settings(max_examples=3000)
@@ -92,6 +107,10 @@ def test_only_str_is_read() -> None:
         runs.word_before("a b", 3)
     with pytest.raises(ValueError, match="negative"):
         runs.word_before("a b", -1, 5)
+    with pytest.raises(TypeError):
+        runs.cue_before("a b", 3, 5, ",", ":", {"a": 1})
+    with pytest.raises(ValueError, match="negative"):
+        runs.cue_before("a b", 3, -5, ",", ":", frozenset())
 
 
 def test_span_is_the_tuple_tuple_new_makes() -> None:
@@ -297,6 +316,28 @@ def test_card_starts_as_the_regex_finds_them(text: str) -> None:
 def test_number_word_starts_as_the_regex_finds_them(text: str) -> None:
     from zdr.detect.address import number_word_starts
 
+    assert runs.number_word_starts(text) == number_word_starts(text)
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "é", "ÿ", "B", " ", "\n", "/", ":", "-", ".", "²", "½", "x" * 9, " " * 8]
+            + ["1", "42", "4111 1111", "(030) 12"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_digit_scans_of_one_byte_text_as_the_references_find_them(text: str) -> None:
+    """Texts of one byte a character with long stretches without a digit: the C scans
+    skip those eight characters at a time."""
+    from zdr.detect.address import number_word_starts
+    from zdr.detect.card import card_starts
+
+    assert runs.number_runs(text) == number_runs(text)
+    assert runs.number_runs(text, False) == number_runs(text, False)
+    assert runs.card_starts(text) == card_starts(text)
     assert runs.number_word_starts(text) == number_word_starts(text)
 
 

@@ -4,6 +4,7 @@
  *   capitalised_words  names.capitalised_words   the person detector's words
  *   number_runs        patterns.number_runs      the phone detector's candidates
  *   word_before        names.word_before         the word before a capitalised word
+ *   cue_before         names.cue_before          that word, when it may cue a name
  *   word_starts        model.word_starts         where a word with one of some first
  *                                                characters begins (birth dates)
  *   span               model.span                a Span (start, end, label), made as
@@ -134,11 +135,28 @@ static unsigned char in_a_word[256];
 
 static inline int inside_word(Py_UCS4 c) { return c < 256 ? in_a_word[c] : is_alnum(c); }
 
+/* Whether one of the eight bytes of x is an ASCII digit: "hasbetween(x, '0' - 1,
+ * '9' + 1)" of Bit Twiddling Hacks, exact for every byte (the high bit of each lane is
+ * set where that byte is below 128, above '0' - 1 and below '9' + 1; no lane carries
+ * into the next). */
+#define LANES(b) (0x0101010101010101ULL * (uint64_t)(b))
+static inline int has_ascii_digit(uint64_t x) {
+    uint64_t low7 = x & LANES(127);
+    return ((LANES(127 + '9' + 1) - low7) & ~x & (low7 + LANES(127 - ('0' - 1))) & LANES(128)) != 0;
+}
+
 /* The first position from p holding a digit (ASCII only, or any decimal digit),
  * reading the text at its own width: most characters are not digits. */
 static Py_ssize_t next_digit(const Text *t, Py_ssize_t p, int ascii_only) {
     if (t->kind == PyUnicode_1BYTE_KIND) { /* Latin-1 holds no decimal digit but 0-9 */
         const Py_UCS1 *s = t->data;
+        /* Eight characters at a time past those without a digit, then the one. */
+        while (p + 8 <= t->n) {
+            uint64_t x;
+            memcpy(&x, s + p, 8);
+            if (has_ascii_digit(x)) break;
+            p += 8;
+        }
         while (p < t->n && !is_ascii_digit(s[p])) p++;
     } else if (t->kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *s = t->data;
@@ -294,29 +312,74 @@ static PyObject *number_runs(PyObject *Py_UNUSED(module), PyObject *const *args,
     return out;
 }
 
+/* Where the last whitespace-separated word of text[max(0, end - window):end] lies:
+ * [*i, *j), empty if there is none; -1 with an exception for bad arguments. */
+static int word_bounds(PyObject *const *args, const char *function, Text *t, Py_ssize_t *i,
+                       Py_ssize_t *j) {
+    if (!PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_Format(PyExc_TypeError, "%s: end and window must be int", function);
+        return -1;
+    }
+    if (read_text(args[0], function, t) < 0) return -1;
+    Py_ssize_t end = PyLong_AsSsize_t(args[1]), window = PyLong_AsSsize_t(args[2]);
+    if ((end == -1 || window == -1) && PyErr_Occurred()) return -1;
+    if (end < 0 || window < 0) {
+        PyErr_Format(PyExc_ValueError, "%s: end and window must not be negative", function);
+        return -1;
+    }
+    Py_ssize_t low = end - window > 0 ? end - window : 0; /* as the slice, from end */
+    if (end > t->n) end = t->n;
+    if (low > end) low = end;
+    *j = end;
+    while (*j > low && Py_UNICODE_ISSPACE(at(t, *j - 1))) (*j)--;
+    *i = *j;
+    while (*i > low && !Py_UNICODE_ISSPACE(at(t, *i - 1))) (*i)--;
+    return 0;
+}
+
 /* The last whitespace-separated word of text[max(0, end - window):end], or "". */
 static PyObject *word_before(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     Text t;
-    if (nargs != 3 || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
+    Py_ssize_t i, j;
+    if (nargs != 3) {
         PyErr_SetString(PyExc_TypeError, "word_before(text: str, end: int, window: int)");
         return NULL;
     }
-    if (read_text(args[0], "word_before()", &t) < 0) return NULL;
-    PyObject *text = args[0];
-    Py_ssize_t end = PyLong_AsSsize_t(args[1]), window = PyLong_AsSsize_t(args[2]);
-    if ((end == -1 || window == -1) && PyErr_Occurred()) return NULL;
-    if (end < 0 || window < 0) {
-        PyErr_SetString(PyExc_ValueError, "word_before: end and window must not be negative");
+    if (word_bounds(args, "word_before()", &t, &i, &j) < 0) return NULL;
+    return PyUnicode_Substring(args[0], i, j);
+}
+
+static int in_str(const Text *set, Py_UCS4 c);
+
+/* That word when it may cue a name: its last character is one of `label_ends`, or,
+ * without the `strip` characters around it and its final dots, it is one of `cues`;
+ * else "". Only that bare word is made for the usual word, for the set look-up. */
+static PyObject *cue_before(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    Text t, strip, ends;
+    Py_ssize_t i, j;
+    if (nargs != 6 || !PyAnySet_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "cue_before(text: str, end: int, window: int, strip: str, "
+                                         "label_ends: str, cues: frozenset[str])");
         return NULL;
     }
-    Py_ssize_t low = end - window > 0 ? end - window : 0; /* as the slice, from end */
-    if (end > t.n) end = t.n;
-    if (low > end) low = end;
-    Py_ssize_t j = end;
-    while (j > low && Py_UNICODE_ISSPACE(at(&t, j - 1))) j--;
-    Py_ssize_t i = j;
-    while (i > low && !Py_UNICODE_ISSPACE(at(&t, i - 1))) i--;
-    return PyUnicode_Substring(text, i, j);
+    if (word_bounds(args, "cue_before()", &t, &i, &j) < 0 ||
+        read_text(args[3], "cue_before()", &strip) < 0 ||
+        read_text(args[4], "cue_before()", &ends) < 0)
+        return NULL;
+    if (i == j || in_str(&ends, at(&t, j - 1))) return PyUnicode_Substring(args[0], i, j);
+    Py_ssize_t a = i, b = j;
+    Py_UCS4 last = at(&t, j - 1);
+    if (in_str(&strip, at(&t, i)) || last == '.' || in_str(&strip, last)) {
+        while (a < b && in_str(&strip, at(&t, a))) a++;
+        while (b > a && in_str(&strip, at(&t, b - 1))) b--;
+        while (b > a && at(&t, b - 1) == '.') b--;
+    }
+    PyObject *bare = PyUnicode_Substring(args[0], a, b);
+    if (bare == NULL) return NULL;
+    int cue = PySet_Contains(args[5], bare);
+    Py_DECREF(bare);
+    if (cue < 0) return NULL;
+    return PyUnicode_Substring(args[0], i, cue ? j : i);
 }
 
 /* Positions p where text[p] is one of `first` and text[p - 1], if any, is neither a
@@ -1125,6 +1188,8 @@ static PyMethodDef methods[] = {
      "word_starts(text, first, not_after) -> [int]: model.word_starts in C."},
     {"word_before", (PyCFunction)(void (*)(void))word_before, METH_FASTCALL,
      "word_before(text, end, window) -> str: names.word_before in C."},
+    {"cue_before", (PyCFunction)(void (*)(void))cue_before, METH_FASTCALL,
+     "cue_before(text, end, window, strip, label_ends, cues) -> str: names.cue_before in C."},
     {"number_runs", (PyCFunction)(void (*)(void))number_runs, METH_FASTCALL,
      "number_runs(text) -> [(start, end)]: patterns.number_runs in C."},
     {"capitalised_words", capitalised_words, METH_O,

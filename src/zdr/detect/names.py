@@ -138,17 +138,34 @@ def word_before(text: str, end: int, window: int) -> str:
 _word_before: Final = in_c("word_before", word_before)
 
 
+def cue_before(
+    text: str, end: int, window: int, strip: str, label_ends: str, cues: frozenset[str]
+) -> str:
+    """``word_before(text, end, window)`` when it may cue a name: it ends with one of
+    ``label_ends`` ("Name:", "to='"), or without the ``strip`` characters around it
+    and its final dots it is one of ``cues``; else "". The reference for
+    ``zdr.detect._runs`` (C), which makes no string for the usual word but the one
+    looked up."""
+    last = word_before(text, end, window)
+    if not last or last[-1] in label_ends:
+        return last
+    # The usual word has nothing to strip; strip() with characters costs more.
+    strips = last[0] in strip or last[-1] in strip or last[-1] == "."
+    return last if (last.strip(strip).rstrip(".") if strips else last) in cues else ""
+
+
+_cue_before: Final = in_c("cue_before", cue_before)
+
+
 def _cued(low: str, start: int) -> tuple[bool, bool]:
     """(cued, strong) for a capitalised word at ``start``: a strong cue (a title, a
     greeting, a name field) makes even one unknown word a name."""
-    last = _word_before(low, start, _CUE_WINDOW)
+    # The usual word before a capitalised one is no cue: one call, one look-up.
+    last = _cue_before(low, start, _CUE_WINDOW, _STRIP, _LABEL_ENDS, _CUE_WORDS)
     if not last:
         return False, False
-    # The usual word has nothing to strip; strip() with characters costs more.
     end = last[-1]
     bare = last.strip(_STRIP).rstrip(".") if last[0] in _STRIP or end in _STRIP_DOT else last
-    if end not in _LABEL_ENDS and bare not in _CUE_WORDS:
-        return False, False  # the usual word before a capitalised one: one look-up
     if bare in _TITLE_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
@@ -552,7 +569,8 @@ _capitalised_words: Final = in_c("capitalised_words", capitalised_words)
 def _bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
     """The tokens' words lower-cased without a final ".", in one go (tokens hold no
     spaces): C speed."""
-    joined = lower(" ".join([w for _, _, w in tokens])).replace(". ", " ")
+    # t[2], not an unpacking: the two offsets would each be unboxed and boxed again.
+    joined = lower(" ".join([t[2] for t in tokens])).replace(". ", " ")
     if "s " in joined:
         joined = joined.replace("'s ", " ").replace("’s ", " ")
     bares = joined.split(" ")
