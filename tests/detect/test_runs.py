@@ -323,6 +323,22 @@ def test_number_word_starts_as_the_regex_finds_them(text: str) -> None:
 @given(
     st.lists(
         st.sampled_from(
+            ["Anna", "Ærø", "Émile", "O'Neil", "Jean-Pierre", "J.", "Mr.", "@", "×", "÷", "ß"]
+            + ["a", "é", "ÿ", "À", "Þ", " ", "\n", ".", "_", "x" * 9, " " * 8, "[", "`"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_capitalised_words_of_one_byte_text_as_the_regex_finds_them(text: str) -> None:
+    """Texts of one byte a character with long stretches without a capital letter: the
+    C scan skips those eight characters at a time."""
+    assert runs.capitalised_words(text) == capitalised_words(text)
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(
             ["a", "é", "ÿ", "B", " ", "\n", "/", ":", "-", ".", "²", "½", "x" * 9, " " * 8]
             + ["1", "42", "4111 1111", "(030) 12"]
         ),

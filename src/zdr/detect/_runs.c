@@ -135,14 +135,23 @@ static unsigned char in_a_word[256];
 
 static inline int inside_word(Py_UCS4 c) { return c < 256 ? in_a_word[c] : is_alnum(c); }
 
-/* Whether one of the eight bytes of x is an ASCII digit: "hasbetween(x, '0' - 1,
- * '9' + 1)" of Bit Twiddling Hacks, exact for every byte (the high bit of each lane is
- * set where that byte is below 128, above '0' - 1 and below '9' + 1; no lane carries
- * into the next). */
+/* Whether one of the eight bytes of x lies in first..last (ASCII): "hasbetween(x,
+ * first - 1, last + 1)" of Bit Twiddling Hacks, exact for every byte (the high bit of
+ * each lane is set where that byte is below 128, above first - 1 and below last + 1;
+ * no lane carries into the next). */
 #define LANES(b) (0x0101010101010101ULL * (uint64_t)(b))
-static inline int has_ascii_digit(uint64_t x) {
+static inline int has_between(uint64_t x, unsigned first, unsigned last) {
     uint64_t low7 = x & LANES(127);
-    return ((LANES(127 + '9' + 1) - low7) & ~x & (low7 + LANES(127 - ('0' - 1))) & LANES(128)) != 0;
+    return ((LANES(127 + last + 1) - low7) & ~x & (low7 + LANES(127 - (first - 1))) & LANES(128)) != 0;
+}
+
+static inline int has_ascii_digit(uint64_t x) { return has_between(x, '0', '9'); }
+
+/* Whether one of the eight bytes of x may be an upper-case letter of Latin-1: one of
+ * A-Z, or a byte from 0xC0 on (bits 7 and 6 both set; more than [À-ÖØ-Þ], checked one
+ * at a time after). */
+static inline int may_hold_upper(uint64_t x) {
+    return has_between(x, 'A', 'Z') || (x & (x << 1) & LANES(128)) != 0;
 }
 
 /* The first position from p holding a digit (ASCII only, or any decimal digit),
@@ -245,6 +254,12 @@ static PyObject *capitalised_words(PyObject *Py_UNUSED(module), PyObject *arg) {
              * PyUnicode_READ's switch on it. */
             if (t.kind == PyUnicode_1BYTE_KIND) {
                 const Py_UCS1 *s = t.data;
+                while (p + 8 <= t.n) { /* eight at a time past those with no capital */
+                    uint64_t x;
+                    memcpy(&x, s + p, 8);
+                    if (may_hold_upper(x)) break;
+                    p += 8;
+                }
                 while (p < t.n && !is_upper(s[p])) p++;
             } else if (t.kind == PyUnicode_2BYTE_KIND) {
                 const Py_UCS2 *s = t.data;
