@@ -50,3 +50,27 @@ def test_other_keys_and_values_are_left_alone(text: str) -> None:
     assert not {
         v for v, label in found(text) if label in ("PERSON", "STREET_ADDRESS") and v != "Build"
     }, found(text)
+
+
+def test_an_insert_labels_the_values_of_its_columns() -> None:
+    text = (
+        'insert into customers ("id", "full_name", street_address, plan) values\n'
+        "  (1, 'ekow asante', '12 ring road east', 'pro'),\n"
+        "  (2, 'lina haddad', '7 rue gouraud', 'free');"
+    )
+    assert {
+        ("ekow asante", "PERSON"),
+        ("lina haddad", "PERSON"),
+        ("12 ring road east", "STREET_ADDRESS"),
+        ("7 rue gouraud", "STREET_ADDRESS"),
+    } <= found(text), found(text)
+    assert not {v for v, _ in found(text) if v in ("pro", "free", "1", "2")}
+
+
+def test_an_insert_into_other_columns_labels_nothing() -> None:
+    text = "INSERT INTO products (name, price) VALUES ('Blue Widget', 3), ('Desk Lamp', 4);"
+    assert found(text) == set()
+
+
+def test_an_address_ends_before_the_quote_closing_its_literal() -> None:
+    assert ("7 Rue Gouraud", "STREET_ADDRESS") in found("x = ('Lina', '7 Rue Gouraud');")

@@ -91,3 +91,48 @@ def test_names_outside_the_lists_by_shape(text: str, names: list[str]) -> None:
 )
 def test_shapes_that_are_not_names(text: str) -> None:
     assert persons(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # Every item of a list of people after its label, in either order of the parts.
+        (
+            "Attendees: Okonkwo, Adaeze; Lindqvist, Per; Hart, S.",
+            ["Okonkwo", "Adaeze", "Lindqvist", "Per", "Hart"],
+        ),
+        (
+            "To: Ama Mensah, Kofi Boateng and Ruairí Ó Briain",
+            ["Ama Mensah", "Kofi Boateng", "Ruairí Ó Briain"],
+        ),
+        ("Name: Sunder, Qadim   Date of birth: 6 December 1981", ["Sunder", "Qadim"]),
+        # The sender's name under a signature delimiter.
+        ("Sent from my phone\n-- \nKwame", ["Kwame"]),
+        # Lower-case names after a title, and "my name is" in the languages zdr claims.
+        ("pls ask dr. helena ruiz about it", ["helena ruiz"]),
+        ("reach out to mrs. okafor today", ["okafor"]),
+        ("mi nombre es josé luis fernández y necesito ayuda", ["josé luis fernández"]),
+        ("mon nom est élodie durand", ["élodie durand"]),
+        ("Geachte heer Van den Broek, uw klantnummer is 88123.", ["Van den Broek"]),
+    ],
+)
+def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A job title, a firm or a place after a name is no second name.
+        ("Contact: Lea Roy, Founder & CEO", ["Lea Roy"]),
+        ("Contact: Hellena da Conceição, Legal Counsel", ["Hellena da Conceição"]),
+        ("To: Kofi Boateng, Accra office", ["Kofi Boateng"]),
+        ("Customer: Okafor, Lagos", ["Okafor"]),
+        # A title's letters inside a word, a title before a capitalised or ordinary word.
+        ("export it from ms word first", []),
+        ("ask dr. who knows", []),
+        ("a dash line\n--\nthe end", []),
+    ],
+)
+def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:
+    assert persons(text) == names

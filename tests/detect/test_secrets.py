@@ -285,3 +285,53 @@ def test_quoted_random_draws_are_keys(text: str, value: str, is_key: bool) -> No
     """A string literal that is a random draw is a key whatever names it; a word of
     code, hex in both cases, a filler, or the same run bare in prose is not."""
     assert (value in masked(text)) is is_key, text
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # A password as the argument after the user name of a login call or auth tuple.
+        ("client.login('svc-admin', 'Zx9#qLm2Pw')", "Zx9#qLm2Pw"),
+        ('smtp.login(user, "Kp0!zW8xYe")', "Kp0!zW8xYe"),
+        ("requests.get(url, auth=('svc', 'Lm4%tY7uP2'))", "Lm4%tY7uP2"),
+        ('new UsernamePasswordCredentials("etl", "Rt5#mN8vQ1")', "Rt5#mN8vQ1"),
+        # "pass" as a whole name, in a log line and an assignment.
+        ("login failed user=jdoe pass=Hunter2!x retry=3", "Hunter2!x"),
+        ('Pass = "hunter22"', "hunter22"),
+    ],
+)
+def test_passwords_in_calls_and_under_pass(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bypass=abcdefgh1 passport=X1234567 compass: northwest",
+        "PASS: test_login_flow",
+        "login(user, password)",
+        'client.login("svc", "changeme")',
+        'requests.get(u, auth=("svc", "<password>"))',
+        'author("bob", "alice smith")',
+    ],
+)
+def test_pass_words_and_login_placeholders_are_left(text: str) -> None:
+    assert masked(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # The password runs to the authority's last "@": written with one, or escaped.
+        ("mongodb+srv://admin:Nq2%40xZ9kLp@cluster0.abcde.mongodb.net/test", "Nq2%40xZ9kLp"),
+        ("postgres://app:Nq2@xZ9kLp@db:5432/x", "Nq2@xZ9kLp"),
+        ("redis://:pw12345xy@cache:6379/0", "pw12345xy"),  # Redis: a password, no user
+    ],
+)
+def test_a_dsn_password_is_whole(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+def test_a_dsn_password_ends_at_its_host() -> None:
+    text = "see postgres://app:s3cretPw@db/x and mail ana@example.org"
+    assert masked(text) >= {"s3cretPw"} and "s3cretPw@db" not in masked(text)

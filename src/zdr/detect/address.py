@@ -450,7 +450,7 @@ class AddressDetector:
         out: list[Span] = []
         text = t.raw
         for start, end in _street_words(t):
-            value = text[start:end].rstrip(" ,")
+            value = text[start:end].rstrip(" ,\"'")  # not the quote closing a literal
             if len(value) < 8:
                 continue
             # "5 Ways" or "Via email" are not addresses: require a number or a cue.

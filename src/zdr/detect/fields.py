@@ -108,6 +108,7 @@ class FieldDetector:
         if not t.folded:
             return out  # lower-casing changed the length: offsets would not match
         headers_seen: set[int] = set()
+        sql = "insert" in low
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
@@ -118,6 +119,13 @@ class FieldDetector:
                 if plausible(text[v_start:v_end], label):
                     out.append(span(v_start, v_end, label.rstrip("?")))
                 continue
+            if sql:
+                insert = _insert_at(text, low, key_start)
+                if insert is not None:
+                    if insert.start() not in headers_seen:
+                        headers_seen.add(insert.start())
+                        out.extend(_inserted_values(text, insert))
+                    continue
             line_start = text.rfind("\n", 0, start) + 1
             if line_start not in headers_seen:
                 headers_seen.add(line_start)
@@ -211,4 +219,49 @@ def _table_cells(text: str, line_start: int) -> list[Span]:
                 offset += len(cell) + len(sep)
             pos = end + 1
         break
+    return out
+
+
+# SQL's INSERT: the columns named, then the rows of values in the same order.
+_INSERT: Final = re.compile(
+    r"insert\s+into\s+[\w.\"`\[\]]+\s*\(([^()]{1,2000})\)\s*values\s*", re.IGNORECASE
+)
+# One value of a row: a string literal ('' is a quote inside it) or a bare one.
+_SQL_VALUE: Final = re.compile(r"\s*(?:'((?:[^'\n]|'')*)'|[^,()'\s]+)\s*")
+_SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")
+
+
+def _insert_at(text: str, low: str, key_start: int) -> re.Match[str] | None:
+    """The INSERT statement whose column list holds the key at ``key_start``."""
+    at = low.rfind("insert", max(0, key_start - 2000), key_start)
+    if at < 0:
+        return None
+    m = _INSERT.match(text, at)
+    return m if m is not None and m.start(1) <= key_start < m.end(1) else None
+
+
+def _inserted_values(text: str, insert: re.Match[str]) -> list[Span]:
+    """The string values of the columns that name persons or addresses, in each row."""
+    columns = [label_of(c.strip(' \t\n"`[]')) for c in insert.group(1).split(",")]
+    out: list[Span] = []
+    pos = insert.end()
+    while pos < len(text) and text[pos] == "(":
+        pos += 1
+        for label in [*columns, None]:
+            m = _SQL_VALUE.match(text, pos)
+            if m is None:
+                break
+            value = m.group(1)
+            if label is not None and value and plausible(value, label):
+                out.append(span(m.start(1), m.end(1), label.rstrip("?")))
+            pos = m.end()
+            if text[pos : pos + 1] != ",":
+                break
+            pos += 1
+        if text[pos : pos + 1] != ")":
+            break
+        row = _SQL_NEXT_ROW.match(text, pos + 1)
+        if row is None:
+            break
+        pos = row.end() - 1
     return out

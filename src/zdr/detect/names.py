@@ -89,7 +89,7 @@ _TITLE_WORDS: Final = frozenset(
     "mr mrs ms miss mx dr prof sir dame herr herrn frau hr fr mme mlle m sr sra srta dña "
     "dott dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev "
     "monsieur madame mademoiselle señor señora señorita signore signora signorina "
-    "dottore dottoressa doctor doctora doktor professor meneer mevrouw senhor senhora "
+    "dottore dottoressa doctor doctora doktor professor meneer mevrouw heer senhor senhora "
     "agent advisor adviser operator nurse officer".split()
 )
 _GREETING_WORDS: Final = frozenset(
@@ -166,6 +166,9 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
         return False, False
     end = last[-1]
     bare = last.strip(_STRIP).rstrip(".") if last[0] in _STRIP or end in _STRIP_DOT else last
+    if bare == "--":
+        signed = _after_signature_line(low, start)
+        return signed, signed
     if bare in _TITLE_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
@@ -189,6 +192,15 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     return False, False
 
 
+def _after_signature_line(low: str, start: int) -> bool:
+    """The word opens the line after a signature delimiter, a line of "--" or "-- "
+    (RFC 3676), where mail clients put the sender's name."""
+    line = low.rfind("\n", 0, start)
+    if line < 0 or low[line + 1 : start].strip():
+        return False
+    return low[low.rfind("\n", 0, line) + 1 : line].rstrip("\r ") == "--"
+
+
 def _label_before(before: str) -> bool:
     """A label word before the number, as in "Contact 2:"."""
     words = before.split()
@@ -197,7 +209,7 @@ def _label_before(before: str) -> bool:
 
 _PHRASE_LAST: Final = frozenset(p.split()[-1] for p in _PHRASES)
 # The words that can cue a name, and the last characters of a label ("Name:", "to='").
-_CUE_WORDS: Final = _TITLE_WORDS | _GREETING_WORDS | _PHRASE_LAST
+_CUE_WORDS: Final = _TITLE_WORDS | _GREETING_WORDS | _PHRASE_LAST | {"--"}
 _LABEL_ENDS: Final = ":=\"'"
 _STRONG_GREETINGS: Final = frozenset(
     "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
@@ -299,22 +311,26 @@ def name_list(file: str) -> frozenset[str]:
     return frozenset(names - COMMON_WORDS - _TITLE_WORDS - {""})
 
 
+# The cues after which a word is the speaker's name, whatever the word: "my name is"
+# in each language zdr claims.
+_FIRST_PERSON_NAME_CUES: Final = (
+    "my name is", "my name's", "mein name ist", "ich heiße", "je m'appelle", "mon nom est",
+    "mon prénom est", "me llamo", "mi nombre es", "mi chiamo", "il mio nome è", "ik heet",
+    "mijn naam is", "meu nome é", "me chamo", "o meu nome é",
+)  # fmt: skip
+# Cues after which only a word of the name lists is a name ("i'm fine", "ich bin müde").
+_WEAK_CUES: Final = (
+    "i'm", "i am", "this is", "ich bin", "je suis", "soy", "sono", "ik ben", "eu sou",
+)  # fmt: skip
+# Titles written in lower case ("ask dr. helena ruiz"): after one, a word that is not an
+# ordinary one is a name, as after "my name is".
+_TITLE_CUE: Final = re.compile(r"(?:mrs?|ms|dr|prof|herr|frau)\.? ")
 # Where a name written in lower case follows ("my name is eva kleist").
 _LOWER_CUES: Final = (
-    r"(?:my name is|name is|i'm|i am|call me|this is|me llamo|ich heiße|je m'appelle|"
-    r"mi chiamo|ik heet|meu nome é) "
-)
-
-
-# The cues after which a word is the speaker's name, whatever the word.
-_FIRST_PERSON_NAME_CUES: Final = (
-    "my name is",
-    "me llamo",
-    "ich heiße",
-    "je m'appelle",
-    "mi chiamo",
-    "ik heet",
-    "meu nome é",
+    "(?:"
+    + "|".join(re.escape(c) for c in (*_FIRST_PERSON_NAME_CUES, *_WEAK_CUES, "name is", "call me"))
+    + ") |"
+    + _TITLE_CUE.pattern
 )
 
 
@@ -358,8 +374,10 @@ class PersonDetector:
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
         found = self._capitalised(text, low, tokens, bares) if tokens else []
+        if found:
+            found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
         if t.folded:
-            found.extend(self._lower_case(low, t.spans("person.cue"), caseless=not tokens))
+            found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
             found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         if not found and not tokens:
             return []
@@ -469,7 +487,7 @@ class PersonDetector:
         return found
 
     def _lower_case(
-        self, low: str, cues: Sequence[tuple[int, int]], caseless: bool
+        self, text: str, low: str, cues: Sequence[tuple[int, int]], caseless: bool
     ) -> list[tuple[int, int]]:
         """Names written in lower case: after "my name is", "i'm", "call me" (a first
         name or surname of the lists, then its other parts), and in a text with no
@@ -477,18 +495,27 @@ class PersonDetector:
         English word) with the surnames after it."""
         found: list[tuple[int, int]] = []
         for cue_start, cue_end in cues:
+            if cue_start and low[cue_start - 1].isalnum():
+                continue  # inside a word: "ms " of "items ", "soy" of "lessoy"
             m = _LOWER_WORD.match(low, cue_end)
-            # After "my name is" any first name of the lexicon; after "i'm" only one
-            # of the lists that hold no ordinary word ("i'm fine", "i'm sure").
-            strong = not low.startswith(("i'm", "i am", "this is"), cue_start)
             if m is None:
                 continue
             word = m.group()
-            if self._lower_name(word, first=not strong) or (
-                # After "my name is" whatever word is not an ordinary one is the name
-                # ("my name is vitória"), not after "call me" ("later") or another
-                # thing's "name is" ("the file name is config").
-                low.startswith(_FIRST_PERSON_NAME_CUES, cue_start)
+            titled = _TITLE_CUE.match(low, cue_start) is not None
+            if titled and not text[m.start()].islower():
+                continue  # "Dr. Ruiz": capitalised words are read on their own
+            # After "my name is" or a title with its dot any word that is not an
+            # ordinary one is the name ("my name is vitória", "dr. okafor"), not after
+            # "call me" ("later"), a title without one ("ms word") or another thing's
+            # "name is" ("the file name is config"). After "i'm" only a word of the
+            # lists that hold no ordinary word ("i'm fine"); after the other cues any
+            # name of the lists.
+            first_person = (titled and low[cue_end - 2] == ".") or low.startswith(
+                _FIRST_PERSON_NAME_CUES, cue_start
+            )
+            weak = not first_person and low.startswith(_WEAK_CUES, cue_start)
+            if self._lower_name(word, first=weak) or (
+                first_person
                 and word not in COMMON_WORDS
                 and word not in _AMBIGUOUS
                 and len(word) >= 3
@@ -503,11 +530,19 @@ class PersonDetector:
                         found.append(self._lower_run(low, m.start(), m.end()))
         return found
 
-    def _lower_name(self, word: str, first: bool) -> bool:
+    def _known(self, bare: str) -> bool:
+        return bare in self.names or bare in self.surnames
+
+    def _lower_name(self, word: str, first: bool, proper: bool = False) -> bool:
         if word in COMMON_WORDS or word in _AMBIGUOUS:
             return False
+        if not word.isascii():
+            word = strip_accents(word)  # the lists are mostly written without accents
         return (
-            word in self.lower_first or word in self.surnames or (not first and word in self.names)
+            word in self.lower_first
+            or word in self.surnames
+            or (not first and word in self.names)
+            or (proper and word in self.proper_surnames)
         )
 
     def _lower_run(self, low: str, start: int, end: int) -> tuple[int, int]:
@@ -517,10 +552,81 @@ class PersonDetector:
             if m is None:
                 break
             word = m.group(1)
-            if not (len(word) == 1 or self._lower_name(word, first=False)):
+            # After a name, a surname that is also a place's or a thing's is one too.
+            # An initial, not a one-letter word ("y", "e", "a": and, to).
+            initial = len(word) == 1 and word not in "yeoaiu"
+            if not (initial or self._lower_name(word, first=False, proper=True)):
                 break
             end = m.end()
         return start, end
+
+
+# Words of a job title, which follows a name in a contact line ("Lea Roy, Founder").
+_ROLE_WORDS: Final = frozenset(
+    """founder cofounder co-founder ceo cto cfo coo cio ciso cmo vp svp evp president
+    chair chairman chairwoman director head lead chief officer counsel lawyer attorney
+    engineer developer designer architect analyst consultant specialist coordinator
+    assistant associate advisor adviser administrator secretary treasurer intern
+    principal partner senior junior staff executive owner editor researcher scientist
+    accountant auditor recruiter buyer""".split()
+)
+# Labels of a list of people (other labels name one person).
+_PEOPLE_LABELS: Final = frozenset(
+    "attendees participants to cc bcc guests members speakers invitees recipients".split()
+)
+# Between the items of a list of names on one line: "Okonkwo, Adaeze; Hart, Per".
+_LIST_SEPARATOR: Final = re.compile(r"[ \t]*[,;/][ \t]*| (?:and|und|et|y|e|en|&) ")
+
+
+def _listed_after_label(
+    text: str,
+    low: str,
+    tokens: list[tuple[int, int, str]],
+    bares: list[str],
+    found: list[tuple[int, int]],
+    known: Callable[[str], bool],
+) -> list[tuple[int, int]]:
+    """The other items of a list of names after a label: every item of a list of people
+    ("Attendees: Okonkwo, Adaeze; Lindqvist, Per", "To: Ama Mensah, Kofi Boateng") up to
+    the first that is not capitalised, or holds an ordinary word, a firm's or a role's;
+    after a label of one person, a surname's first name ("Name: Sunder, Qadim", not
+    "Contact: Lea Roy, Founder"). After a full name, one word alone is a name only if
+    the lists hold it (not a place or a team: "Kofi Boateng, Accra")."""
+    starts: list[int] = []
+    out: list[tuple[int, int]] = []
+    for start, end in found:
+        if low[max(0, start - 4) : start].rstrip(" \t")[-1:] != ":":
+            continue  # the usual name, not the first after a label: read no word back
+        label = _word_before(low, start, _CUE_WINDOW).strip(_STRIP).rstrip(".")
+        if label not in _LABEL_WORDS:
+            continue
+        people = label in _PEOPLE_LABELS
+        full_names = " " in text[start:end]
+        if not people and (full_names or text[end : end + 2] != ", " or not label.endswith("name")):
+            continue
+        starts = starts or [t[0] for t in tokens]
+        pos, k = end, bisect.bisect_left(starts, end)
+        while k < len(tokens):
+            m = _LIST_SEPARATOR.match(text, pos)
+            if m is None or m.end() != tokens[k][0]:
+                break
+            j = k  # the item's words: joined as a name's are
+            while (
+                j + 1 < len(tokens) and j - k < 3 and _joins(text[tokens[j][1] : tokens[j + 1][0]])
+            ):
+                j += 1
+            words = bares[k : j + 1]
+            if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in words):
+                break
+            if (full_names and j == k and not known(words[0])) or (not people and j > k):
+                break
+            pos, item = tokens[j][1], tokens[j][2]
+            if j > k or not _initial(item):  # a lone initial ("Hart, S.") is no name
+                out.append((tokens[k][0], pos - (item[-1] == "." and not _initial(item))))
+            if not people:
+                break
+            k = j + 1
+    return out
 
 
 def _chat_speakers(

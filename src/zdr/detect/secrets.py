@@ -78,7 +78,7 @@ _DASH: Final = r"[ \t]+-[ \t]+(?=[\"'`])"
 # (`setProperty("X_TOKEN", "...")`), an XML element (`<apiToken>...</apiToken>`) or an
 # attribute pair (`name="apiToken" value="..."`).
 _ASSIGNMENT: Final = re.compile(
-    rf"(?P<name>(?:{_ASSIGNMENT_NAMES})[\w.-]*)"
+    rf"(?P<name>(?:{_ASSIGNMENT_NAMES}|pass(?!\w))[\w.-]*)"
     r"(?:"
     rf"[\"'`]?\]?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
     rf"|{_DASH}"
@@ -115,11 +115,24 @@ _WORD_THEN_VALUE: Final = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})s?"
     r"(?: (?:is|was|ist|est))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{20,200})"
 )
+# A password passed as the argument after the user name to a login call or an auth
+# tuple: `client.login("svc", "...")`, `auth=("svc", "...")`, `HTTPBasicAuth(u, "...")`,
+# `new UsernamePasswordCredentials("svc", "...")`.
+_AUTH_CALLS: Final = r"login|auth|authenticate|authentication|sign_?in|credentials?"
+_AUTH_CALL: Final = re.compile(
+    rf"(?:{_AUTH_CALLS})\s*(?:\(|=\s*\(?)\s*"
+    r"(?:(?P<q1>[\"'])[^\"'\n]{1,100}(?P=q1)|[a-z_][\w.]{0,60})\s*,\s*"
+    r"(?P<q>[\"'])(?P<value>[^\"'\n]{4,128})(?P=q)"
+)
 _CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
-_DSN: Final = re.compile(r"://(?P<user>[^\s:/@\"']{1,64}):(?P<value>[^\s@/\"']{3,128})@")
+# The password runs to the authority's last "@", as URL parsers read it: one written
+# with an "@" in it, or a "%40" the text was decoded from, is whole.
+_DSN: Final = re.compile(
+    r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128})@(?=[^\s@/\"']*(?:[/\s\"']|$))"
+)
 _AUTH_HEADER: Final = re.compile(
     r"authorization\s*[:=]\s*[\"']?(?:(?P<scheme>basic|bearer|token)\s+)"
     r"(?P<value>[a-z0-9+/=._~-]{8,})"
@@ -159,9 +172,12 @@ _ANCHORS: Final = (
     ),
     Anchor("secret.quoted", r"[\"'`][A-Za-z0-9]{20}"),
     Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),
+    # "pass" as a whole name (`pass=` in a log), not "bypass", "passport", "compass".
+    Anchor("secret.pass", r"pass[\"'`]?[ \t]*[:=]", lower=True, word_start=""),
     # "key" only before an operator: not every "keyboard" or "monkey" in prose.
     Anchor("secret.key_named", r"key[\"'`]?[ \t]*[:=]|key[ \t]+-[ \t]", lower=True),
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
+    Anchor("secret.auth_call", _AUTH_CALLS, lower=True),
     Anchor("secret.curl", r"-u|--user"),
     Anchor("secret.authorization", r"authorization", lower=True),
     Anchor("secret.cookie", r"cookie", lower=True),
@@ -209,7 +225,10 @@ class SecretDetector:
                     continue  # an address in a URL's path: what follows is the path
                 if _strong(value) and not placeholder(value):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        for m in matches_at(_ASSIGNMENT, low, t.spans("secret.assignment")):
+        named = t.spans("secret.assignment")
+        if t.has("secret.pass"):
+            named = sorted([*named, *t.spans("secret.pass")])
+        for m in matches_at(_ASSIGNMENT, low, named):
             out.extend(self._assigned(m, text))
         key_named = matches_at(_KEY_NAMED, low, t.spans("secret.key_named"))
         if key_named:
@@ -225,6 +244,10 @@ class SecretDetector:
                     word = w.group()
                     if looks_random(word, 16, 3.0) and not (_typed(word) or placeholder(word)):
                         out.append(span(w.start(), w.end(), "API_KEY"))
+        for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
+            value = text[m.start("value") : m.end("value")]
+            if not (placeholder_password(value) or _CODE_LIKE.fullmatch(value)):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
             if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
