@@ -263,6 +263,31 @@ def test_a_user_password_pair_is_a_template_only_when_whole(
 
 
 @pytest.mark.parametrize(
+    ("text", "value", "is_key"),
+    [
+        (
+            'func token() string { return "nW4kQ8zR2xLp7VbT3mYc9HdF" }',
+            "nW4kQ8zR2xLp7VbT3mYc9HdF",
+            True,
+        ),
+        ("if got != 'Zq7Lm2Xv9Rt4Kp8Wn3Bc' {", "Zq7Lm2Xv9Rt4Kp8Wn3Bc", True),
+        ('handler = "getUserAccountById2024Handler"', "getUserAccountById2024Handler", False),
+        (
+            'color = "BcAeb6640ad7DAD46AD73687946Ce85047d5C9Bb"',
+            "BcAeb6640ad7DAD46AD73687946Ce85047d5C9Bb",
+            False,
+        ),
+        ('fixture = "aB1cD2eF3gH4iJ5kL6mN7oP8"', "aB1cD2eF3gH4iJ5kL6mN7oP8", False),  # counts up
+        ("the run id is nW4kQ8zR2xLp7VbT3mYc9HdF, see the log", "nW4kQ8zR2xLp7VbT3mYc9HdF", False),
+    ],
+)
+def test_quoted_random_draws_are_keys(text: str, value: str, is_key: bool) -> None:
+    """A string literal that is a random draw is a key whatever names it; a word of
+    code, hex in both cases, a filler, or the same run bare in prose is not."""
+    assert (value in masked(text)) is is_key, text
+
+
+@pytest.mark.parametrize(
     "text, value",
     [
         # A password as the argument after the user name of a login call or auth tuple.

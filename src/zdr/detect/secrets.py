@@ -38,6 +38,11 @@ _KEY_SHAPES: Final = re.compile(
 _PREFIXED_KEY: Final = re.compile(
     r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?(?P<body>[A-Za-z0-9]{32,200})(?![A-Za-z0-9])"
 )
+# A string literal that is a random draw, whatever names it (`getToken() { return
+# "ntJD0ER8..." }`, `key != "cK1bq7JR..."`, `connect("MVE7zmdx...")`): 20 or more
+# letters and digits between quotes, as detect-secrets' high-entropy string plugins
+# read code. Only quoted: a bare run in prose or a path is more often an id.
+_QUOTED_RUN: Final = re.compile(r"([\"'`])(?P<value>[A-Za-z0-9]{20,128})\1")
 _WEBHOOK_SECRET: Final = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
 _PEM: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
@@ -165,6 +170,7 @@ _ANCHORS: Final = (
     Anchor(
         "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
     ),
+    Anchor("secret.quoted", r"[\"'`][A-Za-z0-9]{20}"),
     Anchor("secret.assignment", _ASSIGNMENT_NAMES, lower=True),
     # "pass" as a whole name (`pass=` in a log), not "bypass", "passport", "compass".
     Anchor("secret.pass", r"pass[\"'`]?[ \t]*[:=]", lower=True, word_start=""),
@@ -199,6 +205,9 @@ class SecretDetector:
             if starts_word(text, m.start(), "_-.") and _generated(body) and not _filler(body):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         out.extend(find_keys(t))
+        for m in matches_at(_QUOTED_RUN, text, t.spans("secret.quoted")):
+            if _random_draw(m.group("value")):
+                out.append(span(m.start("value"), m.end("value"), "API_KEY"))
         keys = {(s.start, s.end) for s in out}
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
@@ -376,6 +385,37 @@ def _generated(body: str) -> bool:
         and any(c.islower() for c in body)
         and any(c.isdigit() for c in body)
         and entropy(body) >= 4.0
+    )
+
+
+_HEX: Final = frozenset("0123456789abcdefABCDEF")
+
+
+def _random_draw(value: str) -> bool:
+    """Letters and digits as a random draw over all three classes gives them: two or
+    more of each, the class changing from one character to the next at least two
+    times in five (a draw over [A-Za-z0-9] changes it three times in five; a word of
+    code, a capital then lower case, once a word), high entropy; no filler, and not
+    hex in both cases (a generator writes hex in one)."""
+    upper = lower = digits = changes = 0
+    previous = 0
+    for c in value:
+        kind = 1 if c.isupper() else 2 if c.isdigit() else 3
+        if kind == 1:
+            upper += 1
+        elif kind == 2:
+            digits += 1
+        else:
+            lower += 1
+        if previous and kind != previous:
+            changes += 1
+        previous = kind
+    return (
+        min(upper, lower, digits) >= 2
+        and 5 * changes >= 2 * (len(value) - 1)
+        and not _HEX.issuperset(value)
+        and entropy(value) >= 3.5
+        and not (_typed(value) or _filler(value))
     )
 
 
