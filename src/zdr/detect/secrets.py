@@ -129,9 +129,12 @@ _CLI_PASSWORD: Final = re.compile(
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
 # The password runs to the authority's last "@", as URL parsers read it: one written
-# with an "@" in it, or a "%40" the text was decoded from, is whole.
+# with an "@" in it, or a "%40" the text was decoded from, is whole. The authority ends
+# at "/", "?" or "#": the first "@" with no other before its end is the password's (not
+# one of the query's, `?from=me@host`: so the shortest value that reaches it).
 _DSN: Final = re.compile(
-    r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128})@(?=[^\s@/\"']*(?:[/\s\"']|$))"
+    r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128}?)"
+    r"@(?=[^\s@/?#\"']*(?:[/?#\s\"']|$))"
 )
 _AUTH_HEADER: Final = re.compile(
     r"authorization\s*[:=]\s*[\"']?(?:(?P<scheme>basic|bearer|token)\s+)"
@@ -215,9 +218,11 @@ class SecretDetector:
             out.extend(self._pem(text))
         if "://" in text:
             for m in _DSN.finditer(text):
-                value = m.group("value")
+                value, start = m.group("value"), m.start("value")
+                if "@" in value and placeholder_password(value):
+                    value = value[: value.index("@")]  # what it swallowed was the filler
                 if not placeholder_password(value):
-                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+                    out.append(span(start, start + len(value), "SECRET"))
         if "@" in text:
             for m in _LOGIN_PAIR.finditer(text):
                 value = m.group("value")
