@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from zdr.detect import DetectorSet
@@ -65,6 +67,34 @@ def test_an_insert_labels_the_values_of_its_columns() -> None:
         ("7 rue gouraud", "STREET_ADDRESS"),
     } <= found(text), found(text)
     assert not {v for v, _ in found(text) if v in ("pro", "free", "1", "2")}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # SQL Server's Unicode literals (N'...'), as its scripts write every string.
+        ("INSERT INTO dbo.Customers (FirstName, LastName) VALUES (N'Qadim', N'Sunder');",
+         {"Qadim", "Sunder"}),
+        # A call before the names: the row read on past it, and the next row too.
+        ("INSERT INTO staff (id, hired, first_name, last_name) VALUES "
+         "(1, TO_DATE('2020-01-01', 'YYYY-MM-DD'), 'Qadim', 'Sunder'), "
+         "(2, NOW(), 'Ekow', 'Asante');",
+         {"Qadim", "Sunder", "Ekow", "Asante"}),
+        # A quote written twice inside the literal is one quote of the name.
+        ("INSERT INTO users (first_name, last_name) VALUES ('Qadim', 'O''Sunder')",
+         {"Qadim", "O''Sunder"}),
+    ],
+)  # fmt: skip
+def test_an_insert_reads_sql_literals_and_calls(text: str, values: set[str]) -> None:
+    assert {(v, "PERSON") for v in values} <= found(text), found(text)
+
+
+def test_a_call_of_quotes_in_an_insert_is_read_in_linear_time() -> None:
+    """A call's doubled quotes are read one way only: tried as literals closed and
+    opened too, 26 of them took 3.6 s."""
+    started = time.perf_counter()
+    found("INSERT INTO t (first_name) VALUES (f(" + "''" * 5000 + "x")
+    assert time.perf_counter() - started < 1.0
 
 
 def test_an_insert_into_other_columns_labels_nothing() -> None:

@@ -227,8 +227,14 @@ _INSERT: Final = re.compile(
 )
 # After a column's name in a list of columns: its closing quote, then "," or ")".
 _COLUMN_END: Final = re.compile(r"[\"`\]]?\s*[,)]")
-# One value of a row: a string literal ('' is a quote inside it) or a bare one.
-_SQL_VALUE: Final = re.compile(r"\s*(?:'((?:[^'\n]|'')*)'|[^,()'\s]+)\s*")
+# One value of a row: a string literal ('' is a quote inside it; N'...' SQL Server's
+# Unicode one, E'...' PostgreSQL's escaped one), a call (TO_DATE('...', '...'), NOW())
+# or a bare one. The call's loops are possessive: a doubled quote is an escaped one,
+# never a literal closed and another opened (both ways tried: exponential in a run).
+_SQL_VALUE: Final = re.compile(
+    r"\s*(?:[NE]?'((?:[^'\n]|'')*)'|\w+\((?:[^()'\n]|'(?:[^'\n]|'')*+')*+\)|[^,()'\s]+)\s*",
+    re.IGNORECASE,
+)
 _SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")
 
 
@@ -253,7 +259,7 @@ def _inserted_values(text: str, insert: re.Match[str]) -> list[Span]:
             if m is None:
                 break
             value = m.group(1)
-            if label is not None and value and plausible(value, label):
+            if label is not None and value and plausible(value.replace("''", "'"), label):
                 out.append(span(m.start(1), m.end(1), label.rstrip("?")))
             pos = m.end()
             if text[pos : pos + 1] != ",":
