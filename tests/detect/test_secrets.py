@@ -335,3 +335,22 @@ def test_a_dsn_password_is_whole(text: str, value: str) -> None:
 def test_a_dsn_password_ends_at_its_host() -> None:
     text = "see postgres://app:s3cretPw@db/x and mail ana@example.org"
     assert masked(text) >= {"s3cretPw"} and "s3cretPw@db" not in masked(text)
+
+
+def test_a_dsn_password_stops_at_the_query() -> None:
+    text = "smtp://user:Secr3tPw@mail.example.com?from=me@example.com"
+    assert "Secr3tPw" in masked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "login(request, 'accounts/login.html')",
+        "sign_in(user, 'Welcome back!')",
+        "auth(ctx, 'Bearer')",
+        "credentials('gcp', 'service-account.json')",
+        "authenticate(request, 'admin')",
+    ],
+)
+def test_other_call_arguments_are_no_passwords(text: str) -> None:
+    assert masked(text) == set(), text

@@ -228,7 +228,9 @@ _INSERT: Final = re.compile(
 # After a column's name in a list of columns: its closing quote, then "," or ")".
 _COLUMN_END: Final = re.compile(r"[\"`\]]?\s*[,)]")
 # One value of a row: a string literal ('' is a quote inside it) or a bare one.
-_SQL_VALUE: Final = re.compile(r"\s*(?:'((?:[^'\n]|'')*)'|[^,()'\s]+)\s*")
+_SQL_VALUE: Final = re.compile(
+    r"\s*+(?:[NnEe]?'(?P<s>(?:[^'\n]|'')*+)'|\"(?P<d>(?:[^\"\n]|\"\")*+)\"|[^,()'\"\s]++)\s*+"
+)
 _SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")
 
 
@@ -252,9 +254,10 @@ def _inserted_values(text: str, insert: re.Match[str]) -> list[Span]:
             m = _SQL_VALUE.match(text, pos)
             if m is None:
                 break
-            value = m.group(1)
-            if label is not None and value and plausible(value, label):
-                out.append(span(m.start(1), m.end(1), label.rstrip("?")))
+            quote = "s" if m.group("s") is not None else "d"
+            value = m.group(quote)  # N'...', E'...' and "..." (MySQL) too; '' is a quote
+            if label is not None and value and plausible(value.replace("''", "'"), label):
+                out.append(span(m.start(quote), m.end(quote), label.rstrip("?")))
             pos = m.end()
             if text[pos : pos + 1] != ",":
                 break

@@ -120,7 +120,7 @@ _WORD_THEN_VALUE: Final = re.compile(
 # `new UsernamePasswordCredentials("svc", "...")`.
 _AUTH_CALLS: Final = r"login|auth|authenticate|authentication|sign_?in|credentials?"
 _AUTH_CALL: Final = re.compile(
-    rf"(?:{_AUTH_CALLS})\s*(?:\(|=\s*\(?)\s*"
+    rf"(?:{_AUTH_CALLS})\s*+(?:\(|=\s*+\(?)\s*+"  # possessive: no split of a long run of spaces
     r"(?:(?P<q1>[\"'])[^\"'\n]{1,100}(?P=q1)|[a-z_][\w.]{0,60})\s*,\s*"
     r"(?P<q>[\"'])(?P<value>[^\"'\n]{4,128})(?P=q)"
 )
@@ -128,11 +128,10 @@ _CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
-# The password runs to the authority's last "@", as URL parsers read it: one written
-# with an "@" in it, or a "%40" the text was decoded from, is whole.
-_DSN: Final = re.compile(
-    r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128})@(?=[^\s@/\"']*(?:[/\s\"']|$))"
-)
+# The password runs to the authority's last "@" (the authority ends at "/", "?", "#"),
+# as URL parsers read it: one written with an "@" in it, or a "%40" the text was
+# decoded from, is whole; an e-mail in the query is not part of it.
+_DSN: Final = re.compile(r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/?#\"']{3,128})@")
 _AUTH_HEADER: Final = re.compile(
     r"authorization\s*[:=]\s*[\"']?(?:(?P<scheme>basic|bearer|token)\s+)"
     r"(?P<value>[a-z0-9+/=._~-]{8,})"
@@ -145,7 +144,9 @@ _LOGIN_PAIR: Final = re.compile(
 _PASSWORD_WORDS: Final = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
 _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
-    r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
+    # Possessive spaces: "password" and a long run of spaces before no value would
+    # otherwise be split between the quantifiers in every way (quadratic).
+    r"(?:\s++(?:is|ist|est|es|é|is:))?(?:\s*+[:=])?\s++(?P<value>[^\s,;]{6,64})"
 )
 
 _SECRET_NAMES: Final = (
@@ -246,7 +247,7 @@ class SecretDetector:
                         out.append(span(w.start(), w.end(), "API_KEY"))
         for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
             value = text[m.start("value") : m.end("value")]
-            if not (placeholder_password(value) or _CODE_LIKE.fullmatch(value)):
+            if _typed_password(value) and not _CODE_LIKE.fullmatch(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
@@ -362,6 +363,22 @@ def _token_like(value: str) -> bool:
         return digits >= 20
     letters = sum(c.isalpha() for c in value)
     return letters >= 3 and digits >= 2
+
+
+# A file a call is given (a template, a key file), not a password.
+_FILE_NAME: Final = re.compile(r".+\.[a-z]{2,5}")
+
+
+def _typed_password(value: str) -> bool:
+    """A call argument that is a password: one word (no space, no path, no file
+    name) of 8 characters or mixed ones, and not a placeholder: not `'Welcome back!'`,
+    `'accounts/login.html'`, `'service-account.json'`, `'Bearer'`, `'admin'`."""
+    return (
+        not any(c.isspace() or c == "/" for c in value)
+        and _FILE_NAME.fullmatch(value) is None
+        and (len(value) >= 8 or _strong(value))
+        and not placeholder_password(value)
+    )
 
 
 def _strong(value: str) -> bool:
