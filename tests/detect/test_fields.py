@@ -77,5 +77,8 @@ def test_an_address_ends_before_the_quote_closing_its_literal() -> None:
 
 
 def test_an_insert_reads_every_quoting() -> None:
-    text = "INSERT INTO users (first_name, last_name) VALUES (N'Saoirse', \"O'Brien\"), ('Ana', 'D''Souza');"
+    text = (
+        "INSERT INTO users (first_name, last_name) "
+        "VALUES (N'Saoirse', \"O'Brien\"), ('Ana', 'D''Souza');"
+    )
     assert {("Saoirse", "PERSON"), ("O'Brien", "PERSON"), ("D''Souza", "PERSON")} <= found(text)
