@@ -104,3 +104,11 @@ def test_an_insert_into_other_columns_labels_nothing() -> None:
 
 def test_an_address_ends_before_the_quote_closing_its_literal() -> None:
     assert ("7 Rue Gouraud", "STREET_ADDRESS") in found("x = ('Lina', '7 Rue Gouraud');")
+
+
+def test_an_insert_reads_every_quoting() -> None:
+    text = (
+        "INSERT INTO users (first_name, last_name) "
+        "VALUES (N'Saoirse', \"O'Brien\"), ('Ana', 'D''Souza');"
+    )
+    assert {("Saoirse", "PERSON"), ("O'Brien", "PERSON"), ("D''Souza", "PERSON")} <= found(text)

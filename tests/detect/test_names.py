@@ -136,3 +136,17 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:
     assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("-- \nSent from my iPhone", []),
+        ("thanks\n-- \nKind Regards", []),
+        ("SELECT 1;\n--\nSome Comment Here", []),
+        ("Migrate to: Kubernetes, Terraform, Ansible", ["Kubernetes"]),  # the list stops
+        ("123 maple dr. springfield il", []),
+    ],
+)
+def test_signature_list_and_title_cues_need_their_context(text: str, names: list[str]) -> None:
+    assert persons(text) == names

@@ -228,12 +228,13 @@ _INSERT: Final = re.compile(
 # After a column's name in a list of columns: its closing quote, then "," or ")".
 _COLUMN_END: Final = re.compile(r"[\"`\]]?\s*[,)]")
 # One value of a row: a string literal ('' is a quote inside it; N'...' SQL Server's
-# Unicode one, E'...' PostgreSQL's escaped one), a call (TO_DATE('...', '...'), NOW())
-# or a bare one. The call's loops are possessive: a doubled quote is an escaped one,
-# never a literal closed and another opened (both ways tried: exponential in a run).
+# Unicode one, E'...' PostgreSQL's escaped one, "..." MySQL's), a call (NOW(),
+# TO_DATE('...', '...'): read as one value, not the end of the row) or a bare one.
+# Possessive: a doubled quote is an escaped one, never a literal closed and another
+# opened (both ways tried in a call: exponential in a run of them).
 _SQL_VALUE: Final = re.compile(
-    r"\s*(?:[NE]?'((?:[^'\n]|'')*)'|\w+\((?:[^()'\n]|'(?:[^'\n]|'')*+')*+\)|[^,()'\s]+)\s*",
-    re.IGNORECASE,
+    r"\s*+(?:[NnEe]?'(?P<s>(?:[^'\n]|'')*+)'|\"(?P<d>(?:[^\"\n]|\"\")*+)\""
+    r"|\w++\((?:[^()'\n]|'(?:[^'\n]|'')*+')*+\)|[^,()'\"\s]++)\s*+"
 )
 _SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")
 
@@ -258,9 +259,10 @@ def _inserted_values(text: str, insert: re.Match[str]) -> list[Span]:
             m = _SQL_VALUE.match(text, pos)
             if m is None:
                 break
-            value = m.group(1)
+            quote = "s" if m.group("s") is not None else "d"
+            value = m.group(quote)  # N'...', E'...' and "..." (MySQL) too; '' is a quote
             if label is not None and value and plausible(value.replace("''", "'"), label):
-                out.append(span(m.start(1), m.end(1), label.rstrip("?")))
+                out.append(span(m.start(quote), m.end(quote), label.rstrip("?")))
             pos = m.end()
             if text[pos : pos + 1] != ",":
                 break

@@ -198,7 +198,15 @@ def _after_signature_line(low: str, start: int) -> bool:
     line = low.rfind("\n", 0, start)
     if line < 0 or low[line + 1 : start].strip():
         return False
-    return low[low.rfind("\n", 0, line) + 1 : line].rstrip("\r ") == "--"
+    if low[low.rfind("\n", 0, line) + 1 : line].rstrip("\r ") != "--":
+        return False
+    # The name stands alone on its line, in ordinary words none ("Sent from my
+    # iPhone", "Kind regards" are no one's name).
+    end = low.find("\n", start)
+    words = low[start : end if end >= 0 else len(low)].split()
+    return len(words) <= 3 and not any(
+        w in COMMON_WORDS or w in _GREETING_WORDS or w in _SIGN_OFFS for w in words
+    )
 
 
 def _label_before(before: str) -> bool:
@@ -504,6 +512,8 @@ class PersonDetector:
             titled = _TITLE_CUE.match(low, cue_start) is not None
             if titled and not text[m.start()].islower():
                 continue  # "Dr. Ruiz": capitalised words are read on their own
+            if titled and _digit_before(low, cue_start):
+                continue  # "12 maple dr. springfield": a street's Drive
             # After "my name is" or a title with its dot any word that is not an
             # ordinary one is the name ("my name is vitória", "dr. okafor"), not after
             # "call me" ("later"), a title without one ("ms word") or another thing's
@@ -604,6 +614,9 @@ def _listed_after_label(
         if label not in _LABEL_WORDS:
             continue
         people = label in _PEOPLE_LABELS
+        # After a full name, or "to:" (also a place's or a setting's: "Ship to:
+        # Germany, France"), one word alone must be a name of the lists.
+        strict = " " in text[start:end] or label == "to"
         full_names = " " in text[start:end]
         if not people and (full_names or text[end : end + 2] != ", " or not label.endswith("name")):
             continue
@@ -621,7 +634,7 @@ def _listed_after_label(
             words = bares[k : j + 1]
             if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in words):
                 break
-            if (full_names and j == k and not known(words[0])) or (not people and j > k):
+            if (strict and j == k and not known(words[0])) or (not people and j > k):
                 break
             pos, item = tokens[j][1], tokens[j][2]
             if j > k or not _initial(item):  # a lone initial ("Hart, S.") is no name
@@ -630,6 +643,12 @@ def _listed_after_label(
                 break
             k = j + 1
     return out
+
+
+def _digit_before(low: str, pos: int) -> bool:
+    """A digit on the line before ``pos`` (a house number)."""
+    line_start = low.rfind("\n", 0, pos) + 1
+    return any(c.isdigit() for c in low[max(line_start, pos - 40) : pos])
 
 
 def _chat_speakers(
@@ -748,8 +767,11 @@ _PLACE_BEFORE: Final = frozenset("in near into via city town village county".spl
 _PLACE_OR_THING_BEFORE: Final = _PLACE_BEFORE | frozenset(
     "the a an this that her his their our my your its at from to of state country".split()
 )
-_LOWER_WORD: Final = re.compile(r"[a-zß-öø-ÿ]{2,}(?![\w@(=/-]|\.\w)")
-_LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]+)(?![\w@(=/-]|\.\w)")
+# Possessive, and only at a word's start: a run of letters followed by "@" or another
+# letter is not tried again at each shorter length and later start (which made a
+# 20 KB text of one long word cost seconds).
+_LOWER_WORD: Final = re.compile(r"(?<![a-zß-öø-ÿ])[a-zß-öø-ÿ]{2,}+(?![\w@(=/-]|\.\w)")
+_LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]++)(?![\w@(=/-]|\.\w)")
 
 
 def _prose_word(low: str, start: int, end: int) -> bool:

@@ -120,7 +120,7 @@ _WORD_THEN_VALUE: Final = re.compile(
 # `new UsernamePasswordCredentials("svc", "...")`.
 _AUTH_CALLS: Final = r"login|auth|authenticate|authentication|sign_?in|credentials?"
 _AUTH_CALL: Final = re.compile(
-    rf"(?:{_AUTH_CALLS})\s*(?:\(|=\s*\(?)\s*"
+    rf"(?:{_AUTH_CALLS})\s*+(?:\(|=\s*+\(?)\s*+"  # possessive: no split of a long run of spaces
     r"(?:(?P<q1>[\"'])[^\"'\n]{1,100}(?P=q1)|[a-z_][\w.]{0,60})\s*,\s*"
     r"(?P<q>[\"'])(?P<value>[^\"'\n]{4,128})(?P=q)"
 )
@@ -130,8 +130,9 @@ _CLI_PASSWORD: Final = re.compile(
 )
 # The password runs to the authority's last "@", as URL parsers read it: one written
 # with an "@" in it, or a "%40" the text was decoded from, is whole. The authority ends
-# at "/", "?" or "#": the first "@" with no other before its end is the password's (not
-# one of the query's, `?from=me@host`: so the shortest value that reaches it).
+# at "/", "?" or "#" after that "@": the shortest value reaching an "@" with no other
+# before the authority's end (an e-mail in the query is not part of it). The value may
+# hold a raw "?" or "#" itself, as pasted passwords do (`postgres://u:Pa#ss@db/x`).
 _DSN: Final = re.compile(
     r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128}?)"
     r"@(?=[^\s@/?#\"']*(?:[/?#\s\"']|$))"
@@ -148,7 +149,9 @@ _LOGIN_PAIR: Final = re.compile(
 _PASSWORD_WORDS: Final = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
 _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
-    r"(?:\s+(?:is|ist|est|es|é|is:))?\s*[:=]?\s+(?P<value>[^\s,;]{6,64})"
+    # Possessive spaces: "password" and a long run of spaces before no value would
+    # otherwise be split between the quantifiers in every way (quadratic).
+    r"(?:\s++(?:is|ist|est|es|é|is:))?(?:\s*+[:=])?\s++(?P<value>[^\s,;]{6,64})"
 )
 
 _SECRET_NAMES: Final = (
@@ -251,7 +254,7 @@ class SecretDetector:
                         out.append(span(w.start(), w.end(), "API_KEY"))
         for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
             value = text[m.start("value") : m.end("value")]
-            if not (placeholder_password(value) or _CODE_LIKE.fullmatch(value)):
+            if _typed_password(value) and not _CODE_LIKE.fullmatch(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
@@ -367,6 +370,22 @@ def _token_like(value: str) -> bool:
         return digits >= 20
     letters = sum(c.isalpha() for c in value)
     return letters >= 3 and digits >= 2
+
+
+# A file a call is given (a template, a key file), not a password.
+_FILE_NAME: Final = re.compile(r".+\.[a-z]{2,5}")
+
+
+def _typed_password(value: str) -> bool:
+    """A call argument that is a password: one word (no space, no path, no file
+    name) of 8 characters or mixed ones, and not a placeholder: not `'Welcome back!'`,
+    `'accounts/login.html'`, `'service-account.json'`, `'Bearer'`, `'admin'`."""
+    return (
+        not any(c.isspace() or c == "/" for c in value)
+        and _FILE_NAME.fullmatch(value) is None
+        and (len(value) >= 8 or _strong(value))
+        and not placeholder_password(value)
+    )
 
 
 def _strong(value: str) -> bool:

@@ -1,0 +1,34 @@
+"""Texts built to make a pattern backtrack: each must be read in linear time. A
+quadratic pattern takes minutes on these 100 KB texts where a linear one takes
+milliseconds, so the generous bound below only fails on the first (a request body is
+attacker-controlled: this is a denial of service, not a speed target)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from zdr.detect import DetectorSet
+
+DETECT = DetectorSet()
+N = 100_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "auth=" + " " * N + "!",  # login call / auth tuple
+        "password" + " " * N + "!",  # password word, then no value
+        "password is" + " " * N + "!",
+        "x" * N + "@",  # one long lower-case word in a text without capitals
+        "://a:bcd@" + "x" * N + "@",
+        "api_key =" + " " * N + "!",
+        "Attendees: " + "Ab, " * (N // 4),
+    ],
+    ids=["auth-call", "password-word", "password-is", "lower-word", "dsn", "key", "list"],
+)
+def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:
+    start = time.perf_counter()
+    DETECT.detect(text)
+    assert time.perf_counter() - start < 5.0
