@@ -204,9 +204,7 @@ def _after_signature_line(low: str, start: int) -> bool:
     # iPhone", "Kind regards" are no one's name).
     end = low.find("\n", start)
     words = low[start : end if end >= 0 else len(low)].split()
-    return len(words) <= 3 and not any(
-        w in COMMON_WORDS or w in _GREETING_WORDS or w in _SIGN_OFFS for w in words
-    )
+    return len(words) <= 3 and not any(w in COMMON_WORDS or w in _GREETING_WORDS for w in words)
 
 
 def _label_before(before: str) -> bool:
@@ -616,8 +614,8 @@ def _listed_after_label(
         people = label in _PEOPLE_LABELS
         # After a full name, or "to:" (also a place's or a setting's: "Ship to:
         # Germany, France"), one word alone must be a name of the lists.
-        strict = " " in text[start:end] or label == "to"
         full_names = " " in text[start:end]
+        strict = full_names or label == "to"
         if not people and (full_names or text[end : end + 2] != ", " or not label.endswith("name")):
             continue
         starts = starts or [t[0] for t in tokens]
