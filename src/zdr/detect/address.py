@@ -400,8 +400,6 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
                 tail = _US_TAIL.match(text, end)
                 out.append((m.start(), tail.end() if tail else end))
                 break
-    if not t.folded:
-        return out  # lower-casing changed the length: the keyword patterns cannot run
     for m in matches_at(_BEFORE, low, t.spans("address.word_before")):
         if not starts_word(low, m.start(), "_-"):
             continue

@@ -74,7 +74,7 @@ class BirthDateDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text, low = t.raw, t.low
-        if not t.has("dob.cue") or not t.folded:
+        if not t.has("dob.cue"):
             return out  # no birth word, so no birth column header either
         if not _YEAR.search(text) and not _SHORT_DATE.search(text):
             return out

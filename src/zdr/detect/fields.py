@@ -105,8 +105,6 @@ class FieldDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text, low = t.raw, t.low
-        if not t.folded:
-            return out  # lower-casing changed the length: offsets would not match
         headers_seen: set[int] = set()
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)

@@ -376,15 +376,14 @@ class PersonDetector:
 
     def find(self, t: Text) -> list[Span]:
         text = t.raw
-        low = t.low  # offsets match; cues only match lower-case text if not folded
+        low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
         found = self._capitalised(text, low, tokens, bares) if tokens else []
         if found:
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
-        if t.folded:
-            found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
-            found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
+        found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
+        found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):

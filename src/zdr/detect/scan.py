@@ -75,17 +75,14 @@ Hits = dict[str, list[tuple[int, int]]]
 
 
 class Text:
-    """A text under examination: the text, its lower-cased form (same offsets; the
-    text itself when lower-casing would change its length), and where each anchor
-    matched, as (start, end) character offsets."""
+    """A text under examination: the text, its lower-cased form (same offsets), and
+    where each anchor matched, as (start, end) character offsets."""
 
-    __slots__ = ("_hits", "folded", "low", "raw")
+    __slots__ = ("_hits", "low", "raw")
 
     def __init__(self, raw: str, low: str, hits: Hits) -> None:
         self.raw = raw
         self.low = low
-        # False when ``low`` is the text itself: a letter whose lower case is longer.
-        self.folded = low is not raw
         self._hits = hits
 
     def has(self, anchor: str) -> bool:
@@ -263,7 +260,9 @@ class Scanner:
     def scan(self, text: str) -> Text:
         low = lower(text)
         if len(low) != len(text):
-            low = text  # offsets must match; keywords then only match lower-case text
+            # U+0130 (Turkish dotted capital I) is the one character whose lower case
+            # is two: read it as "I" so the offsets still match.
+            low = lower(text.replace("\u0130", "I"))
         hits: Hits = {}
         self._raw.scan(text, hits)
         self._low.scan(low, hits)
