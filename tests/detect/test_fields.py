@@ -32,6 +32,10 @@ def found(text: str) -> set[tuple[str, str]]:
         ),
         ("| Nachname | Ort |\n|---|---|\n| schulze | köln |\n", "schulze", "PERSON"),
         ("id\tname\tplan\n7\tmaria lopez\tpro\n", "maria lopez", "PERSON"),
+        # "first" and "last" name a person's only as a pair of columns.
+        ("| first | last | city |\n|---|---|---|\n| Nkosana | Dlamini | Durban |", "Nkosana", "PERSON"),
+        ("First,Last,Email\nwanjiru,otieno,w@x.org\n", "wanjiru", "PERSON"),
+        ("given\tfamily\nYuki\tTanaka\n", "Tanaka", "PERSON"),
     ],
 )
 def test_a_key_or_column_labels_its_value(text: str, value: str, label: str) -> None:
@@ -46,6 +50,8 @@ def test_a_key_or_column_labels_its_value(text: str, value: str, label: str) -> 
         "name: Build and test",  # a CI step, not a person (common words)
         "address: none",
         "What is your name? Please tell me.",
+        "first,count\nalpha,3\nbeta,4\n",  # "first" alone names no person
+        "last: updated yesterday",
     ],
 )
 def test_other_keys_and_values_are_left_alone(text: str) -> None:

@@ -29,8 +29,12 @@ _KEY_WORDS: Final = (
     r"name|surname|forename|holder|author|owner|assignee|reporter|contact|address|addr|"
     r"street|adresse|anschrift|stra(?:ss|ß)e|indirizzo|direcci[oó]n|domicilio|"
     r"endere[cç]o|morada|adres|straat|vorname|nachname|nom|prenom|prénom|nome|cognome|"
-    r"nombre|apellidos?|sobrenome|naam|voornaam|achternaam|woonadres"
+    r"nombre|apellidos?|sobrenome|naam|voornaam|achternaam|woonadres|"
+    r"first|last|given|family"
 )
+# Columns that name a person only as a pair, in a table's header: "first,last,email".
+_PAIRED_COLUMNS: Final = (("first", "last"), ("given", "family"))
+_PAIR_WORDS: Final = frozenset(w for pair in _PAIRED_COLUMNS for w in pair)
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzßàáâãäçèéêëìíîïñòóôõöùúûü0123456789_-.")
 _SEPARATORS: Final = (",", "\t", "|", ";")
 _LABELS: Final = frozenset({"PERSON", "STREET_ADDRESS"})
@@ -108,6 +112,12 @@ class FieldDetector:
         headers_seen: set[int] = set()
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
+            if label is None and low[start:key_end] in _PAIR_WORDS:
+                line_start = text.rfind("\n", 0, start) + 1  # a header of paired columns?
+                if line_start not in headers_seen:
+                    headers_seen.add(line_start)
+                    out.extend(_table_cells(text, line_start))
+                continue
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
                 continue  # not such a key, or an XML element's end
             value = _value_after(text, key_end)
@@ -196,6 +206,10 @@ def _table_cells(text: str, line_start: int) -> list[Span]:
         if len(cells) < 2:
             continue
         columns = {i: label for i, cell in enumerate(cells) if (label := label_of(cell.strip()))}
+        named = [cell.strip().lower() for cell in cells]
+        for pair in _PAIRED_COLUMNS:
+            if all(word in named for word in pair):
+                columns.update((named.index(word), "PERSON") for word in pair)
         if not columns:
             continue
         pos = header_end + 1
