@@ -29,12 +29,12 @@ _KEY_WORDS: Final = (
     r"name|surname|forename|holder|author|owner|assignee|reporter|contact|address|addr|"
     r"street|adresse|anschrift|stra(?:ss|ß)e|indirizzo|direcci[oó]n|domicilio|"
     r"endere[cç]o|morada|adres|straat|vorname|nachname|nom|prenom|prénom|nome|cognome|"
-    r"nombre|apellidos?|sobrenome|naam|voornaam|achternaam|woonadres|"
-    r"first|last|given|family"
+    r"nombre|apellidos?|sobrenome|naam|voornaam|achternaam|woonadres"
 )
-# Columns that name a person only as a pair, in a table's header: "first,last,email".
+# Columns that name a person only as a pair, side by side in a table's header:
+# "first,last,email", "| Given | Family |".
 _PAIRED_COLUMNS: Final = (("first", "last"), ("given", "family"))
-_PAIR_WORDS: Final = frozenset(w for pair in _PAIRED_COLUMNS for w in pair)
+_PAIR_HEADER: Final = r"(?:first|given)[ \t\"']*[,\t|;][ \t\"']*(?:last|family)"
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzßàáâãäçèéêëìíîïñòóôõöùúûü0123456789_-.")
 _SEPARATORS: Final = (",", "\t", "|", ";")
 _LABELS: Final = frozenset({"PERSON", "STREET_ADDRESS"})
@@ -104,7 +104,10 @@ class FieldDetector:
     name = "fields"
     labels = ("PERSON", "STREET_ADDRESS")
     anchored = True
-    anchors = (Anchor("fields.key", _KEY_WORDS, lower=True),)
+    anchors = (
+        Anchor("fields.key", _KEY_WORDS, lower=True),
+        Anchor("fields.pair", _PAIR_HEADER, lower=True),
+    )
 
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
@@ -112,12 +115,6 @@ class FieldDetector:
         headers_seen: set[int] = set()
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
-            if label is None and low[start:key_end] in _PAIR_WORDS:
-                line_start = text.rfind("\n", 0, start) + 1  # a header of paired columns?
-                if line_start not in headers_seen:
-                    headers_seen.add(line_start)
-                    out.extend(_table_cells(text, line_start))
-                continue
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
                 continue  # not such a key, or an XML element's end
             value = _value_after(text, key_end)
@@ -137,8 +134,24 @@ class FieldDetector:
             if line_start not in headers_seen:
                 headers_seen.add(line_start)
                 out.extend(_table_cells(text, line_start))
+        for start, end in t.spans("fields.pair"):
+            line_start = text.rfind("\n", 0, start) + 1
+            if _whole_cell(low, start, end) and line_start not in headers_seen:
+                headers_seen.add(line_start)
+                out.extend(_table_cells(text, line_start))
         # What a key named is masked wherever else it occurs (a surname in prose).
         return [*out, *other_mentions(text, out, _LABELS)] if out else out
+
+
+_CELL_EDGES: Final = ",\t|;\n\r"
+
+
+def _whole_cell(low: str, start: int, end: int) -> bool:
+    """``start:end`` holds whole cells: a separator, a line's start or
+    end on both sides, past spaces and quotes (not "the last week")."""
+    before = low[max(0, start - 4) : start].rstrip(" \"'")
+    after = low[end : end + 4].lstrip(" \"'")
+    return (not before or before[-1] in _CELL_EDGES) and (not after or after[0] in _CELL_EDGES)
 
 
 def _key(low: str, start: int, end: int) -> tuple[int, int, str | None]:
