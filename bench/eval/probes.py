@@ -10,15 +10,27 @@ DSN passwords holding an "@", SQL INSERTs, European-language prose). Probes A, C
 were read while the rules were changed; probe B was written before any change and only
 scored, so it is the fairer figure, though written by the same hands. The values are
 made up; key-shaped ones are not keys of anyone's.
+
+Probes E and F (secrets4, later the same day) hold secrets in the syntaxes apps and
+configs write them in (env, YAML, JSON, TOML, INI, XML, .npmrc, .pypirc, .netrc, docker
+auth, URL userinfo, CLI flags, headers, call arguments, logs, Kubernetes data, key
+blocks, connection strings), each with look-alikes that must stay (the third item of a
+case: templates, documentation fillers, hashes, ids, public keys); both were written
+before any rule changed, E read while rules changed, F (like B) only scored.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Final
 
 from zdr.detect import DetectorSet
 
-PROBES: dict[str, list[tuple[str, list[str]]]] = {
+# A case is (text, values that must not survive masking) or, with a third item, the
+# look-alikes in the text that must stay as they are (placeholders, hashes, public keys):
+# a look-alike is flagged when a finding touches it, so it is no longer verbatim.
+Case = tuple[str, list[str]] | tuple[str, list[str], list[str]]
+PROBES: dict[str, list[Case]] = {
     "A": [
         (
             "hey it's priya here, my number is +91 98450 12345, call after 6",
@@ -377,27 +389,471 @@ PROBES: dict[str, list[tuple[str, list[str]]]] = {
             ["Pilar", "pilar.m@telefonica.es", "+34 91 123 45 67"],
         ),
     ],
+    # Probes E (dev: read while changing rules) and F (held-out: scored only), written
+    # by secrets4 on 2026-12-07 before any rule was changed: secrets in the syntaxes
+    # apps and configs hold them in, each half with look-alikes that must stay (third
+    # item). Every value is made up (random draws or typed by hand for this file).
+    "E": [
+        (
+            "STRIPE_SECRET=Zqumpm08hsE8JNpjJOQGa2rb19Fl\nDEBUG=false\nPORT=8080",
+            ["Zqumpm08hsE8JNpjJOQGa2rb19Fl"],
+            ["8080"],
+        ),
+        (
+            "oauth:\n  client_id: 4f1c2d7e-9a0b-4c3d-8e5f-6a7b8c9d0e1f\n  client_secret: hqG5KSFdPE0SPgjtHfb1F6w7\n",
+            ["hqG5KSFdPE0SPgjtHfb1F6w7"],
+            ["4f1c2d7e-9a0b-4c3d-8e5f-6a7b8c9d0e1f"],
+        ),
+        (
+            '{"service": "billing", "auth_token": "0WAKadYEjW1W5bSapfQ7Dh3y", "timeout": 30}',
+            ["0WAKadYEjW1W5bSapfQ7Dh3y"],
+            [],
+        ),
+        (
+            '[server]\nhost = "0.0.0.0"\n[server.auth]\ntoken = "mXrxWUREVXXPHzGIz3qyV4J1TQt7"\n',
+            ["mXrxWUREVXXPHzGIz3qyV4J1TQt7"],
+            [],
+        ),
+        (
+            "[database]\nuser = report\npassword = Gl4cier!Pine7\nhost = db.internal",
+            ["Gl4cier!Pine7"],
+            [],
+        ),
+        (
+            '<appSettings>\n  <add key="PaymentApiKey" value="9PBmGGwYPnqwYo8kwQj1qH9CstFpS8gE" />\n</appSettings>',
+            ["9PBmGGwYPnqwYo8kwQj1qH9CstFpS8gE"],
+            [],
+        ),
+        (
+            '<bean id="ds"><property name="password" value="w1nter#Harbor"/></bean>',
+            ["w1nter#Harbor"],
+            [],
+        ),
+        (
+            "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=npm_LRersl9a6sLABHHNBSz40ZgRCZ3IwEF6x9Qr",
+            ["npm_LRersl9a6sLABHHNBSz40ZgRCZ3IwEF6x9Qr"],
+            [],
+        ),
+        (
+            "[distutils]\nindex-servers = pypi\n\n[pypi]\nusername = deployer\npassword = Rb8nT3vX6y!q",
+            ["Rb8nT3vX6y!q"],
+            [],
+        ),
+        (
+            "machine api.heroku.com\n  login ops@acme.io\n  password 5a4bb15d4dcc513d4654c340b67c01ff",
+            ["5a4bb15d4dcc513d4654c340b67c01ff"],
+            [],
+        ),
+        (
+            '{"auths": {"registry.acme.io": {"auth": "ZGVwbG95OlZ0NyNxTHc5WnI="}}}',
+            ["ZGVwbG95OlZ0NyNxTHc5WnI="],
+            [],
+        ),
+        ("broker: amqp://orders:Kf8vN2qLx9@rabbit.internal:5672/prod", ["Kf8vN2qLx9"], []),
+        (
+            "git clone https://ci-bot:y5kyy3JBNWqb9Mt8sCG3CRKbKeyv6xQr@git.acme.io/team/app.git",
+            ["y5kyy3JBNWqb9Mt8sCG3CRKbKeyv6xQr"],
+            [],
+        ),
+        ("cache: redis://:Tq7mZ2xP9w@10.1.2.3:6379/0", ["Tq7mZ2xP9w"], []),
+        ("mysql -h db -u root -pS4lmon#River prod < dump.sql", ["S4lmon#River"], []),
+        (
+            "az login --service-principal -u app-1 --password M3hwwjhCS6jkdFKsvw8f46QqXYil --tenant t1",
+            ["M3hwwjhCS6jkdFKsvw8f46QqXYil"],
+            [],
+        ),
+        (
+            "docker run -e API_KEY=ELgGOBomUOLc877EgNB6bfbdUwFD -p 80:80 acme/api",
+            ["ELgGOBomUOLc877EgNB6bfbdUwFD"],
+            [],
+        ),
+        (
+            "GET /v2/orders HTTP/1.1\nHost: api.acme.io\nX-API-Key: 3mGxHoL43ScQQYK8TUkl1JYnrw8t\nAccept: */*",
+            ["3mGxHoL43ScQQYK8TUkl1JYnrw8t"],
+            [],
+        ),
+        (
+            "curl -H 'X-Auth-Token: fHmxOCTQE8phIECUyUALDgxkhOFo' https://api.acme.io/v1/me",
+            ["fHmxOCTQE8phIECUyUALDgxkhOFo"],
+            [],
+        ),
+        ("Authorization: Basic c3ZjX3JlcG9ydDptOEtwITJ4UnE0", ["c3ZjX3JlcG9ydDptOEtwITJ4UnE0"], []),
+        (
+            "Authorization: Bearer v8ExVuo5Zbcb99JpX9M02bB3f8nUVRBo",
+            ["v8ExVuo5Zbcb99JpX9M02bB3f8nUVRBo"],
+            [],
+        ),
+        (
+            "s3 = boto3.client('s3', aws_access_key_id='AKIA4QXV7ZKD2MNB6HPE', aws_secret_access_key='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')",
+            ["AKIA4QXV7ZKD2MNB6HPE", "ptvp7WhPvFMKFl8zE8Ajlb0c/dkbx9ZFqJDGf1rB"],
+            [],
+        ),
+        (
+            "const client = new Client({ user: 'etl', password: 'Tr4ck!ng99', host: 'pg' })",
+            ["Tr4ck!ng99"],
+            [],
+        ),
+        (
+            'os.Setenv("DEPLOY_TOKEN", "1rB853IgN95Dci7xD93lgWk7J6rW")',
+            ["1rB853IgN95Dci7xD93lgWk7J6rW"],
+            [],
+        ),
+        (
+            'Connection c = DriverManager.getConnection(url, "app", "Qz5!mK8wLp");',
+            ["Qz5!mK8wLp"],
+            [],
+        ),
+        ('var cred = new NetworkCredential("svc-mail", "Lx7#vB3nQ9");', ["Lx7#vB3nQ9"], []),
+        ("define('DB_PASSWORD', 'h0ney#Badger42');", ["h0ney#Badger42"], []),
+        (
+            "Stripe.api_key = ENV['STRIPE_KEY']\nconfig.secret_key_base = 'HqaksrCoAqUvlPaJQ5WE2RlTZQcYTbYT'",
+            ["HqaksrCoAqUvlPaJQ5WE2RlTZQcYTbYT"],
+            ["ENV['STRIPE_KEY']"],
+        ),
+        (
+            "2024-06-01 12:00:03 DEBUG outgoing headers={'x-api-key': 'nZzih6tZg1v6tnOLD5pIrRzg', 'accept': 'json'}",
+            ["nZzih6tZg1v6tnOLD5pIrRzg"],
+            [],
+        ),
+        (
+            'level=info msg="refreshed" session_token=CrNipR0HjXFZfTvMUHoXTBzyTzbm expires_in=3600',
+            ["CrNipR0HjXFZfTvMUHoXTBzyTzbm"],
+            ["3600"],
+        ),
+        (
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  username: ZGVwbG95\n  password: V3ms0bVE5cFcycyE=\n",
+            ["V3ms0bVE5cFcycyE="],
+            [],
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDkDamNHgHP2of9mW5evGMZDorHOTSZByPkRL2TqzyvAAAAJiaZ3mB\n-----END OPENSSH PRIVATE KEY-----",
+            ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"],
+            [],
+        ),
+        (
+            "Server=tcp:acme.database.windows.net,1433;Initial Catalog=orders;User ID=app;Password=Pq9$wE2rT7x;Encrypt=True;",
+            ["Pq9$wE2rT7x"],
+            [],
+        ),
+        (
+            "DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=kDamNHgHP2of+9mW5evGMZDorHOTSZByPkRL2Tqzyv8ctBMl6Arqg6ZHBZe6Wd4RSZSLQCUo9ythHMNXn0yzKU==;EndpointSuffix=core.windows.net",
+            [
+                "kDamNHgHP2of+9mW5evGMZDorHOTSZByPkRL2Tqzyv8ctBMl6Arqg6ZHBZe6Wd4RSZSLQCUo9ythHMNXn0yzKU=="
+            ],
+            [],
+        ),
+        ('sql.Open("mysql", "app:Wd8!kR2mXq@tcp(10.0.0.5:3306)/shop")', ["Wd8!kR2mXq"], []),
+        # look-alikes: must stay
+        (
+            "API_KEY=${API_KEY}\nDB_PASSWORD={{ .Values.db.password }}\nSLACK_TOKEN=<your-slack-token>",
+            [],
+            ["${API_KEY}", "{{ .Values.db.password }}", "<your-slack-token>"],
+        ),
+        (
+            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            [],
+            ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+        ),
+        (
+            "commit 2530770f5eca563fb9d1689fa27a31afb251f716\nAuthor: build bot\n\n    bump deps",
+            [],
+            ["2530770f5eca563fb9d1689fa27a31afb251f716"],
+        ),
+        (
+            "image: ghcr.io/acme/api@sha256:2a4930278010f46b7b9cc15df2996da560fd8add5a4bb15d4dcc513d4654c340",
+            [],
+            ["2a4930278010f46b7b9cc15df2996da560fd8add5a4bb15d4dcc513d4654c340"],
+        ),
+        (
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOS0irYkPvdRHUNL9yf4StfxDPNV2adCV1jFzYI20eBa deploy@ci",
+            [],
+            ["AAAAC3NzaC1lZDI1NTE5AAAAIOS0irYkPvdRHUNL9yf4StfxDPNV2adCV1jFzYI20eBa"],
+        ),
+        (
+            '"lodash": {"version": "4.17.21", "integrity": "sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg=="}',
+            [],
+            [
+                "sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg=="
+            ],
+        ),
+        (
+            "token_type: bearer\nexpires_in: 3600\nmax_tokens: 4096\npassword_min_length: 12",
+            [],
+            ["bearer", "3600", "4096"],
+        ),
+        ("postgres://user:password@localhost:5432/mydb", [], ["user:password"]),
+        (
+            "Authorization: Bearer <token>\nX-API-Key: YOUR_API_KEY_HERE",
+            [],
+            ["<token>", "YOUR_API_KEY_HERE"],
+        ),
+        (
+            "request_id=7e0d4c2a-91b3-4f6e-a8d5-3c2b1a0f9e8d trace=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            [],
+            ["7e0d4c2a-91b3-4f6e-a8d5-3c2b1a0f9e8d", "4bf92f3577b34da6a3ce929d0e0e4736"],
+        ),
+        (
+            'mysql -u root -p$MYSQL_ROOT_PASSWORD --password="$DB_PASS"',
+            [],
+            ["$MYSQL_ROOT_PASSWORD", "$DB_PASS"],
+        ),
+        (
+            "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE3LZ7wM6GKHVjk9tCSi5eIeeaAXZY7rzsj6Ho\nV5D0bA2DAzqx2T4Rc1hotdHNYgt0sgCWBn1Bue6bsBu4RstbtSPrwfm74O5bFGEhS2v3y7X6==\n-----END PUBLIC KEY-----",
+            [],
+            ["MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE3LZ7wM6GKHVjk9tCSi5eIeeaAXZY7rzsj6Ho"],
+        ),
+        ("password: ********\nsecret: REDACTED\ntoken: null", [], ["********", "REDACTED"]),
+    ],
+    "F": [
+        (
+            "SENDGRID_API_KEY='1ZTVnVv2fgKD0f6YYIgrCOX6Jhw7'\nNODE_ENV=production",
+            ["1ZTVnVv2fgKD0f6YYIgrCOX6Jhw7"],
+            ["production"],
+        ),
+        (
+            'spring:\n  datasource:\n    username: app\n    password: "c0ral#Reef88"\n',
+            ["c0ral#Reef88"],
+            [],
+        ),
+        (
+            '{"type": "service_account", "clientSecret": "FecbVjafQ4gGnRfXBkg8QysD"}',
+            ["FecbVjafQ4gGnRfXBkg8QysD"],
+            [],
+        ),
+        (
+            '[tool.poetry.http-basic.private]\nusername = "ci"\npassword = "4FIS0Xzm41PB2qs353f2Huu6"',
+            ["4FIS0Xzm41PB2qs353f2Huu6"],
+            [],
+        ),
+        (
+            "[smtp]\nhost=mail.acme.io\nsecret_key=frRgjix7YSdn60LNJMRLdHb2U9Lh",
+            ["frRgjix7YSdn60LNJMRLdHb2U9Lh"],
+            [],
+        ),
+        ('<entry key="db.password">b1ue#Falcon73</entry>', ["b1ue#Falcon73"], []),
+        (
+            '<connectionStrings><add name="Main" connectionString="Data Source=sql01;Initial Catalog=crm;User Id=sa;Pwd=Ym6$tR8qWz;" /></connectionStrings>',
+            ["Ym6$tR8qWz"],
+            [],
+        ),
+        (
+            "@acme:registry=https://npm.pkg.github.com\n//npm.pkg.github.com/:_authToken=ghp_P3JTkLoaz48FcB9Q88zxNWtfcbIU3oyG3s6a",
+            ["ghp_P3JTkLoaz48FcB9Q88zxNWtfcbIU3oyG3s6a"],
+            [],
+        ),
+        (
+            "[testpypi]\nrepository = https://test.pypi.org/legacy/\nusername = maint\npassword: Zk4mQ9pW2s!v",
+            ["Zk4mQ9pW2s!v"],
+            [],
+        ),
+        (
+            "machine github.com login release-bot password 7qO60lI5QfecJUyGTelVEnIKXVuu",
+            ["7qO60lI5QfecJUyGTelVEnIKXVuu"],
+            [],
+        ),
+        (
+            '"https://index.docker.io/v1/": {\n  "auth": "Y2k6SHk1bkI4dkMzeA=="\n}',
+            ["Y2k6SHk1bkI4dkMzeA=="],
+            [],
+        ),
+        ("DATABASE_URL=mysql://shop:Jn4%23pL8wQz@db-1.internal:3306/shop", ["Jn4%23pL8wQz"], []),
+        (
+            "pip install --index-url https://__token__:tkgq5eq49jc3y6gn4e3l4v8rxi2z5728@pkgs.acme.io/simple/ acme-lib",
+            ["tkgq5eq49jc3y6gn4e3l4v8rxi2z5728"],
+            [],
+        ),
+        ("sftp://backup:Xr5&mN2pQk@files.acme.io/nightly", ["Xr5&mN2pQk"], []),
+        ("PGPASSWORD=... psql --host=db --username=app --password=Hv3!nP9xLm", ["Hv3!nP9xLm"], []),
+        (
+            "heroku config:set SECRET_TOKEN=EomFKB8KyVQ3JYmzSgnYNPPtPQvv -a acme-api",
+            ["EomFKB8KyVQ3JYmzSgnYNPPtPQvv"],
+            [],
+        ),
+        (
+            "POST /hooks HTTP/1.1\nx-access-token: 79l1yti4uor2l57ubgs7zop17f4kalib\ncontent-type: application/json",
+            ["79l1yti4uor2l57ubgs7zop17f4kalib"],
+            [],
+        ),
+        (
+            'fetch(url, { headers: { "Api-Key": "adCV1jFzYI20eBahcyXic6YOZq0M" } })',
+            ["adCV1jFzYI20eBahcyXic6YOZq0M"],
+            [],
+        ),
+        (
+            'curl -H "Authorization: Basic Y2k6SHk1bkI4dkMzeA==" https://ci.acme.io/api/json',
+            ["Y2k6SHk1bkI4dkMzeA=="],
+            [],
+        ),
+        (
+            "Proxy-Authorization: Bearer OS0irYkPvdRHUNL9yf4StfxDPNV2",
+            ["OS0irYkPvdRHUNL9yf4StfxDPNV2"],
+            [],
+        ),
+        (
+            'client = OpenAIClient(endpoint, AzureKeyCredential("R91GvVzW1WHLbA6RR3KBBmaM31d8"))',
+            ["R91GvVzW1WHLbA6RR3KBBmaM31d8"],
+            [],
+        ),
+        (
+            "db = pymysql.connect(host='10.0.0.9', user='rpt', passwd='Fj7#kq2Lwx', db='sales')",
+            ["Fj7#kq2Lwx"],
+            [],
+        ),
+        ('props.put("mail.smtp.password", "m0ss#Garden5");', ["m0ss#Garden5"], []),
+        ("$pdo = new PDO('mysql:host=db;dbname=shop', 'shop', 'Kq8!zT4wMx');", ["Kq8!zT4wMx"], []),
+        (
+            "ENV['GITHUB_TOKEN'] = 'ghp_bA2DAzqx2T4Rc1hotdHNYgt0sgCWBn1Bue6b'",
+            ["ghp_bA2DAzqx2T4Rc1hotdHNYgt0sgCWBn1Bue6b"],
+            [],
+        ),
+        (
+            'var conn = new SqlConnection("Server=sql02;Database=hr;User Id=hr_app;Password=Tz2@wQ9rLk;");',
+            ["Tz2@wQ9rLk"],
+            [],
+        ),
+        (
+            "[2024-06-02 08:14:55] WARN retry auth apikey=RstbtSPrwfm74O5bFGEhS2v3y7X6 attempt=2",
+            ["RstbtSPrwfm74O5bFGEhS2v3y7X6"],
+            [],
+        ),
+        (
+            "INFO  connecting with access_token: vo31yvkxj22zava49sq6wp51edm0ng61 (scope=read)",
+            ["vo31yvkxj22zava49sq6wp51edm0ng61"],
+            [],
+        ),
+        (
+            "data:\n  api-key: a2JxN3ZMbTJYcFE5c1Q0ckU=\n  DB_PASS: UmI4blQzdlg2eQ==\n",
+            ["a2JxN3ZMbTJYcFE5c1Q0ckU=", "UmI4blQzdlg2eQ=="],
+            [],
+        ),
+        (
+            '{"type": "service_account", "private_key_id": "ff3195f80135f3b92c07423fb388dfa9", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC3ee3419300aed2e779\\n-----END PRIVATE KEY-----\\n"}',
+            ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC3ee3419300aed2e779"],
+            [],
+        ),
+        (
+            "Endpoint=sb://acme-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=clZ/CVl7QhyBUctigLY67ZUkMJfhBIVjv86O2tAWDgQ=",
+            ["clZ/CVl7QhyBUctigLY67ZUkMJfhBIVjv86O2tAWDgQ="],
+            [],
+        ),
+        (
+            "Host=pg.acme.io;Port=5432;Username=etl;Password=Nc8%vW3kRz;Database=dw",
+            ["Nc8%vW3kRz"],
+            [],
+        ),
+        (
+            "ldap_bind_dn = cn=admin,dc=acme,dc=io\nldap_bind_password = Qm3!xV8tPw",
+            ["Qm3!xV8tPw"],
+            [],
+        ),
+        (
+            "echo 'Lp4@wZ9kNx' | docker login registry.acme.io --username ci --password-stdin",
+            ["Lp4@wZ9kNx"],
+            [],
+        ),
+        (
+            'jwt.sign(payload, "a2rb19FlY0mG1ylvuhfJXqIEnomef2mS", { expiresIn: "1h" })',
+            ["a2rb19FlY0mG1ylvuhfJXqIEnomef2mS"],
+            [],
+        ),
+        # look-alikes: must stay
+        (
+            "OPENAI_API_KEY=sk-...\nGITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nDB_PASSWORD=changeme",
+            [],
+            ["sk-...", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "changeme"],
+        ),
+        (
+            'password: "{{ vault_db_password }}"\napi_key: "%(api_key)s"\ntoken: $(cat /run/secrets/token)',
+            [],
+            ["{{ vault_db_password }}", "%(api_key)s", "$(cat /run/secrets/token)"],
+        ),
+        (
+            "md5 9e107d9d372bb6826bd81d3542a419d6  release.tar.gz\nsha1 a68820c894a252686f3a0e652733a942505681aa",
+            [],
+            ["9e107d9d372bb6826bd81d3542a419d6", "a68820c894a252686f3a0e652733a942505681aa"],
+        ),
+        (
+            'ETag: "33a64df551425fcc55e4d42a148795d9f25f89d4"\nX-Request-Id: 2c7d1e0f-3a4b-4c5d-8e9f-0a1b2c3d4e5f',
+            [],
+            ["33a64df551425fcc55e4d42a148795d9f25f89d4", "2c7d1e0f-3a4b-4c5d-8e9f-0a1b2c3d4e5f"],
+        ),
+        (
+            "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7qO60lI5QfecJUyGTelVEnIKXVuuEomFKB8KyVQ3JYmzSgnYN ops@bastion",
+            [],
+            ["AAAAB3NzaC1yc2EAAAADAQABAAABAQC7qO60lI5QfecJUyGTelVEnIKXVuuEomFKB8KyVQ3JYmzSgnYN"],
+        ),
+        (
+            "https://username:password@example.com/path and ftp://anonymous:guest@ftp.example.org",
+            [],
+            ["username:password", "anonymous:guest"],
+        ),
+        (
+            "Authorization: Bearer ${ACCESS_TOKEN}\ncurl -u admin:$ADMIN_PASS https://ci.local",
+            [],
+            ["${ACCESS_TOKEN}", "$ADMIN_PASS"],
+        ),
+        (
+            'auth: true\nsecret: false\nprimary_key = "user_id"\ncache_key: users:list:v2',
+            [],
+            ["true", "false", "user_id", "users:list:v2"],
+        ),
+        (
+            "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTES\n-----END CERTIFICATE-----",
+            [],
+            ["MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTES"],
+        ),
+        ("Password=<password>;User ID=<user>;Server=myServerAddress", [], ["<password>"]),
+        (
+            "git checkout 65a91d1cbb5371bd6a2ba11015b11f5c0e4d2a71 && make",
+            [],
+            ["65a91d1cbb5371bd6a2ba11015b11f5c0e4d2a71"],
+        ),
+        ('api_key: "[API_KEY]"\nsecret: "xxxx-xxxx-xxxx"', [], ["[API_KEY]", "xxxx-xxxx-xxxx"]),
+    ],
 }
+
+
+def masked_text(detect: DetectorSet, text: str) -> str:
+    """The text with every detected span replaced by NULs."""
+    masked = list(text)
+    for found in detect.detect(text):
+        masked[found.start : found.end] = "\0" * (found.end - found.start)
+    return "".join(masked)
 
 
 def leaked(detect: DetectorSet, text: str, values: list[str]) -> list[str]:
     """The values still verbatim once every detected span is replaced."""
-    masked = list(text)
-    for found in detect.detect(text):
-        masked[found.start : found.end] = "\0" * (found.end - found.start)
-    left = "".join(masked)
+    left = masked_text(detect, text)
     return [v for v in values if v in left]
+
+
+def flagged(detect: DetectorSet, text: str, keep: list[str]) -> list[str]:
+    """The look-alikes a finding touched (no longer verbatim once masked)."""
+    left = masked_text(detect, text)
+    return [v for v in keep if v not in left]
+
+
+# Scored, never printed: written before the rules they measure changed.
+HELD_OUT: Final = ("B", "F")
 
 
 def main() -> None:
     detect = DetectorSet()
     for probe, cases in PROBES.items():
-        total = sum(len(values) for _, values in cases)
-        left = [(text, v) for text, values in cases for v in leaked(detect, text, values)]
-        print(f"probe {probe}: {len(left)} of {total} values left")
-        if "-v" in sys.argv and probe != "B":  # B is scored, not read
+        total = sum(len(case[1]) for case in cases)
+        left = [(case[0], v) for case in cases for v in leaked(detect, case[0], case[1])]
+        line = f"probe {probe}: {len(left)} of {total} values left"
+        keeps = [(case[0], case[2]) for case in cases if len(case) == 3]
+        bad: list[tuple[str, str]] = []
+        if any(keep for _, keep in keeps):
+            bad = [(text, v) for text, keep in keeps for v in flagged(detect, text, keep)]
+            line += f", {len(bad)} of {sum(len(k) for _, k in keeps)} look-alikes flagged"
+        print(line)
+        if "-v" in sys.argv and probe not in HELD_OUT:
             for text, value in left:
                 print(f"  {value!r} in {text[:60]!r}")
+            for text, value in bad:
+                print(f"  flagged {value!r} in {text[:60]!r}")
 
 
 if __name__ == "__main__":
