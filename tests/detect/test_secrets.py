@@ -337,7 +337,7 @@ def test_a_dsn_password_is_whole(text: str, value: str) -> None:
     [
         # The authority ends at "?": an e-mail in the query is not the password's "@"
         # (the password reached into "example" of the query and was taken for a filler).
-        ("smtp://user:Secr3tPw@mail.example.com?from=me@example.com", "Secr3tPw"),
+        ("smtp://user:Secr3tPw@mail.acme-corp.io?from=me@example.com", "Secr3tPw"),
         ("postgres://app:S3cretPw@db?" + "x" * 130 + "@x", "S3cretPw"),
         ("amqp://app:S3cretPw@rabbit:5672#ha=a@b", "S3cretPw"),
         # A raw "#" or "?" in the password, as pasted into an .env file (masked at
@@ -346,7 +346,7 @@ def test_a_dsn_password_is_whole(text: str, value: str) -> None:
         ("postgres://app:Pa?ss12xy@db/app", "Pa?ss12xy"),
         # An "@" after the host with no "/" between, and a filler word in what the password
         # reached to: the password up to its first "@" is masked still.
-        ("postgres://app:S3cretPw@db.example.net:5432,notify=ops@example.org", "S3cretPw"),
+        ("postgres://app:S3cretPw@db.your-corp.net:5432,notify=ops@example.org", "S3cretPw"),
     ],
 )
 def test_an_at_after_the_dsn_host_leaves_no_password(text: str, value: str) -> None:
@@ -359,7 +359,7 @@ def test_a_dsn_password_ends_at_its_host() -> None:
 
 
 def test_a_dsn_password_stops_at_the_query() -> None:
-    text = "smtp://user:Secr3tPw@mail.example.com?from=me@example.com"
+    text = "smtp://user:Secr3tPw@mail.acme-corp.io?from=me@example.com"
     assert "Secr3tPw" in masked(text)
 
 
@@ -424,3 +424,21 @@ def test_jwts_are_read_as_detect_secrets_reads_them() -> None:
     jwt = "eyJhbGciOiJIUzI1NiJ9.WyJhIiwiYiJd.c2lnbmF0dXJlLXZhbHVlLXgxMjM"  # payload ["a","b"]
     assert jwt in masked(f"X-Session: {jwt}")
     assert not masked("X-Session: eyJhbGciOizzzIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked_value"),
+    [
+        ('API = "https://svc:Qm3xV8tPw2@api.example.com/v1"', None),  # RFC 2606's names
+        ("mysql://app:Qm3xV8tPw2@db.staging.example.org:3306/app", None),
+        ("amqp://app:Qm3xV8tPw2@rabbit.test/", None),  # RFC 6761's .test
+        ("amqp://app:Qm3xV8tPw2@rabbit.internal/", "Qm3xV8tPw2"),
+        ("https://app:Qm3xV8tPw2@example.com.evil.io/", "Qm3xV8tPw2"),  # not the name itself
+    ],
+)
+def test_url_credentials_at_documentation_hosts(text: str, masked_value: str | None) -> None:
+    found = masked(text)
+    if masked_value is None:
+        assert not found
+    else:
+        assert any(masked_value in f for f in found)

@@ -14,6 +14,7 @@ from zdr.detect.keyrules import find_keys
 from zdr.detect.model import Span, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
+    documentation_host,
     entropy,
     looks_random,
     placeholder,
@@ -241,6 +242,8 @@ class SecretDetector:
                 value, start = m.group("value"), m.start("value")
                 if "@" in value and placeholder_password(value):
                     value = value[: value.index("@")]  # what it swallowed was the filler
+                if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+                    continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
                 if not placeholder_password(value):
                     out.append(span(start, start + len(value), "SECRET"))
         if "@" in text:
