@@ -442,3 +442,10 @@ def test_url_credentials_at_documentation_hosts(text: str, masked_value: str | N
         assert not found
     else:
         assert any(masked_value in f for f in found)
+
+
+def test_a_rule_whose_match_does_not_begin_at_its_keyword() -> None:
+    """gitleaks reads a keyword as a filter of the text: Facebook's rule matches the
+    token after the word `facebook`, OpenAI's the key before `T3BlbkFJ`."""
+    token = "1308742762612587|qK7mZ2xP9wLr4vN8bT3cY6dH1fJ"
+    assert token in masked(f"facebook {token}")
