@@ -449,3 +449,18 @@ def test_a_rule_whose_match_does_not_begin_at_its_keyword() -> None:
     token after the word `facebook`, OpenAI's the key before `T3BlbkFJ`."""
     token = "1308742762612587|qK7mZ2xP9wLr4vN8bT3cY6dH1fJ"
     assert token in masked(f"facebook {token}")
+
+
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [
+        # OpenAI's and Anthropic's keys are the maintained rules' (the marker, the lengths)
+        ("sk-proj-" + "Qm3xV8tPw2Lr4vN8bT3cY6dH" + "T3BlbkFJ" + "kDamNHgHP2of9mW5evGMZDor", True),
+        # a prefix the rules own, their form missed, a generated body: masked when in doubt
+        ("sk-proj-Xi8tdMjHV6pmbBbwilTeT4BlbkFJ3UDnpdEwNNm6wVBpYM0o", True),
+        ("sk-ant-api03-abcdefghijklmnopqrstuvwxyzabcdefgh", False),  # a filler's body
+        ("sk-3f9a2c7e1b8d4a6f0e5c9b2a7d1e4f8c", True),  # another API's sk- key (hex)
+    ],
+)
+def test_sk_keys(key: str, found: bool) -> None:
+    assert (key in masked(f"use {key} here")) is found

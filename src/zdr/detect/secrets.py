@@ -26,7 +26,11 @@ from zdr.detect.validators import (
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
 # check. The prefixes are where the shared scan looks for them.
 _KEY_SHAPE_PARTS: Final = (
-    (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+    # A key of an OpenAI-compatible API (DeepSeek's, OpenRouter's `sk-or-v1-`, ...); OpenAI's
+    # and Anthropic's own (`sk-proj-`, `sk-svcacct-`, `sk-admin-`, `sk-ant-`, any holding
+    # `T3BlbkFJ`) are left to the maintained rule sets (gitleaks', detect-secrets'), which
+    # know their exact forms (_MAINTAINED_SK).
+    (r"sk-", r"[A-Za-z0-9_-]{20,}"),
     # A JWT, as detect-secrets' plugin reads one: a header (`{"` in base64url), a payload,
     # a signature if any (an unsigned token, `alg: none`, carries the same claims, and a
     # service that accepts `none` takes it as a credential); `=` padding allowed. It is
@@ -34,6 +38,7 @@ _KEY_SHAPE_PARTS: Final = (
     # begins with.
     (r"eyJ", r"[A-Za-z0-9_=-]{6,}\.[A-Za-z0-9_=-]{4,}(?:\.[A-Za-z0-9_=-]*)?"),
 )
+_MAINTAINED_SK: Final = ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-ant-")
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
 )
@@ -221,6 +226,10 @@ class SecretDetector:
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
             value = m.group()
             if value.startswith("eyJ") and not _jwt(value):
+                continue
+            if (value.startswith(_MAINTAINED_SK) or "T3BlbkFJ" in value) and not _generated(
+                value.split("-", 2)[-1]
+            ):
                 continue
             if starts_word(text, m.start(), "_-") and not _filler(value):
                 out.append(span(m.start(), m.end(), "API_KEY"))
