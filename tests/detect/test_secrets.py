@@ -375,3 +375,52 @@ def test_a_dsn_password_stops_at_the_query() -> None:
 )
 def test_other_call_arguments_are_no_passwords(text: str) -> None:
     assert masked(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'std::string secret("{s}");',  # C++: a constructor's argument
+        'secret.assign("{s}", 12);',
+        'char db_password[32] = "{s}";',  # an array's brackets
+        'if (db_pass == "{s}") {{',  # comparisons
+        'if (password !== "{s}")',
+        'NSString *password = @"{s}";',  # Objective-C
+        'private_key "{s}";',  # a statement: name, then the quoted value
+        'client_key = "{s}";',  # detect-secrets' key names
+        'priv_key("{s}");',
+    ],
+)
+def test_c_family_syntaxes(template: str) -> None:
+    value = "Tz2@wQ9rLk"
+    assert value in masked(template.format(s=value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'value = get_secret("prod/db/password")',  # the name or path of one, looked up
+        'token("refresh_token")',
+        'password = "some_function()"',
+        "mysql -u root -p$MYSQL_ROOT_PASSWORD",  # a shell variable
+        'mysql --password="$DB_PASS"',
+        'password = "abcd"',  # four characters: the quotes are not part of it
+    ],
+)
+def test_lookups_and_variables_are_no_secrets(text: str) -> None:
+    assert not masked(text)
+
+
+def test_a_typed_password_may_hold_template_marks() -> None:
+    """`${` or `{{` among other brackets is typed, not a template; a whole variable is."""
+    assert "q{{z}w)k${r]tab(ume" in masked('password = "q{{z}w)k${r]tab(ume";')
+    assert not masked('password = "${DB_PASSWORD:-secret}"')
+    assert not masked('password: "{{ .Values.db.password | b64enc }}"')
+
+
+def test_jwts_are_read_as_detect_secrets_reads_them() -> None:
+    """Header and payload decode to JSON, whatever the payload begins with; a run of the
+    same shape that does not decode is not a token."""
+    jwt = "eyJhbGciOiJIUzI1NiJ9.WyJhIiwiYiJd.c2lnbmF0dXJlLXZhbHVlLXgxMjM"  # payload ["a","b"]
+    assert jwt in masked(f"X-Session: {jwt}")
+    assert not masked("X-Session: eyJhbGciOizzzIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc")

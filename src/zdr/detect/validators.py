@@ -194,9 +194,6 @@ _PLACEHOLDER_WORDS: Final = (
     "sample",
     "fake",
     "<",
-    "${",
-    "$(",
-    "{{",
     "****",
     "...",
     "env(",
@@ -209,6 +206,13 @@ _NAMING_VALUES: Final = frozenset(
     "password passwd pass pwd secret token apikey api_key key credentials changeit "
     "hunter2 test null none".split()
 )
+
+
+# A template's variable: ${TOKEN}, ${VAR:-default}, $(cmd), {{ token }}, {{ .Values.x |
+# b64enc }}, `${{ secrets.X }}`. Only well formed, and a variable's name or expression
+# holds no other bracket: a value that merely holds `${` or `{{` among other symbols
+# (`q{{z}w)k${r]tab(ume}`) is a typed password, not a template.
+_TEMPLATE: Final = re.compile(r"\$\{[^{}()\[\]]*\}|\$\([^()]*\)|\{\{[^{}()\[\]]*\}\}")
 
 
 def placeholder(value: str) -> bool:
@@ -227,6 +231,8 @@ def _placeholder_in_python(value: str, words: tuple[str, ...], naming: frozenset
     instructions a value as calls from compiled Python."""
     low = value.lower()
     if any_in(low, words):
+        return True
+    if ("${" in low or "$(" in low or "{{" in low) and _TEMPLATE.search(low):
         return True
     if low[:1] in "[(%" and low[-1:] in "])s%" and len(low) > 2:
         return True  # [PASSWORD], (token), %(token)s, %TOKEN%, %s
