@@ -301,10 +301,10 @@ def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re
     done = 0
     if rule.inner:
         for start, end in hits:
-            for m in regex.finditer(text, max(start - _AROUND, done), min(n, end + _AFTER)):
-                if m.end() > done:
-                    out.append(m)
-                    done = m.end()
+            for found in regex.finditer(text, max(start - _AROUND, done), min(n, end + _AFTER)):
+                if found.end() > done:
+                    out.append(found)
+                    done = found.end()
         return out
     for start, end in hits:
         if start < done:
