@@ -4,6 +4,8 @@ rule with a hit and a near-miss (text written for this test)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
 from zdr.detect.address import street_types
@@ -147,3 +149,24 @@ def test_an_indian_address_at_the_end_of_a_long_line() -> None:
     value = "B-204, Sunshine Apartments, MG Road, Bengaluru 560001"
     text = "item 123456, " * 400 + "ship to " + value
     assert any(value in v for v in addresses(text)), addresses(text)
+
+
+_BLOCK_PIECES = (
+    "Suite", "apt", "#", "12", "4b", "Paris", "NY", "ON", "nan", "de", "la", "SW1A 1AA",
+    "K1A 0B1", "75008", "12345-678", ",", " ", "\t", "(Bo 1)", ">", "|", "???", "Ωμέγα",
+    "Жуков", "\u037e", ":", "/", "@", "x", "\n", "-", "’s", "∆", ".", "\r", "é", "_",
+)  # fmt: skip
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(_BLOCK_PIECES), max_size=14).map("".join))
+def test_block_line_characters_rule_out_only_lines_no_block_line_matches(line: str) -> None:
+    """_block_end's pre-test is only a shortcut: every line the block-line pattern
+    matches holds only _BLOCK_CHARS up to its end."""
+    from zdr.detect.address import _BLOCK_CHARS, _BLOCK_LINE
+
+    text = "\n" + line
+    if _BLOCK_LINE.match(text, 0) is not None:
+        chars = _BLOCK_CHARS.match(text, 1)
+        end = text.find("\n", 1)
+        assert chars is not None and chars.end() == (len(text) if end < 0 else end)

@@ -432,3 +432,69 @@ def test_json_strings_reads_escapes() -> None:
     assert runs.json_strings(body) == [1, 7, 10, 15, 20, 23, 26, 29]
     with pytest.raises(TypeError):
         runs.json_strings("text")  # type: ignore[arg-type]
+
+
+# What placeholder tells apart: its words' characters, brackets, quotes, "%" and "s",
+# line breaks (a repeated unit holds none), digits and letters that count up, upper
+# case, and letters whose lower case is ASCII or longer (Kelvin sign, dotted I).
+_PLACEHOLDER_CHARS = "abcxyz0123{}[]()%s$<>.*\"'`_-\nXAé\u212a\u0130😀"
+_PLACEHOLDER_UNITS = ("ab", "ab1", "abc", "xx", "your", "${", "a1b2", "\n", "token", "**")
+
+
+@settings(max_examples=5000)
+@given(
+    st.text(alphabet=_PLACEHOLDER_CHARS, max_size=40)
+    | st.lists(st.sampled_from(_PLACEHOLDER_UNITS), max_size=12).map("".join)
+    | st.text(max_size=40)
+)
+def test_placeholder_as_the_reference_finds_it(value: str) -> None:
+    from zdr.detect.validators import _NAMING_VALUES, _PLACEHOLDER_WORDS, _placeholder_in_python
+
+    tables = (_PLACEHOLDER_WORDS, _NAMING_VALUES)
+    assert runs.placeholder(value, *tables) == _placeholder_in_python(value, *tables)
+
+
+def test_placeholder_examples() -> None:
+    from zdr.detect.validators import _NAMING_VALUES, _PLACEHOLDER_WORDS, _placeholder_in_python
+
+    tables = (_PLACEHOLDER_WORDS, _NAMING_VALUES)
+    for value, expected in (
+        ("AKIAIOSFODNN7EXAMPLE", True),  # a word, after lower-casing
+        ("[PASSWORD]", True),
+        ("%(token)s", True),
+        ('"_token_"', True),  # a naming value once stripped
+        ("aaaaaaab", True),  # two characters
+        ("abcd1234abcd1234abcd1234", True),  # a unit repeated
+        ('"abababababababab"', True),  # a unit repeated, quotes stripped
+        ("ab\nab\nab\nab\nab\nab\n", False),  # "." takes no line break: no unit repeats
+        ("abcdefghijklmnop", True),  # counts up
+        ("Kq8mZ2vR7xW4pT9n", False),
+        ("", True),  # no more than two characters
+        ("(x)", True),
+        ("(xyz", False),  # not closed
+    ):
+        assert (
+            runs.placeholder(value, *tables) == _placeholder_in_python(value, *tables) == expected
+        )
+    with pytest.raises(TypeError):
+        runs.placeholder(1, *tables)
+    with pytest.raises(TypeError):
+        runs.placeholder("a", list(_PLACEHOLDER_WORDS), _NAMING_VALUES)
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="aabbcyz0129-_ZAé٣\u212a\u0130😀", max_size=40) | st.text(max_size=40))
+def test_typed_stretch_as_the_reference_finds_it(value: str) -> None:
+    from zdr.detect.validators import _typed_stretch_in_python
+
+    assert runs.typed_stretch(value) == _typed_stretch_in_python(value)
+
+
+def test_typed_stretch_reads_every_character_as_the_reference() -> None:
+    """Each character of the Basic Multilingual Plane and a few above it, in a stretch
+    (its lower case may be an ASCII letter or longer, it may be a digit elsewhere)."""
+    from zdr.detect.validators import _typed_stretch_in_python
+
+    for code in [*range(0xD800), *range(0xE000, 0x10000), 0x1D7D8, 0x1F600, 0x10FFFF]:
+        for value in ("abcde" + chr(code), chr(code) * 6, "12345" + chr(code)):
+            assert runs.typed_stretch(value) == _typed_stretch_in_python(value), hex(code)

@@ -23,6 +23,11 @@
  *                                                value (a documentation word, a template)
  *   counts_up          validators.counts_up      whether a value mostly counts up or
  *                                                down (a1b2c3, abc123xyz)
+ *   placeholder        validators.placeholder    a documentation or template value, the
+ *                                                test every secret rule asks (with the
+ *                                                four above and _repeated_unit in one call)
+ *   typed_stretch      validators.typed_stretch  six typed characters in a row (000000,
+ *                                                123456) where a generated value belongs
  *   resolve            engine.resolve            non-overlapping spans of all found
  *   card_starts        patterns.card_starts      where a card number can begin
  *   number_word_starts patterns.number_word_starts  where "742 Evergreen" can begin
@@ -850,19 +855,13 @@ static PyObject *shannon_entropy(PyObject *Py_UNUSED(module), PyObject *arg) {
 }
 
 /* counts_up(low): see validators.counts_up, the reference. */
-static PyObject *counts_up(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 1) {
-        PyErr_SetString(PyExc_TypeError, "counts_up(low: str)");
-        return NULL;
-    }
-    Text t;
-    if (read_text(args[0], "counts_up()", &t) < 0) return NULL;
-    Py_ssize_t n = t.n;
-    if (n < 16) Py_RETURN_FALSE;
+static int counts_up_in(const Text *t) {
+    Py_ssize_t n = t->n;
+    if (n < 16) return 0;
     Py_ssize_t up = 0, down = 0;
     long p2 = -9, p1 = -9;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 ch = at(&t, i);
+        Py_UCS4 ch = at(t, i);
         long c = ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z')) ? (long)ch : -9;
         if (c >= 0) {
             if (c - p1 == 1 || c - p2 == 1)
@@ -873,11 +872,45 @@ static PyObject *counts_up(PyObject *Py_UNUSED(module), PyObject *const *args, P
         p2 = p1;
         p1 = c;
     }
-    return PyBool_FromLong(2 * (up > down ? up : down) >= n);
+    return 2 * (up > down ? up : down) >= n;
+}
+
+static PyObject *counts_up(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "counts_up(low: str)");
+        return NULL;
+    }
+    Text t;
+    if (read_text(args[0], "counts_up()", &t) < 0) return NULL;
+    return PyBool_FromLong(counts_up_in(&t));
 }
 
 /* typed_runs(low, consecutive): see validators.typed_runs, the reference. */
 #define TYPED_RUN 4
+static int typed_runs_in(const Text *t, int consecutive) {
+    Py_ssize_t n = t->n;
+    if (n < 2 * TYPED_RUN) return 0;
+    long step = consecutive ? 1 : 0, previous = -2;
+    Py_ssize_t in_runs = 0, run = 0, left = n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = at(t, i);
+        left--;
+        long c = ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z')) ? (long)ch : -2;
+        if (c >= 0 && c - previous >= -step && c - previous <= step) {
+            run++;
+        } else {
+            if (run >= TYPED_RUN)
+                in_runs += run;
+            else if (2 * (in_runs + left + 1) <= n)
+                return 0; /* what is left cannot make the half */
+            run = 1;
+        }
+        previous = c;
+    }
+    if (run >= TYPED_RUN) in_runs += run;
+    return 2 * in_runs > n;
+}
+
 static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2) {
         PyErr_SetString(PyExc_TypeError, "typed_runs(low: str, consecutive: bool)");
@@ -887,31 +920,35 @@ static PyObject *typed_runs(PyObject *Py_UNUSED(module), PyObject *const *args, 
     if (read_text(args[0], "typed_runs()", &t) < 0) return NULL;
     int consecutive = PyObject_IsTrue(args[1]);
     if (consecutive < 0) return NULL;
-    Py_ssize_t n = t.n;
-    if (n < 2 * TYPED_RUN) Py_RETURN_FALSE;
-    long step = consecutive ? 1 : 0, previous = -2;
-    Py_ssize_t in_runs = 0, run = 0, left = n;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 ch = at(&t, i);
-        left--;
-        long c = ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z')) ? (long)ch : -2;
-        if (c >= 0 && c - previous >= -step && c - previous <= step) {
-            run++;
-        } else {
-            if (run >= TYPED_RUN)
-                in_runs += run;
-            else if (2 * (in_runs + left + 1) <= n)
-                Py_RETURN_FALSE; /* what is left cannot make the half */
-            run = 1;
-        }
-        previous = c;
-    }
-    if (run >= TYPED_RUN) in_runs += run;
-    return PyBool_FromLong(2 * in_runs > n);
+    return PyBool_FromLong(typed_runs_in(&t, consecutive));
 }
 
 /* any_in(text, words): see validators.any_in, the reference. One-byte text and words
- * are compared as bytes (memchr to each first character); others as str.find does. */
+ * are compared as bytes (memchr to each first character); others as str.find does.
+ * 1, 0, or -1 with an exception set. */
+static int any_in_text(PyObject *text, const Text *t, PyObject *words) {
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
+        Text w;
+        if (read_text(PyTuple_GET_ITEM(words, k), "any_in()", &w) < 0) return -1;
+        if (w.n == 0) return 1;
+        if (w.n > t->n) continue;
+        if (t->kind == PyUnicode_1BYTE_KIND && w.kind == PyUnicode_1BYTE_KIND) {
+            const unsigned char *s = t->data, *needle = w.data;
+            const unsigned char *last = s + (t->n - w.n); /* the last place it can begin */
+            const unsigned char *p = s;
+            while (p <= last && (p = memchr(p, needle[0], (size_t)(last - p) + 1)) != NULL) {
+                if (memcmp(p + 1, needle + 1, (size_t)w.n - 1) == 0) return 1;
+                p++;
+            }
+            continue;
+        }
+        Py_ssize_t found = PyUnicode_Find(text, PyTuple_GET_ITEM(words, k), 0, t->n, 1);
+        if (found == -2) return -1;
+        if (found >= 0) return 1;
+    }
+    return 0;
+}
+
 static PyObject *any_in(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2 || !PyTuple_Check(args[1])) {
         PyErr_SetString(PyExc_TypeError, "any_in(text: str, words: tuple of str)");
@@ -919,27 +956,147 @@ static PyObject *any_in(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
     }
     Text t;
     if (read_text(args[0], "any_in()", &t) < 0) return NULL;
-    PyObject *words = args[1];
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
-        Text w;
-        if (read_text(PyTuple_GET_ITEM(words, k), "any_in()", &w) < 0) return NULL;
-        if (w.n == 0) Py_RETURN_TRUE;
-        if (w.n > t.n) continue;
-        if (t.kind == PyUnicode_1BYTE_KIND && w.kind == PyUnicode_1BYTE_KIND) {
-            const unsigned char *s = t.data, *needle = w.data;
-            const unsigned char *last = s + (t.n - w.n); /* the last place it can begin */
-            const unsigned char *p = s;
-            while (p <= last && (p = memchr(p, needle[0], (size_t)(last - p) + 1)) != NULL) {
-                if (memcmp(p + 1, needle + 1, (size_t)w.n - 1) == 0) Py_RETURN_TRUE;
-                p++;
-            }
+    int found = any_in_text(args[0], &t, args[1]);
+    return found < 0 ? NULL : PyBool_FromLong(found);
+}
+
+/* A str's lower case: an ASCII one's made here (no method call), others by str.lower;
+ * a new reference, or NULL with an exception set. */
+static PyObject *lower_case(PyObject *value) {
+    if (!PyUnicode_IS_ASCII(value)) return PyObject_CallMethod(value, "lower", NULL);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(value);
+    Py_ssize_t i = 0;
+    while (i < n && !(s[i] >= 'A' && s[i] <= 'Z')) i++;
+    if (i == n) return Py_NewRef(value); /* nothing to lower: the same characters */
+    PyObject *low = PyUnicode_New(n, 127);
+    if (low == NULL) return NULL;
+    Py_UCS1 *d = PyUnicode_1BYTE_DATA(low);
+    for (Py_ssize_t j = 0; j < n; j++) d[j] = (s[j] >= 'A' && s[j] <= 'Z') ? s[j] + 32 : s[j];
+    return low;
+}
+
+/* len(set(low[a:b])) <= 2 */
+static int at_most_two_characters(const Text *t) {
+    if (t->n == 0) return 1;
+    Py_UCS4 first = at(t, 0), second = first;
+    for (Py_ssize_t i = 1; i < t->n; i++) {
+        Py_UCS4 c = at(t, i);
+        if (c == first || c == second) continue;
+        if (second != first) return 0;
+        second = c;
+    }
+    return 1;
+}
+
+/* validators._repeated_unit(low): after stripping quotes, 16 characters or more of
+ * which a unit of 2-16 characters (no line break), written three times or more from
+ * the start, covers three quarters: `(.{2,16}?)\1{2,}` matched as Python does (the
+ * shortest unit that repeats twice more, then as many repeats as follow). */
+static int repeated_unit(const Text *t) {
+    Py_ssize_t a = 0, b = t->n;
+    while (a < b && (at(t, a) == '"' || at(t, a) == '\'' || at(t, a) == '`')) a++;
+    while (b > a && (at(t, b - 1) == '"' || at(t, b - 1) == '\'' || at(t, b - 1) == '`')) b--;
+    Py_ssize_t n = b - a;
+    if (n < 16) return 0;
+    for (Py_ssize_t unit = 1; unit <= 16 && unit <= n; unit++) {
+        if (at(t, a + unit - 1) == '\n') return 0; /* "." stops there, for every longer unit */
+        if (unit < 2) continue;
+        Py_ssize_t end = a + unit, repeats = 0;
+        while (end + unit <= b) {
+            Py_ssize_t k = 0;
+            while (k < unit && at(t, end + k) == at(t, a + k)) k++;
+            if (k < unit) break;
+            end += unit;
+            repeats++;
+        }
+        if (repeats >= 2) return 4 * (end - a) >= 3 * n;
+    }
+    return 0;
+}
+
+/* placeholder(value, words, naming): see validators.placeholder, the reference (the
+ * documentation words and the naming values are its tables, given). */
+static PyObject *placeholder(PyObject *Py_UNUSED(module), PyObject *const *args,
+                             Py_ssize_t nargs) {
+    if (nargs != 3 || !PyTuple_Check(args[1]) || !PyAnySet_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "placeholder(value: str, words: tuple of str, naming: frozenset)");
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "placeholder() takes a str");
+        return NULL;
+    }
+    PyObject *low = lower_case(args[0]);
+    if (low == NULL) return NULL;
+    Text t;
+    int result = -1;
+    if (read_text(low, "placeholder()", &t) < 0) goto done;
+    if ((result = any_in_text(low, &t, args[1])) != 0) goto done;
+    Py_ssize_t n = t.n;
+    if (n > 2) {
+        Py_UCS4 first = at(&t, 0), last = at(&t, n - 1);
+        if ((first == '[' || first == '(' || first == '%') &&
+            (last == ']' || last == ')' || last == 's' || last == '%')) {
+            result = 1; /* [PASSWORD], (token), %(token)s, %TOKEN%, %s */
+            goto done;
+        }
+    }
+    static const char strip[] = "'\"[]()_-";
+    Py_ssize_t a = 0, b = n;
+    while (a < b && at(&t, a) < 128 && memchr(strip, (int)at(&t, a), sizeof strip - 1)) a++;
+    while (b > a && at(&t, b - 1) < 128 && memchr(strip, (int)at(&t, b - 1), sizeof strip - 1))
+        b--;
+    PyObject *name = PyUnicode_Substring(low, a, b);
+    if (name == NULL) goto done;
+    result = PySet_Contains(args[2], name);
+    Py_DECREF(name);
+    if (result != 0) goto done;
+    result = at_most_two_characters(&t) || typed_runs_in(&t, 0) || repeated_unit(&t) ||
+             counts_up_in(&t);
+done:
+    Py_DECREF(low);
+    return result < 0 ? NULL : PyBool_FromLong(result);
+}
+
+/* typed_stretch(value): see validators.typed_stretch, the reference. */
+#define STRETCH 6
+static PyObject *typed_stretch(PyObject *Py_UNUSED(module), PyObject *arg) {
+    Text t;
+    if (read_text(arg, "typed_stretch()", &t) < 0) return NULL;
+    if (t.n < STRETCH) Py_RETURN_FALSE;
+    Py_ssize_t i = 0;
+    while (i < t.n && Py_UNICODE_ISDIGIT(at(&t, i))) i++;
+    if (i == t.n) Py_RETURN_FALSE; /* a number: str.isdigit */
+    PyObject *low = lower_case(arg);
+    if (low == NULL) return NULL;
+    Text l;
+    int found = 0;
+    if (read_text(low, "typed_stretch()", &l) < 0) {
+        Py_DECREF(low);
+        return NULL;
+    }
+    long same = 0, up = 0, down = 0, previous = -9;
+    for (Py_ssize_t j = 0; j < l.n; j++) {
+        Py_UCS4 ch = at(&l, j);
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z'))) {
+            same = up = down = 0;
+            previous = -9;
             continue;
         }
-        Py_ssize_t at = PyUnicode_Find(args[0], PyTuple_GET_ITEM(words, k), 0, t.n, 1);
-        if (at == -2) return NULL;
-        if (at >= 0) Py_RETURN_TRUE;
+        long c = (long)ch;
+        same = c == previous ? same + 1 : 1;
+        up = c - previous == 1 ? up + 1 : 1;
+        down = previous - c == 1 ? down + 1 : 1;
+        if (same >= STRETCH || up >= STRETCH || down >= STRETCH) {
+            found = 1;
+            break;
+        }
+        previous = c;
     }
-    Py_RETURN_FALSE;
+    Py_DECREF(low);
+    return PyBool_FromLong(found);
 }
 
 /* resolve(spans, priority): see engine.resolve, the reference. */
@@ -1189,6 +1346,10 @@ static PyMethodDef methods[] = {
      "any_in(text, words) -> bool: validators.any_in in C."},
     {"counts_up", (PyCFunction)(void (*)(void))counts_up, METH_FASTCALL,
      "counts_up(low) -> bool: validators.counts_up in C."},
+    {"placeholder", (PyCFunction)(void (*)(void))placeholder, METH_FASTCALL,
+     "placeholder(value, words, naming) -> bool: validators.placeholder in C."},
+    {"typed_stretch", typed_stretch, METH_O,
+     "typed_stretch(value) -> bool: validators.typed_stretch in C."},
     {"mentions_taken", (PyCFunction)(void (*)(void))mentions_taken, METH_FASTCALL,
      "mentions_taken(text, found, parts): names.mentions_taken in C."},
     {"values_at_runs", (PyCFunction)(void (*)(void))values_at_runs, METH_FASTCALL,

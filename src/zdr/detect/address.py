@@ -290,6 +290,11 @@ _BLOCK_LINE: Final = re.compile(
     rf"(?:,?[ \t]*(?:[A-Z]{{2,3}}|nan))?(?:,?[ \t]+(?:\d{{3,5}}(?:-\d{{3,4}})?|{_POSTCODE}))?"
     r")[ \t]*,?(?=[ \t]*\n|[ \t]*$)"
 )
+# Every character a block line can hold (the pattern above reads nothing else up to
+# the line's end): a line holding another (`Recipient: ...`, `URL:https://...`, most
+# lines after a street) is ruled out by one scan, before each of the pattern's
+# alternatives is tried over it (~2.6 us a line, ~1% of a pii-dev pass).
+_BLOCK_CHARS: Final = re.compile(r"[\w \t>|?#.,'’∆()\u0370-\u04ff-]*")
 _NOT_PLACES: Final = frozenset(
     "regards thanks thank cheers best sincerely yours kind warm dear hi hello tel phone "
     "fax mobile email office".split()
@@ -312,6 +317,10 @@ def _block_end(text: str, end: int) -> int:
         while i < len(text) and text[i] in " \t>|?":
             i += 1
         if i >= len(text) or not (text[i].isupper() or text[i].isdigit() or text[i] in ",#"):
+            break
+        line_end = text.find("\n", rest + 1)
+        chars = _BLOCK_CHARS.match(text, rest + 1)
+        if chars is None or chars.end() != (len(text) if line_end < 0 else line_end):
             break
         m = _BLOCK_LINE.match(text, rest)
         if m is None:

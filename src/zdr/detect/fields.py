@@ -54,9 +54,23 @@ _NOT_VALUES: Final = frozenset(
 )
 
 
+# The most letters and digits a key holds: a table's cell of prose (a header line of
+# a CSV is any line with a comma) is given up once it holds more.
+_LONGEST_KEY: Final = max(map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS)))
+
+
 def label_of(key: str) -> str | None:
     low = key.lower()
-    compact = low if low.isalnum() else "".join(c for c in low if c.isalnum())
+    if low.isalnum():
+        compact = low
+    else:
+        kept: list[str] = []
+        for c in low:
+            if c.isalnum():
+                if len(kept) == _LONGEST_KEY:
+                    return None  # longer than any key
+                kept.append(c)
+        compact = "".join(kept)
     if compact in PERSON_KEYS:
         return "PERSON"
     if compact in LOOSE_PERSON_KEYS:

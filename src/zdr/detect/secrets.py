@@ -3,6 +3,9 @@ credential contexts (assignments, DSNs, CLI flags, auth headers) that look rando
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from typing import Final
 
@@ -11,6 +14,7 @@ from zdr.detect.keyrules import find_keys
 from zdr.detect.model import Span, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
+    documentation_host,
     entropy,
     looks_random,
     placeholder,
@@ -22,11 +26,19 @@ from zdr.detect.validators import (
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
 # check. The prefixes are where the shared scan looks for them.
 _KEY_SHAPE_PARTS: Final = (
-    (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
-    # A JWT; an unsigned one (`alg: none`, nothing after the second dot) too: its
-    # claims are the same, and a service that accepts `none` takes it as a credential.
-    (r"eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.(?:[A-Za-z0-9_-]{8,})?"),
+    # A key of an OpenAI-compatible API (DeepSeek's, OpenRouter's `sk-or-v1-`, ...); OpenAI's
+    # and Anthropic's own (`sk-proj-`, `sk-svcacct-`, `sk-admin-`, `sk-ant-`, any holding
+    # `T3BlbkFJ`) are left to the maintained rule sets (gitleaks', detect-secrets'), which
+    # know their exact forms (_MAINTAINED_SK).
+    (r"sk-", r"[A-Za-z0-9_-]{20,}"),
+    # A JWT, as detect-secrets' plugin reads one: a header (`{"` in base64url), a payload,
+    # a signature if any (an unsigned token, `alg: none`, carries the same claims, and a
+    # service that accepts `none` takes it as a credential); `=` padding allowed. It is
+    # a JWT when its header and payload decode to JSON (`_jwt`), whatever the payload
+    # begins with.
+    (r"eyJ", r"[A-Za-z0-9_=-]{6,}\.[A-Za-z0-9_=-]{4,}(?:\.[A-Za-z0-9_=-]*)?"),
 )
+_MAINTAINED_SK: Final = ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-ant-")
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
 )
@@ -59,28 +71,36 @@ _ASSIGNMENT_NAMES: Final = (
     r"password|passwd|pwd|passphrase|passwort|kennwort|mot_de_passe|contrase[ñn]a|senha|"
     r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
     r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
-    r"encryption[_-]?key|_pass|_pw"
+    r"encryption[_-]?key|_pass|_pw|"
+    # the key names of detect-secrets' keyword plugin (its DENYLIST) not said above
+    r"(?:db|database|priv|client|service|account)_key"
 )
 # The operators that give a name a value, in config files and the languages secrets
-# are pasted from: = : => := ::= :::= ?= .= += ||= ??= -> (longest first).
-_OPERATOR: Final = r"(?:::?:?=|\?\?=|\|\|=|[?.+]=|=>|->|=|:)"
-# A quoted value (a long one one token: JWTs and OAuth tokens run to a kilobyte), or a
-# bare one up to a separator.
+# are pasted from: = : => := ::= :::= ?= .= += ||= ??= -> (longest first), and the
+# comparisons code checks a credential with (== != === !==: `if (pwd == "...")`).
+_OPERATOR: Final = r"(?:::?:?=|\?\?=|\|\|=|[!=]==?|[?.+]=|=>|->|=|:)"
+# A quoted value (a long one one token: JWTs and OAuth tokens run to a kilobyte; an
+# Objective-C string's `@"..."` too), or a bare one up to a separator.
 _VALUE: Final = (
-    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200}|[^\"'`\s]{201,1200})(?P=q)"
+    r"(?:@?(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200}|[^\"'`\s]{201,1200})(?P=q)"
     r"|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
 )
 # A dash between a name and a quoted value: lists and notes (`token - 'value'`).
 _DASH: Final = r"[ \t]+-[ \t]+(?=[\"'`])"
 # What may stand between a credential name and its value, whatever the syntax:
-# an assignment (a type annotation may come first: `var apiToken string = ...`) or a
-# dash before a quoted value, a quoted name followed by a call argument or tuple item
-# (`setProperty("X_TOKEN", "...")`), an XML element (`<apiToken>...</apiToken>`) or an
-# attribute pair (`name="apiToken" value="..."`).
+# an assignment (a type annotation may come first: `var apiToken string = ...`; an
+# array's brackets: `char password[32] = "..."`) or a dash before a quoted value, a
+# quoted name followed by a call argument or tuple item (`setProperty("X_TOKEN",
+# "...")`), a constructor's or assign call's quoted argument (C++'s `std::string
+# secret("...")`, `secret.assign("...")`), an XML element (`<apiToken>...</apiToken>`)
+# or an attribute pair (`name="apiToken" value="..."`).
 _ASSIGNMENT: Final = re.compile(
     rf"(?P<name>(?:{_ASSIGNMENT_NAMES}|pass(?!\w))[\w.-]*)"
     r"(?:"
-    rf"[\"'`]?\]?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
+    rf"[\"'`]?\]?(?:\[\d{{0,6}}\])?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
+    r"|(?P<call>(?:\.assign)?\()(?=[\"'`])"
+    # C's and config languages' `private_key "...";` (a statement: the ";" closes it)
+    r"|[ \t]+(?=[\"'`][^\"'`\n]{6,200}[\"'`];)"
     rf"|{_DASH}"
     r"|[\"'`]\s*,\s*(?=[\"'`])"
     r"|>\s*(?=[^<\s]+\s*</)"
@@ -151,7 +171,7 @@ _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
-    r"(?:\s++(?:is|ist|est|es|é|is:))?(?:\s*+[:=])?\s++(?P<value>[^\s,;]{6,64})"
+    r"(?:\s++(?:is|ist|est|es|é|is:))?(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
 )
 
 _SECRET_NAMES: Final = (
@@ -204,7 +224,14 @@ class SecretDetector:
         out: list[Span] = []
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
-            if starts_word(text, m.start(), "_-") and not _filler(m.group()):
+            value = m.group()
+            if value.startswith("eyJ") and not _jwt(value):
+                continue
+            if (value.startswith(_MAINTAINED_SK) or "T3BlbkFJ" in value) and not _generated(
+                value.split("-", 2)[-1]
+            ):
+                continue
+            if starts_word(text, m.start(), "_-") and not _filler(value):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_PREFIXED_KEY, text, t.spans("secret.prefixed")):
             body = m.group("body")
@@ -224,6 +251,8 @@ class SecretDetector:
                 value, start = m.group("value"), m.start("value")
                 if "@" in value and placeholder_password(value):
                     value = value[: value.index("@")]  # what it swallowed was the filler
+                if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+                    continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
                 if not placeholder_password(value):
                     out.append(span(start, start + len(value), "SECRET"))
         if "@" in text:
@@ -258,7 +287,8 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
-            if not placeholder(value) and (looks_random(value, 6, 2.5) or _strong(value)):
+            # held to a URL password's test: `-p$MYSQL_PWD`, `--password="$PASS"` are templates
+            if not placeholder_password(value) and (looks_random(value, 6, 2.5) or _strong(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_AUTH_HEADER, low, t.spans("secret.authorization")):
             scheme = m.group("scheme") or ""
@@ -282,7 +312,7 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
-            if _strong(value) and not placeholder(value):
+            if _strong(value) and not (placeholder(value) or _CODE_LIKE.fullmatch(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return out
 
@@ -336,6 +366,8 @@ class SecretDetector:
             return out  # client and key ids identify, they do not authenticate
         if _CODE_LIKE.fullmatch(value):
             return out  # a variable, an attribute or a call: where the value comes from
+        if m.group("call") and not _call_value(value):
+            return out  # `get_secret("prod/db")`, `token("refresh")`: a name, a path
         if typed_stretch(value) and not any(w in name for w in _PASSWORD_NAMES):
             return out  # typed over a generated value's slot; passwords are typed
         secret_name = any(w in name for w in _SECRET_NAMES)
@@ -352,6 +384,22 @@ _CODE_LIKE: Final = re.compile(
     r"|[A-Za-z_]+(?:\.[A-Za-z_]+)+(?:\[.*|\(.*)?|[A-Za-z_][\w.]*\(.*"  # an attribute, a call
     r"|[A-Za-z]+(?:_[A-Za-z]+)+"  # snake_case words: an identifier, not a generated value
 )
+
+
+def _jwt(token: str) -> bool:
+    """Whether the header and payload of ``token`` decode (base64url, padding optional)
+    to JSON, as detect-secrets' JWT plugin checks; a run that only looks like one (a
+    part of bad length, bytes that are not JSON) is not a token."""
+    parts = token.split(".")
+    for part in parts[:2]:
+        part = part.rstrip("=")
+        if len(part) % 4 == 1:
+            return False
+        try:
+            json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            return False
+    return True
 
 
 def _filler(value: str) -> bool:
@@ -385,6 +433,21 @@ def _typed_password(value: str) -> bool:
         and _FILE_NAME.fullmatch(value) is None
         and (len(value) >= 8 or _strong(value))
         and not placeholder_password(value)
+    )
+
+
+# Words joined the way names and paths are (`prod/db-password`, `app.signing-key`).
+_NAME_LIKE: Final = re.compile(r"[a-z]+(?:[-_./:][a-z0-9]+)*")
+
+
+def _call_value(value: str) -> bool:
+    """A constructor's argument that is the credential itself (`std::string
+    secret("...")`), not the name or path of one a call looks up (`get_secret("prod/db")`,
+    `token("refresh")`): one word mixing letters with digits or symbols, not a path."""
+    return (
+        _strong(value)
+        and not any(c.isspace() or c == "/" for c in value)
+        and _NAME_LIKE.fullmatch(value) is None
     )
 
 
