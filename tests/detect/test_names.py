@@ -114,6 +114,13 @@ def test_shapes_that_are_not_names(text: str) -> None:
         ("mi nombre es josé luis fernández y necesito ayuda", ["josé luis fernández"]),
         ("mon nom est élodie durand", ["élodie durand"]),
         ("Geachte heer Van den Broek, uw klantnummer is 88123.", ["Van den Broek"]),
+        # After a relation to the writer or a role, a word of the name lists.
+        ("her husband emeka placed the order", ["emeka"]),
+        ("interview notes for candidate shreya banerjee, round 2", ["shreya banerjee"]),
+        ("mi esposo andrés llamó ayer", ["andrés"]),
+        ("my friend dragana said it was fine", ["dragana"]),
+        # Signed after a dash on the last line.
+        ("ok that works for me, thanks!\n\n- rahim", ["rahim"]),
     ],
 )
 def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[str]) -> None:
@@ -132,6 +139,9 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("export it from ms word first", []),
         ("ask dr. who knows", []),
         ("a dash line\n--\nthe end", []),
+        ("my friend said the patient care team was great", []),
+        ("todo:\n- update\n- deploy", []),
+        ("thanks\n\n- the team", []),
     ],
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:

@@ -328,6 +328,24 @@ _FIRST_PERSON_NAME_CUES: Final = (
 _WEAK_CUES: Final = (
     "i'm", "i am", "this is", "ich bin", "je suis", "soy", "sono", "ik ben", "eu sou",
 )  # fmt: skip
+# A person named by their relation to the writer or their role ("her husband emeka",
+# "mi esposo andrés", "for candidate shreya banerjee"): a word of the name lists after
+# it is a name. The possessive is required of family and friends ("the son of").
+_RELATION_CUE: Final = re.compile(
+    r"(?:(?:my|her|his|our|their|your) (?:husband|wife|son|daughter|mother|father|mom|mum|"
+    r"dad|brother|sister|mate|friend|boss|colleague|coworker|partner|fianc[eé]e?|"
+    r"boyfriend|girlfriend|cousin|uncle|aunt|nephew|niece|grandson|granddaughter|"
+    r"grandma|grandpa|neighbou?r|roommate|flatmate|manager|assistant)|mein (?:mann|sohn|"
+    r"bruder|vater|freund|chef|kollege)|meine (?:frau|tochter|schwester|mutter|freundin)|"
+    r"mon (?:mari|fils|fr[eè]re|p[eè]re|ami|coll[eè]gue)|ma (?:femme|fille|s[oœ]eur|m[eè]re|"
+    r"amie)|mi (?:esposo|esposa|marido|mujer|hijo|hija|hermano|hermana|amigo|amiga|"
+    r"jefe|jefa)|mio (?:marito|figlio|fratello|amico)|mia (?:moglie|figlia|sorella|amica)|"
+    r"mijn (?:man|vrouw|zoon|dochter|broer|zus|vriend|vriendin)|meu (?:marido|filho|irm[aã]o|"
+    r"amigo)|minha (?:esposa|mulher|filha|irm[aã]|amiga)|(?:candidate|applicant|patient|"
+    r"tenant|passenger|employee)) "
+)
+# Verbs the name lists also hold as names: after "my friend", a verb ("said").
+_VERB_NAMES: Final = frozenset({"said", "made"})
 # Titles written in lower case ("ask dr. helena ruiz"): after one, a word that is not an
 # ordinary one is a name, as after "my name is".
 _TITLE_CUE: Final = re.compile(r"(?:mrs?|ms|dr|prof|herr|frau)\.? ")
@@ -337,6 +355,8 @@ _LOWER_CUES: Final = (
     + "|".join(re.escape(c) for c in (*_FIRST_PERSON_NAME_CUES, *_WEAK_CUES, "name is", "call me"))
     + ") |"
     + _TITLE_CUE.pattern
+    + "|"
+    + _RELATION_CUE.pattern
 )
 
 
@@ -384,6 +404,9 @@ class PersonDetector:
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
+        last_line = low.rfind("\n", 0, len(low.rstrip()))
+        if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
+            found.extend(self._dash_signoff(low, last_line))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -521,6 +544,8 @@ class PersonDetector:
                 _FIRST_PERSON_NAME_CUES, cue_start
             )
             weak = not first_person and low.startswith(_WEAK_CUES, cue_start)
+            if not (titled or first_person or weak) and word in _VERB_NAMES:
+                continue  # a relation's: "my friend said"
             if self._lower_name(word, first=weak) or (
                 first_person
                 and word not in COMMON_WORDS
@@ -536,6 +561,18 @@ class PersonDetector:
                     if _prose_word(low, m.start(), m.end()):
                         found.append(self._lower_run(low, m.start(), m.end()))
         return found
+
+    def _dash_signoff(self, low: str, last_line: int) -> list[tuple[int, int]]:
+        """A message signed on its last line after a dash ("thanks!\n\n- rahim"): a
+        word of the name lists and its other parts; not the last item of a bulleted
+        list (the line before begins with the same dash)."""
+        m = _DASH_SIGNOFF.match(low, last_line)
+        if m is None or not self._lower_name(m.group(2), first=False):
+            return []
+        line = low.rfind("\n", 0, m.start(1) - 1) + 1
+        if low.startswith(m.group(1), line):
+            return []  # "- eggs\n- olivia": a list
+        return [self._lower_run(low, m.start(2), m.end(2))]
 
     def _known(self, bare: str) -> bool:
         return bare in self.names or bare in self.surnames
@@ -562,7 +599,9 @@ class PersonDetector:
             # After a name, a surname that is also a place's or a thing's is one too.
             # An initial, not a one-letter word ("y", "e", "a": and, to).
             initial = len(word) == 1 and word not in "yeoaiu"
-            if not (initial or self._lower_name(word, first=False, proper=True)):
+            if word in _VERB_NAMES or not (
+                initial or self._lower_name(word, first=False, proper=True)
+            ):
                 break
             end = m.end()
         return start, end
@@ -768,6 +807,11 @@ _PLACE_OR_THING_BEFORE: Final = _PLACE_BEFORE | frozenset(
 # letter is not tried again at each shorter length and later start (which made a
 # 20 KB text of one long word cost seconds).
 _LOWER_WORD: Final = re.compile(r"(?<![a-zß-öø-ÿ])[a-zß-öø-ÿ]{2,}+(?![\w@(=/-]|\.\w)")
+# The last line of a text: a dash, then one to three lower-case words.
+_DASHES: Final = frozenset("-–—~")
+_DASH_SIGNOFF: Final = re.compile(
+    r"\n([-–—~]{1,2}) ?+([a-zß-öø-ÿ]{3,}+)(?: [a-zß-öø-ÿ]++){0,2}+[ \t\r\n]*+\Z"
+)
 _LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]++)(?![\w@(=/-]|\.\w)")
 
 
