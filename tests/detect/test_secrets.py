@@ -464,3 +464,31 @@ def test_a_rule_whose_match_does_not_begin_at_its_keyword() -> None:
 )
 def test_sk_keys(key: str, found: bool) -> None:
     assert (key in masked(f"use {key} here")) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("az ad sp create --client-secret Hy5nB8vC3xQ9", "Hy5nB8vC3xQ9"),  # a flag, a space
+        ("cli --secret-key 9PBmGGwYPnqwYo8kwQj1qH9C", "9PBmGGwYPnqwYo8kwQj1qH9C"),
+        ("password: |\n  Gl4cier!Pine7\n", "Gl4cier!Pine7"),  # a YAML block scalar
+        ('Connection c = DriverManager.getConnection(url, "app", "Qz5!mK8wLp");', "Qz5!mK8wLp"),
+        ('sql.Open("mysql", "app:Wd8!kR2mXq@tcp(10.0.0.5:3306)/shop")', "Wd8!kR2mXq"),  # Go
+    ],
+)
+def test_flags_blocks_connection_calls(text: str, value: str) -> None:
+    assert value in masked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo $PW | docker login --password-stdin registry.acme.io",  # where it comes from
+        "app --ssh-key ~/.ssh/id_ed25519 deploy",
+        "cli --password-file secrets.txt",
+        'ws.connect("wss://x.io/socket", "proto-v2")',  # two arguments: no user, no password
+        'client.connect(host, "svc", port)',
+    ],
+)
+def test_flags_and_calls_that_hold_no_secret(text: str) -> None:
+    assert not masked(text)

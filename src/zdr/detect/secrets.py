@@ -98,6 +98,7 @@ _ASSIGNMENT: Final = re.compile(
     rf"(?P<name>(?:{_ASSIGNMENT_NAMES}|pass(?!\w))[\w.-]*)"
     r"(?:"
     rf"[\"'`]?\]?(?:\[\d{{0,6}}\])?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
+    r"(?:[|>][-+]?[ \t]*\n\s*)?"  # a YAML block scalar: `password: |` and the value below
     r"|(?P<call>(?:\.assign)?\()(?=[\"'`])"
     # C's and config languages' `private_key "...";` (a statement: the ";" closes it)
     r"|[ \t]+(?=[\"'`][^\"'`\n]{6,200}[\"'`];)"
@@ -138,9 +139,14 @@ _WORD_THEN_VALUE: Final = re.compile(
 # A password passed as the argument after the user name to a login call or an auth
 # tuple: `client.login("svc", "...")`, `auth=("svc", "...")`, `HTTPBasicAuth(u, "...")`,
 # `new UsernamePasswordCredentials("svc", "...")`.
-_AUTH_CALLS: Final = r"login|auth|authenticate|authentication|sign_?in|credentials?"
+_AUTH_CALLS: Final = (
+    r"login|auth|authenticate|authentication|sign_?in|credentials?|getconnection|connect"
+)
 _AUTH_CALL: Final = re.compile(
-    rf"(?:{_AUTH_CALLS})\s*+(?:\(|=\s*+\(?)\s*+"  # possessive: no split of a long run of spaces
+    # possessive: no split of a long run of spaces
+    rf"(?P<call>{_AUTH_CALLS})\s*+(?:\(|=\s*+\(?)\s*+"
+    # a connection call's URL or DSN first (`DriverManager.getConnection(url, "app", "...")`)
+    r"(?P<first>[^,()\"'\n]{1,100}+,\s*+|(?P<q0>[\"'])[^\"'\n]{1,200}+(?P=q0)\s*+,\s*+)?"
     r"(?:(?P<q1>[\"'])[^\"'\n]{1,100}(?P=q1)|[a-z_][\w.]{0,60})\s*,\s*"
     r"(?P<q>[\"'])(?P<value>[^\"'\n]{4,128})(?P=q)"
 )
@@ -148,6 +154,16 @@ _CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
+# A command's flag whose last word names a credential, its value after a space
+# (`--client-secret ...`, `--secret-key ...`, `--db-password ...`; with "=" the
+# assignment rule reads it): tried where a credential name is, the flag's "--" checked
+# before it. Not a flag that only says where the secret is (`--password-file`,
+# `--password-stdin`).
+_CLI_NAMED: Final = re.compile(
+    rf"(?:{_ASSIGNMENT_NAMES})(?P<rest>[a-z0-9-]{{0,30}})[ \t]++"
+    r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
+)
+_CLI_NAME_ENDS: Final = ("-key", "-token", "-secret", "-password", "-passwd", "-pass")
 # The password runs to the authority's last "@", as URL parsers read it: one written
 # with an "@" in it, or a "%40" the text was decoded from, is whole. The authority ends
 # at "/", "?" or "#" after that "@": the shortest value reaching an "@" with no other
@@ -281,7 +297,16 @@ class SecretDetector:
                     word = w.group()
                     if looks_random(word, 16, 3.0) and not (_typed(word) or placeholder(word)):
                         out.append(span(w.start(), w.end(), "API_KEY"))
+        for m in matches_at(_CLI_NAMED, low, t.spans("secret.assignment")):
+            if _cli_flag(low, m):
+                value = text[m.start("value") : m.end("value")]
+                if _cli_value(value):
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        if "@tcp(" in text or "@unix(" in text:
+            out.extend(_go_dsn(text))
         for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
+            if m.group("call") in ("connect", "getconnection") and m.group("first") is None:
+                continue  # a connection call's password comes after its URL and user
             value = text[m.start("value") : m.end("value")]
             if _typed_password(value) and not _CODE_LIKE.fullmatch(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
@@ -400,6 +425,49 @@ def _jwt(token: str) -> bool:
         except (ValueError, UnicodeDecodeError, binascii.Error):
             return False
     return True
+
+
+def _cli_flag(low: str, m: re.Match[str]) -> bool:
+    """Whether the name ``m`` found is the last word of a `--flag` (its "--" before it,
+    after a space), not a flag that names a file or a stream."""
+    rest = m.group("rest")
+    if rest and not rest.endswith(_CLI_NAME_ENDS):
+        return False
+    i = m.start()
+    floor = max(0, i - 40)
+    while i > floor and (low[i - 1].isalnum() or low[i - 1] == "-"):
+        i -= 1
+    return low.startswith("--", i) and (i == 0 or low[i - 1].isspace())
+
+
+def _cli_value(value: str) -> bool:
+    """A flag's value that is a credential: not a path, variable or placeholder; typed
+    (mixed) or generated-looking."""
+    return (
+        "/" not in value
+        and not placeholder_password(value)
+        and _CODE_LIKE.fullmatch(value) is None
+        and (_strong(value) or looks_random(value, 10, 3.0))
+    )
+
+
+def _go_dsn(text: str) -> list[Span]:
+    """The password of Go's MySQL DSN, `user:password@tcp(host:3306)/db` (no scheme: the
+    URL rule does not read it), up to the "@" before `tcp(` or `unix(`."""
+    out: list[Span] = []
+    for marker in ("@tcp(", "@unix("):
+        at = text.find(marker)
+        while at >= 0:
+            start = at
+            while start > max(0, at - 200) and text[start - 1] not in " \t\n\"'`=(":
+                start -= 1
+            colon = text.find(":", start, at)
+            if colon >= 0 and colon + 1 < at:
+                value = text[colon + 1 : at]
+                if not placeholder_password(value):
+                    out.append(span(colon + 1, at, "SECRET"))
+            at = text.find(marker, at + 1)
+    return out
 
 
 def _filler(value: str) -> bool:
