@@ -33,7 +33,11 @@ def found(text: str) -> set[tuple[str, str]]:
         ("| Nachname | Ort |\n|---|---|\n| schulze | köln |\n", "schulze", "PERSON"),
         ("id\tname\tplan\n7\tmaria lopez\tpro\n", "maria lopez", "PERSON"),
         # "first" and "last" name a person's only as a pair of columns.
-        ("| first | last | city |\n|---|---|---|\n| Nkosana | Dlamini | Durban |", "Nkosana", "PERSON"),
+        (
+            "| first | last | city |\n|---|---|---|\n| Nkosana | Dlamini | Durban |",
+            "Nkosana",
+            "PERSON",
+        ),
         ("First,Last,Email\nwanjiru,otieno,w@x.org\n", "wanjiru", "PERSON"),
         ("given\tfamily\nYuki\tTanaka\n", "Tanaka", "PERSON"),
     ],
