@@ -156,9 +156,12 @@ _AUTH_HEADER: Final = re.compile(
     r"(?P<value>[a-z0-9+/=._~-]{8,})"
 )
 _COOKIE: Final = re.compile(r"cookie\s*:\s*(?P<value>[^\r\n]+)")
-# Email-then-password pairs: "login as x@y.z / P4ssw0rd!"
+# Email-then-password pairs: "login as x@y.z / P4ssw0rd!". Possessive: what each part
+# gives back could not start the next (a domain's letters are no "/", a value's
+# characters no space), so an e-mail with no password after it fails at once instead
+# of being split every way first (it is searched for in every text holding an "@").
 _LOGIN_PAIR: Final = re.compile(
-    r"@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:)\s*(?P<value>[^\s,;]{6,64})(?=\s|$)"
+    r"@[\w-]++(?:\.[\w-]++)++\s*+(?:/|\||:)\s*+(?P<value>[^\s,;]{6,64}+)(?=\s|$)"
 )
 _PASSWORD_WORDS: Final = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
 _PASSWORD_WORD: Final = re.compile(
