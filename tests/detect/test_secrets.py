@@ -337,7 +337,7 @@ def test_a_dsn_password_is_whole(text: str, value: str) -> None:
     [
         # The authority ends at "?": an e-mail in the query is not the password's "@"
         # (the password reached into "example" of the query and was taken for a filler).
-        ("smtp://user:Secr3tPw@mail.example.com?from=me@example.com", "Secr3tPw"),
+        ("smtp://user:Secr3tPw@mail.acme-corp.io?from=me@example.com", "Secr3tPw"),
         ("postgres://app:S3cretPw@db?" + "x" * 130 + "@x", "S3cretPw"),
         ("amqp://app:S3cretPw@rabbit:5672#ha=a@b", "S3cretPw"),
         # A raw "#" or "?" in the password, as pasted into an .env file (masked at
@@ -346,7 +346,7 @@ def test_a_dsn_password_is_whole(text: str, value: str) -> None:
         ("postgres://app:Pa?ss12xy@db/app", "Pa?ss12xy"),
         # An "@" after the host with no "/" between, and a filler word in what the password
         # reached to: the password up to its first "@" is masked still.
-        ("postgres://app:S3cretPw@db.example.net:5432,notify=ops@example.org", "S3cretPw"),
+        ("postgres://app:S3cretPw@db.your-corp.net:5432,notify=ops@example.org", "S3cretPw"),
     ],
 )
 def test_an_at_after_the_dsn_host_leaves_no_password(text: str, value: str) -> None:
@@ -359,7 +359,7 @@ def test_a_dsn_password_ends_at_its_host() -> None:
 
 
 def test_a_dsn_password_stops_at_the_query() -> None:
-    text = "smtp://user:Secr3tPw@mail.example.com?from=me@example.com"
+    text = "smtp://user:Secr3tPw@mail.acme-corp.io?from=me@example.com"
     assert "Secr3tPw" in masked(text)
 
 
@@ -424,3 +424,71 @@ def test_jwts_are_read_as_detect_secrets_reads_them() -> None:
     jwt = "eyJhbGciOiJIUzI1NiJ9.WyJhIiwiYiJd.c2lnbmF0dXJlLXZhbHVlLXgxMjM"  # payload ["a","b"]
     assert jwt in masked(f"X-Session: {jwt}")
     assert not masked("X-Session: eyJhbGciOizzzIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked_value"),
+    [
+        ('API = "https://svc:Qm3xV8tPw2@api.example.com/v1"', None),  # RFC 2606's names
+        ("mysql://app:Qm3xV8tPw2@db.staging.example.org:3306/app", None),
+        ("amqp://app:Qm3xV8tPw2@rabbit.test/", None),  # RFC 6761's .test
+        ("amqp://app:Qm3xV8tPw2@rabbit.internal/", "Qm3xV8tPw2"),
+        ("https://app:Qm3xV8tPw2@example.com.evil.io/", "Qm3xV8tPw2"),  # not the name itself
+    ],
+)
+def test_url_credentials_at_documentation_hosts(text: str, masked_value: str | None) -> None:
+    found = masked(text)
+    if masked_value is None:
+        assert not found
+    else:
+        assert any(masked_value in f for f in found)
+
+
+def test_a_rule_whose_match_does_not_begin_at_its_keyword() -> None:
+    """gitleaks reads a keyword as a filter of the text: Facebook's rule matches the
+    token after the word `facebook`, OpenAI's the key before `T3BlbkFJ`."""
+    token = "1308742762612587|qK7mZ2xP9wLr4vN8bT3cY6dH1fJ"
+    assert token in masked(f"facebook {token}")
+
+
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [
+        # OpenAI's and Anthropic's keys are the maintained rules' (the marker, the lengths)
+        ("sk-proj-" + "Qm3xV8tPw2Lr4vN8bT3cY6dH" + "T3BlbkFJ" + "kDamNHgHP2of9mW5evGMZDor", True),
+        # a prefix the rules own, their form missed, a generated body: masked when in doubt
+        ("sk-proj-Xi8tdMjHV6pmbBbwilTeT4BlbkFJ3UDnpdEwNNm6wVBpYM0o", True),
+        ("sk-ant-api03-abcdefghijklmnopqrstuvwxyzabcdefgh", False),  # a filler's body
+        ("sk-3f9a2c7e1b8d4a6f0e5c9b2a7d1e4f8c", True),  # another API's sk- key (hex)
+    ],
+)
+def test_sk_keys(key: str, found: bool) -> None:
+    assert (key in masked(f"use {key} here")) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("az ad sp create --client-secret Hy5nB8vC3xQ9", "Hy5nB8vC3xQ9"),  # a flag, a space
+        ("cli --secret-key 9PBmGGwYPnqwYo8kwQj1qH9C", "9PBmGGwYPnqwYo8kwQj1qH9C"),
+        ("password: |\n  Gl4cier!Pine7\n", "Gl4cier!Pine7"),  # a YAML block scalar
+        ('Connection c = DriverManager.getConnection(url, "app", "Qz5!mK8wLp");', "Qz5!mK8wLp"),
+        ('sql.Open("mysql", "app:Wd8!kR2mXq@tcp(10.0.0.5:3306)/shop")', "Wd8!kR2mXq"),  # Go
+    ],
+)
+def test_flags_blocks_connection_calls(text: str, value: str) -> None:
+    assert value in masked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo $PW | docker login --password-stdin registry.acme.io",  # where it comes from
+        "app --ssh-key ~/.ssh/id_ed25519 deploy",
+        "cli --password-file secrets.txt",
+        'ws.connect("wss://x.io/socket", "proto-v2")',  # two arguments: no user, no password
+        'client.connect(host, "svc", port)',
+    ],
+)
+def test_flags_and_calls_that_hold_no_secret(text: str) -> None:
+    assert not masked(text)

@@ -22,7 +22,7 @@ def found(text: str) -> list[tuple[str, str]]:
         "https://github.com/kvance92",  # a handle
         "https://social.example/@nora_b",
         "https://shop.example/orders?customer_name=Maria",
-        "https://user:Tq83mLz0@files.example.com/backup",  # credentials
+        "https://user:Tq83mLz0@files.acme-corp.io/backup",  # credentials
     ],
 )
 def test_personal_and_capability_urls_are_masked(url: str) -> None:
@@ -65,7 +65,7 @@ def test_an_email_inside_a_url_is_found(text: str, email: str) -> None:
 
 
 def test_credentials_in_a_url_are_not_an_email() -> None:
-    text = "https://deploy:Tq83mLz0@files.example.com"
+    text = "https://deploy:Tq83mLz0@files.acme-corp.io"
     assert not any(label == "EMAIL" for label, _ in found(text))
 
 

@@ -45,6 +45,16 @@ _SEPARATORS: Final = frozenset(' \t\r\n=:"')
 _HAS_DIGIT: Final = re.compile(r"[0-9]")
 _HAS_LETTER: Final = re.compile(r"[A-Za-z]")
 _AFTER: Final = 640
+# A rule whose match need not begin at its keyword (gitleaks reads keywords as a filter of
+# the whole fragment: `facebook 1308...|rhoK...` matches after its keyword, an Azure
+# secret `Xq78Q~...` around it, an OpenAI key `sk-...T3BlbkFJ...` before it) is searched
+# this far before the keyword, and _AFTER past it.
+_AROUND: Final = 80
+# What a regex reads that matches no character: flags, boundaries, a leading boundary
+# alternation (`(?:^|[\'"\s>=:(,)])`), groups opening.
+_ZERO_WIDTH: Final = re.compile(
+    r"\(\?[a-zA-Z-]+\)|\\b|\^|\(\?:\^\|\[(?:[^\]\\]|\\.)*\]\)|\(\?[a-zA-Z-]*:|\(|\|"
+)
 
 
 def go_to_python(pattern: str) -> str:
@@ -183,6 +193,18 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
+def _inner(source: str, keywords: tuple[str, ...]) -> bool:
+    """Whether a match of ``source`` may begin elsewhere than at one of ``keywords``:
+    no keyword in the regex, or one that only something of variable or unknown text
+    (a class, a quantifier, another word) comes before."""
+    low = source.lower()
+    found = [i for k in keywords for i in (low.find(k), low.find(re.escape(k))) if i >= 0]
+    if not found:
+        return True
+    before = _ZERO_WIDTH.sub("", source[: min(found)])
+    return before != ""
+
+
 def _alternation(parts: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(_scoped(p) for p in parts), re.ASCII) if parts else None
 
@@ -219,6 +241,9 @@ class _Rule:
         self.path_only = "path" in entry
         # Compiled now, at start-up, not by the first request that holds the keyword.
         self._compiled = re.compile(self.source, re.ASCII)
+        self.inner = (
+            self.anchor is None and bool(self.keywords) and _inner(self.source, self.keywords)
+        )
 
     def regex(self) -> re.Pattern[str]:
         return self._compiled
@@ -274,6 +299,13 @@ def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re
     regex = rule.regex()
     n = len(text)
     done = 0
+    if rule.inner:
+        for start, end in hits:
+            for found in regex.finditer(text, max(start - _AROUND, done), min(n, end + _AFTER)):
+                if found.end() > done:
+                    out.append(found)
+                    done = found.end()
+        return out
     for start, end in hits:
         if start < done:
             continue  # inside the previous match

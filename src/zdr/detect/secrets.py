@@ -14,6 +14,7 @@ from zdr.detect.keyrules import find_keys
 from zdr.detect.model import Span, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
+    documentation_host,
     entropy,
     looks_random,
     placeholder,
@@ -25,7 +26,11 @@ from zdr.detect.validators import (
 # Provider key shapes, as (prefix, rest); each is specific enough to need no entropy
 # check. The prefixes are where the shared scan looks for them.
 _KEY_SHAPE_PARTS: Final = (
-    (r"sk-", r"(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+    # A key of an OpenAI-compatible API (DeepSeek's, OpenRouter's `sk-or-v1-`, ...); OpenAI's
+    # and Anthropic's own (`sk-proj-`, `sk-svcacct-`, `sk-admin-`, `sk-ant-`, any holding
+    # `T3BlbkFJ`) are left to the maintained rule sets (gitleaks', detect-secrets'), which
+    # know their exact forms (_MAINTAINED_SK).
+    (r"sk-", r"[A-Za-z0-9_-]{20,}"),
     # A JWT, as detect-secrets' plugin reads one: a header (`{"` in base64url), a payload,
     # a signature if any (an unsigned token, `alg: none`, carries the same claims, and a
     # service that accepts `none` takes it as a credential); `=` padding allowed. It is
@@ -33,6 +38,7 @@ _KEY_SHAPE_PARTS: Final = (
     # begins with.
     (r"eyJ", r"[A-Za-z0-9_=-]{6,}\.[A-Za-z0-9_=-]{4,}(?:\.[A-Za-z0-9_=-]*)?"),
 )
+_MAINTAINED_SK: Final = ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-ant-")
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
 )
@@ -92,6 +98,7 @@ _ASSIGNMENT: Final = re.compile(
     rf"(?P<name>(?:{_ASSIGNMENT_NAMES}|pass(?!\w))[\w.-]*)"
     r"(?:"
     rf"[\"'`]?\]?(?:\[\d{{0,6}}\])?(?:[ \t]+[a-z_][\w.<>\[\]]{{0,30}})?[ \t]*{_OPERATOR}\s*"
+    r"(?:[|>][-+]?[ \t]*\n\s*)?"  # a YAML block scalar: `password: |` and the value below
     r"|(?P<call>(?:\.assign)?\()(?=[\"'`])"
     # C's and config languages' `private_key "...";` (a statement: the ";" closes it)
     r"|[ \t]+(?=[\"'`][^\"'`\n]{6,200}[\"'`];)"
@@ -132,9 +139,14 @@ _WORD_THEN_VALUE: Final = re.compile(
 # A password passed as the argument after the user name to a login call or an auth
 # tuple: `client.login("svc", "...")`, `auth=("svc", "...")`, `HTTPBasicAuth(u, "...")`,
 # `new UsernamePasswordCredentials("svc", "...")`.
-_AUTH_CALLS: Final = r"login|auth|authenticate|authentication|sign_?in|credentials?"
+_AUTH_CALLS: Final = (
+    r"login|auth|authenticate|authentication|sign_?in|credentials?|getconnection|connect"
+)
 _AUTH_CALL: Final = re.compile(
-    rf"(?:{_AUTH_CALLS})\s*+(?:\(|=\s*+\(?)\s*+"  # possessive: no split of a long run of spaces
+    # possessive: no split of a long run of spaces
+    rf"(?P<call>{_AUTH_CALLS})\s*+(?:\(|=\s*+\(?)\s*+"
+    # a connection call's URL or DSN first (`DriverManager.getConnection(url, "app", "...")`)
+    r"(?P<first>[^,()\"'\n]{1,100}+,\s*+|(?P<q0>[\"'])[^\"'\n]{1,200}+(?P=q0)\s*+,\s*+)?"
     r"(?:(?P<q1>[\"'])[^\"'\n]{1,100}(?P=q1)|[a-z_][\w.]{0,60})\s*,\s*"
     r"(?P<q>[\"'])(?P<value>[^\"'\n]{4,128})(?P=q)"
 )
@@ -142,6 +154,16 @@ _CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
+# A command's flag whose last word names a credential, its value after a space
+# (`--client-secret ...`, `--secret-key ...`, `--db-password ...`; with "=" the
+# assignment rule reads it): tried where a credential name is, the flag's "--" checked
+# before it. Not a flag that only says where the secret is (`--password-file`,
+# `--password-stdin`).
+_CLI_NAMED: Final = re.compile(
+    rf"(?:{_ASSIGNMENT_NAMES})(?P<rest>[a-z0-9-]{{0,30}})[ \t]++"
+    r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
+)
+_CLI_NAME_ENDS: Final = ("-key", "-token", "-secret", "-password", "-passwd", "-pass")
 # The password runs to the authority's last "@", as URL parsers read it: one written
 # with an "@" in it, or a "%40" the text was decoded from, is whole. The authority ends
 # at "/", "?" or "#" after that "@": the shortest value reaching an "@" with no other
@@ -227,6 +249,10 @@ class SecretDetector:
             value = m.group()
             if value.startswith("eyJ") and not _jwt(value):
                 continue
+            if (value.startswith(_MAINTAINED_SK) or "T3BlbkFJ" in value) and not _generated(
+                value.split("-", 2)[-1]
+            ):
+                continue
             if starts_word(text, m.start(), "_-") and not _filler(value):
                 out.append(span(m.start(), m.end(), "API_KEY"))
         for m in matches_at(_PREFIXED_KEY, text, t.spans("secret.prefixed")):
@@ -247,6 +273,8 @@ class SecretDetector:
                 value, start = m.group("value"), m.start("value")
                 if "@" in value and placeholder_password(value):
                     value = value[: value.index("@")]  # what it swallowed was the filler
+                if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+                    continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
                 if not placeholder_password(value):
                     out.append(span(start, start + len(value), "SECRET"))
         if "@" in text:
@@ -275,7 +303,16 @@ class SecretDetector:
                     word = w.group()
                     if looks_random(word, 16, 3.0) and not (_typed(word) or placeholder(word)):
                         out.append(span(w.start(), w.end(), "API_KEY"))
+        for m in matches_at(_CLI_NAMED, low, t.spans("secret.assignment")):
+            if _cli_flag(low, m):
+                value = text[m.start("value") : m.end("value")]
+                if _cli_value(value):
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        if "@tcp(" in text or "@unix(" in text:
+            out.extend(_go_dsn(text))
         for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
+            if m.group("call") in ("connect", "getconnection") and m.group("first") is None:
+                continue  # a connection call's password comes after its URL and user
             value = text[m.start("value") : m.end("value")]
             if _typed_password(value) and not _CODE_LIKE.fullmatch(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
@@ -394,6 +431,49 @@ def _jwt(token: str) -> bool:
         except (ValueError, UnicodeDecodeError, binascii.Error):
             return False
     return True
+
+
+def _cli_flag(low: str, m: re.Match[str]) -> bool:
+    """Whether the name ``m`` found is the last word of a `--flag` (its "--" before it,
+    after a space), not a flag that names a file or a stream."""
+    rest = m.group("rest")
+    if rest and not rest.endswith(_CLI_NAME_ENDS):
+        return False
+    i = m.start()
+    floor = max(0, i - 40)
+    while i > floor and (low[i - 1].isalnum() or low[i - 1] == "-"):
+        i -= 1
+    return low.startswith("--", i) and (i == 0 or low[i - 1].isspace())
+
+
+def _cli_value(value: str) -> bool:
+    """A flag's value that is a credential: not a path, variable or placeholder; typed
+    (mixed) or generated-looking."""
+    return (
+        "/" not in value
+        and not placeholder_password(value)
+        and _CODE_LIKE.fullmatch(value) is None
+        and (_strong(value) or looks_random(value, 10, 3.0))
+    )
+
+
+def _go_dsn(text: str) -> list[Span]:
+    """The password of Go's MySQL DSN, `user:password@tcp(host:3306)/db` (no scheme: the
+    URL rule does not read it), up to the "@" before `tcp(` or `unix(`."""
+    out: list[Span] = []
+    for marker in ("@tcp(", "@unix("):
+        at = text.find(marker)
+        while at >= 0:
+            start = at
+            while start > max(0, at - 200) and text[start - 1] not in " \t\n\"'`=(":
+                start -= 1
+            colon = text.find(":", start, at)
+            if colon >= 0 and colon + 1 < at:
+                value = text[colon + 1 : at]
+                if not placeholder_password(value):
+                    out.append(span(colon + 1, at, "SECRET"))
+            at = text.find(marker, at + 1)
+    return out
 
 
 def _filler(value: str) -> bool:

@@ -15,7 +15,12 @@ from zdr.detect.model import (
 )
 from zdr.detect.names import first_names
 from zdr.detect.scan import Anchor, Text, matches_from
-from zdr.detect.validators import looks_random, placeholder, placeholder_password
+from zdr.detect.validators import (
+    documentation_host,
+    looks_random,
+    placeholder,
+    placeholder_password,
+)
 
 _URL: Final = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>`\]\)|]+", re.IGNORECASE)
 _SENSITIVE_QUERY: Final = re.compile(
@@ -165,8 +170,12 @@ def _sensitive_url(url: str) -> bool:
     authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     userinfo = authority.rsplit("@", 1)[0] if "@" in authority else ""
     password = userinfo.split(":", 1)[1] if ":" in userinfo else None
-    if userinfo and not (password is not None and placeholder_password(password)):
-        return True  # credentials in the URL, not a documentation filler
+    if (
+        userinfo
+        and not (password is not None and placeholder_password(password))
+        and not documentation_host(authority.rsplit("@", 1)[-1])
+    ):
+        return True  # credentials in the URL, not a documentation filler or host
     if _SENSITIVE_QUERY.search(rest):
         return True
     path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]

@@ -408,6 +408,22 @@ _PASSWORD_FILLERS: Final = (
 _PASSWORD_TEMPLATE: Final = re.compile(r"\$?\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|%\w+%")
 
 
+# Names reserved for documentation (RFC 2606, RFC 6761): example.com, .net and .org and
+# the names under them, and the .example, .test and .invalid top-level domains. No
+# server answers there, so a URL's credentials at such a host are an example.
+_DOCUMENTATION_HOST: Final = re.compile(
+    r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid))\.?",
+    re.IGNORECASE,
+)
+
+
+def documentation_host(authority: str) -> bool:
+    """Whether a URL's host (``authority``: what follows the "@", a port and what follows
+    the host allowed) is a name reserved for documentation."""
+    host = re.split(r"[:/?#\s\"'>)\]]", authority, maxsplit=1)[0]
+    return _DOCUMENTATION_HOST.fullmatch(host) is not None
+
+
 def placeholder_password(password: str) -> bool:
     """The password of a documentation URL's ``user:password@`` or example: a template
     (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, too short or
