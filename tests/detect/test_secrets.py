@@ -492,3 +492,18 @@ def test_flags_blocks_connection_calls(text: str, value: str) -> None:
 )
 def test_flags_and_calls_that_hold_no_secret(text: str) -> None:
     assert not masked(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("creds: admin:Gl4cier!Pine7", "Gl4cier!Pine7"),  # a user and a password after a cue
+        ("login: admin / Gl4cier!Pine7", "Gl4cier!Pine7"),
+        ("Login: https://app.acme.io/login", None),  # a URL, not a pair
+        ("credentials: user:password", None),  # documentation's
+        ("login: home / dashboard", None),
+    ],
+)
+def test_user_password_pairs(text: str, value: str | None) -> None:
+    found = masked(text)
+    assert (value in found) if value else not found

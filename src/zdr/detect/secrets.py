@@ -185,6 +185,12 @@ _COOKIE: Final = re.compile(r"cookie\s*:\s*(?P<value>[^\r\n]+)")
 _LOGIN_PAIR: Final = re.compile(
     r"@[\w-]++(?:\.[\w-]++)++\s*+(?:/|\||:)\s*+(?P<value>[^\s,;]{6,64}+)(?=\s|$)"
 )
+# A user and a password after a word that says so: `creds: admin:...`, `login: admin / ...`.
+_PAIR_WORDS: Final = r"creds|credentials|login"
+_CRED_PAIR: Final = re.compile(
+    rf"(?:{_PAIR_WORDS})[ \t]*+[:=][ \t]*+(?P<user>[\w.@+-]{{1,64}}+)[ \t]*+(?::|/)[ \t]*+"
+    r"(?P<value>[^\s,;]{6,64})"
+)
 _PASSWORD_WORDS: Final = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
 _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
@@ -231,6 +237,7 @@ _ANCHORS: Final = (
     Anchor("secret.cookie", r"cookie", lower=True),
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
+    Anchor("secret.pair", _PAIR_WORDS, lower=True),
     *_RULE_ANCHORS,
 )
 
@@ -340,6 +347,10 @@ class SecretDetector:
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
             if looks_random(value, 20, 3.5) and not _typed(value):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_CRED_PAIR, low, t.spans("secret.pair")):
+            value = text[m.start("value") : m.end("value")]
+            if _strong(value) and not (placeholder_password(value) or value.startswith("/")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
