@@ -19,7 +19,10 @@ class IbanDetector:
     name = "iban"
     labels = ("IBAN",)
     anchored = True
-    anchors = (Anchor("iban.start", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11}"),)
+    # The country, check digits and four more characters: where an IBAN can begin, a
+    # few places more than with all eleven (the regex is tried there and fails), and
+    # cheaper to scan for (Hyperscan's bounded repeat: ~1.5 M instructions a pii-dev pass).
+    anchors = (Anchor("iban.start", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){4}"),)
     _re = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
     def find(self, t: Text) -> list[Span]:
