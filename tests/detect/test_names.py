@@ -119,6 +119,13 @@ def test_shapes_that_are_not_names(text: str) -> None:
         ("interview notes for candidate shreya banerjee, round 2", ["shreya banerjee"]),
         ("mi esposo andrés llamó ayer", ["andrés"]),
         ("my friend dragana said it was fine", ["dragana"]),
+        # A surname in capitals beside a name, a hyphenated given name's rest, an
+        # unknown first name before a name of the lists inside a sentence.
+        (
+            "Staff: KOVALENKO Oleksandr, LEE Seo-yeon and Bruno DA SILVA",
+            ["KOVALENKO Oleksandr", "LEE Seo-yeon", "Bruno DA SILVA"],
+        ),
+        ("yesterday we met Haruto Sato at the expo", ["Haruto Sato"]),
         # Signed after a dash on the last line.
         ("ok that works for me, thanks!\n\n- rahim", ["rahim"]),
     ],
@@ -142,6 +149,8 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("my friend said the patient care team was great", []),
         ("todo:\n- update\n- deploy", []),
         ("thanks\n\n- the team", []),
+        ("Call Maria ASAP, the IT desk is down", ["Maria"]),
+        ("The Product Owner Maria joins today", ["Maria"]),  # a title's words before it
     ],
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:

@@ -402,6 +402,7 @@ class PersonDetector:
         found = self._capitalised(text, low, tokens, bares) if tokens else []
         if found:
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
+            found = [self._widen(text, start, end) for start, end in found]
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
@@ -495,9 +496,15 @@ class PersonDetector:
             if j == i and not cued and _word_before(low, start, _CUE_WINDOW) in _PLACE_BEFORE:
                 i += 1  # a first name alone after "in", "near": a place ("in Hernani")
                 continue
-            if family and i > 0 and tokens[i - 1][1] > taken_to:
+            if (
+                i > 0
+                and tokens[i - 1][1] > taken_to
+                and (family or (j == i and known and _mid_sentence(text, tokens[i - 1][0])))
+            ):
                 # An unknown capitalised word right before a surname is its first name
-                # ("Pinabel Marcil"), unless it is a cue or a common word.
+                # ("Pinabel Marcil"), unless it is a cue or a common word; before a
+                # name of the lists too after a lower-case word of the sentence ("we
+                # met Haruto Sato", not "Ask Maria", "[DEBUG] Using Key").
                 p_start, p_end, _ = tokens[i - 1]
                 p_bare = bares[i - 1]
                 if text[p_end:start] == " " and not (
@@ -573,6 +580,34 @@ class PersonDetector:
         if low.startswith(m.group(1), line):
             return []  # "- eggs\n- olivia": a list
         return [self._lower_run(low, m.start(2), m.end(2))]
+
+    def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """A name found with the parts beside it that its words leave out: a surname
+        written in capitals before or after it ("KOVALENKO Oleksandr", "Bruno DA
+        SILVA"), the rest of a hyphenated given name ("Seo-yeon")."""
+        # Each regex only where the character beside the name allows it: a name is
+        # usually beside a space and a lower-case word.
+        if start >= 3 and text[start - 1] == " " and text[start - 2].isupper():
+            m = _CAPS_BEFORE.search(text, max(0, start - 40), start)
+            if m is not None and self._caps_surname(m.group(1)):
+                start = m.start(1)
+        if text[end : end + 1] == "-":
+            m = _HYPHEN_REST.match(text, end)
+            if m is not None:
+                end = m.end()
+        if text[end : end + 1] == " " and text[end + 1 : end + 3].isupper():
+            m = _CAPS_AFTER.match(text, end)
+            if m is not None and self._caps_surname(m.group(1)):
+                end = m.end(1)
+        return start, end
+
+    def _caps_surname(self, words: str) -> bool:
+        """Capitalised words that are a surname: each a particle or a word of the
+        lists, one at least not a particle (not "IT", "CEO", "USA": not in the lists)."""
+        parts = [w.lower() for w in words.split()]
+        return any(p not in _PARTICLES for p in parts) and all(
+            p in _PARTICLES or self._known(p) or self._known(strip_accents(p)) for p in parts
+        )
 
     def _known(self, bare: str) -> bool:
         return bare in self.names or bare in self.surnames
@@ -679,6 +714,17 @@ def _listed_after_label(
                 break
             k = j + 1
     return out
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """The word at ``start`` follows a lower-case word of its sentence ("met
+    Haruto"), not a title's ("Stripe Secret Key")."""
+    if start < 2 or text[start - 1] != " " or not text[start - 2].isalpha():
+        return False
+    word = start - 2
+    while word > 0 and start - word < 30 and text[word - 1].isalpha():
+        word -= 1
+    return text[word].islower()
 
 
 def _digit_before(low: str, pos: int) -> bool:
@@ -807,6 +853,11 @@ _PLACE_OR_THING_BEFORE: Final = _PLACE_BEFORE | frozenset(
 # letter is not tried again at each shorter length and later start (which made a
 # 20 KB text of one long word cost seconds).
 _LOWER_WORD: Final = re.compile(r"(?<![a-zß-öø-ÿ])[a-zß-öø-ÿ]{2,}+(?![\w@(=/-]|\.\w)")
+# One or two words in capitals right before a name or after it, on its line.
+_CAPS_WORD: Final = rf"[{_UPPER}][{_UPPER}'’-]*[{_UPPER}]"
+_CAPS_BEFORE: Final = re.compile(rf"(?<![\w.-])({_CAPS_WORD}(?: {_CAPS_WORD})?) \Z")
+_CAPS_AFTER: Final = re.compile(rf" ({_CAPS_WORD}(?: {_CAPS_WORD})?)(?![\w@.-]|\.\w)")
+_HYPHEN_REST: Final = re.compile(rf"-[{_LOWER}]{{2,}}+(?![\w@-])")
 # The last line of a text: a dash, then one to three lower-case words.
 _DASHES: Final = frozenset("-–—~")
 _DASH_SIGNOFF: Final = re.compile(
