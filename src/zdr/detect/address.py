@@ -18,7 +18,7 @@ from zdr.detect.model import (
     starts_word,
     text_before,
 )
-from zdr.detect.scan import Anchor, Text, matches_at, matches_from
+from zdr.detect.scan import DIGIT, Anchor, Text, matches_at, matches_from
 
 _STREET_WORDS_AFTER: Final = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
@@ -368,13 +368,13 @@ _FIELD_PHRASES: Final = (
 _STREET_ANCHORS: Final = (
     Anchor("address.word_before", rf"(?:{_BEFORE_WORDS}) ", lower=True),
     # The street type and its number; the name is read backwards from it.
-    Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)}) \d", lower=True),
+    Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)}) {DIGIT}", lower=True),
     Anchor("address.field", f"{_FIELD_NAMES}|{_FIELD_PHRASES}|adr;type=", lower=True),
-    Anchor("address.box", f"(?:{_BOX_WORDS})" + r"[ \t]*(?:no\.?[ \t]*)?\d", lower=True),
+    Anchor("address.box", f"(?:{_BOX_WORDS})" + r"[ \t]*(?:no\.?[ \t]*)?" + DIGIT, lower=True),
     Anchor("address.military", r"[adf]po[ \t]+a[aep][ \t]+\d", lower=True),
-    Anchor("address.unit", r"(?:apt|apartment|suite|flat)\.?[ \t]*#?[ \t]*\d", lower=True),
+    Anchor("address.unit", r"(?:apt|apartment|suite|flat)\.?[ \t]*#?[ \t]*" + DIGIT, lower=True),
     # An Indian PIN code after a place: "..., Bengaluru 560001", "Hyderabad - 500034".
-    Anchor("address.pin", r"[a-z],? (?:- ?)?[1-9]\d{5}", lower=True),
+    Anchor("address.pin", rf"[a-z],? (?:- ?)?[1-9]{DIGIT}{{5}}", lower=True),
 )
 
 

@@ -26,7 +26,7 @@ from zdr.detect.model import (
     span,
     starts_word,
 )
-from zdr.detect.scan import Anchor, Text, matches_at
+from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 
 _UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _LOWER: Final = "a-zß-öø-ÿā-ſ"
@@ -366,7 +366,7 @@ _LOWER_CUES: Final = (
 # from its start.
 _CHAT_ANCHOR: Final = (
     r"\d:\d\d(:\d\d)?( ?[ap]m)?[\])]? {0,3}(- {0,3})?<?[a-z0-9][a-z0-9._-]{0,30}[a-z0-9][>:] "
-)
+).replace("\\d", DIGIT)
 _CHAT_LINE: Final = re.compile(
     r"[\[(]?(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},? {1,3})?\d{1,2}:\d\d(?::\d\d)?(?: ?[ap]m)?"
     r"[\])]? {0,3}(?:- {0,3})?(<)?([a-z0-9][a-z0-9._-]{0,30}[a-z0-9])(?(1)>|:) "

@@ -68,6 +68,12 @@ OTHER_DIGITS: Final = Anchor(
     char_class(c for c in map(chr, range(128, DIGITS_BELOW)) if c.isdecimal()),
 )
 
+# For an anchor: a superset of Python's \d (any ASCII digit or any non-ASCII character).
+# \d under UCP is Unicode's digit table in UTF-8, which made the databases larger by
+# ~300 KB in all (measured: raw 560 -> 425 KB, lower-case 575 -> 416 KB); an anchor
+# only marks where a detector's own regex is tried, so a superset finds the same.
+DIGIT: Final = r"(?:[0-9]|[^\x00-\x7f])"
+
 _NONE: Final[tuple[tuple[int, int], ...]] = ()
 
 # Per anchor name: one (start, end) per start, the shortest, sorted by start.

@@ -11,7 +11,7 @@ from zdr.detect.model import (
     starts_word,
     text_before,
 )
-from zdr.detect.scan import Anchor, Text, matches_at
+from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 from zdr.detect.validators import (
     ssn_valid,
 )
@@ -25,7 +25,7 @@ class SsnDetector:
     labels = ("US_SSN",)
     anchored = True
     anchors = (
-        Anchor("ssn.dashed", r"\d{3}-\d{2}-\d{4}"),
+        Anchor("ssn.dashed", f"{DIGIT}{{3}}-{DIGIT}{{2}}-{DIGIT}{{4}}"),
         # At a word's start only, as _SSN_WORD's \b reads it: "tin" inside "setting" or
         # "continue" was a match for the scan to report in most English texts.
         Anchor("ssn.word", _SSN_WORDS, lower=True, word_start=""),
