@@ -55,6 +55,11 @@ def found(text: str) -> list[tuple[str, str]]:
         ("her b-day: Sept 9th, 1979", "Sept 9th, 1979", "DATE_OF_BIRTH"),
         ("born on the 2nd of June, 1984", "2nd of June, 1984", "DATE_OF_BIRTH"),
         ("patient DOB 11/23/64, allergies none", "11/23/64", "DATE_OF_BIRTH"),
+        # "birthday" in the languages zdr claims, and Portuguese "nasc."
+        ("Meu aniversário é 15/08/1992, ok?", "15/08/1992", "DATE_OF_BIRTH"),
+        ("Sra. Lopes (nasc. 02/11/1954) ligou", "02/11/1954", "DATE_OF_BIRTH"),
+        ("mein Geburtstag ist am 3.4.1990", "3.4.1990", "DATE_OF_BIRTH"),
+        ("mi cumpleaños es el 12/05/1988", "12/05/1988", "DATE_OF_BIRTH"),
         ("ship to 221 Baker Street, London", "221 Baker Street, London", "STREET_ADDRESS"),
         (
             "wohnt in der Lindenstraße 12, 10115 Berlin",

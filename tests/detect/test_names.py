@@ -151,6 +151,10 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("thanks\n\n- the team", []),
         ("Call Maria ASAP, the IT desk is down", ["Maria"]),
         ("The Product Owner Maria joins today", ["Maria"]),  # a title's words before it
+        # Places and institutions named after saints or people.
+        ("We stayed near St Mary's Hospital, then flew to São Paulo", []),
+        ("I met Maria at the Hotel Alfama Lisboa in San Francisco", ["Maria"]),
+        ("Dr. Santo Rossi will see you", ["Santo Rossi"]),
     ],
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:

@@ -90,6 +90,8 @@ def test_a_value_inside_a_longer_word_is_not_a_mention() -> None:
     [
         ("password: Abcd1234!", "Abcd1234!"),  # people type passwords: runs allowed there
         ("mysql -u app -p Summer2024", "Summer2024"),
+        ("my pwd is Summer#2024kb, pls reset", "Summer#2024kb"),  # pwd, passwd, passcode...
+        ("wifi passphrase: Kx7-river-lamp", "Kx7-river-lamp"),
         (
             "-----BEGIN RSA PRIVATE KEY-----\n"
             "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi+gp3C7hr0l4y2ZKQbqKxPx8V3\n"

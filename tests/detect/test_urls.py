@@ -84,6 +84,11 @@ def test_credentials_in_a_url_are_not_an_email() -> None:
         "discord.gg/abc123XY",
         "x.com/sunny_day",
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ2@thread.v2/0",
+        "https://orcid.org/0000-0002-4418-7731",
+        # Hosts that give each user a site of their own, with or without a scheme.
+        "torstenblumenthal.substack.com",
+        "https://jane-doe.github.io/cv",
+        "jdoe.medium.com",
     ],
 )
 def test_links_to_an_account_or_a_room(url: str) -> None:
@@ -97,6 +102,7 @@ def test_links_to_an_account_or_a_room(url: str) -> None:
         "pricing at https://github.com/pricing today",  # the site's own page
         "see github.com/pallets/flask/blob/main/docs/index.rst",  # a project's file
         "browse huggingface.co/models for one",
+        "read https://www.substack.com/about and docs.github.io",  # the sites' own
         "dropbox.com/ is not x.com/ and github.com/ alone names no one",
     ],
 )

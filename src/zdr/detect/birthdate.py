@@ -58,7 +58,9 @@ _SHORT_DATE: Final = re.compile(
 )
 _BIRTH: Final = re.compile(
     r"born|birth|b[-'’]?day|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
-    r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|geboortedatum"
+    r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|nasc\.|geboortedatum|"
+    # "birthday" in the languages zdr claims (a date after it is the birth date)
+    r"geburtstag|anniversaire|cumplea[nñ]os|compleanno|verjaardag|anivers[aá]rio"
 )
 
 

@@ -401,6 +401,7 @@ class PersonDetector:
         bares = _bare_words(tokens) if tokens else []
         found = self._capitalised(text, low, tokens, bares) if tokens else []
         if found:
+            found = [s for s in found if not _place_or_institution(low, s[0], s[1])]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
@@ -842,6 +843,38 @@ _FIRM_WORDS: Final = frozenset(
     "media foundation institute university college school hospital clinic museum "
     "orchestra band club hotel airlines motors".split()
 )
+# A saint's or a landform's word opening a run of capitalised words: a place ("São
+# Paulo", "San Francisco", "St Mary's", "Rio de Janeiro", "Fort Collins").
+_PLACE_OPENERS: Final = frozenset(
+    """st st. saint sainte sankt san santa são sao sint rio porto puerto monte
+    fort port mount lake lago cape""".split()
+)
+_POSSESSIVE_GAP: Final = re.compile(r"(?:['’]s)? ")
+
+
+def _place_or_institution(low: str, start: int, end: int) -> bool:
+    """The capitalised words at ``start:end`` name a place or an institution, not a
+    person: opened by a saint's or a landform's word with a word after it, or right
+    after or before a firm's word ("Hotel Alfama Lisboa", "St Mary's Hospital"). Not
+    beside a number: a street's name then ("Rua São Bento 45"), masked if unsure."""
+    space = low.find(" ", start, end)
+    named = space > 0 and low[start:space] in _PLACE_OPENERS
+    if not named and start >= 2 and low[start - 1] == " ":
+        word_start = low.rfind(" ", max(0, start - 14), start - 1) + 1
+        word = low[word_start : start - 1].lstrip("\n")
+        named = word in _PLACE_OPENERS or word in _FIRM_WORDS
+    if not named:
+        gap = _POSSESSIVE_GAP.match(low, end)
+        if gap is not None:
+            after = _AFTER_WORD.match(low, gap.end())
+            named = after is not None and after.group() in _FIRM_WORDS
+    return named and _NUMBER_NEAR.search(low, max(0, start - 8), min(len(low), end + 4)) is None
+
+
+_AFTER_WORD: Final = re.compile(r"[^\W\d_]++")
+_NUMBER_NEAR: Final = re.compile(r"\d")
+
+
 # Words after which one capitalised word is a place, whatever else it may be.
 _PLACE_BEFORE: Final = frozenset("in near into via city town village county".split())
 # Words after which a surname of the list names a place or a firm, not a person:

@@ -191,7 +191,10 @@ _CRED_PAIR: Final = re.compile(
     rf"(?:{_PAIR_WORDS})[ \t]*+[:=][ \t]*+(?P<user>[\w.@+-]{{1,64}}+)[ \t]*+(?::|/)[ \t]*+"
     r"(?P<value>[^\s,;]{6,64})"
 )
-_PASSWORD_WORDS: Final = r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|pw"
+_PASSWORD_WORDS: Final = (
+    r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|passwd|passphrase|"
+    r"passcode|pwd|pw"
+)
 _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     # Possessive spaces: "password" and a long run of spaces before no value would

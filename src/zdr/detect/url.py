@@ -78,7 +78,39 @@ _SITE_PAGES: Final = frozenset(
     pricing store shop dashboard account web models datasets spaces papers""".split()
 )
 # Where a scheme-less URL of those sites may begin: the host and the "/" after it.
-_SITE_ANCHOR: Final = "(?:" + "|".join(re.escape(h) for h in account_sites()) + ")/"
+_SITE_ANCHOR: Final = (
+    "(?:"
+    + "|".join(re.escape(h) for h, p in account_sites().items() if any(x != "*" for x, _ in p))
+    + ")/"
+)
+# Subdomains a site keeps for itself, not a user's ("www.substack.com").
+_SITE_SUBDOMAINS: Final = frozenset(
+    "www www2 m mobile docs doc blog help support api status app apps cdn static "
+    "assets media images img mail news shop store about developer developers".split()
+)
+
+
+# A host that gives a site per user, written without a scheme ("jane.substack.com"):
+# found at the host, then read back over the user's label.
+_USER_HOST_ANCHOR: Final = (
+    r"\.(?:"
+    + "|".join(re.escape(h) for h, p in account_sites().items() if any(x == "*" for x, _ in p))
+    + ")"
+)
+_USER_SITE: Final = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s\"'<>`\])|]*)?", re.IGNORECASE)
+
+
+def _account_subdomain(host: str) -> bool:
+    """The host is a user's own site on a host that gives one per user
+    (account_sites() prefix "*": "jane-doe.substack.com", "jdoe.github.io")."""
+    labels = host.lower().split(".")
+    for k in range(1, len(labels) - 1):
+        if any(prefix == "*" for prefix, _ in account_sites().get(".".join(labels[k:]), ())):
+            label = labels[k - 1]
+            return len(label) >= 2 and label not in _SITE_SUBDOMAINS
+    return False
+
+
 _SITE_HOST: Final = re.compile(r"[a-z0-9.-]*[a-z0-9]/[^\s\"'<>`\])|]*", re.IGNORECASE)
 
 
@@ -107,13 +139,18 @@ class UrlDetector:
 
     name = "url"
     labels = ("URL", "API_KEY")
-    anchors = (Anchor("url.site", _SITE_ANCHOR, lower=True, word_start="-"),)
+    anchors = (
+        Anchor("url.site", _SITE_ANCHOR, lower=True, word_start="-"),
+        Anchor("url.user_host", _USER_HOST_ANCHOR, lower=True),
+    )
 
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text = t.raw
         if t.has("url.site"):
             out.extend(_bare_account_urls(text, t.spans("url.site")))
+        if t.has("url.user_host"):
+            out.extend(_bare_user_sites(text, t.spans("url.user_host")))
         if "://" not in text:
             return out
         for m in url_matches(text):
@@ -151,6 +188,21 @@ def _bare_account_urls(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]
     return out
 
 
+def _bare_user_sites(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]:
+    """A user's own site written without a scheme ("torstenblumenthal.substack.com")."""
+    out: list[Span] = []
+    for start, _ in hits:
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+            start -= 1  # the user's label (and any before it)
+        if text[max(0, start - 3) : start] == "://" or text[start - 1 : start] in ("@", "/"):
+            continue  # a URL with its scheme is read whole elsewhere; an e-mail's domain
+        m = _USER_SITE.match(text, start)
+        if m is not None and _account_subdomain(m.group().split("/", 1)[0]):
+            url = m.group().rstrip(".,;:!?")
+            out.append(span(m.start(), m.start() + len(url), "URL"))
+    return out
+
+
 def url_matches(text: str) -> list[re.Match[str]]:
     """What ``_URL.finditer(text)`` finds. A URL's scheme ends 3 to 5 characters
     before its "://": the pattern is tried only there, not at every word."""
@@ -179,7 +231,8 @@ def _sensitive_url(url: str) -> bool:
     if _SENSITIVE_QUERY.search(rest):
         return True
     path = rest[len(authority) :].split("?", 1)[0].split("#", 1)[0]
-    if _account_path(authority.rsplit("@", 1)[-1].split(":", 1)[0], path):
+    host = authority.rsplit("@", 1)[-1].split(":", 1)[0]
+    if _account_path(host, path) or _account_subdomain(host):
         return True
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
