@@ -25,8 +25,22 @@ N = 100_000
         "://a:bcd@" + "x" * N + "@",
         "api_key =" + " " * N + "!",
         "Attendees: " + "Ab, " * (N // 4),
+        "a.github.io" * (N // 11),  # a chain of per-user hosts: each read back once
+        "first,last\n" * (N // 11),  # every line a header: rows read once
+        "name,city\n" * (N // 10),
     ],
-    ids=["auth-call", "password-word", "password-is", "lower-word", "dsn", "key", "list"],
+    ids=[
+        "auth-call",
+        "password-word",
+        "password-is",
+        "lower-word",
+        "dsn",
+        "key",
+        "list",
+        "user-hosts",
+        "pair-headers",
+        "key-headers",
+    ],  # fmt: skip
 )
 def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:
     start = time.perf_counter()

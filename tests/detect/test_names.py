@@ -155,6 +155,11 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("We stayed near St Mary's Hospital, then flew to São Paulo", []),
         ("I met Maria at the Hotel Alfama Lisboa in San Francisco", ["Maria"]),
         ("Dr. Santo Rossi will see you", ["Santo Rossi"]),
+        # A firm's word in prose after a name's possessive, a saint's word before more
+        # than one word: still a person.
+        ("Please forward this to John Smith's band manager.", ["John Smith"]),
+        ("the clinic Maria Santos runs is nice", ["Maria Santos"]),
+        ("Call St John Rivers about the invoice.", ["John Rivers"]),
     ],
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:

@@ -103,6 +103,7 @@ def test_links_to_an_account_or_a_room(url: str) -> None:
         "see github.com/pallets/flask/blob/main/docs/index.rst",  # a project's file
         "browse huggingface.co/models for one",
         "read https://www.substack.com/about and docs.github.io",  # the sites' own
+        "see username.github.io and yourname.substack.com",  # documentation placeholders
         "dropbox.com/ is not x.com/ and github.com/ alone names no one",
     ],
 )

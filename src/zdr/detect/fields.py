@@ -127,6 +127,7 @@ class FieldDetector:
         out: list[Span] = []
         text, low = t.raw, t.low
         headers_seen: set[int] = set()
+        rows_read_to = 0
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
@@ -145,14 +146,17 @@ class FieldDetector:
                         out.extend(_inserted_values(text, insert))
                     continue
             line_start = text.rfind("\n", 0, start) + 1
-            if line_start not in headers_seen:
+            if line_start not in headers_seen and line_start >= rows_read_to:
                 headers_seen.add(line_start)
-                out.extend(_table_cells(text, line_start))
+                rows_read_to = _table_cells(text, line_start, out)
+        rows_read_to = 0
         for start, end in t.spans("fields.pair"):
             line_start = text.rfind("\n", 0, start) + 1
-            if _whole_cell(low, start, end) and line_start not in headers_seen:
+            if line_start in headers_seen or line_start < rows_read_to:
+                continue
+            if _whole_cell(low, start, end):
                 headers_seen.add(line_start)
-                out.extend(_table_cells(text, line_start))
+                rows_read_to = _table_cells(text, line_start, out)
         # What a key named is masked wherever else it occurs (a surname in prose).
         return [*out, *other_mentions(text, out, _LABELS)] if out else out
 
@@ -219,14 +223,14 @@ def _bare(text: str, start: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _table_cells(text: str, line_start: int) -> list[Span]:
+def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
     """A header line (cells split by one separator) whose columns name persons or
     addresses: the plausible cells under them, down to the first line with another
-    number of cells."""
-    out: list[Span] = []
+    number of cells, added to ``out``; returns where the rows read end (a line up to
+    there is a row, not another header: read again, rows of rows are quadratic)."""
     header_end = text.find("\n", line_start)
     if header_end < 0:
-        return out
+        return line_start
     header = text[line_start:header_end]
     for sep in _SEPARATORS:
         cells = header.split(sep)
@@ -251,13 +255,18 @@ def _table_cells(text: str, line_start: int) -> list[Span]:
             for i, cell in enumerate(parts):
                 label = columns.get(i)
                 value = cell.strip()
-                if label is not None and value and plausible(value, label):
+                if (
+                    label is not None
+                    and value
+                    and value.lower() != named[i]
+                    and plausible(value, label)
+                ):
                     start = offset + cell.index(value)
                     out.append(span(start, start + len(value), label.rstrip("?")))
                 offset += len(cell) + len(sep)
             pos = end + 1
-        break
-    return out
+        return pos
+    return line_start
 
 
 # SQL's INSERT: the columns named, then the rows of values in the same order.

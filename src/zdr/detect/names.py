@@ -401,7 +401,9 @@ class PersonDetector:
         bares = _bare_words(tokens) if tokens else []
         found = self._capitalised(text, low, tokens, bares) if tokens else []
         if found:
-            found = [s for s in found if not _place_or_institution(low, s[0], s[1])]
+            found = [
+                kept for s in found if (kept := _place_or_institution(text, low, *s)) is not None
+            ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
@@ -852,23 +854,34 @@ _PLACE_OPENERS: Final = frozenset(
 _POSSESSIVE_GAP: Final = re.compile(r"(?:['’]s)? ")
 
 
-def _place_or_institution(low: str, start: int, end: int) -> bool:
-    """The capitalised words at ``start:end`` name a place or an institution, not a
-    person: opened by a saint's or a landform's word with a word after it, or right
-    after or before a firm's word ("Hotel Alfama Lisboa", "St Mary's Hospital"). Not
-    beside a number: a street's name then ("Rua São Bento 45"), masked if unsure."""
-    space = low.find(" ", start, end)
-    named = space > 0 and low[start:space] in _PLACE_OPENERS
-    if not named and start >= 2 and low[start - 1] == " ":
+def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[int, int] | None:
+    """The name at ``start:end`` without what makes it a place or an institution:
+    None for a saint's or a landform's word and one word after it ("São Paulo", "St
+    Mary's", "Rio de Janeiro") or for words beside a capitalised firm's word ("Hotel
+    Alfama Lisboa", "St Mary's Hospital"; not "John Smith's band"); the name after
+    such a word when more follow ("St John Rivers" -> "John Rivers"). Beside a number
+    the words may be a street's name: kept, masked if unsure ("Rua São Bento 45")."""
+    if _NUMBER_NEAR.search(low, max(0, start - 8), min(len(low), end + 4)) is not None:
+        return start, end
+    words = low[start:end].split()
+    if len(words) >= 2 and words[0] in _PLACE_OPENERS:
+        if sum(w not in _PARTICLES for w in words[1:]) == 1:
+            return None
+        return start + len(words[0]) + 1, end
+    if start >= 2 and low[start - 1] == " ":
         word_start = low.rfind(" ", max(0, start - 14), start - 1) + 1
         word = low[word_start : start - 1].lstrip("\n")
-        named = word in _PLACE_OPENERS or word in _FIRM_WORDS
-    if not named:
-        gap = _POSSESSIVE_GAP.match(low, end)
-        if gap is not None:
-            after = _AFTER_WORD.match(low, gap.end())
-            named = after is not None and after.group() in _FIRM_WORDS
-    return named and _NUMBER_NEAR.search(low, max(0, start - 8), min(len(low), end + 4)) is None
+        one_word = sum(w not in _PARTICLES for w in words) == 1
+        if text[word_start : word_start + 1].isupper() and (
+            word in _FIRM_WORDS or (word in _PLACE_OPENERS and one_word)
+        ):
+            return None
+    gap = _POSSESSIVE_GAP.match(low, end)
+    if gap is not None:
+        after = _AFTER_WORD.match(low, gap.end())
+        if after is not None and after.group() in _FIRM_WORDS and text[gap.end()].isupper():
+            return None
+    return start, end
 
 
 _AFTER_WORD: Final = re.compile(r"[^\W\d_]++")

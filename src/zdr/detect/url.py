@@ -83,6 +83,11 @@ _SITE_ANCHOR: Final = (
     + "|".join(re.escape(h) for h, p in account_sites().items() if any(x != "*" for x, _ in p))
     + ")/"
 )
+# A user's label in documentation ("username.github.io", "yourname.substack.com").
+_PLACEHOLDER_USERS: Final = frozenset(
+    "user username yourname your-name yourusername your-username myname name example "
+    "demo test sample foo bar you me someone pages project org".split()
+)
 # Subdomains a site keeps for itself, not a user's ("www.substack.com").
 _SITE_SUBDOMAINS: Final = frozenset(
     "www www2 m mobile docs doc blog help support api status app apps cdn static "
@@ -100,14 +105,26 @@ _USER_HOST_ANCHOR: Final = (
 _USER_SITE: Final = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s\"'<>`\])|]*)?", re.IGNORECASE)
 
 
+@functools.cache
+def _user_hosts() -> tuple[str, ...]:
+    """ ".github.io", ".substack.com"...: the hosts of account_sites() with prefix "*"."""
+    return tuple("." + h for h, p in account_sites().items() if any(x == "*" for x, _ in p))
+
+
 def _account_subdomain(host: str) -> bool:
     """The host is a user's own site on a host that gives one per user
-    (account_sites() prefix "*": "jane-doe.substack.com", "jdoe.github.io")."""
-    labels = host.lower().split(".")
-    for k in range(1, len(labels) - 1):
-        if any(prefix == "*" for prefix, _ in account_sites().get(".".join(labels[k:]), ())):
-            label = labels[k - 1]
-            return len(label) >= 2 and label not in _SITE_SUBDOMAINS
+    (account_sites() prefix "*": "jane-doe.substack.com", "jdoe.github.io"); not the
+    site's own subdomains nor a documentation placeholder ("username.github.io")."""
+    host = host.lower()
+    for parent in _user_hosts():
+        if host.endswith(parent):
+            label = host[: -len(parent)].rsplit(".", 1)[-1]
+            return (
+                len(label) >= 2
+                and label not in _SITE_SUBDOMAINS
+                and label not in _PLACEHOLDER_USERS
+                and not placeholder(label)
+            )
     return False
 
 
@@ -191,11 +208,14 @@ def _bare_account_urls(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]
 def _bare_user_sites(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]:
     """A user's own site written without a scheme ("torstenblumenthal.substack.com")."""
     out: list[Span] = []
-    for start, _ in hits:
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
-            start -= 1  # the user's label (and any before it)
-        if text[max(0, start - 3) : start] == "://" or text[start - 1 : start] in ("@", "/"):
-            continue  # a URL with its scheme is read whole elsewhere; an e-mail's domain
+    for dot, _ in hits:
+        start = dot  # back over the user's label alone (at most 63 characters)
+        while (
+            start > 0 and dot - start < 63 and (text[start - 1].isalnum() or text[start - 1] == "-")
+        ):
+            start -= 1
+        if start == dot or text[start - 1 : start] in ("@", "/", ".") or text[start - 1].isalnum():
+            continue  # no label; an e-mail's domain, a URL read whole elsewhere, a deeper host
         m = _USER_SITE.match(text, start)
         if m is not None and _account_subdomain(m.group().split("/", 1)[0]):
             url = m.group().rstrip(".,;:!?")
