@@ -96,6 +96,11 @@ def test_links_to_an_account_or_a_room(url: str) -> None:
     assert ("URL", url) in found(text), found(text)
 
 
+def test_a_users_site_opening_the_text_is_found() -> None:
+    # The label's start is the text's: the character "before" it is none, not the last.
+    assert ("URL", "jdoe.github.io") in found("jdoe.github.io is my site")
+
+
 @pytest.mark.parametrize(
     "text",
     [

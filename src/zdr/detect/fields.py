@@ -34,7 +34,10 @@ _KEY_WORDS: Final = (
 # Columns that name a person only as a pair, side by side in a table's header:
 # "first,last,email", "| Given | Family |".
 _PAIRED_COLUMNS: Final = (("first", "last"), ("given", "family"))
-_PAIR_HEADER: Final = r"(?:first|given)[ \t\"']*[,\t|;][ \t\"']*(?:last|family)"
+_PAIR_HEADER: Final = (
+    "(?:" + "|".join(a for a, _ in _PAIRED_COLUMNS) + r")[ \t\"']*[,\t|;][ \t\"']*"
+    "(?:" + "|".join(b for _, b in _PAIRED_COLUMNS) + ")"
+)
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzßàáâãäçèéêëìíîïñòóôõöùúûü0123456789_-.")
 _SEPARATORS: Final = (",", "\t", "|", ";")
 _LABELS: Final = frozenset({"PERSON", "STREET_ADDRESS"})
@@ -126,8 +129,8 @@ class FieldDetector:
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
         text, low = t.raw, t.low
-        headers_seen: set[int] = set()
-        rows_read_to = 0
+        inserts_seen: set[int] = set()
+        headers: list[int] = []  # the starts of lines that may be a table's header
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
@@ -141,21 +144,17 @@ class FieldDetector:
             if _COLUMN_END.match(text, key_end) is not None:  # "(first_name, last_name)"
                 insert = _insert_at(text, low, key_start)
                 if insert is not None:
-                    if insert.start() not in headers_seen:
-                        headers_seen.add(insert.start())
+                    if insert.start() not in inserts_seen:
+                        inserts_seen.add(insert.start())
                         out.extend(_inserted_values(text, insert))
                     continue
-            line_start = text.rfind("\n", 0, start) + 1
-            if line_start not in headers_seen and line_start >= rows_read_to:
-                headers_seen.add(line_start)
-                rows_read_to = _table_cells(text, line_start, out)
-        rows_read_to = 0
+            headers.append(text.rfind("\n", 0, start) + 1)
         for start, end in t.spans("fields.pair"):
-            line_start = text.rfind("\n", 0, start) + 1
-            if line_start in headers_seen or line_start < rows_read_to:
-                continue
             if _whole_cell(low, start, end):
-                headers_seen.add(line_start)
+                headers.append(text.rfind("\n", 0, start) + 1)
+        rows_read_to = 0  # a line read as a row is not read again as a header
+        for line_start in sorted(set(headers)):
+            if line_start >= rows_read_to:
                 rows_read_to = _table_cells(text, line_start, out)
         # What a key named is masked wherever else it occurs (a surname in prose).
         return [*out, *other_mentions(text, out, _LABELS)] if out else out

@@ -69,7 +69,7 @@ COMMON_WORDS: Final = frozenset(
 # capitalised surname after them, never alone.
 _AMBIGUOUS: Final = frozenset(
     """
-    will may june summer winter autumn spring hope joy faith grace angel honey sunny sky
+    said made will may june summer winter autumn spring hope joy faith grace angel honey sunny sky
     star rain river lake ocean page case bill mark art rich chase hunter carter mason cash
     sterling major bishop king queen prince princess lord duke earl baron judge dean pastor
     guy ray rose lily iris daisy ivy holly amber ruby pearl jade crystal diamond ginger
@@ -344,8 +344,6 @@ _RELATION_CUE: Final = re.compile(
     r"amigo)|minha (?:esposa|mulher|filha|irm[aã]|amiga)|(?:candidate|applicant|patient|"
     r"tenant|passenger|employee)) "
 )
-# Verbs the name lists also hold as names: after "my friend", a verb ("said").
-_VERB_NAMES: Final = frozenset({"said", "made"})
 # Titles written in lower case ("ask dr. helena ruiz"): after one, a word that is not an
 # ordinary one is a name, as after "my name is".
 _TITLE_CUE: Final = re.compile(r"(?:mrs?|ms|dr|prof|herr|frau)\.? ")
@@ -554,8 +552,6 @@ class PersonDetector:
                 _FIRST_PERSON_NAME_CUES, cue_start
             )
             weak = not first_person and low.startswith(_WEAK_CUES, cue_start)
-            if not (titled or first_person or weak) and word in _VERB_NAMES:
-                continue  # a relation's: "my friend said"
             if self._lower_name(word, first=weak) or (
                 first_person
                 and word not in COMMON_WORDS
@@ -609,7 +605,7 @@ class PersonDetector:
         lists, one at least not a particle (not "IT", "CEO", "USA": not in the lists)."""
         parts = [w.lower() for w in words.split()]
         return any(p not in _PARTICLES for p in parts) and all(
-            p in _PARTICLES or self._known(p) or self._known(strip_accents(p)) for p in parts
+            p in _PARTICLES or self._lower_name(p, first=False) for p in parts
         )
 
     def _known(self, bare: str) -> bool:
@@ -637,9 +633,7 @@ class PersonDetector:
             # After a name, a surname that is also a place's or a thing's is one too.
             # An initial, not a one-letter word ("y", "e", "a": and, to).
             initial = len(word) == 1 and word not in "yeoaiu"
-            if word in _VERB_NAMES or not (
-                initial or self._lower_name(word, first=False, proper=True)
-            ):
+            if not (initial or self._lower_name(word, first=False, proper=True)):
                 break
             end = m.end()
         return start, end
@@ -854,6 +848,10 @@ _PLACE_OPENERS: Final = frozenset(
 _POSSESSIVE_GAP: Final = re.compile(r"(?:['’]s)? ")
 
 
+_AFTER_WORD: Final = re.compile(r"[^\W\d_]++")
+_NUMBER_NEAR: Final = re.compile(r"\d")
+
+
 def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[int, int] | None:
     """The name at ``start:end`` without what makes it a place or an institution:
     None for a saint's or a landform's word and one word after it ("São Paulo", "St
@@ -871,9 +869,9 @@ def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[in
     if start >= 2 and low[start - 1] == " ":
         word_start = low.rfind(" ", max(0, start - 14), start - 1) + 1
         word = low[word_start : start - 1].lstrip("\n")
-        one_word = sum(w not in _PARTICLES for w in words) == 1
         if text[word_start : word_start + 1].isupper() and (
-            word in _FIRM_WORDS or (word in _PLACE_OPENERS and one_word)
+            word in _FIRM_WORDS
+            or (word in _PLACE_OPENERS and sum(w not in _PARTICLES for w in words) == 1)
         ):
             return None
     gap = _POSSESSIVE_GAP.match(low, end)
@@ -882,10 +880,6 @@ def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[in
         if after is not None and after.group() in _FIRM_WORDS and text[gap.end()].isupper():
             return None
     return start, end
-
-
-_AFTER_WORD: Final = re.compile(r"[^\W\d_]++")
-_NUMBER_NEAR: Final = re.compile(r"\d")
 
 
 # Words after which one capitalised word is a place, whatever else it may be.
@@ -905,9 +899,10 @@ _CAPS_BEFORE: Final = re.compile(rf"(?<![\w.-])({_CAPS_WORD}(?: {_CAPS_WORD})?) 
 _CAPS_AFTER: Final = re.compile(rf" ({_CAPS_WORD}(?: {_CAPS_WORD})?)(?![\w@.-]|\.\w)")
 _HYPHEN_REST: Final = re.compile(rf"-[{_LOWER}]{{2,}}+(?![\w@-])")
 # The last line of a text: a dash, then one to three lower-case words.
-_DASHES: Final = frozenset("-–—~")
+_DASH_CHARS: Final = "-–—~"  # "-" first: a literal in the class below
+_DASHES: Final = frozenset(_DASH_CHARS)
 _DASH_SIGNOFF: Final = re.compile(
-    r"\n([-–—~]{1,2}) ?+([a-zß-öø-ÿ]{3,}+)(?: [a-zß-öø-ÿ]++){0,2}+[ \t\r\n]*+\Z"
+    rf"\n([{_DASH_CHARS}]{{1,2}}) ?+([a-zß-öø-ÿ]{{3,}}+)(?: [a-zß-öø-ÿ]++){{0,2}}+[ \t\r\n]*+\Z"
 )
 _LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]++)(?![\w@(=/-]|\.\w)")
 

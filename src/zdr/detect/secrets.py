@@ -517,7 +517,7 @@ def _typed_password(value: str) -> bool:
     name) of 8 characters or mixed ones, and not a placeholder: not `'Welcome back!'`,
     `'accounts/login.html'`, `'service-account.json'`, `'Bearer'`, `'admin'`."""
     return (
-        not any(c.isspace() or c == "/" for c in value)
+        _one_word(value)
         and _FILE_NAME.fullmatch(value) is None
         and (len(value) >= 8 or _strong(value))
         and not placeholder_password(value)
@@ -532,11 +532,12 @@ def _call_value(value: str) -> bool:
     """A constructor's argument that is the credential itself (`std::string
     secret("...")`), not the name or path of one a call looks up (`get_secret("prod/db")`,
     `token("refresh")`): one word mixing letters with digits or symbols, not a path."""
-    return (
-        _strong(value)
-        and not any(c.isspace() or c == "/" for c in value)
-        and _NAME_LIKE.fullmatch(value) is None
-    )
+    return _strong(value) and _one_word(value) and _NAME_LIKE.fullmatch(value) is None
+
+
+def _one_word(value: str) -> bool:
+    """No space and no "/": one word, not a phrase or a path."""
+    return not any(c.isspace() or c == "/" for c in value)
 
 
 def _strong(value: str) -> bool:

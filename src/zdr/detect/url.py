@@ -95,20 +95,14 @@ _SITE_SUBDOMAINS: Final = frozenset(
 )
 
 
-# A host that gives a site per user, written without a scheme ("jane.substack.com"):
-# found at the host, then read back over the user's label.
-_USER_HOST_ANCHOR: Final = (
-    r"\.(?:"
-    + "|".join(re.escape(h) for h, p in account_sites().items() if any(x == "*" for x, _ in p))
-    + ")"
+# Hosts that give a site per user (prefix "*"), with their dot: ".github.io", ...
+_USER_HOSTS: Final = tuple(
+    "." + h for h, p in account_sites().items() if any(x == "*" for x, _ in p)
 )
+# Such a host written without a scheme ("jane.substack.com"): found at the host, then
+# read back over the user's label.
+_USER_HOST_ANCHOR: Final = "(?:" + "|".join(re.escape(h) for h in _USER_HOSTS) + ")"
 _USER_SITE: Final = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s\"'<>`\])|]*)?", re.IGNORECASE)
-
-
-@functools.cache
-def _user_hosts() -> tuple[str, ...]:
-    """ ".github.io", ".substack.com"...: the hosts of account_sites() with prefix "*"."""
-    return tuple("." + h for h, p in account_sites().items() if any(x == "*" for x, _ in p))
 
 
 def _account_subdomain(host: str) -> bool:
@@ -116,7 +110,7 @@ def _account_subdomain(host: str) -> bool:
     (account_sites() prefix "*": "jane-doe.substack.com", "jdoe.github.io"); not the
     site's own subdomains nor a documentation placeholder ("username.github.io")."""
     host = host.lower()
-    for parent in _user_hosts():
+    for parent in _USER_HOSTS:
         if host.endswith(parent):
             label = host[: -len(parent)].rsplit(".", 1)[-1]
             return (
@@ -214,8 +208,9 @@ def _bare_user_sites(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]:
             start > 0 and dot - start < 63 and (text[start - 1].isalnum() or text[start - 1] == "-")
         ):
             start -= 1
-        if start == dot or text[start - 1 : start] in ("@", "/", ".") or text[start - 1].isalnum():
-            continue  # no label; an e-mail's domain, a URL read whole elsewhere, a deeper host
+        before = text[start - 1 : start]  # "" at the text's start
+        if start == dot or before in ("@", "/", ".") or before.isalnum():
+            continue  # no label; an e-mail's domain, a URL, a deeper host, a label too long
         m = _USER_SITE.match(text, start)
         if m is not None and _account_subdomain(m.group().split("/", 1)[0]):
             url = m.group().rstrip(".,;:!?")
