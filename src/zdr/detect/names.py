@@ -602,7 +602,10 @@ class PersonDetector:
                 if found and m.start() < found[-1][1]:
                     continue
                 if m.group() in self.lower_first and m.group() not in COMMON_WORDS:
-                    if _prose_word(low, m.start(), m.end()):
+                    # A word in capitals is a name of a text of capitals ("OYELOWO")
+                    # with four letters or more: shorter ones are mostly codes ("EAN").
+                    written = text[m.start()].islower() or m.end() - m.start() >= 4
+                    if written and _prose_word(low, m.start(), m.end()):
                         found.append(self._lower_run(low, m.start(), m.end()))
         return found
 
