@@ -175,6 +175,9 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("Name: Rose, J.", ["Rose"]),
         ("Please inform Dr. Ramírez. Order ref 4417.", ["Ramírez"]),
         ("Agent: Okafor here", ["Okafor"]),
+        ("Dear Customer, thank you", []),
+        ("Agent: To verify, can you give me your date of birth?", []),
+        ("Meet at the Hilton Garden Inn, 1100 Congress Ave.", []),
     ],
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:

@@ -66,6 +66,7 @@ def test_phone_shapes_and_extensions(text: str, value: str) -> None:
         "Case 2025-118-4472: caller reported fraud",
         "Order no. 415-555-0199 shipped",
         "Rechnung Nr. 0221 4478 9012 vom 3. Mai",
+        "Kundennummer 55102339, ich habe eine Frage",  # a compound of "Nummer": an id
     ],
 )
 def test_shaped_look_alikes_left_alone(text: str) -> None:

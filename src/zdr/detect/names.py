@@ -197,9 +197,9 @@ def _not_a_name_after_cue(
     text: str, low: str, end: int, tokens: list[tuple[int, int, str]], i: int, bares: list[str]
 ) -> bool:
     """One capitalised word after a cue that is no name: the first of a title-case
-    phrase ("To: Ops Team", "Hi Sales Team"), or a word opening a speaker's line as an
-    exclamation or a question ("Agent: Sure!"), or an ordinary word before a comma
-    ("Customer: Thanks, ..."); a name key keeps it ("Name: Rose,")."""
+    phrase ("To: Ops Team", "Hi Sales Team"), an ordinary word ("Dear Customer,",
+    "Agent: To verify"), or a word opening a speaker's line as an exclamation or a
+    question ("Agent: Sure!", not after a name key: "Name: Rose!")."""
     if (
         i + 1 < len(tokens)
         and text[end : tokens[i + 1][0]] == " "
@@ -207,8 +207,9 @@ def _not_a_name_after_cue(
         and not tokens[i][2].endswith(".")  # "Dr. Ramírez. Order ...": a sentence ends
     ):
         return True
-    after = text[end : end + 1]
-    if not (after in ("!", "?") or (after in (",", ".") and bares[i] in COMMON_WORDS)):
+    if bares[i] in COMMON_WORDS:
+        return True  # "Dear Customer,", "Agent: To verify, ..."
+    if text[end : end + 1] not in ("!", "?"):
         return False
     before = low[max(0, tokens[i][0] - _CUE_WINDOW) : tokens[i][0]].rstrip()
     if not before.endswith(":"):
@@ -878,7 +879,8 @@ _FIRM_WORDS: Final = frozenset(
     "associates research technologies technology consulting agency bank capital "
     "ventures labs systems solutions services international industries enterprises "
     "media foundation institute university college school hospital clinic museum "
-    "orchestra band club hotel airlines motors".split()
+    "orchestra band club hotel airlines motors inn motel hostel resort restaurant "
+    "cafe café bistro pizzeria bakery pharmacy salon".split()
 )
 # A saint's or a landform's word opening a run of capitalised words: a place ("São
 # Paulo", "San Francisco", "St Mary's", "Rio de Janeiro", "Fort Collins").

@@ -29,7 +29,7 @@ class PhoneDetector:
     anchors = (OTHER_DIGITS,)
     _context = (
         "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
-        "numero", "número", "nummer", "telefono", "teléfono", "telefone", "portable",
+        "numero", "número", "telefono", "teléfono", "telefone", "portable",
         "rufen", "contact", "ph", "sms", "handy", "celular",
     )  # fmt: skip
 
