@@ -28,8 +28,11 @@ from zdr.detect.model import (
 )
 from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 
-_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
-_LOWER: Final = "a-zß-öø-ÿā-ſ"
+# Latin letters: Latin-1's, and the Latin Extended blocks A, B and Additional taken as
+# both cases (Romanian "Ștefan", Vietnamese "Bảo Trần", "Nguyễn"), as zdr.detect._runs
+# reads them.
+_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
+_LOWER: Final = "a-zß-öø-ÿā-ɏḀ-ỿ"
 _TOKEN: Final = re.compile(
     rf"[{_UPPER}](?:(?:[{_LOWER}]{{1,2}}|['’])[{_UPPER}])?[{_LOWER}'’]*[{_LOWER}]"
     rf"(?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
