@@ -480,6 +480,10 @@ class PersonDetector:
                 known = plain in self.names
                 family = not known and plain in self.surnames
             ambiguous = bare in _AMBIGUOUS
+            if not (known or family) and "-" in bare:
+                # A hyphenated given name of two listed ones ("Anne-Sophie Roux"); alone,
+                # as a double surname's or a firm's ("Fritz-Armstrong"), only after a cue.
+                known = ambiguous = all(strip_accents(p) in self.names for p in bare.split("-"))
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
