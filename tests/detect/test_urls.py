@@ -26,6 +26,8 @@ def found(text: str) -> list[tuple[str, str]]:
         # A generated id on a documentation-named host still opens a private page.
         "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
         "https://gist.github.com/kvance92",
+        # A docs site's users' profiles are still a person's.
+        "https://learn.microsoft.com/en-us/users/janedoe/",
     ],
 )
 def test_personal_and_capability_urls_are_masked(url: str) -> None:

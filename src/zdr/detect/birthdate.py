@@ -120,10 +120,13 @@ def _date_after(low: str, cue: int) -> re.Match[str] | None:
     # The bounded search only finds where; the match is then made on the whole text,
     # so the look-ahead at its end sees the real next character.
     for pattern, within in ((_DATE, 60), (_SHORT_DATE, 24)):
-        found = pattern.search(low, cue, cue + 120)
-        if found is not None and found.start() - cue <= within:
+        pos = cue
+        while (found := pattern.search(low, pos, cue + 120)) is not None:
+            if found.start() - cue > within:
+                break
             if found.group().isdigit() and found.start() - cue > 3:
-                return None  # a compact date only as the key's value ("dob=19880214")
+                pos = found.end()  # a compact date only as the key's value ("dob=19880214")
+                continue
             return pattern.match(low, found.start())
     return None
 

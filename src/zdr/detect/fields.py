@@ -43,6 +43,7 @@ _PAIR_HEADER: Final = (
 _PAIRED_KEY: Final = (
     "(?:" + "|".join(w for pair in _PAIRED_COLUMNS for w in pair) + r")(?:=|[\"']\s*:)"
 )
+_PAIR_OF: Final = {**dict(_PAIRED_COLUMNS), **{b: a for a, b in _PAIRED_COLUMNS}}
 _PARTNER_KEY: Final = {
     **{a: re.compile(rf"(?<![\w.-]){b}(?:=|[\"']\s*:)") for a, b in _PAIRED_COLUMNS},
     **{b: re.compile(rf"(?<![\w.-]){a}(?:=|[\"']\s*:)") for a, b in _PAIRED_COLUMNS},
@@ -167,9 +168,7 @@ class FieldDetector:
                     continue
             headers.append(text.rfind("\n", 0, start) + 1)
         for start, _ in t.spans("fields.paired_key"):
-            found = _paired_key_value(text, low, start)
-            if found is not None:
-                out.append(found)
+            out.extend(_paired_key_values(text, low, start))
         for start, end in t.spans("fields.pair"):
             if _whole_cell(low, start, end):
                 headers.append(text.rfind("\n", 0, start) + 1)
@@ -196,21 +195,47 @@ def _given_after_surname(text: str, start: int, end: int) -> int:
     return rest[0] + len(given)
 
 
-def _paired_key_value(text: str, low: str, start: int) -> Span | None:
-    """The value of a paired key (`first=`) whose partner (`last=`) is a key of the same
-    line, when it is shaped like a name."""
+def _paired_key_values(text: str, low: str, start: int) -> list[Span]:
+    """The values of a pair of keys of one line (`first=KOJO; last=ANSAH`), read from
+    the first key (`first`, `given`): when both are shaped like names, and one of them
+    is a listed name or both are capitalised (not `{"first": "First", "last": "Last"}`,
+    `first=asc; last=desc`)."""
     if start and (low[start - 1].isalnum() or low[start - 1] in "_.-"):
-        return None  # a longer identifier: "is_first=", "list.last:"
-    word = next(w for w in _PARTNER_KEY if low.startswith(w, start))
+        return []  # a longer identifier: "is_first=", "list.first:"
+    word = next((a for a, _ in _PAIRED_COLUMNS if low.startswith(a, start)), None)
+    if word is None:
+        return []  # the second key of a pair: read from the first
+    value = _pair_value(text, start + len(word), word)
+    if value is None:
+        return []
     line_start = max(low.rfind("\n", 0, start) + 1, start - _RECORD_REACH)
     line_end = low.find("\n", start)
     line_end = min(len(low) if line_end < 0 else line_end, start + _RECORD_REACH)
-    if _PARTNER_KEY[word].search(low, line_start, line_end) is None:
+    partner = _PARTNER_KEY[word].search(low, line_start, line_end)
+    if partner is None:
+        return []
+    partner_word = _PAIR_OF[word]
+    other = _pair_value(text, partner.start() + len(partner_word), partner_word)
+    if other is None:
+        return []
+    pair = (text[value[0] : value[1]], text[other[0] : other[1]])
+    if not (
+        any(v.split()[0].lower() in first_names() for v in pair)
+        or all(w[0].isupper() for v in pair for w in v.split())
+    ):
+        return []  # neither listed nor written as names: a pager's labels ("asc", "desc")
+    return [span(*value, "PERSON"), span(*other, "PERSON")]
+
+
+def _pair_value(text: str, key_end: int, key: str) -> tuple[int, int] | None:
+    """The value after a paired key, when shaped like a name and no ordinary word."""
+    value = _value_after(text, key_end)
+    if value is None:
         return None
-    value = _value_after(text, start + len(word))
-    if value is None or not plausible(text[value[0] : value[1]], "PERSON"):
+    words = text[value[0] : value[1]]
+    if words.lower() == key or words.lower() in COMMON_WORDS or not plausible(words, "PERSON"):
         return None
-    return span(value[0], value[1], "PERSON")
+    return value
 
 
 _CELL_EDGES: Final = ",\t|;\n\r"

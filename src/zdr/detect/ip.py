@@ -64,10 +64,11 @@ _PREFIX_LENGTH: Final = re.compile(r"/(\d{1,2})(?!\d)")
 
 
 def _network(text: str, address: str, end: int) -> bool:
-    """A network written in CIDR form, its host bits zero ("10.8.0.0/16"): a range, no
-    one's address. A host's address with its prefix ("10.8.3.4/16") is one."""
+    """A network written in CIDR form, its host bits zero, of 256 addresses or more
+    ("10.8.0.0/16"): a range, no one's address. A host's address with its prefix
+    ("10.8.3.4/16"), a /32 (one host) or a small block (an office's /28) is one."""
     m = _PREFIX_LENGTH.match(text, end)
-    if m is None:
+    if m is None or int(m.group(1)) > 24:
         return False
     try:
         ipaddress.IPv4Network(f"{address}/{m.group(1)}")  # strict: host bits must be zero

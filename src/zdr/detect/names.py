@@ -28,11 +28,12 @@ from zdr.detect.model import (
 )
 from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 
-# Latin letters: Latin-1's, and the Latin Extended blocks A, B and Additional taken as
-# both cases (Romanian "Ștefan", Vietnamese "Bảo Trần", "Nguyễn"), as zdr.detect._runs
-# reads them.
-_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
-_LOWER: Final = "a-zß-öø-ÿā-ɏḀ-ỿ"
+# Latin letters: Latin-1's, Latin Extended-A taken as both cases, and the letters of
+# Latin Extended-B and Additional by their own case (Romanian "Ștefan", Vietnamese
+# "Bảo Trần", not "și" or "ấy"), as zdr.detect._runs reads them.
+_EXTENDED: Final = (*range(0x180, 0x250), *range(0x1E00, 0x1F00))
+_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ" + "".join(chr(c) for c in _EXTENDED if chr(c).isupper())
+_LOWER: Final = "a-zß-öø-ÿā-ſ" + "".join(chr(c) for c in _EXTENDED if chr(c).islower())
 _TOKEN: Final = re.compile(
     rf"[{_UPPER}](?:(?:[{_LOWER}]{{1,2}}|['’])[{_UPPER}])?[{_LOWER}'’]*[{_LOWER}]"
     rf"(?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
@@ -93,7 +94,7 @@ _TITLE_WORDS: Final = frozenset(
     "dott dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev "
     "monsieur madame mademoiselle señor señora señorita signore signora signorina "
     "dottore dottoressa doctor doctora doktor professor meneer mevrouw heer senhor senhora "
-    "dra dres med jur dent dipl habil "
+    "dra dres "
     "agent advisor adviser operator nurse officer".split()
 )
 # Kinship words used as a title before a name ("Aunt Bea", "tia Cida", "Tío Paco",
@@ -106,6 +107,8 @@ _KIN_WORDS: Final = frozenset(
     "abuela abuelo abuelita abuelito nonna nonno zia zio oom tatie tonton mamie papi "
     "mémé pépé".split()
 )
+# A doctor's degree after the title ("Dr. med. dent.", "Dr. rer. nat."): no name.
+_DEGREE_WORDS: Final = frozenset("med jur dent dipl habil rer nat phil oec".split())
 _GREETING_WORDS: Final = frozenset(
     "dear hi hello hey thanks cheers regards best sincerely yours liebe lieber hallo moin "
     "servus grüße gruß cher chère bonjour salut cordialement merci ciao caro cara gentile "
@@ -207,28 +210,53 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
 
 
 def _not_a_name_after_cue(
-    text: str, low: str, end: int, tokens: list[tuple[int, int, str]], i: int, bares: list[str]
+    text: str,
+    low: str,
+    end: int,
+    tokens: list[tuple[int, int, str]],
+    i: int,
+    bares: list[str],
+    no_one: frozenset[str],
 ) -> bool:
-    """One capitalised word after a cue that is no name: the first of a title-case
-    phrase ("To: Ops Team", "Hi Sales Team"), an ordinary word ("Dear Customer,",
-    "Agent: To verify"), or a word opening a speaker's line as an exclamation or a
-    question ("Agent: Sure!", not after a name key: "Name: Rose!")."""
-    if (
-        i + 1 < len(tokens)
-        and text[end : tokens[i + 1][0]] == " "
-        and bares[i + 1] in COMMON_WORDS
-        and not tokens[i][2].endswith(".")  # "Dr. Ramírez. Order ...": a sentence ends
-    ):
+    """One capitalised word after a label or a greeting that is no name: the first of a
+    group's name ("To: Ops Team", "Hi Sales Team"), a word for no one in particular
+    ("Dear Customer,", "Agent: To verify"), or a word opening a speaker's line as an
+    exclamation or a question ("Agent: Sure!"). Never after a title ("Mr. Best", "Dr.
+    Sun"); after a name key ("Name: Jan", "Name: Rose!") only an ordinary word that is
+    no one's name ("- name: Update staging")."""
+    cue = _word_before(low, tokens[i][0], _CUE_WINDOW)
+    key = cue.rstrip(_LABEL_ENDS + " ").strip(_STRIP).rstrip(".")
+    if key in _TITLE_WORDS and not cue.endswith(":"):
+        return False
+    if bares[i] in no_one:  # "Dear Customer,", "- name: Update staging", not "Hi Jan,"
         return True
-    if bares[i] in COMMON_WORDS:
-        return True  # "Dear Customer,", "Agent: To verify, ..."
-    if text[end : end + 1] not in ("!", "?"):
+    if key.endswith("name") or key in LOOSE_PERSON_KEYS or key.replace("_", "") in PERSON_KEYS:
         return False
-    before = low[max(0, tokens[i][0] - _CUE_WINDOW) : tokens[i][0]].rstrip()
-    if not before.endswith(":"):
-        return False
-    key = before[:-1].rsplit(None, 1)[-1].strip(_STRIP) if before[:-1].strip() else ""
-    return not (key in LOOSE_PERSON_KEYS or key.replace("_", "").replace("-", "") in PERSON_KEYS)
+    if i + 1 < len(tokens) and text[end : tokens[i + 1][0]] == " " and bares[i + 1] in _GROUP_WORDS:
+        return True
+    return text[end : end + 1] in ("!", "?") and cue.endswith(":")
+
+
+# Ordinary words that are also given names or surnames ("Hi Jan,", "Dear Cara,",
+# "Hi April,", "Ms. Love"): a name after a greeting or a label.
+_COMMON_NAMES: Final = frozenset(
+    "april august cara caro gentile jan jun love mac mar march price sim sun van best "
+    "easter".split()
+)
+# The last word of a group's name: "Ops Team", "Sales Department".
+_GROUP_WORDS: Final = frozenset(
+    "team teams group department dept desk office squad crew committee board unit "
+    "division staff".split()
+)
+# Words after a greeting or a speaker's label that name no one in particular, or open
+# a sentence: "Dear Customer,", "Agent: To verify, ..."; with the ordinary words
+# (PersonDetector.no_one), but for those that are names too.
+_NO_ONE_WORDS: Final = frozenset(
+    "all everyone everybody there world folks guys team sir madam customer customers "
+    "client clients user users member members colleague colleagues friend friends guest "
+    "guests partner partners support sales admin the a an to and or for with in on at of "
+    "by from please thank thanks hello sure yes ok okay".split()
+)
 
 
 def _after_signature_line(low: str, start: int) -> bool:
@@ -434,6 +462,7 @@ class PersonDetector:
         self.surnames = name_list("surnames.txt")
         self.proper_surnames = name_list("surnames_proper.txt")
         self.lower_first = name_list("first_names_us.txt") | name_list("first_names_world.txt")
+        self.no_one = _NO_ONE_WORDS | (COMMON_WORDS - _COMMON_NAMES)
 
     def find(self, t: Text) -> list[Span]:
         text = t.raw
@@ -496,7 +525,8 @@ class PersonDetector:
             if not (known or family) and "-" in bare:
                 # A hyphenated given name of two listed ones ("Anne-Sophie Roux"); alone,
                 # as a double surname's or a firm's ("Fritz-Armstrong"), only after a cue.
-                known = ambiguous = all(strip_accents(p) in self.names for p in bare.split("-"))
+                both_listed = all(strip_accents(p) in self.names for p in bare.split("-"))
+                known = ambiguous = both_listed  # known, but a name alone only after a cue
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
@@ -532,7 +562,7 @@ class PersonDetector:
                 j == i
                 and cued
                 and not (known or family)
-                and _not_a_name_after_cue(text, low, end, tokens, i, bares)
+                and _not_a_name_after_cue(text, low, end, tokens, i, bares, self.no_one)
             ):
                 i += 1
                 continue
@@ -555,7 +585,13 @@ class PersonDetector:
             if (
                 i > 0
                 and tokens[i - 1][1] > taken_to
-                and (family or (j == i and known and _mid_sentence(text, tokens[i - 1][0])))
+                and (
+                    family
+                    # a surname of the Census list that is also a first name somewhere
+                    # ("Yaw Toure"): a surname here, as before the world's list
+                    or (known and bare in self.surnames)
+                    or (j == i and known and _mid_sentence(text, tokens[i - 1][0]))
+                )
             ):
                 # An unknown capitalised word right before a surname is its first name
                 # ("Pinabel Marcil"), unless it is a cue or a common word; before a
@@ -585,15 +621,20 @@ class PersonDetector:
     ) -> list[tuple[int, int]]:
         """Names written in lower case: after "my name is", "i'm", "call me" (a first
         name or surname of the lists, then its other parts), and in a text with no
-        capital letter at all, a first name of the US list (which holds no ordinary
-        English word) with the surnames after it."""
+        capital letter at all, a first name of the US or the world's list (which hold
+        no ordinary word of the claimed languages; a word of code or a British spelling
+        may pass: "elif", "favour") with the surnames after it."""
         found: list[tuple[int, int]] = []
         for cue_start, cue_end in cues:
             if cue_start and low[cue_start - 1].isalnum():
                 continue  # inside a word: "ms " of "items ", "soy" of "lessoy"
             m = _LOWER_WORD.match(low, cue_end)
-            for _ in range(2):  # "dr. med. dent. helena": a title's parts
-                if m is None or m.group() not in _TITLE_WORDS or low[m.end() : m.end() + 2] != ". ":
+            for _ in range(2):  # "dr. med. dent. helena": a doctor's degree words
+                if (
+                    m is None
+                    or m.group() not in _DEGREE_WORDS
+                    or low[m.end() : m.end() + 2] != ". "
+                ):
                     break
                 m = _LOWER_WORD.match(low, m.end() + 2)
             if m is None:
@@ -902,8 +943,7 @@ _FIRM_WORDS: Final = frozenset(
     "associates research technologies technology consulting agency bank capital "
     "ventures labs systems solutions services international industries enterprises "
     "media foundation institute university college school hospital clinic museum "
-    "orchestra band club hotel airlines motors inn motel hostel resort restaurant "
-    "cafe café bistro pizzeria bakery pharmacy salon".split()
+    "orchestra band club hotel airlines motors inn motel hostel".split()
 )
 # A saint's or a landform's word opening a run of capitalised words: a place ("São
 # Paulo", "San Francisco", "St Mary's", "Rio de Janeiro", "Fort Collins").
@@ -980,8 +1020,11 @@ _LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]++)(?![\w@(=/-]|\.\w)")
 
 def _prose_word(low: str, start: int, end: int) -> bool:
     """A word of prose, not of code: after a space, a line start or a punctuation
-    mark of prose, and not before a colon (a key, a scheme: "arn:aws:...")."""
-    return (start == 0 or low[start - 1] in " \n\t,;:\"'(") and low[end : end + 1] != ":"
+    mark of prose, and not before a colon that no space follows (a key, a scheme:
+    "arn:aws:..."; a speaker's "jessica: can you ..." is prose)."""
+    return (start == 0 or low[start - 1] in " \n\t,;:\"'(") and (
+        low[end : end + 1] != ":" or low[end + 1 : end + 2] in (" ", "\t")  # "jessica: can ..."
+    )
 
 
 def _joins(gap: str) -> bool:

@@ -18,6 +18,13 @@ from zdr.detect.model import (
 )
 from zdr.detect.scan import OTHER_DIGITS, Text
 
+# Words that say a bare run of digits nearby is a phone number.
+_PHONE_WORDS: Final = (
+    "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
+    "numero", "número", "telefono", "teléfono", "telefone", "portable",
+    "rufen", "contact", "ph", "sms", "handy", "celular",
+)  # fmt: skip
+
 
 class PhoneDetector:
     """Candidates by shape; confirmed by Google's libphonenumber (phonenumbers)."""
@@ -27,11 +34,7 @@ class PhoneDetector:
     # Not anchored: it runs on every text; the anchor says which pattern
     # number_runs uses when it runs as Python.
     anchors = (OTHER_DIGITS,)
-    _context = (
-        "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
-        "numero", "número", "telefono", "teléfono", "telefone", "portable",
-        "rufen", "contact", "ph", "sms", "handy", "celular",
-    )  # fmt: skip
+    _context = _PHONE_WORDS
 
     def __init__(self) -> None:
         # Every country code's rules, built now (~0.2 s, ~2 MiB, once per process)
@@ -66,7 +69,10 @@ class PhoneDetector:
                 continue  # dotted versions and builds (01.84.17.61.18 only beside a label)
             if "." in raw and _DOTTED_SINGLE.search(raw):
                 continue  # 2025.5.13: a version or a date, not a phone
-            if _id_prefixed(text[max(0, start - 8) : start]) or _id_worded(text, start):
+            if _id_prefixed(text[max(0, start - 8) : start]) or (
+                # a number with an international or a trunk prefix is dialled, not filed
+                not (international or raw.startswith("0")) and _id_worded(text, start)
+            ):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, Case 2025-118-4472
             if (
                 _valid_phone(raw, international)
@@ -168,11 +174,15 @@ _ID_WORD: Final = re.compile(
 
 
 def _id_worded(text: str, start: int) -> bool:
-    """_ID_WORD right before ``start``, searched only after a letter, "#", ":", "." or
-    "°" (one space or tab between)."""
+    """_ID_WORD right before ``start`` (searched only after a letter, "#", ":", "." or
+    "°", one space or tab between), and no phone word earlier on the line ("Phone for
+    the booking: 07700 900123", "call me re the case 415-555-0132")."""
     before = text[max(0, start - 28) : start]
     last = before.rstrip(" \t")[-1:]
-    return (last.isalpha() or last in "#:.°º") and _ID_WORD.search(before) is not None
+    if not (last.isalpha() or last in "#:.°º") or _ID_WORD.search(before) is None:
+        return False
+    line = text[text.rfind("\n", 0, start) + 1 : start].lower()
+    return not any(w in line for w in _PHONE_WORDS)
 
 
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")

@@ -132,7 +132,12 @@ _DOC_LABELS: Final = frozenset("docs doc developer developers learn devdocs".spl
 _DOC_HOSTS: Final = (".readthedocs.io", ".readthedocs.org", ".rtfd.io")
 
 
-def _documentation_site(host: str) -> bool:
+# Where a docs site keeps its users' profiles (learn.microsoft.com/en-us/users/<name>/,
+# developer.apple.com/forums/profile/<name>): still a person there.
+_DOCS_PROFILE_SEGMENTS: Final = frozenset("users profile profiles people members u".split())
+
+
+def _docs_site(host: str) -> bool:
     return host.split(".", 1)[0] in _DOC_LABELS or host.endswith(_DOC_HOSTS)
 
 
@@ -144,7 +149,7 @@ def _account_path(host: str, path: str) -> bool:
     right after one of the site's prefixes, not a page of the site itself."""
     sites = account_sites()
     host = host.lower()
-    if _documentation_site(host):
+    if _docs_site(host):
         return False
     while host not in sites and "." in host:
         host = host.split(".", 1)[1]
@@ -284,7 +289,7 @@ def _sensitive_url(url: str) -> bool:
     host = authority.rsplit("@", 1)[-1].split(":", 1)[0]
     if _account_path(host, path) or _account_subdomain(host):
         return True
-    documentation = _documentation_site(host.lower())
+    documentation = _docs_site(host.lower())
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
         low = seg.lower()
@@ -294,8 +299,8 @@ def _sensitive_url(url: str) -> bool:
             # (/customers/4566482); /questions/43033518 is a public page.
             if previous in _PROFILE_SEGMENTS or not seg.isdigit():
                 return True
-        if documentation:
-            continue  # a page's name, not a user's
+        if documentation and low not in _DOCS_PROFILE_SEGMENTS:
+            continue  # a page's name ("/en/latest/user/quickstart/"), not a user's
         if low in _PROFILE_SEGMENTS and i + 1 < len(segments) and low not in ("d", "r", "s"):
             nxt = segments[i + 1]
             if low in ("in", "u", "user", "users", "profile", "people") and len(nxt) >= 3:
