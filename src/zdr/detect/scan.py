@@ -75,7 +75,6 @@ OTHER_DIGITS: Final = Anchor(
 DIGIT: Final = r"(?:[0-9]|[^\x00-\x7f])"
 
 
-
 def each_then(alternatives: str, suffix: str) -> str:
     """``(?:alternatives)suffix`` written as each alternative followed by ``suffix``:
     the same matches, but Hyperscan compiles a long alternation before a shared
