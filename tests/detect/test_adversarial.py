@@ -28,6 +28,8 @@ N = 100_000
         "a.github.io" * (N // 11),  # a chain of per-user hosts: each read back once
         "first,last\n" * (N // 11),  # every line a header: rows read once
         "name,city\n" * (N // 10),
+        "first=Ann; " * (N // 11),  # paired keys: each looks for its partner nearby
+        "Name: ANN, " * (N // 11),  # a surname in capitals, then given names
     ],
     ids=[
         "auth-call",
@@ -40,6 +42,8 @@ N = 100_000
         "user-hosts",
         "pair-headers",
         "key-headers",
+        "paired-keys",
+        "surname-first",
     ],  # fmt: skip
 )
 def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:

@@ -28,8 +28,11 @@ from zdr.detect.model import (
 )
 from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 
-_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
-_LOWER: Final = "a-zß-öø-ÿā-ſ"
+# Latin letters: Latin-1's, and the Latin Extended blocks A, B and Additional taken as
+# both cases (Romanian "Ștefan", Vietnamese "Bảo Trần", "Nguyễn"), as zdr.detect._runs
+# reads them.
+_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
+_LOWER: Final = "a-zß-öø-ÿā-ɏḀ-ỿ"
 _TOKEN: Final = re.compile(
     rf"[{_UPPER}](?:(?:[{_LOWER}]{{1,2}}|['’])[{_UPPER}])?[{_LOWER}'’]*[{_LOWER}]"
     rf"(?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
@@ -92,6 +95,16 @@ _TITLE_WORDS: Final = frozenset(
     "dottore dottoressa doctor doctora doktor professor meneer mevrouw heer senhor senhora "
     "dra dres med jur dent dipl habil "
     "agent advisor adviser operator nurse officer".split()
+)
+# Kinship words used as a title before a name ("Aunt Bea", "tia Cida", "Tío Paco",
+# "Oma Gerda") in the claimed languages: the name after one is a name, the word itself
+# is none (nor is it a chat speaker's name: "Mãe:", "Oma:"). Not taken out of the name
+# lists, as the titles are: some are names too ("Tia", "Nana").
+_KIN_WORDS: Final = frozenset(
+    "aunt auntie uncle grandma grandpa granny grandad grandmother grandfather nana "
+    "tante onkel oma opa omi opi tata tía tío tia tio titia titio vovó vovô avó avô mãe "
+    "abuela abuelo abuelita abuelito nonna nonno zia zio oom tatie tonton mamie papi "
+    "mémé pépé".split()
 )
 _GREETING_WORDS: Final = frozenset(
     "dear hi hello hey thanks cheers regards best sincerely yours liebe lieber hallo moin "
@@ -170,7 +183,7 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if bare == "--":
         signed = _after_signature_line(low, start)
         return signed, signed
-    if bare in _TITLE_WORDS:
+    if bare in _TITLE_WORDS or bare in _KIN_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
         strong = bare in _STRONG_GREETINGS or (
@@ -241,7 +254,7 @@ def _label_before(before: str) -> bool:
 
 _PHRASE_LAST: Final = frozenset(p.split()[-1] for p in _PHRASES)
 # The words that can cue a name, and the last characters of a label ("Name:", "to='").
-_CUE_WORDS: Final = _TITLE_WORDS | _GREETING_WORDS | _PHRASE_LAST | {"--"}
+_CUE_WORDS: Final = _TITLE_WORDS | _KIN_WORDS | _GREETING_WORDS | _PHRASE_LAST | {"--"}
 _LABEL_ENDS: Final = ":=\"'"
 _STRONG_GREETINGS: Final = frozenset(
     "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
@@ -469,7 +482,7 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
-            if bare in _TITLE_WORDS or bare in _CONTRACTIONS:
+            if bare in _TITLE_WORDS or bare in _CONTRACTIONS or bare in _KIN_WORDS:
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -480,6 +493,10 @@ class PersonDetector:
                 known = plain in self.names
                 family = not known and plain in self.surnames
             ambiguous = bare in _AMBIGUOUS
+            if not (known or family) and "-" in bare:
+                # A hyphenated given name of two listed ones ("Anne-Sophie Roux"); alone,
+                # as a double surname's or a firm's ("Fritz-Armstrong"), only after a cue.
+                known = ambiguous = all(strip_accents(p) in self.names for p in bare.split("-"))
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
@@ -547,7 +564,10 @@ class PersonDetector:
                 p_start, p_end, _ = tokens[i - 1]
                 p_bare = bares[i - 1]
                 if text[p_end:start] == " " and not (
-                    p_bare in COMMON_WORDS or p_bare in _TITLE_WORDS or p_bare in _GREETING_WORDS
+                    p_bare in COMMON_WORDS
+                    or p_bare in _TITLE_WORDS
+                    or p_bare in _GREETING_WORDS
+                    or p_bare in _KIN_WORDS
                 ):
                     start = p_start
             span_end = last_end
@@ -790,7 +810,7 @@ def _chat_speakers(
         last_line = line
         m = _CHAT_LINE.match(low, line)
         handle = m.group(2) if m is not None else ""
-        if not handle or handle in _CHAT_ROLES or handle.endswith("bot"):
+        if not handle or handle in _CHAT_ROLES or handle in _KIN_WORDS or handle.endswith("bot"):
             continue
         parts = [p for p in _HANDLE_SEPARATORS.split(handle) if p]
         if len(parts) < 2 and not is_name(handle, False):
