@@ -509,3 +509,18 @@ def test_flags_and_calls_that_hold_no_secret(text: str) -> None:
 def test_user_password_pairs(text: str, value: str | None) -> None:
     found = masked(text)
     assert (value in found) if value else not found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("@channel the staging password is now stg-Wombat-7741", "stg-Wombat-7741"),
+        ("mein Passwort ist jetzt Sommer2024!x", "Sommer2024!x"),
+    ],
+)
+def test_a_password_said_in_prose_after_an_adverb(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+def test_an_adverb_before_an_ordinary_word_is_no_password() -> None:
+    assert masked("my password is now expired, please reset it") == set()

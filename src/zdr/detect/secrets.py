@@ -199,7 +199,11 @@ _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
-    r"(?:\s++(?:is|ist|est|es|é|is:))?(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
+    r"(?:\s++(?:is|ist|est|es|é|is:))?"
+    # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
+    r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
+    r"maintenant|toujours|ahora|agora|ora|nu))?"
+    r"(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
 )
 
 _SECRET_NAMES: Final = (
