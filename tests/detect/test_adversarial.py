@@ -28,6 +28,13 @@ N = 100_000
         "a.github.io" * (N // 11),  # a chain of per-user hosts: each read back once
         "first,last\n" * (N // 11),  # every line a header: rows read once
         "name,city\n" * (N // 10),
+        "redis-cli " * (N // 10) + "-a",  # one line of commands: read once
+        "-pass" + " " * N + "!",
+        "lin_api_" + "a1B" * (N // 3),  # a long word around each match: read a little
+        "AAAA==" * (N // 6),
+        "<password>" + "<![CDATA[" * (N // 9),
+        "auth plain " + " " * N,
+        "x = '" + "Ab1" * 10 + "'; " + " " * N,  # a quoted run; the name read back a little
     ],
     ids=[
         "auth-call",
@@ -40,6 +47,13 @@ N = 100_000
         "user-hosts",
         "pair-headers",
         "key-headers",
+        "redis-cli",
+        "dash-pass",
+        "filler-word",
+        "base64-padding",
+        "cdata",
+        "smtp-plain",
+        "quoted-name",
     ],  # fmt: skip
 )
 def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:

@@ -61,9 +61,7 @@ def _anchorable(keyword: str) -> bool:
     """Whether ``keyword`` is rare enough to anchor on: three characters or more, or two
     holding a symbol that words do not (`q~` of an Azure AD client secret, `...8Q~...`);
     not two letters or a letter and a dot (`ey`, `sk`, `s.`: in every text)."""
-    return len(keyword) >= _MIN_KEYWORD or any(
-        not (c.isalnum() or c in ".-_") for c in keyword
-    )
+    return len(keyword) >= _MIN_KEYWORD or any(not (c.isalnum() or c in ".-_") for c in keyword)
 
 
 def go_to_python(pattern: str) -> str:
@@ -342,11 +340,17 @@ def _in_filler_word(text: str, start: int, end: int) -> bool:
     n = len(text)
     if not ((start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum())):
         return False
-    while start > 0 and text[start - 1].isalnum():
+    floor, ceiling = max(0, start - _FILLER_REACH), min(n, end + _FILLER_REACH)
+    while start > floor and text[start - 1].isalnum():
         start -= 1
-    while end < n and text[end].isalnum():
+    while end < ceiling and text[end].isalnum():
         end += 1
     return placeholder(text[start:end])
+
+
+# How far the word around a match is read (a filler's word is short; a long run of
+# letters is not read again at each match inside it).
+_FILLER_REACH: Final = 16
 
 
 def find_keys(t: Text) -> list[Span]:

@@ -64,6 +64,11 @@ _WEBHOOK_SECRET: Final = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
 # `AzCa`), Functions' `AzFu`, Search's `AzSe`, Container Registry's `+ACR`. Found where a
 # signature is, the key read back from it; no gitleaks or detect-secrets rule has them.
 _B64: Final = "[A-Za-z0-9+/]"
+# The older form of an Azure storage (and Cosmos DB) account key, bare: 64 random bytes
+# in base64, 86 characters and "==", one word (detect-secrets' azure_storage_key reads
+# the same shape). Not a SHA-512 digest written so (`sha512-...`, an `integrity` or
+# `hash`'s value): those are named.
+_AZURE_LEGACY: Final = re.compile(rf"{_B64}{{86}}==(?![A-Za-z0-9+/=_-])")
 _AZURE_FORMS: Final = (
     (("+ASt", "ACDb", "+ABa", "/AM7", "APIM"), 76, rf"{_B64}{{5}}[AQgw]=="),
     (("+ARm", "+AEh", "+ASb", "AIoT", "AzCa"), 33, rf"[A-P]{_B64}{{5}}="),
@@ -182,14 +187,16 @@ _CLI_PASSWORD: Final = re.compile(
 # `-storepass`, `-keypass`, `-srcstorepass`, OpenSSL's `-passin pass:...`, `-passout`,
 # `-pass` (its `pass:` says the password follows; `env:VAR`, `file:path` are where it is).
 _DASH_PASS: Final = re.compile(
-    r"-[a-z]{0,12}pass(?:word|in|out)?[ \t]+(?P<q>[\"']?)(?:pass:)?(?P<value>[^\s\"']{4,200})"
+    r"-[a-z]{0,12}pass(?:word|in|out)?[ \t]++(?P<q>[\"']?)(?:pass:)?(?P<value>[^\s\"']{4,200})"
 )
 # redis-cli's password flag: `redis-cli -h host -a <password>` (on the command's line).
-_REDIS_CLI_A: Final = re.compile(r"[ \t]-a[ \t]+(?P<q>[\"']?)(?P<value>[^\s\"']{4,200})")
+_REDIS_CLI_A: Final = re.compile(r"[ \t]-a[ \t]++(?P<q>[\"']?)(?P<value>[^\s\"']{4,200})")
 # SMTP's AUTH PLAIN: base64 of "\0user\0password"; AUTH LOGIN's password is the line
 # after the server's "334 UGFzc3dvcmQ6" (base64 of "Password:").
 _SMTP_PLAIN: Final = re.compile(r"auth plain[ \t]+(?P<value>[a-z0-9+/]{8,}={0,2})")
-_SMTP_LOGIN: Final = re.compile(r"UGFzc3dvcmQ6[ \t]*\r?\n(?P<value>[A-Za-z0-9+/]{4,}={0,2})(?=\s|$)")
+_SMTP_LOGIN: Final = re.compile(
+    r"UGFzc3dvcmQ6[ \t]*\r?\n(?P<value>[A-Za-z0-9+/]{4,}={0,2})(?=\s|$)"
+)
 # A command's flag whose last word names a credential, its value after a space
 # (`--client-secret ...`, `--secret-key ...`, `--db-password ...`; with "=" the
 # assignment rule reads it): tried where a credential name is, the flag's "--" checked
@@ -258,6 +265,8 @@ _ANCHORS: Final = (
     Anchor("secret.key_shape", "|".join(prefix for prefix, _ in _KEY_SHAPE_PARTS)),
     Anchor("secret.whsec", r"whsec_"),
     Anchor("secret.azure", "|".join(re.escape(s) for s in _AZURE_KEYS)),
+    # the four base64 characters before "==" (not `a == b` in code)
+    Anchor("secret.b64_64", r"[A-Za-z0-9+/]{4}=="),
     Anchor(
         "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
     ),
@@ -317,14 +326,8 @@ class SecretDetector:
         keys = {(s.start, s.end) for s in out}
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
-        for at, sig_end in t.spans("secret.azure"):
-            before, shape = _AZURE_KEYS[text[at:sig_end]]
-            start = at - before
-            if start < 0 or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "+/_-")):
-                continue
-            m = shape.match(text, start)
-            if m is not None and not _filler(m.group()):
-                out.append(span(start, m.end(), "API_KEY"))
+        if t.has("secret.b64_64") or t.has("secret.azure"):
+            out.extend(_azure_keys(t))
         if "PRIVATE KEY" in text:
             out.extend(self._pem(text))
         if "://" in text:
@@ -386,9 +389,13 @@ class SecretDetector:
                 continue  # a flag follows a space (`UAC-bypass` is no flag)
             if not value.startswith(("env:", "file:", "fd:", "stdin")) and _cli_value(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        line_end = -1
         for at, _ in t.spans("secret.redis_cli"):
+            if at < line_end:
+                continue  # on a line read already
             line_end = text.find("\n", at)
-            for m in _REDIS_CLI_A.finditer(text, at, len(text) if line_end < 0 else line_end):
+            line_end = len(text) if line_end < 0 else line_end
+            for m in _REDIS_CLI_A.finditer(text, at, line_end):
                 if _cli_value(m.group("value")):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_SMTP_PLAIN, low, t.spans("secret.smtp_plain")):
@@ -483,7 +490,7 @@ class SecretDetector:
             value = text[start:end]
         if name.rstrip("\"'").endswith("id") and not _secret_id(name, value):
             return out  # client and key ids identify, they do not authenticate
-        if _CODE_LIKE.fullmatch(value):
+        if _CODE_LIKE.fullmatch(value.rstrip(":")):
             return out  # a variable, an attribute or a call: where the value comes from
         if m.group("call") and not _call_value(value):
             return out  # `get_secret("prod/db")`, `token("refresh")`: a name, a path
@@ -510,6 +517,39 @@ _CODE_LIKE: Final = re.compile(
     # a YAML tag (`!vault |`, `!secret wifi_password`, `!Ref DbPassword`), a SOPS value
     r"|![A-Za-z]+|ENC\[.*"
 )
+
+
+def _digest(text: str, start: int) -> bool:
+    """Whether the base64 at ``start`` is named a digest or a signature: `sha512-` just
+    before it, or a name of one (hash, digest, integrity, checksum, signature) in the 40
+    characters before."""
+    before = text[max(0, start - 40) : start].lower()
+    return before.endswith("-") or any(
+        w in before for w in ("hash", "digest", "integrity", "checksum", "signature", "sha")
+    )
+
+
+def _azure_keys(t: Text) -> list[Span]:
+    """Azure's keys by their shape alone: the identifiable ones where their signature is
+    (read back from it), the older storage keys where a base64 run of 86 ends in "=="."""
+    out: list[Span] = []
+    text = t.raw
+    for _, pad_end in t.spans("secret.b64_64"):
+        start = pad_end - 88
+        if start < 0 or not starts_word(text, start, "+/=_-"):
+            continue
+        legacy = _AZURE_LEGACY.match(text, start)
+        if legacy is not None and _generated(legacy.group()[:86]) and not _digest(text, start):
+            out.append(span(start, legacy.end(), "API_KEY"))
+    for at, sig_end in t.spans("secret.azure"):
+        before, shape = _AZURE_KEYS[text[at:sig_end]]
+        start = at - before
+        if start < 0 or not starts_word(text, start, "+/_-"):
+            continue
+        key = shape.match(text, start)
+        if key is not None and not _filler(key.group()):
+            out.append(span(start, key.end(), "API_KEY"))
+    return out
 
 
 def _b64_text(value: str) -> str:
@@ -701,13 +741,13 @@ def _random_draw(value: str) -> bool:
 
 # What a name says of its value when the value is not the credential itself: its
 # last word a setting about it (`password_reset_url`, `secret_name`, `token_type`,
-# `SharedAccessKeyName`, `api_key_header`, `PASSWORD_MIN_LENGTH`), or a word that
+# `SharedAccessKeyName`, `api_key_header`, `PASSWORD_MIN_LENGTH`, `secretRef`), or a word that
 # makes it public or a one-way function of the secret (`public_key`, `password_hash`,
 # `token_digest`). Whole words of the name (snake_case, camelCase, kebab-case).
 _ABOUT_LAST: Final = frozenset(
     "name names path file filename dir url uri endpoint host field header type length len "
     "policy prompt label hint format pattern regex ttl expiry lifetime version algorithm "
-    "alg".split()
+    "alg ref reference arn".split()
 )
 _ABOUT_ANY: Final = frozenset("public hash hashed digest checksum fingerprint".split())
 _NAME_WORDS: Final = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
