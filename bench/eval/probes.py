@@ -41,6 +41,39 @@ second mentions of a name the labels had omitted ("Camila's", "Haruto:", "Citofo
 Santis", "Frau Ehrhardt-Lenz") were added as values; nothing else was changed. Every
 value is made up (check digits and numbering plans made valid so that validators accept
 them; Amex 3782 822463 10005 is a public test number, left unlabelled).
+
+Probe F (F-dev and F-held, PROBES_F) was written on 2026-12-07 by a helper (probe6) who
+had read neither the detection rules nor the texts of probes A-E: 252 short texts in
+the format of E (same labels, same scoring and summary), written to differ in style
+from what a rule-writer expects: Zendesk and live-chat transcripts, CRM notes, e-mails
+with headers, quoted replies, signatures and a vCard, meeting notes and speaker-labelled
+transcripts, HR, recruiting, medical-admin, insurance, travel, freight and invoices;
+CSV/TSV/markdown tables, JSON, YAML, XML, SQL (INSERT, UPDATE, MERGE), form dumps,
+pandas output; log lines, stack traces, .env/properties/TOML/tfvars, shell history,
+credentials in call arguments, CI and test output, HTTP requests; Slack, Teams,
+WhatsApp, Telegram and Discord exports; English, German, French, Spanish, Italian,
+Dutch, Brazilian Portuguese, Hindi-English. Names are of many origins, in lower case,
+all caps, family name first ("ANDERSEN/RASMUS", "Trinh, Hoa Thi"), with particles,
+nicknames and initials; famous people are labelled PERSON (a name is a name). KEEP marks
+product, company, room and place names (several of them first names: Alexa, Siri,
+Lisa, Robin, Victoria), order, ticket and customer numbers, hashes, UUIDs, versions,
+dates that are no birthday, public documentation URLs, a bcrypt hash, a public SSH key,
+and documentation fillers (AKIAIOSFODNN7EXAMPLE, Stripe's published pk_test key, the
+4242 test cards, the sample IBAN DE89370400440532013000, your-api-key-here, changeme).
+Addresses outside the claimed locales (Sweden, Greece, Nigeria, Switzerland) and
+addresses of firms and landmarks are left unlabelled: a finding there is counted as a
+span touching no listed value. Key-shaped values were drawn at random (seeded) in each
+vendor's shape; cards pass Luhn, IBANs their check digits, SSNs use valid areas. All
+texts were written before zdr ran on any of them, then split by alternation in the
+order written (even texts F-dev, odd F-held; written in runs of one kind, so both
+halves hold every kind). In a review before the first run six KEEP labels were
+withdrawn (a conference line number, a famous postcode, two firms' street addresses and
+a username in an sshd line are data a detector may rightly mask; a gift-card code is a
+bearer value), a session id in a log line labelled SECRET, an unlabelled private IP
+labelled, a documentation IPv6 address (2001:db8::) and Wikipedia's sample Belgian IBAN
+replaced by made-up ones, and one IBAN's check digits corrected; nothing was changed
+after scoring. F-dev may be read while rules change (-v lists its misses); F-held is
+only ever scored: do not print, list or diff its misses.
 """
 
 from __future__ import annotations
@@ -2142,6 +2175,1867 @@ PROBES_E: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
 }
 
 
+PROBES_F: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
+    "F-dev": [
+        (
+            "[Zendesk #448213] Requester: tomasz.kowalczyk88@wp.pl\nSubject: refund still not here??\nhello, tomasz here again. my card ending 4412 was charged twice for order ORD-77120-B. pls call me 0048 601 223 918",
+            [
+                ("EMAIL", "tomasz.kowalczyk88@wp.pl"),
+                ("PERSON", "tomasz"),
+                ("PHONE", "0048 601 223 918"),
+                ("KEEP", "ORD-77120-B"),
+            ],
+        ),
+        (
+            "Ticket 90211 — priority P2\nCustomer reports the Jasper dashboard won't load on Safari 17.2. Reproduced on build 4.18.0-rc3. No PII in the HAR file per customer.",
+            [("KEEP", "Jasper"), ("KEEP", "4.18.0-rc3"), ("KEEP", "90211")],
+        ),
+        (
+            "Agent note: caller verified with DOB 03/17/1979 and last four of SSN. Caller = MARGARET O'CONNELL-BYRNE, callback (917) 555-0143 after 5pm ET.",
+            [
+                ("DATE_OF_BIRTH", "03/17/1979"),
+                ("PERSON", "MARGARET O'CONNELL-BYRNE"),
+                ("PHONE", "(917) 555-0143"),
+            ],
+        ),
+        (
+            "Kunde: Guten Tag, mein Name ist Jürgen Weißhaupt, Kundennummer 55102339. Bitte schicken Sie die Ersatzteile an Lindenstraße 14a, 70173 Stuttgart. Tel. 0711 / 2849 3310",
+            [
+                ("PERSON", "Jürgen Weißhaupt"),
+                ("KEEP", "55102339"),
+                ("STREET_ADDRESS", "Lindenstraße 14a, 70173 Stuttgart"),
+                ("PHONE", "0711 / 2849 3310"),
+            ],
+        ),
+        (
+            "chat export\n[09:41] guest_5521: hola, soy lucía fernández de la vega, el pedido 1009-ES llegó roto\n[09:42] soporte (Iker): lo siento mucho lucía, ¿me das un teléfono? \n[09:42] guest_5521: +34 612 48 90 27",
+            [
+                ("PERSON", "lucía fernández de la vega"),
+                ("PERSON", "Iker"),
+                ("PERSON", "lucía"),
+                ("PHONE", "+34 612 48 90 27"),
+                ("KEEP", "1009-ES"),
+            ],
+        ),
+        (
+            "Klant belt: mevr. Anneke van der Heijden-Bos, Prinsengracht 263-2, 1016 GV Amsterdam. Wil haar abonnement opzeggen. Terugbellen op 06-48123977.",
+            [
+                ("PERSON", "Anneke van der Heijden-Bos"),
+                ("STREET_ADDRESS", "Prinsengracht 263-2, 1016 GV Amsterdam"),
+                ("PHONE", "06-48123977"),
+            ],
+        ),
+        (
+            "customer msg: bhai mera order abhi tak nahi aaya, address hai Flat 402, Sai Krupa Apartments, 7th Cross, Indiranagar, Bengaluru 560038. call karo 98450 31276 pe. - Rohit Deshpande",
+            [
+                (
+                    "STREET_ADDRESS",
+                    "Flat 402, Sai Krupa Apartments, 7th Cross, Indiranagar, Bengaluru 560038",
+                ),
+                ("PHONE", "98450 31276"),
+                ("PERSON", "Rohit Deshpande"),
+            ],
+        ),
+        (
+            "From the ticket form:\nName: chukwuemeka ADEYEMI\nEmail: emeka.adeyemi@outlook.com\nPhone: +234 803 555 7194\nIssue: Cannot log in after 2FA change",
+            [
+                ("PERSON", "chukwuemeka ADEYEMI"),
+                ("EMAIL", "emeka.adeyemi@outlook.com"),
+                ("PHONE", "+234 803 555 7194"),
+            ],
+        ),
+        (
+            "Escalation: VIP account. Mr. Olusegun Bankole-Smith (olu@bankolesmith.ng) says his Visa 4712 6822 0680 1017 was declined at checkout three times. Please call him before 6pm WAT.",
+            [
+                ("PERSON", "Olusegun Bankole-Smith"),
+                ("EMAIL", "olu@bankolesmith.ng"),
+                ("CREDIT_CARD", "4712 6822 0680 1017"),
+            ],
+        ),
+        (
+            "Ticket merged into #58120. Original reporter: anon. Steps: open Settings > Billing > Invoices, click 'Download PDF' for INV-2026-00871. Expected PDF, got 500.",
+            [("KEEP", "#58120"), ("KEEP", "INV-2026-00871")],
+        ),
+        (
+            "Customer wants to reschedule. Their booking link: https://calendly.com/ingrid-solberg/30min — said the Thursday slot is fine. Ingrid's mobile is +47 412 77 093.",
+            [
+                ("URL", "https://calendly.com/ingrid-solberg/30min"),
+                ("PERSON", "Ingrid"),
+                ("PHONE", "+47 412 77 093"),
+            ],
+        ),
+        (
+            "Incoming SMS to support line from +1 415-555-0199: 'this is kwame, pls cancel my subscription, email is kwame.asante@protonmail.com'",
+            [
+                ("PHONE", "+1 415-555-0199"),
+                ("PERSON", "kwame"),
+                ("EMAIL", "kwame.asante@protonmail.com"),
+            ],
+        ),
+        (
+            "Agent: To verify, can you give me your date of birth?\nCaller: 5th of August, 1962\nAgent: Thank you Mr. Halvorsen. And the postcode?\nCaller: SW1A 2AA... no sorry, that's Downing St, mine is LS6 3HN",
+            [("DATE_OF_BIRTH", "5th of August, 1962"), ("PERSON", "Halvorsen")],
+        ),
+        (
+            "Hej! Jag heter Linnéa Åkesson och bor på Sveavägen 44, 113 50 Stockholm. Mitt nummer är 070-123 45 67. Kan ni byta min leveransadress?",
+            [("PERSON", "Linnéa Åkesson"), ("PHONE", "070-123 45 67")],
+        ),
+        (
+            "CRM note (Salesforce, Opp #0068X00001Kd2): Spoke w/ Raghunathan Iyer, VP Eng @ Pinecone Tiles. Budget approved Q1. Follow up on his cell +91 98201 44731 — prefers WhatsApp.",
+            [
+                ("PERSON", "Raghunathan Iyer"),
+                ("KEEP", "Pinecone Tiles"),
+                ("PHONE", "+91 98201 44731"),
+            ],
+        ),
+        (
+            'From: "Ojo, Damilola" <damilola.ojo@lagosfreight.com>\nTo: ops@ourco.io\nDate: Mon, 7 Dec 2026 07:58:11 +0100\nSubject: Container MSKU 4471203\n\nPlease release. Regards, Dami',
+            [
+                ("PERSON", "Ojo, Damilola"),
+                ("EMAIL", "damilola.ojo@lagosfreight.com"),
+                ("PERSON", "Dami"),
+                ("KEEP", "MSKU 4471203"),
+            ],
+        ),
+        (
+            "Met Christopher 'Kit' Ambrose-Lyle at the Austin meetup. Interested in Enterprise tier. He said to ping him at kit@ambroselyle.dev, not the corporate address.",
+            [
+                ("PERSON", "Christopher 'Kit' Ambrose-Lyle"),
+                ("EMAIL", "kit@ambroselyle.dev"),
+                ("KEEP", "Austin"),
+            ],
+        ),
+        (
+            "Meeting notes 2026-12-03 (Product sync)\nAttendees: ahmed k., Sun-hee Park, J. Mbeki, me\n- ahmed to draft PRD for export v2\n- Sun-hee: pricing page copy by Fri\n- Next sync Dec 10",
+            [
+                ("PERSON", "ahmed k."),
+                ("PERSON", "Sun-hee Park"),
+                ("PERSON", "J. Mbeki"),
+                ("PERSON", "ahmed"),
+                ("PERSON", "Sun-hee"),
+                ("KEEP", "2026-12-03"),
+            ],
+        ),
+        (
+            "Hallo Herr Dr. Schäfer-Kühn,\nanbei das Angebot Nr. AN-2026-1183. Bei Rückfragen erreichen Sie mich unter 089 21 09 77 40.\nMit freundlichen Grüßen\nKatharina Lindqvist\nVertrieb Süd",
+            [
+                ("PERSON", "Schäfer-Kühn"),
+                ("KEEP", "AN-2026-1183"),
+                ("PHONE", "089 21 09 77 40"),
+                ("PERSON", "Katharina Lindqvist"),
+            ],
+        ),
+        (
+            "zoom transcript 00:14:22 Hamid: yeah I'll send it to you Olga\n00:14:25 Olga Petrenko: perfect, send to my personal one, olga.petrenko1987@ukr.net\n00:14:31 Hamid: got it",
+            [
+                ("PERSON", "Hamid"),
+                ("PERSON", "Olga"),
+                ("PERSON", "Olga Petrenko"),
+                ("EMAIL", "olga.petrenko1987@ukr.net"),
+            ],
+        ),
+        (
+            "Signature:\nDr. med. Ayşe Yılmaz-Demir\nFachärztin für Innere Medizin\nPraxis am Schillerplatz | Schillerplatz 3 | 10117 Berlin\nTelefon +49 30 88 71 22 0 | Fax +49 30 88 71 22 99",
+            [
+                ("PERSON", "Ayşe Yılmaz-Demir"),
+                ("STREET_ADDRESS", "Schillerplatz 3 | 10117 Berlin"),
+                ("PHONE", "+49 30 88 71 22 0"),
+                ("PHONE", "+49 30 88 71 22 99"),
+            ],
+        ),
+        (
+            "Hi Elif,\n\nRe your question about the Istanbul office: the lease ends 31.03.2027. Contact the landlord at +90 212 555 34 81.\n\nBest,\nP.",
+            [
+                ("PERSON", "Elif"),
+                ("KEEP", "31.03.2027"),
+                ("PHONE", "+90 212 555 34 81"),
+                ("KEEP", "Istanbul"),
+            ],
+        ),
+        (
+            "[Gong call summary] Prospect Wanjiru Kamau (Head of Data, Safari Bank) asked about SOC2. Mentioned competitor Snowflake. Next step: send security pack to w.kamau@safaribank.co.ke.",
+            [
+                ("PERSON", "Wanjiru Kamau"),
+                ("EMAIL", "w.kamau@safaribank.co.ke"),
+                ("KEEP", "Snowflake"),
+            ],
+        ),
+        (
+            "Estimado Sr. Echeverría Zubizarreta:\nLe confirmamos la cita para el 15/01/2027 en nuestra oficina de Calle de Alcalá 128, 3º izq., 28009 Madrid.\nAtentamente, Departamento de Atención al Cliente",
+            [
+                ("PERSON", "Echeverría Zubizarreta"),
+                ("KEEP", "15/01/2027"),
+                ("STREET_ADDRESS", "Calle de Alcalá 128, 3º izq., 28009 Madrid"),
+            ],
+        ),
+        (
+            "Beste Joost,\nKun je de factuur sturen naar Daan de Wit? Zijn adres: Oudegracht 158 bis, 3511 AZ Utrecht. Mail: daan.dewit@kpnmail.nl\nGroet, Fleur",
+            [
+                ("PERSON", "Joost"),
+                ("PERSON", "Daan de Wit"),
+                ("STREET_ADDRESS", "Oudegracht 158 bis, 3511 AZ Utrecht"),
+                ("EMAIL", "daan.dewit@kpnmail.nl"),
+                ("PERSON", "Fleur"),
+            ],
+        ),
+        (
+            "Sales call recap: talked to Mr. Venkatesh Subramaniam, he wants 40 seats. Said 'mujhe invoice Ananya ko bhejna, ananya.rao@tcsl-infra.in'. Competitor: Freshworks.",
+            [
+                ("PERSON", "Venkatesh Subramaniam"),
+                ("PERSON", "Ananya"),
+                ("EMAIL", "ananya.rao@tcsl-infra.in"),
+                ("KEEP", "Freshworks"),
+            ],
+        ),
+        (
+            "Reminder: all-hands moved to Ballroom B at the Hilton Garden Inn, 1100 Congress Ave. Dial-in https://zoom.us/j/91822044712?pwd=bU5xQ1N3eGtZcVhwTkRtN0pKd2g5UT09",
+            [
+                ("KEEP", "Hilton Garden Inn"),
+                ("URL", "https://zoom.us/j/91822044712?pwd=bU5xQ1N3eGtZcVhwTkRtN0pKd2g5UT09"),
+            ],
+        ),
+        (
+            "Forwarded contact card:\nBEGIN:VCARD\nVERSION:3.0\nFN:Mehmet Öztürk\nTEL;TYPE=CELL:+49 1522 3349 871\nEMAIL:m.ozturk@gmx.de\nADR:;;Karl-Marx-Str. 92;Berlin;;12043;DE\nEND:VCARD",
+            [
+                ("PERSON", "Mehmet Öztürk"),
+                ("PHONE", "+49 1522 3349 871"),
+                ("EMAIL", "m.ozturk@gmx.de"),
+                ("STREET_ADDRESS", "Karl-Marx-Str. 92;Berlin;;12043"),
+            ],
+        ),
+        (
+            "Hey — can you book lunch with Dev Patel? No, not the actor, Dev from the Leicester office. His diary is managed by Hollie (hollie.mcbride@eastmidsgroup.co.uk).",
+            [
+                ("PERSON", "Dev Patel"),
+                ("PERSON", "Dev"),
+                ("PERSON", "Hollie"),
+                ("EMAIL", "hollie.mcbride@eastmidsgroup.co.uk"),
+                ("KEEP", "Leicester"),
+            ],
+        ),
+        (
+            "Recruiter note: candidate priya s. (linkedin.com/in/priya-sundaram-ml) has 6 yrs NLP, currently at Flipkart, notice 60 days. Expected CTC 48 LPA.",
+            [
+                ("PERSON", "priya s."),
+                ("URL", "linkedin.com/in/priya-sundaram-ml"),
+                ("KEEP", "Flipkart"),
+            ],
+        ),
+        (
+            "Reference check: called Mr. Deepak Chaurasia (former manager) on 080-4127 9930. Said Kavya was 'the best analyst on the team'. Rehire: yes.",
+            [("PERSON", "Deepak Chaurasia"), ("PHONE", "080-4127 9930"), ("PERSON", "Kavya")],
+        ),
+        (
+            "Pt: Esperanza Villalobos Rincón, DOB 11/02/1958, MRN 00482291. Referred by Dr. Kwabena Owusu for echocardiogram. Insurance: Aetna PPO, member ID W2281093344.",
+            [
+                ("PERSON", "Esperanza Villalobos Rincón"),
+                ("DATE_OF_BIRTH", "11/02/1958"),
+                ("PERSON", "Kwabena Owusu"),
+                ("KEEP", "Aetna"),
+            ],
+        ),
+        (
+            "Intake form\nFull name: HASSAN, Omar Farouk\nDate of birth: 7 March 1984\nAddress: 19 Cavendish Road, Flat 2, Manchester M20 1JG\nGP: Dr S. Whitcombe\nNHS no: on file",
+            [
+                ("PERSON", "HASSAN, Omar Farouk"),
+                ("DATE_OF_BIRTH", "7 March 1984"),
+                ("STREET_ADDRESS", "19 Cavendish Road, Flat 2, Manchester M20 1JG"),
+                ("PERSON", "S. Whitcombe"),
+            ],
+        ),
+        (
+            "Claim FNOL\nPolicyholder: Bảo Trần (goes by Bao Tran)\nPolicy: HO-3 #77120983\nLoss: water damage, kitchen, 2026-11-29\nProperty: 880 Maple Grove Ln, Sacramento, CA 95831\nContact: bao.tran.home@icloud.com",
+            [
+                ("PERSON", "Bảo Trần"),
+                ("PERSON", "Bao Tran"),
+                ("KEEP", "2026-11-29"),
+                ("STREET_ADDRESS", "880 Maple Grove Ln, Sacramento, CA 95831"),
+                ("EMAIL", "bao.tran.home@icloud.com"),
+            ],
+        ),
+        (
+            "Sinistro n. 2026/IT/09917 — Assicurato: Benedetta Fontanarosa. Data di nascita: 02.11.1977. Rimborso su IBAN IT73Q5837303158777193542914 dopo perizia.",
+            [
+                ("KEEP", "2026/IT/09917"),
+                ("PERSON", "Benedetta Fontanarosa"),
+                ("DATE_OF_BIRTH", "02.11.1977"),
+                ("IBAN", "IT73Q5837303158777193542914"),
+            ],
+        ),
+        (
+            "Hotel booking confirmation #HB-8812093\nGuest: Ms. Siobhán Ní Bhriain\nCheck-in: 22 Dec 2026, check-out 27 Dec 2026\nRoom: King, Sea View\nCard on file: 5321 9444 4231 4563",
+            [
+                ("KEEP", "#HB-8812093"),
+                ("PERSON", "Siobhán Ní Bhriain"),
+                ("KEEP", "22 Dec 2026"),
+                ("CREDIT_CARD", "5321 9444 4231 4563"),
+            ],
+        ),
+        (
+            "DHL Express waybill 1234567890 — consignee: Maison Dupont SARL, attn. Gaëlle Rousseau, 3 place Bellecour, 69002 Lyon, France. Declared value €1,240.",
+            [
+                ("KEEP", "1234567890"),
+                ("KEEP", "Maison Dupont SARL"),
+                ("PERSON", "Gaëlle Rousseau"),
+                ("STREET_ADDRESS", "3 place Bellecour, 69002 Lyon"),
+            ],
+        ),
+        (
+            "Factuur F-20261204 van Bakkerij De Gouden Korenschoof. Betaling graag op NL44 AHWB 9876 5803 70 t.n.v. H. Vermeulen o.v.v. factuurnummer.",
+            [
+                ("KEEP", "F-20261204"),
+                ("KEEP", "Bakkerij De Gouden Korenschoof"),
+                ("IBAN", "NL44 AHWB 9876 5803 70"),
+                ("PERSON", "H. Vermeulen"),
+            ],
+        ),
+        (
+            "Travel request: employee Nikhil Bhattacharya, trip BLR→FRA 18–22 Jan for the Bosch supplier audit. Passport on file. Per diem per policy TP-7.",
+            [("PERSON", "Nikhil Bhattacharya"), ("KEEP", "Bosch"), ("KEEP", "TP-7")],
+        ),
+        (
+            "Please rewrite professionally: 'yo the courier left the parcel at 42 Elm Street, not my place at 42 Elm Court, Cambridge CB1 1NA. neighbours name is Mrs Pruitt ask her'",
+            [
+                ("STREET_ADDRESS", "42 Elm Street"),
+                ("STREET_ADDRESS", "42 Elm Court, Cambridge CB1 1NA"),
+                ("PERSON", "Pruitt"),
+            ],
+        ),
+        (
+            "Candidate pipeline (Greenhouse export)\nName | Stage | Source\nTobias Nyström | Onsite | Referral (by Anjali)\nAdaeze Nwosu | Offer | LinkedIn\nLi Wei | Phone screen | Agency",
+            [
+                ("PERSON", "Tobias Nyström"),
+                ("PERSON", "Anjali"),
+                ("PERSON", "Adaeze Nwosu"),
+                ("PERSON", "Li Wei"),
+                ("KEEP", "Greenhouse"),
+            ],
+        ),
+        (
+            "Expense report flagged: Uber rides 28/11 (3x) by jason.lee — receipts show pickup at 1600 Amphitheatre Pkwy, Mountain View, which is the client's office, OK to approve.",
+            [("USERNAME", "jason.lee"), ("KEEP", "Uber")],
+        ),
+        (
+            "Solicitud de reembolso: asegurado Joaquín Peralta Núñez, fecha de nacimiento 30-09-1988, póliza SAL-553210. Cuenta: ES69 6317 9631 2807 9664 2198.",
+            [
+                ("PERSON", "Joaquín Peralta Núñez"),
+                ("DATE_OF_BIRTH", "30-09-1988"),
+                ("KEEP", "SAL-553210"),
+                ("IBAN", "ES69 6317 9631 2807 9664 2198"),
+            ],
+        ),
+        (
+            "Freight booking: 2x40HC Shanghai → Rotterdam, ETD 2026-12-19, vessel MSC Gülsün, shipper Ningbo Huaxin Co., notify party contact Zhang Jiayi +86 138 1742 6659.",
+            [
+                ("KEEP", "MSC Gülsün"),
+                ("KEEP", "2026-12-19"),
+                ("PERSON", "Zhang Jiayi"),
+                ("PHONE", "+86 138 1742 6659"),
+            ],
+        ),
+        (
+            "name\tcity\tplan\tmrr\nPaloma Ruiz\tBarcelona\tPro\t49\nHenrik Dahl\tBergen\tTeam\t199\nSeattle Coffee Co\tSeattle\tTeam\t199",
+            [
+                ("PERSON", "Paloma Ruiz"),
+                ("PERSON", "Henrik Dahl"),
+                ("KEEP", "Seattle Coffee Co"),
+                ("KEEP", "Barcelona"),
+            ],
+        ),
+        (
+            '{"event":"signup","user":{"name":"Ngozi Okonjo","email":"ngozi.o@mailbox.org","phone":"+2348035559921","ip":"102.89.34.17"},"plan":"trial","utm_source":"google"}',
+            [
+                ("PERSON", "Ngozi Okonjo"),
+                ("EMAIL", "ngozi.o@mailbox.org"),
+                ("PHONE", "+2348035559921"),
+                ("IP_ADDRESS", "102.89.34.17"),
+            ],
+        ),
+        (
+            '<Customer id="88120"><Name>Stanisław Wiśniewski</Name><Email>stan.wisniewski@onet.pl</Email><Phone>+48 22 629 41 07</Phone><Product>Jaguar XF service plan</Product></Customer>',
+            [
+                ("PERSON", "Stanisław Wiśniewski"),
+                ("EMAIL", "stan.wisniewski@onet.pl"),
+                ("PHONE", "+48 22 629 41 07"),
+                ("KEEP", "Jaguar XF"),
+            ],
+        ),
+        (
+            "SELECT * FROM orders WHERE customer_email = 'ikechukwu.nwachukwu@gmail.com' AND created_at > '2026-11-01' ORDER BY id DESC LIMIT 20;",
+            [("EMAIL", "ikechukwu.nwachukwu@gmail.com"), ("KEEP", "2026-11-01")],
+        ),
+        (
+            "Form submission (Typeform)\nQ1 What's your name? → ibrahim al-hashimi\nQ2 Email → ibrahim.hashimi@zoho.com\nQ3 Date of birth → 02/09/1990\nQ4 How did you hear about us? → Podcast (Lex Fridman)",
+            [
+                ("PERSON", "ibrahim al-hashimi"),
+                ("EMAIL", "ibrahim.hashimi@zoho.com"),
+                ("DATE_OF_BIRTH", "02/09/1990"),
+                ("PERSON", "Lex Fridman"),
+            ],
+        ),
+        (
+            'Export: contacts.csv\n"Surname";"Forename";"Tel";"Ort"\n"Müller-Lüdenscheidt";"Heinz";"02351 66 41 09";"Lüdenscheid"\n"Papadopoulou";"Eleni";"0151 4420 0913";"Köln"',
+            [
+                ("PERSON", "Müller-Lüdenscheidt"),
+                ("PERSON", "Heinz"),
+                ("PHONE", "02351 66 41 09"),
+                ("PERSON", "Papadopoulou"),
+                ("PERSON", "Eleni"),
+                ("PHONE", "0151 4420 0913"),
+            ],
+        ),
+        (
+            'payment_methods:\n- type: card\n  brand: amex\n  number: "374865002336562"\n  holder: HAYASHI KENTARO\n  exp: 09/29\n- type: sepa\n  iban: DE68773554076485874964',
+            [
+                ("CREDIT_CARD", "374865002336562"),
+                ("PERSON", "HAYASHI KENTARO"),
+                ("IBAN", "DE68773554076485874964"),
+            ],
+        ),
+        (
+            "orders.tsv\norder_id\tsku\tqty\tship_to\n7781201\tVICTORIA-SOFA\t1\t17 Victoria Street, Belfast BT1 3GG\n7781202\tCHELSEA-BOOT\t2\t8 Whitworth St W, Manchester M1 5ND",
+            [
+                ("KEEP", "VICTORIA-SOFA"),
+                ("KEEP", "CHELSEA-BOOT"),
+                ("STREET_ADDRESS", "17 Victoria Street, Belfast BT1 3GG"),
+                ("STREET_ADDRESS", "8 Whitworth St W, Manchester M1 5ND"),
+            ],
+        ),
+        (
+            "CREATE TABLE staff (id serial, name text, phone text);\nINSERT INTO staff VALUES (1,'Bjarne Stroustrup','n/a');\nINSERT INTO staff VALUES (2,'Sigrún Jóhannsdóttir','+354 862 4419');",
+            [
+                ("PERSON", "Bjarne Stroustrup"),
+                ("PERSON", "Sigrún Jóhannsdóttir"),
+                ("PHONE", "+354 862 4419"),
+            ],
+        ),
+        (
+            'address_book.yaml\n- name: Mom\n  phone: "+55 31 99812-4470"\n- name: Plumber (Seu Raimundo)\n  phone: "(31) 3224-5518"\n- name: Pizza Hut Savassi\n  phone: "(31) 3261-0000"',
+            [
+                ("PHONE", "+55 31 99812-4470"),
+                ("PERSON", "Raimundo"),
+                ("PHONE", "(31) 3224-5518"),
+                ("KEEP", "Pizza Hut Savassi"),
+            ],
+        ),
+        (
+            "Survey responses (free text):\n1. 'love the app, but the Jordan theme is too dark'\n2. 'please add dark mode — Sam'\n3. 'contact me: 0412 998 331, Matilda'",
+            [
+                ("KEEP", "Jordan theme"),
+                ("PERSON", "Sam"),
+                ("PHONE", "0412 998 331"),
+                ("PERSON", "Matilda"),
+            ],
+        ),
+        (
+            "Spreadsheet paste:\nEmployee\tManager\tLocation\nsipho.ndlovu\tmthunzi.zulu\tJohannesburg\nanna.lisa.berg\tmthunzi.zulu\tCape Town",
+            [
+                ("USERNAME", "sipho.ndlovu"),
+                ("USERNAME", "mthunzi.zulu"),
+                ("USERNAME", "anna.lisa.berg"),
+                ("KEEP", "Johannesburg"),
+                ("KEEP", "Cape Town"),
+            ],
+        ),
+        (
+            "Contact us form\nnaam: Sanne Bakker\ne-mail: sanne_bakker92@hotmail.nl\ntelefoon: +31 6 2231 8840\nbericht: graag terugbellen over offerte OFF-2026-331\ngeboortedatum: 9 mei 1992",
+            [
+                ("PERSON", "Sanne Bakker"),
+                ("EMAIL", "sanne_bakker92@hotmail.nl"),
+                ("PHONE", "+31 6 2231 8840"),
+                ("KEEP", "OFF-2026-331"),
+                ("DATE_OF_BIRTH", "9 mei 1992"),
+            ],
+        ),
+        (
+            "Cadastro\nNome completo: João Pedro dos Santos Filho\nData de nascimento: 17 de março de 1995\nCelular: +55 (85) 99123-7780\nE-mail: joaopedro.filho@uol.com.br",
+            [
+                ("PERSON", "João Pedro dos Santos Filho"),
+                ("DATE_OF_BIRTH", "17 de março de 1995"),
+                ("PHONE", "+55 (85) 99123-7780"),
+                ("EMAIL", "joaopedro.filho@uol.com.br"),
+            ],
+        ),
+        (
+            '{"contacts":[{"n":"Dr. Akua Asantewaa","t":"+233 24 455 8120"},{"n":"Reception","t":"+233 30 277 0000"}],"page":1,"of":3}',
+            [("PERSON", "Akua Asantewaa"), ("PHONE", "+233 24 455 8120")],
+        ),
+        (
+            'Traceback (most recent call last):\n  File "/srv/app/billing.py", line 88, in charge\n    stripe.Charge.create(amount=4900, source=tok)\nstripe.error.CardError: Your card was declined. (customer: cus_Q81kLx2, email: w.adeyemi@fastmail.com)',
+            [("EMAIL", "w.adeyemi@fastmail.com"), ("KEEP", "/srv/app/billing.py")],
+        ),
+        (
+            "$ history | tail -5\n  501  cd ~/infra\n  502  export AWS_ACCESS_KEY_ID=AKIATMYRD3QSD53JLJUL\n  503  export AWS_SECRET_ACCESS_KEY=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\n  504  terraform plan\n  505  git push",
+            [
+                ("SECRET", "AKIATMYRD3QSD53JLJUL"),
+                ("SECRET", "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"),
+            ],
+        ),
+        (
+            'why does this fail?\n\nclient = OpenAI(api_key="sk-proj-aU9Y9a3nmEA-CRQT1uS2CbaX-DziTVtVFhLHH6sSiB1VrAIl")\nresp = client.chat.completions.create(model="gpt-4o", messages=msgs)\n# openai.AuthenticationError: 401',
+            [
+                ("SECRET", "sk-proj-aU9Y9a3nmEA-CRQT1uS2CbaX-DziTVtVFhLHH6sSiB1VrAIl"),
+                ("KEEP", "gpt-4o"),
+            ],
+        ),
+        (
+            "CI log (GitHub Actions) run #8812\nRun git clone https://x-access-token:ghp_TgAiOV3NA4tMl0C4vszXxDJZOSrUL19zrYPO@github.com/acme/deploy-scripts.git\nCloning into 'deploy-scripts'...\nHEAD is now at d95084167b10547d0457f16a3251ebfd0fbbab88",
+            [
+                ("SECRET", "ghp_TgAiOV3NA4tMl0C4vszXxDJZOSrUL19zrYPO"),
+                ("KEEP", "d95084167b10547d0457f16a3251ebfd0fbbab88"),
+            ],
+        ),
+        (
+            "[2026-12-06 23:14:07] WARN  rate-limit exceeded for client 203.0.113.45 (test-net), key=pk_test_TYooMQauvdEDq54NiTphI7jx — this is Stripe's published example key",
+            [("KEEP", "pk_test_TYooMQauvdEDq54NiTphI7jx")],
+        ),
+        (
+            "application.properties\nspring.datasource.url=jdbc:mysql://10.0.8.12:3306/hr\nspring.datasource.username=hr_app\nspring.datasource.password=3FkHKhao%^qhk%\nserver.port=8443",
+            [("IP_ADDRESS", "10.0.8.12"), ("SECRET", "3FkHKhao%^qhk%")],
+        ),
+        (
+            "curl -X POST https://api.twilio.com/2010-04-01/Accounts/ACc9520a47b6e5c857b367402558ee034e/Messages.json -u ACc9520a47b6e5c857b367402558ee034e:76ad15f87942e7f0a87ce2b2399af09d --data-urlencode 'To=+14155550123'",
+            [("SECRET", "76ad15f87942e7f0a87ce2b2399af09d"), ("PHONE", "+14155550123")],
+        ),
+        (
+            'nginx access log:\n91.198.174.192 - - [07/Dec/2026:07:12:01 +0000] "GET /reset-password?token=c2a1f0e9b8d7c6a5f4e3d2c1b0a99f8e HTTP/1.1" 200 512\n10.0.0.3 - - [07/Dec/2026:07:12:02 +0000] "GET /healthz HTTP/1.1" 200 2',
+            [
+                ("IP_ADDRESS", "91.198.174.192"),
+                ("SECRET", "c2a1f0e9b8d7c6a5f4e3d2c1b0a99f8e"),
+                ("IP_ADDRESS", "10.0.0.3"),
+                ("KEEP", "/healthz"),
+            ],
+        ),
+        (
+            "docker run -e POSTGRES_PASSWORD=RJp^VR*zC825Z3 -e POSTGRES_USER=keycloak -p 5432:5432 postgres:16.1",
+            [("SECRET", "RJp^VR*zC825Z3"), ("KEEP", "postgres:16.1")],
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nsv6QzgKugXtehQWW3CGbcae8UNcFdVWze9dcPgy9JY7FywPbwOCSrj/GQvGDgtxqp5A6ir\n-----END OPENSSH PRIVATE KEY-----",
+            [("SECRET", "sv6QzgKugXtehQWW3CGbcae8UNcFdVWze9dcPgy9JY7FywPbwOCSrj/GQvGDgtxqp5A6ir")],
+        ),
+        (
+            "npm ERR! 401 Unauthorized - GET https://registry.npmjs.org/@acme%2fui\n.npmrc contents:\n//registry.npmjs.org/:_authToken=npm_GDttN1bWcnRovNvlCsSpgmeDXmZHaRD2dq7c",
+            [("SECRET", "npm_GDttN1bWcnRovNvlCsSpgmeDXmZHaRD2dq7c")],
+        ),
+        (
+            "Sample config from README:\nOPENAI_API_KEY=your-api-key-here\nANTHROPIC_API_KEY=<your key>\nDB_PASSWORD=changeme\nPORT=3000",
+            [("KEEP", "your-api-key-here"), ("KEEP", "<your key>"), ("KEEP", "changeme")],
+        ),
+        (
+            "pip install failed:\nERROR: Could not find a version that satisfies the requirement torch==2.9.1+cu124\nLooking in indexes: https://pypi.org/simple, https://__token__:hf_vmHfYs3nAi8Kj0wZVVSWJjR8UbEtzjIkSr@pypi.internal.acme.dev/simple",
+            [
+                ("SECRET", "hf_vmHfYs3nAi8Kj0wZVVSWJjR8UbEtzjIkSr"),
+                ("KEEP", "https://pypi.org/simple"),
+                ("KEEP", "torch==2.9.1+cu124"),
+            ],
+        ),
+        (
+            "Can you explain this log? 'sshd[2231]: Failed password for invalid user oracle from 45.155.205.233 port 51234 ssh2' — we get hundreds per hour.",
+            [("IP_ADDRESS", "45.155.205.233")],
+        ),
+        (
+            "2026-12-07 08:01:13 audit: user=root cmd='useradd -m -p $(openssl passwd -1 cbVhPbq&IzOFvj) svc_backup' tty=pts/1 from=2a02:8109:9a40:1c00:5d1:8a2e:370:7334",
+            [("SECRET", "cbVhPbq&IzOFvj"), ("IP_ADDRESS", "2a02:8109:9a40:1c00:5d1:8a2e:370:7334")],
+        ),
+        (
+            'java.lang.NullPointerException: Cannot invoke "String.length()" because "customer.getMiddleName()" is null\n\tat com.acme.crm.NameFormatter.format(NameFormatter.java:42)\n\tat com.acme.crm.Export.row(Export.java:117)',
+            [("KEEP", "NameFormatter.java:42"), ("KEEP", "customer.getMiddleName()")],
+        ),
+        (
+            "mongo connection: mongodb+srv://analytics:Tr0ub4dor-Kasbah-92@cluster0.x1y2z.mongodb.net/?retryWrites=true&w=majority",
+            [("SECRET", "Tr0ub4dor-Kasbah-92")],
+        ),
+        (
+            "ruby: Stripe.api_key = ENV.fetch('STRIPE_KEY', 'rk_live_0XWZ4mqCJCgGdulkwnpDCm9q') # TODO remove fallback before launch",
+            [("SECRET", "rk_live_0XWZ4mqCJCgGdulkwnpDCm9q")],
+        ),
+        (
+            'go test ./... output:\n--- FAIL: TestSignup (0.02s)\n    signup_test.go:31: expected email "test@example.com", got "sunita.malhotra@acme-payroll.in"\nFAIL',
+            [("KEEP", "test@example.com"), ("EMAIL", "sunita.malhotra@acme-payroll.in")],
+        ),
+        (
+            "pytest -k payments\nFAILED tests/test_iban.py::test_valid[DE89370400440532013000] - AssertionError\n1 failed, 41 passed in 3.21s",
+            [("KEEP", "DE89370400440532013000")],
+        ),
+        (
+            "[07/12/2026, 09:14:55] Mãe: filho, o endereço da tia Cida é Rua das Acácias 77, Jardim Paulista, Ribeirão Preto - SP, 14090-220\n[07/12/2026, 09:15:20] Mãe: telefone dela 16 99714-3382",
+            [
+                ("PERSON", "Cida"),
+                (
+                    "STREET_ADDRESS",
+                    "Rua das Acácias 77, Jardim Paulista, Ribeirão Preto - SP, 14090-220",
+                ),
+                ("PHONE", "16 99714-3382"),
+            ],
+        ),
+        (
+            "DM from @kenji_w: yo can u venmo me for dinner, it's @Kenji-Watanabe-7 on there. also my bday is 11/23 so you owe me a drink",
+            [("USERNAME", "kenji_w"), ("USERNAME", "Kenji-Watanabe-7")],
+        ),
+        (
+            "Hi Siri, remind me to call Aunt Bea about Grandpa Joe's 90th. — no wait, I'm typing this into the wrong app. Anyway, Bea's number is 0161 496 0732.",
+            [("KEEP", "Siri"), ("PERSON", "Bea"), ("PERSON", "Joe"), ("PHONE", "0161 496 0732")],
+        ),
+        (
+            "Discord #general\nxX_DarkLord_Xx: anyone selling a 4090?\nmoderator_jess: no trading in #general pls\nxX_DarkLord_Xx: fine dm me, real name Callum if u need it for paypal",
+            [("USERNAME", "xX_DarkLord_Xx"), ("USERNAME", "moderator_jess"), ("PERSON", "Callum")],
+        ),
+        (
+            "Group: Familie Janssen 🏠\nOma: wie komt er zondag?\nPieter-Jan: wij! met de kids\nOma: gezellig. neem de taart mee van Bakker Bart\nSofie: ik kom ook, 06 14 55 82 10 als je me zoekt",
+            [
+                ("PERSON", "Pieter-Jan"),
+                ("KEEP", "Bakker Bart"),
+                ("PERSON", "Sofie"),
+                ("PHONE", "06 14 55 82 10"),
+            ],
+        ),
+        (
+            "Can you write a birthday poem for my wife Chen Xiaoling? She was born on the 3rd of January 1990 in Chengdu and loves Paris.",
+            [
+                ("PERSON", "Chen Xiaoling"),
+                ("DATE_OF_BIRTH", "3rd of January 1990"),
+                ("KEEP", "Chengdu"),
+                ("KEEP", "Paris"),
+            ],
+        ),
+        (
+            "Geburtsdatum: 03. Oktober 1990 (Tag der Deutschen Einheit!). Name: Kai-Uwe Zimmermann. Adresse: Am Sandtorkai 5, 20457 Hamburg.",
+            [
+                ("DATE_OF_BIRTH", "03. Oktober 1990"),
+                ("PERSON", "Kai-Uwe Zimmermann"),
+                ("STREET_ADDRESS", "Am Sandtorkai 5, 20457 Hamburg"),
+            ],
+        ),
+        (
+            "User profile link for the moderation queue: https://forum.kitchenaid-fans.net/u/margit_halasz — she posted her home address in thread 88120, please redact.",
+            [("URL", "https://forum.kitchenaid-fans.net/u/margit_halasz"), ("KEEP", "88120")],
+        ),
+        (
+            "shared doc (anyone with the link can edit): https://docs.google.com/document/d/1xQ7vBz3KpLm9RtY2wNc8HdFgJs5aE4uVoIi0bTqWzXy/edit?usp=sharing — it has the salary bands",
+            [
+                (
+                    "URL",
+                    "https://docs.google.com/document/d/1xQ7vBz3KpLm9RtY2wNc8HdFgJs5aE4uVoIi0bTqWzXy/edit?usp=sharing",
+                )
+            ],
+        ),
+        (
+            "Dropbox: https://www.dropbox.com/scl/fi/r8k2x9pq1m/passport_scan_AMINA.pdf?rlkey=z7w3n5b1c9v0&dl=0 (Amina's passport, delete after KYC)",
+            [
+                (
+                    "URL",
+                    "https://www.dropbox.com/scl/fi/r8k2x9pq1m/passport_scan_AMINA.pdf?rlkey=z7w3n5b1c9v0&dl=0",
+                ),
+                ("PERSON", "Amina"),
+            ],
+        ),
+        (
+            "See RFC 5322 §3.4 and the IANA example domains (example.com, example.org). Test addresses like user@example.com must not be blocked.",
+            [("KEEP", "RFC 5322"), ("KEEP", "user@example.com")],
+        ),
+        (
+            "Ask: what's the tax treatment of a gift from my father Karl-Heinz Brüggemann (geb. 22.11.1951) to me, living at Bahnhofstraße 3, 01067 Dresden?",
+            [
+                ("PERSON", "Karl-Heinz Brüggemann"),
+                ("DATE_OF_BIRTH", "22.11.1951"),
+                ("STREET_ADDRESS", "Bahnhofstraße 3, 01067 Dresden"),
+            ],
+        ),
+        (
+            "Shipping to: 350 Fifth Avenue, 34th Floor, New York, NY 10118 (Empire State Building office of our client). Attn: Reception.",
+            [("KEEP", "Empire State Building")],
+        ),
+        (
+            "Refund approved for order 112-4471203-9920187 (Amazon). Buyer: sophie.laurent.92, shipped to 11 Rue de Rivoli, 75004 Paris.",
+            [
+                ("KEEP", "112-4471203-9920187"),
+                ("USERNAME", "sophie.laurent.92"),
+                ("STREET_ADDRESS", "11 Rue de Rivoli, 75004 Paris"),
+            ],
+        ),
+        (
+            "Payroll correction: pay Mpho Sithole's December salary to the new account BE58 5720 9547 7465 (Belfius). Old: BE79 4533 3147 8932 — close it.",
+            [
+                ("PERSON", "Mpho Sithole"),
+                ("IBAN", "BE58 5720 9547 7465"),
+                ("IBAN", "BE79 4533 3147 8932"),
+            ],
+        ),
+        (
+            "Bank details for the wire:\nBeneficiary: Ferhat Aksoy\nIBAN: GB76 AMEG 5458 4995 0360 20\nSWIFT: AMEGGB2L\nRef: INV-7781",
+            [
+                ("PERSON", "Ferhat Aksoy"),
+                ("IBAN", "GB76 AMEG 5458 4995 0360 20"),
+                ("KEEP", "AMEGGB2L"),
+                ("KEEP", "INV-7781"),
+            ],
+        ),
+        (
+            "Chargeback notice: card 6011 1765 9942 5719 (Discover), cardholder ALVAREZ-PEÑA, ROBERTO, amount $1,204.50, merchant ref MR-0092183.",
+            [
+                ("CREDIT_CARD", "6011 1765 9942 5719"),
+                ("PERSON", "ALVAREZ-PEÑA, ROBERTO"),
+                ("KEEP", "MR-0092183"),
+            ],
+        ),
+        (
+            "Test cards for QA: 4242 4242 4242 4242 (Visa success), 4000 0000 0000 0002 (declined). Use any future expiry and any CVC.",
+            [("KEEP", "4242 4242 4242 4242"), ("KEEP", "4000 0000 0000 0002")],
+        ),
+        (
+            "Employee verification (I-9): soc sec no. 608 96 5954, born May 2nd 1977, legal name: Trinh, Hoa Thi.",
+            [
+                ("US_SSN", "608 96 5954"),
+                ("DATE_OF_BIRTH", "May 2nd 1977"),
+                ("PERSON", "Trinh, Hoa Thi"),
+            ],
+        ),
+        (
+            "Lab results portal: https://mychart.stlukes-health.org/MyChart/Billing/Details?acct=88120991&token=Vz8mQp2LkR7 — patient Rosa Delgado asks what 'A1c 6.1' means.",
+            [
+                (
+                    "URL",
+                    "https://mychart.stlukes-health.org/MyChart/Billing/Details?acct=88120991&token=Vz8mQp2LkR7",
+                ),
+                ("PERSON", "Rosa Delgado"),
+            ],
+        ),
+        (
+            "Landlord ka message: 'Rent 25 tarikh tak transfer kar dena, account holder Harpreet Kaur Sandhu, UPI harpreet.sandhu@okhdfcbank. Flat 3B, Green Park Extension, New Delhi 110016.'",
+            [
+                ("PERSON", "Harpreet Kaur Sandhu"),
+                ("USERNAME", "harpreet.sandhu@okhdfcbank"),
+                ("STREET_ADDRESS", "Flat 3B, Green Park Extension, New Delhi 110016"),
+            ],
+        ),
+        (
+            "Wedding guest list draft:\n- Tía Remedios + Tío Paco\n- los Gutiérrez (4)\n- Oksana & Dmytro Kovalenko\n- Nkosinathi (plus one?)",
+            [
+                ("PERSON", "Remedios"),
+                ("PERSON", "Paco"),
+                ("PERSON", "Gutiérrez"),
+                ("PERSON", "Oksana & Dmytro Kovalenko"),
+                ("PERSON", "Nkosinathi"),
+            ],
+        ),
+        (
+            "The tenant, Mr. Oleksandr Hrytsenko (DOB 19/07/1986), of Flat 9, 14 Albion Road, Edinburgh EH7 5QN, agrees to pay £1,150 pcm.",
+            [
+                ("PERSON", "Oleksandr Hrytsenko"),
+                ("DATE_OF_BIRTH", "19/07/1986"),
+                ("STREET_ADDRESS", "Flat 9, 14 Albion Road, Edinburgh EH7 5QN"),
+            ],
+        ),
+        (
+            "Agenda: 1) Q4 numbers (Ravi) 2) Hiring in Lisbon (Beatriz) 3) AOB. Dial 0800 123 4567 (conference line) PIN 88120#",
+            [("PERSON", "Ravi"), ("PERSON", "Beatriz")],
+        ),
+        (
+            "customer name field contains junk: 'asdf asdf', 'Test User', 'N/A', 'Mickey Mouse'. Real one in row 7: 'Pradeep Gunawardena'.",
+            [("PERSON", "Pradeep Gunawardena"), ("KEEP", "N/A")],
+        ),
+        (
+            "Réclamation: client M. DUBOIS Jean-Philippe, 45 boulevard Haussmann, 75009 Paris, tél. +33 (0)1 42 68 55 19, né le 1er avril 1970.",
+            [
+                ("PERSON", "DUBOIS Jean-Philippe"),
+                ("STREET_ADDRESS", "45 boulevard Haussmann, 75009 Paris"),
+                ("PHONE", "+33 (0)1 42 68 55 19"),
+                ("DATE_OF_BIRTH", "1er avril 1970"),
+            ],
+        ),
+        (
+            "Cliente: ing. Federica Bonfiglio-Ruggeri, P.IVA non fornita, via Roma 3/B, 90133 Palermo, data di nascita 5 maggio 1981, tel. 091 611 2284",
+            [
+                ("PERSON", "Federica Bonfiglio-Ruggeri"),
+                ("STREET_ADDRESS", "via Roma 3/B, 90133 Palermo"),
+                ("DATE_OF_BIRTH", "5 maggio 1981"),
+                ("PHONE", "091 611 2284"),
+            ],
+        ),
+        (
+            "Pedido de suporte: usuária Bruna Tavares (bruna.tavares@bol.com.br), nascida em 30/11/1998, não consegue acessar. IP do último acesso 177.37.21.146.",
+            [
+                ("PERSON", "Bruna Tavares"),
+                ("EMAIL", "bruna.tavares@bol.com.br"),
+                ("DATE_OF_BIRTH", "30/11/1998"),
+                ("IP_ADDRESS", "177.37.21.146"),
+            ],
+        ),
+        (
+            "Quote request from Ms. Wang (王芳), Fang Wang on her card, e-mail wangfang@163.com, WeChat: fangw_1989, mobile +86 139 1021 7745",
+            [
+                ("PERSON", "Wang"),
+                ("PERSON", "王芳"),
+                ("PERSON", "Fang Wang"),
+                ("EMAIL", "wangfang@163.com"),
+                ("USERNAME", "fangw_1989"),
+                ("PHONE", "+86 139 1021 7745"),
+            ],
+        ),
+        (
+            "interviewer: tell me about yourself\ncandidate (Aditi Chakraborty): I'm from Kolkata, studied at Jadavpur, worked at Infosys then Zomato. You can reach me at 90073 18842.",
+            [
+                ("PERSON", "Aditi Chakraborty"),
+                ("KEEP", "Kolkata"),
+                ("KEEP", "Infosys"),
+                ("PHONE", "90073 18842"),
+            ],
+        ),
+        (
+            "WiFi for the offsite: network 'Hotel-Bellevue-Guest', password 'Alpenblick#2026'. Hotel address: Bundesplatz 3, 3011 Bern.",
+            [("KEEP", "Hotel-Bellevue-Guest"), ("SECRET", "Alpenblick#2026")],
+        ),
+        (
+            "Hash check: sha256(file) = 63759336d10507f2d9a7624286444f58d7ef48df0b2c1e3a9f8d7c6b5a4e3f21, md5 = b98920e1a91539de08b82445208697fd. Matches release page.",
+            [
+                ("KEEP", "63759336d10507f2d9a7624286444f58d7ef48df0b2c1e3a9f8d7c6b5a4e3f21"),
+                ("KEEP", "b98920e1a91539de08b82445208697fd"),
+            ],
+        ),
+        (
+            "Customer says: 'my password is literally my dog's name + birth year, Biscuit2014, please don't judge'. Tell them to reset it.",
+            [("SECRET", "Biscuit2014")],
+        ),
+        (
+            "Meeting scheduled 14/02/2027 (Valentine's Day, ha). Also note the contract expiry 01.09.2027 and go-live 2027-03-15. None of these are birthdays.",
+            [("KEEP", "14/02/2027"), ("KEEP", "01.09.2027"), ("KEEP", "2027-03-15")],
+        ),
+        (
+            "Retail store directory: Victoria's Secret (unit 14), Ted Baker (unit 15), Marks & Spencer (unit 2), Tommy Hilfiger (unit 9).",
+            [
+                ("KEEP", "Victoria's Secret"),
+                ("KEEP", "Ted Baker"),
+                ("KEEP", "Marks & Spencer"),
+                ("KEEP", "Tommy Hilfiger"),
+            ],
+        ),
+        (
+            "ALL CAPS EXPORT FROM MAINFRAME:\nCUST-NO 00881203 NAME OYELOWO BABATUNDE A ADDR 15 ADEOLA ODEKU ST VICTORIA ISLAND LAGOS TEL 08035557712",
+            [("KEEP", "00881203"), ("PERSON", "OYELOWO BABATUNDE A"), ("PHONE", "08035557712")],
+        ),
+        (
+            "GET /v1/users/me HTTP/1.1\nHost: api.acme.io\nCookie: session=9a2f6c1be0d74e3ab81c5d6f0e7a9b24; theme=dark\nX-Forwarded-For: 81.2.69.160",
+            [("SECRET", "9a2f6c1be0d74e3ab81c5d6f0e7a9b24"), ("IP_ADDRESS", "81.2.69.160")],
+        ),
+        (
+            "Review request: 'Loved my stay! Host Ramesh was great.' — posted by traveller_kat88 from Melbourne. Reply as the host, thank Kat.",
+            [
+                ("PERSON", "Ramesh"),
+                ("USERNAME", "traveller_kat88"),
+                ("PERSON", "Kat"),
+                ("KEEP", "Melbourne"),
+            ],
+        ),
+        (
+            "Onboarding email: Welcome aboard, Björn! Your manager is Daniela Ospina and your buddy is Tunde. Laptop ships to your home address on file.",
+            [("PERSON", "Björn"), ("PERSON", "Daniela Ospina"), ("PERSON", "Tunde")],
+        ),
+        (
+            'Connection string in appsettings.json: "Server=tcp:sql-prod.database.windows.net,1433;Initial Catalog=crm;User ID=crm_svc;Password=Hq4%vB8!zR2m;Encrypt=True;"',
+            [("SECRET", "Hq4%vB8!zR2m")],
+        ),
+        (
+            "ssh config:\nHost bastion\n  HostName 34.241.88.17\n  User ec2-user\n  IdentityFile ~/.ssh/prod.pem",
+            [("IP_ADDRESS", "34.241.88.17"), ("KEEP", "~/.ssh/prod.pem")],
+        ),
+        (
+            "Slack: @channel the staging password is now stg-Wombat-7741 (was stg-Koala-2219). Still only reachable from the VPN (10.8.0.0/16).",
+            [("SECRET", "stg-Wombat-7741"), ("SECRET", "stg-Koala-2219"), ("KEEP", "10.8.0.0/16")],
+        ),
+        (
+            "cc_number=4187250133067825&cc_exp=0428&cc_name=Rui+Pedro+Antunes&amount=89.90&currency=EUR",
+            [("CREDIT_CARD", "4187250133067825"), ("PERSON", "Rui+Pedro+Antunes")],
+        ),
+        (
+            "JCB card 3557-4077-4775-6375 used for booking ref TYO-77120 by guest ISHIKAWA Rin; Diners 3621 594483 5489 on file for the corporate account.",
+            [
+                ("CREDIT_CARD", "3557-4077-4775-6375"),
+                ("KEEP", "TYO-77120"),
+                ("PERSON", "ISHIKAWA Rin"),
+                ("CREDIT_CARD", "3621 594483 5489"),
+            ],
+        ),
+        (
+            "Loan app fields: ssn=433168623; dob=19880214; first=KOJO; last=ANSAH; phone=3125550148",
+            [
+                ("US_SSN", "433168623"),
+                ("DATE_OF_BIRTH", "19880214"),
+                ("PERSON", "KOJO"),
+                ("PERSON", "ANSAH"),
+                ("PHONE", "3125550148"),
+            ],
+        ),
+        (
+            "Share link for the scanned contracts (no login needed): https://wetransfer.com/downloads/8f3a1b2c9d7e6f50a4b3c2d1e0f9a8b7/c4d5e6 — expires Dec 14.",
+            [("URL", "https://wetransfer.com/downloads/8f3a1b2c9d7e6f50a4b3c2d1e0f9a8b7/c4d5e6")],
+        ),
+        (
+            "Her Facebook is facebook.com/nomvula.khumalo.77 and her Insta @nomvula_k — the influencer we want for the Durban launch.",
+            [
+                ("URL", "facebook.com/nomvula.khumalo.77"),
+                ("USERNAME", "nomvula_k"),
+                ("KEEP", "Durban"),
+            ],
+        ),
+    ],
+    "F-held": [
+        (
+            "Live chat transcript\n14:02 Visitor: can u update my delivery address\n14:02 Agent Priyanka: Sure, what's the new one?\n14:03 Visitor: 2231 W Belmont Ave Apt 3F, Chicago, IL 60618\n14:03 Visitor: name on acct is Dwayne Okafor",
+            [
+                ("PERSON", "Priyanka"),
+                ("STREET_ADDRESS", "2231 W Belmont Ave Apt 3F, Chicago, IL 60618"),
+                ("PERSON", "Dwayne Okafor"),
+            ],
+        ),
+        (
+            "USER: I forgot my password and the reset link you sent goes to an old mailbox (j.ferreira@terra.com.br). can you send it to jferreira.santos@gmail.com instead? my cpf is on file",
+            [("EMAIL", "j.ferreira@terra.com.br"), ("EMAIL", "jferreira.santos@gmail.com")],
+        ),
+        (
+            "Hi team, Sophia from Hubble Labs here — the webhook at https://docs.stripe.com/webhooks/signatures says to verify signatures, but our endpoint keeps failing. Any idea?",
+            [
+                ("PERSON", "Sophia"),
+                ("KEEP", "Hubble Labs"),
+                ("KEEP", "https://docs.stripe.com/webhooks/signatures"),
+            ],
+        ),
+        (
+            "Bonjour, je suis Mme Aïcha Benali-Traoré, j'habite au 27 bis rue des Vinaigriers, 75010 Paris. Mon colis n'est jamais arrivé. Portable : 06 72 41 88 05",
+            [
+                ("PERSON", "Aïcha Benali-Traoré"),
+                ("STREET_ADDRESS", "27 bis rue des Vinaigriers, 75010 Paris"),
+                ("PHONE", "06 72 41 88 05"),
+            ],
+        ),
+        (
+            "Salve, sono Gianluca Mastrandrea. Vorrei cambiare l'IBAN per l'addebito: nuovo IBAN IT73Q5837303158777193542914, intestato a me. Grazie",
+            [("PERSON", "Gianluca Mastrandrea"), ("IBAN", "IT73Q5837303158777193542914")],
+        ),
+        (
+            "Oi! Aqui é o Thiago Nascimento, meu pedido #BR-33871 ainda não chegou. Endereço: Rua Harmonia, 1250, apto 82 - Vila Madalena, São Paulo - SP, 05435-001. WhatsApp (11) 98734-5521",
+            [
+                ("PERSON", "Thiago Nascimento"),
+                ("KEEP", "#BR-33871"),
+                (
+                    "STREET_ADDRESS",
+                    "Rua Harmonia, 1250, apto 82 - Vila Madalena, São Paulo - SP, 05435-001",
+                ),
+                ("PHONE", "(11) 98734-5521"),
+            ],
+        ),
+        (
+            "Summary for agent: User reports the Amazon Echo in the kitchen stopped responding to 'Alexa'. Firmware 8.6.2. Tried factory reset. Wants replacement under warranty W-2231-99.",
+            [("KEEP", "Alexa"), ("KEEP", "W-2231-99")],
+        ),
+        (
+            "> On Tue, 3 Nov 2026 at 10:12, Keiko Watanabe <k.watanabe@nakamura-shoji.co.jp> wrote:\n> Could you confirm the shipment?\nConfirmed, it leaves Yokohama on Friday. Tracking 1Z999AA10123456784.",
+            [
+                ("PERSON", "Keiko Watanabe"),
+                ("EMAIL", "k.watanabe@nakamura-shoji.co.jp"),
+                ("KEEP", "Yokohama"),
+                ("KEEP", "1Z999AA10123456784"),
+            ],
+        ),
+        (
+            "Please summarize: 'Hi it's Nguyen Thi Mai, booking ref QX7PLM. My husband Tran Van Duc and I need to change our flight HAN-CDG to the 14th.'",
+            [("PERSON", "Nguyen Thi Mai"), ("KEEP", "QX7PLM"), ("PERSON", "Tran Van Duc")],
+        ),
+        (
+            "wa chat\n12/11/26, 8:15 pm - Fatima Zahra El Idrissi: salam, c'est pour la livraison\n12/11/26, 8:16 pm - Fatima Zahra El Idrissi: 14 avenue Jean Jaurès, 69007 Lyon\n12/11/26, 8:16 pm - Support: Merci Fatima !",
+            [
+                ("PERSON", "Fatima Zahra El Idrissi"),
+                ("STREET_ADDRESS", "14 avenue Jean Jaurès, 69007 Lyon"),
+                ("PERSON", "Fatima"),
+            ],
+        ),
+        (
+            "Note from support lead: don't share the macro with customers. Template text: 'Dear {first_name}, your order {order_id} has shipped.' Fields are filled by Zendesk.",
+            [("KEEP", "{first_name}"), ("KEEP", "{order_id}")],
+        ),
+        (
+            "RE: Ticket 3321 (Wilson Audio speakers) — the customer, Mrs. Wilson, confirms the serial SN-WA-88213 on the back plate. Ship replacement tweeter.",
+            [("KEEP", "Wilson Audio"), ("PERSON", "Wilson"), ("KEEP", "SN-WA-88213")],
+        ),
+        (
+            "Reset request from user mihai.popescu — sent link https://app.trellis.io/account/reset?token=9f3c1be0a7d24e55b8f1c3d2e6a7b901 (expires 30 min).",
+            [
+                ("USERNAME", "mihai.popescu"),
+                (
+                    "URL",
+                    "https://app.trellis.io/account/reset?token=9f3c1be0a7d24e55b8f1c3d2e6a7b901",
+                ),
+            ],
+        ),
+        (
+            "Complaint: 'The Mercedes I rented from your Heathrow branch had a cracked windscreen.' Rental agreement RA-55190-LHR, plate reg LK21 XRT.",
+            [("KEEP", "Mercedes"), ("KEEP", "Heathrow"), ("KEEP", "RA-55190-LHR")],
+        ),
+        (
+            "Lead: BJÖRKLUND, Sven-Erik | Title: CFO | Co: Nordvik Marine AS | email sven-erik.bjorklund@nordvikmarine.no | met at SMM Hamburg booth B4.312",
+            [
+                ("PERSON", "BJÖRKLUND, Sven-Erik"),
+                ("EMAIL", "sven-erik.bjorklund@nordvikmarine.no"),
+                ("KEEP", "Nordvik Marine AS"),
+            ],
+        ),
+        (
+            "Thanks all,\n\n--\nMarta Kowalska-Nowak\nSenior Account Manager | Baltic Office\nul. Grunwaldzka 82/4, 80-244 Gdańsk\nm: +48 512 903 114\nmarta.kn@balticlogistik.pl",
+            [
+                ("PERSON", "Marta Kowalska-Nowak"),
+                ("PHONE", "+48 512 903 114"),
+                ("EMAIL", "marta.kn@balticlogistik.pl"),
+            ],
+        ),
+        (
+            "Deal notes: Tiffany & Co. is NOT the customer, it's the jeweller in Lisbon called Tiffany's Ourivesaria. Contact there: Sr. Joaquim Rebelo, tel. +351 213 478 552.",
+            [
+                ("KEEP", "Tiffany & Co."),
+                ("PERSON", "Joaquim Rebelo"),
+                ("PHONE", "+351 213 478 552"),
+            ],
+        ),
+        (
+            "Transcript (auto)\nSPEAKER_01 (Dolores Quintanilla): So the claim number is CLM-2026-44190.\nSPEAKER_02 (Adjuster Beaumont): Got it. And the date of loss?\nSPEAKER_01: November twenty-second.",
+            [("PERSON", "Dolores Quintanilla"), ("PERSON", "Beaumont"), ("KEEP", "CLM-2026-44190")],
+        ),
+        (
+            "-----Original Message-----\nFrom: Sanjay Venkataraman [mailto:svenkat@medinova-health.in]\nSent: Friday, December 4, 2026 6:30 PM\nSubject: RE: PO 4500119283\nApproved. -SV",
+            [
+                ("PERSON", "Sanjay Venkataraman"),
+                ("EMAIL", "svenkat@medinova-health.in"),
+                ("KEEP", "4500119283"),
+            ],
+        ),
+        (
+            "Pipeline review: Jordan (Jordan Logistics GmbH) stalled; Shell renewal at risk; Apple Leisure Group wants a demo. Owner for all three: Maximilian.",
+            [
+                ("KEEP", "Jordan Logistics GmbH"),
+                ("KEEP", "Shell"),
+                ("KEEP", "Apple Leisure Group"),
+                ("PERSON", "Maximilian"),
+            ],
+        ),
+        (
+            "1:1 notes w/ manager\n- perf: strong Q3, promo packet due Jan\n- concern: Wojciech (on Nadia's team) keeps missing standups\n- action: talk to Nadia Okonkwo-Reyes before Thursday",
+            [("PERSON", "Wojciech"), ("PERSON", "Nadia"), ("PERSON", "Nadia Okonkwo-Reyes")],
+        ),
+        (
+            "Cher Monsieur Lefèvre-Delacroix,\nSuite à notre entretien du 2 décembre, je vous confirme le rendez-vous. Mon numéro direct : 01 45 22 67 90.\nCordialement,\nÉlodie Marchetti\nCabinet Marchetti & Associés",
+            [
+                ("PERSON", "Lefèvre-Delacroix"),
+                ("PHONE", "01 45 22 67 90"),
+                ("PERSON", "Élodie Marchetti"),
+                ("KEEP", "2 décembre"),
+            ],
+        ),
+        (
+            "Standup 12/07\nyuki: blocked on staging db\nmarco: PR #4412 ready\nabdul-rahman: on call, paged twice (disk full on db-3)\nfrida: OOO",
+            [
+                ("PERSON", "yuki"),
+                ("PERSON", "marco"),
+                ("PERSON", "abdul-rahman"),
+                ("PERSON", "frida"),
+                ("KEEP", "PR #4412"),
+            ],
+        ),
+        (
+            "Gentile dott.ssa Maria Grazia Lo Russo,\nLe scrivo per il preventivo. Il mio cellulare è 347 882 1093, ufficio in Via Giuseppe Garibaldi 41, 10122 Torino.\nCordiali saluti, Ing. Pasquale Iannuzzi",
+            [
+                ("PERSON", "Maria Grazia Lo Russo"),
+                ("PHONE", "347 882 1093"),
+                ("STREET_ADDRESS", "Via Giuseppe Garibaldi 41, 10122 Torino"),
+                ("PERSON", "Pasquale Iannuzzi"),
+            ],
+        ),
+        (
+            "Olá Camila, tudo bem? Segue o contato do fornecedor: Sr. Wellington Araújo, (21) 3345-8812, Av. Nossa Senhora de Copacabana, 680 - sala 1105, Rio de Janeiro - RJ, 22050-001.",
+            [
+                ("PERSON", "Camila"),
+                ("PERSON", "Wellington Araújo"),
+                ("PHONE", "(21) 3345-8812"),
+                (
+                    "STREET_ADDRESS",
+                    "Av. Nossa Senhora de Copacabana, 680 - sala 1105, Rio de Janeiro - RJ, 22050-001",
+                ),
+            ],
+        ),
+        (
+            "Interview debrief (panel: Hoang, Lindgren, Ramos)\nCandidate: Aleksandr 'Sasha' Volkov\nStrong system design, weak on testing. Hire: lean yes. Salary ask €92k.",
+            [
+                ("PERSON", "Hoang"),
+                ("PERSON", "Lindgren"),
+                ("PERSON", "Ramos"),
+                ("PERSON", "Aleksandr 'Sasha' Volkov"),
+            ],
+        ),
+        (
+            "Please draft a thank-you note to our donor Mrs. Harriet Pemberton-Quayle of The Old Rectory, Church Lane, Little Gaddesden, Berkhamsted HP4 1PD for her gift of £5,000.",
+            [
+                ("PERSON", "Harriet Pemberton-Quayle"),
+                (
+                    "STREET_ADDRESS",
+                    "The Old Rectory, Church Lane, Little Gaddesden, Berkhamsted HP4 1PD",
+                ),
+            ],
+        ),
+        (
+            "action items from board call:\n1. Tanaka-san to circulate minutes\n2. legal (kofi.boateng@) to review the Ghana term sheet\n3. Next meeting hosted by Ms. Achterberg in Rotterdam",
+            [
+                ("PERSON", "Tanaka"),
+                ("USERNAME", "kofi.boateng"),
+                ("PERSON", "Achterberg"),
+                ("KEEP", "Rotterdam"),
+            ],
+        ),
+        (
+            "HR onboarding checklist — new hire: Oluwaseun Adebayo-Martins\nStart: 2027-01-04\nDOB: 1996-08-21\nSSN: 326-72-9229\nHome: 4417 Sycamore Ridge Dr, Plano, TX 75024\nEmergency contact: Bisi (mother) 214-555-0187",
+            [
+                ("PERSON", "Oluwaseun Adebayo-Martins"),
+                ("KEEP", "2027-01-04"),
+                ("DATE_OF_BIRTH", "1996-08-21"),
+                ("US_SSN", "326-72-9229"),
+                ("STREET_ADDRESS", "4417 Sycamore Ridge Dr, Plano, TX 75024"),
+                ("PERSON", "Bisi"),
+                ("PHONE", "214-555-0187"),
+            ],
+        ),
+        (
+            "Bewerbung: Frau Zofia Brzezińska, geb. 12.04.1991 in Breslau, wohnhaft Hauptstraße 7, 69117 Heidelberg. Gehaltsvorstellung 68.000 EUR.",
+            [
+                ("PERSON", "Zofia Brzezińska"),
+                ("DATE_OF_BIRTH", "12.04.1991"),
+                ("STREET_ADDRESS", "Hauptstraße 7, 69117 Heidelberg"),
+            ],
+        ),
+        (
+            "Termination memo (confidential): employee #E10442, LASTNAME: NDIAYE, FIRSTNAME: MAMADOU, last day 18 Dec 2026. Final pay to IBAN FR2203153557333553248207109.",
+            [
+                ("KEEP", "#E10442"),
+                ("PERSON", "NDIAYE"),
+                ("PERSON", "MAMADOU"),
+                ("KEEP", "18 Dec 2026"),
+                ("IBAN", "FR2203153557333553248207109"),
+            ],
+        ),
+        (
+            "appt reminder draft: Hi {{patient_first_name}}, this is a reminder of your appointment with Dr. Ferguson at Parkview Clinic on Dec 14 at 9:30am. Reply C to confirm.",
+            [
+                ("KEEP", "{{patient_first_name}}"),
+                ("PERSON", "Ferguson"),
+                ("KEEP", "Parkview Clinic"),
+            ],
+        ),
+        (
+            "Paziente: sig.ra Rosaria Cannavacciuolo, nata il 23/06/1949 a Napoli. Residente in Corso Umberto I 215, 80138 Napoli. Telefono fisso 081 552 4410.",
+            [
+                ("PERSON", "Rosaria Cannavacciuolo"),
+                ("DATE_OF_BIRTH", "23/06/1949"),
+                ("STREET_ADDRESS", "Corso Umberto I 215, 80138 Napoli"),
+                ("PHONE", "081 552 4410"),
+            ],
+        ),
+        (
+            "Schadenmeldung Kfz: Unfallgegner Herr Dragan Jovanović, Kennzeichen M-DJ 4412, Versicherung HUK. Zeuge: Lena Hoffmann, 0176 55 33 21 09.",
+            [
+                ("PERSON", "Dragan Jovanović"),
+                ("PERSON", "Lena Hoffmann"),
+                ("PHONE", "0176 55 33 21 09"),
+                ("KEEP", "HUK"),
+            ],
+        ),
+        (
+            "PNR: K4TWQZ\nPassenger 1: MR ANDERSEN/RASMUS\nPassenger 2: MRS ANDERSEN/MAJA KIRSTINE\nFlight SK 925 CPH-SFO 12JAN 10:05\nContact: +45 20 44 71 83",
+            [
+                ("KEEP", "K4TWQZ"),
+                ("PERSON", "ANDERSEN/RASMUS"),
+                ("PERSON", "ANDERSEN/MAJA KIRSTINE"),
+                ("PHONE", "+45 20 44 71 83"),
+                ("KEEP", "SK 925"),
+            ],
+        ),
+        (
+            "Shipping label data:\nSHIP TO: KARTHIKEYAN R\nNo. 12, 3rd Main Road, Gandhi Nagar, Adyar, Chennai, Tamil Nadu 600020\nPh: 044 2441 7789\nAWB 77129901324",
+            [
+                ("PERSON", "KARTHIKEYAN R"),
+                (
+                    "STREET_ADDRESS",
+                    "No. 12, 3rd Main Road, Gandhi Nagar, Adyar, Chennai, Tamil Nadu 600020",
+                ),
+                ("PHONE", "044 2441 7789"),
+                ("KEEP", "77129901324"),
+            ],
+        ),
+        (
+            "INVOICE 2026-1187\nBill to: Ramón Castillo Ibarra, Castillo Reformas S.L.\nCalle Mayor 3, 1ºB, 46001 Valencia\nNIF B-98123456\nPlease pay to ES69 6317 9631 2807 9664 2198 by 31/12/2026",
+            [
+                ("KEEP", "2026-1187"),
+                ("PERSON", "Ramón Castillo Ibarra"),
+                ("STREET_ADDRESS", "Calle Mayor 3, 1ºB, 46001 Valencia"),
+                ("IBAN", "ES69 6317 9631 2807 9664 2198"),
+                ("KEEP", "31/12/2026"),
+            ],
+        ),
+        (
+            "Nota fiscal 000.481.227 — Cliente: Luana Cavalcanti Moreira, CPF informado. Endereço de entrega: SQN 308 Bloco C apto 204, Asa Norte, Brasília - DF, 70747-030.",
+            [
+                ("KEEP", "000.481.227"),
+                ("PERSON", "Luana Cavalcanti Moreira"),
+                ("STREET_ADDRESS", "SQN 308 Bloco C apto 204, Asa Norte, Brasília - DF, 70747-030"),
+            ],
+        ),
+        (
+            "Airbnb msg: Hi! Host here (Giorgos). The door code is 4471#. Address is Odos Kydathinaion 19, Plaka — I'll text you at +30 694 512 7730 when the cleaner leaves.",
+            [("PERSON", "Giorgos"), ("PHONE", "+30 694 512 7730")],
+        ),
+        (
+            "Benefits enrollment: dependent added — name: Ximena Ortega-Lund, relationship: daughter, birthdate: Feb 29, 2016. Plan: Blue Shield Gold 80.",
+            [
+                ("PERSON", "Ximena Ortega-Lund"),
+                ("DATE_OF_BIRTH", "Feb 29, 2016"),
+                ("KEEP", "Blue Shield Gold 80"),
+            ],
+        ),
+        (
+            "Leave request: Ramesh Kumar Yadav — medical leave 10 Dec–24 Dec (surgery at Apollo Hospitals). Backup: Sunita. Approved by HRBP.",
+            [("PERSON", "Ramesh Kumar Yadav"), ("PERSON", "Sunita"), ("KEEP", "Apollo Hospitals")],
+        ),
+        (
+            "Ordonnance à renouveler pour M. Yannick Kouassi, né le 14 juillet 1969. Pharmacie: Pharmacie du Marché, 8 rue de la République, 13001 Marseille.",
+            [
+                ("PERSON", "Yannick Kouassi"),
+                ("DATE_OF_BIRTH", "14 juillet 1969"),
+                ("KEEP", "Pharmacie du Marché"),
+            ],
+        ),
+        (
+            "Vaccination record request for child: Emre Kaya, born 2019-05-03. Parent: Selin Kaya, phone 0151 2298 7744. School: Grundschule am Rosenpark.",
+            [
+                ("PERSON", "Emre Kaya"),
+                ("DATE_OF_BIRTH", "2019-05-03"),
+                ("PERSON", "Selin Kaya"),
+                ("PHONE", "0151 2298 7744"),
+                ("KEEP", "Grundschule am Rosenpark"),
+            ],
+        ),
+        (
+            "id,first_name,last_name,email,phone,dob\n1021,Aarav,Mehta,aarav.mehta@rediffmail.com,+91-22-2654-8810,1993-12-01\n1022,Chiamaka,Eze,chi.eze@yahoo.co.uk,07700 900 412,1988-07-19",
+            [
+                ("PERSON", "Aarav"),
+                ("PERSON", "Mehta"),
+                ("EMAIL", "aarav.mehta@rediffmail.com"),
+                ("PHONE", "+91-22-2654-8810"),
+                ("DATE_OF_BIRTH", "1993-12-01"),
+                ("PERSON", "Chiamaka"),
+                ("PERSON", "Eze"),
+                ("EMAIL", "chi.eze@yahoo.co.uk"),
+                ("PHONE", "07700 900 412"),
+                ("DATE_OF_BIRTH", "1988-07-19"),
+            ],
+        ),
+        (
+            "| Owner | Ticket | Status |\n|---|---|---|\n| @marisa.k | JIRA-2231 | In review |\n| Bongani Dlamini | JIRA-2240 | Blocked |\n| Rustam Nazarov | JIRA-2244 | Done |",
+            [
+                ("USERNAME", "marisa.k"),
+                ("KEEP", "JIRA-2231"),
+                ("PERSON", "Bongani Dlamini"),
+                ("PERSON", "Rustam Nazarov"),
+            ],
+        ),
+        (
+            'customer:\n  full_name: "de la Cruz, María José"\n  birth_date: 1975-10-09\n  address:\n    line1: Calle Serrano 45, 2º D\n    city: Madrid\n    postcode: "28001"\n  iban: ES6963179631280796642198',
+            [
+                ("PERSON", "de la Cruz, María José"),
+                ("DATE_OF_BIRTH", "1975-10-09"),
+                ("STREET_ADDRESS", "Calle Serrano 45, 2º D"),
+                ("IBAN", "ES6963179631280796642198"),
+            ],
+        ),
+        (
+            "INSERT INTO patients (mrn, given, family, dob, phone) VALUES ('004471', 'Kiri', 'Te Rangi', '1966-04-30', '021 448 9921'), ('004472', 'Anh', 'Pham', '2001-01-15', '(408) 555-0162');",
+            [
+                ("PERSON", "Kiri"),
+                ("PERSON", "Te Rangi"),
+                ("DATE_OF_BIRTH", "1966-04-30"),
+                ("PHONE", "021 448 9921"),
+                ("PERSON", "Anh"),
+                ("PERSON", "Pham"),
+                ("DATE_OF_BIRTH", "2001-01-15"),
+                ("PHONE", "(408) 555-0162"),
+            ],
+        ),
+        (
+            "UPDATE users SET password_hash = '$2b$12$Qx8w1zLk3nV9sP0rT5uYeO6hJ2mC4bD7fG8kL1aZ3xW5vN9qR0tS', updated_by = 'admin' WHERE username = 'kateryna.shevchuk';",
+            [
+                ("KEEP", "$2b$12$Qx8w1zLk3nV9sP0rT5uYeO6hJ2mC4bD7fG8kL1aZ3xW5vN9qR0tS"),
+                ("USERNAME", "kateryna.shevchuk"),
+            ],
+        ),
+        (
+            'POST /api/v1/kyc\n{"firstName":"Kwabena","lastName":"Mensah","ssn":"562-81-4585","dateOfBirth":"04/22/1983","address":{"street":"71 Pinecrest Ave","city":"Newark","state":"NJ","zip":"07104"}}',
+            [
+                ("PERSON", "Kwabena"),
+                ("PERSON", "Mensah"),
+                ("US_SSN", "562-81-4585"),
+                ("DATE_OF_BIRTH", "04/22/1983"),
+                ("STREET_ADDRESS", "71 Pinecrest Ave"),
+            ],
+        ),
+        (
+            '[{"sku":"LUNA-LAMP-02","name":"Luna Desk Lamp","price":39.9},{"sku":"MAX-CHAIR-11","name":"Max Ergonomic Chair","price":249.0},{"sku":"ADA-KB","name":"Ada Keyboard","price":89.0}]',
+            [
+                ("KEEP", "Luna Desk Lamp"),
+                ("KEEP", "Max Ergonomic Chair"),
+                ("KEEP", "Ada Keyboard"),
+                ("KEEP", "LUNA-LAMP-02"),
+            ],
+        ),
+        (
+            "| Patient | Geburtsdatum | Station |\n|---|---|---|\n| Grzegorz Lewandowski | 14.02.1952 | 3B |\n| Hatice Şahin | 01.10.1970 | 4A |\n| Testpatient Eins | 01.01.1900 | — |",
+            [
+                ("PERSON", "Grzegorz Lewandowski"),
+                ("DATE_OF_BIRTH", "14.02.1952"),
+                ("PERSON", "Hatice Şahin"),
+                ("DATE_OF_BIRTH", "01.10.1970"),
+            ],
+        ),
+        (
+            '{"ticket":{"id":55812,"requester":{"name":"J. R. R. Okeke","email":"jrr.okeke@unn.edu.ng"},"comment":"Need help with SAML SSO, IdP is Okta","tags":["sso","enterprise"]}}',
+            [("PERSON", "J. R. R. Okeke"), ("EMAIL", "jrr.okeke@unn.edu.ng"), ("KEEP", "Okta")],
+        ),
+        (
+            "form_data = {'nome': 'Giuseppe', 'cognome': 'Di Benedetto', 'codice_cliente': 'CL-00918', 'email': 'g.dibenedetto@libero.it', 'cellulare': '+39 333 918 2740'}",
+            [
+                ("PERSON", "Giuseppe"),
+                ("PERSON", "Di Benedetto"),
+                ("KEEP", "CL-00918"),
+                ("EMAIL", "g.dibenedetto@libero.it"),
+                ("PHONE", "+39 333 918 2740"),
+            ],
+        ),
+        (
+            'webhook payload: {"type":"charge.failed","data":{"billing_details":{"name":"Moana Kealoha","address":{"line1":"94-1040 Waipahu St","city":"Waipahu","state":"HI","postal_code":"96797"}},"last4":"4242"}}',
+            [
+                ("PERSON", "Moana Kealoha"),
+                ("STREET_ADDRESS", "94-1040 Waipahu St"),
+                ("KEEP", "4242"),
+            ],
+        ),
+        (
+            '<?xml version="1.0"?><booking ref="ZX91K"><traveler><surname>GONÇALVES</surname><given>MARIA DAS GRAÇAS</given><dob>1959-12-24</dob></traveler><hotel>Copacabana Palace</hotel></booking>',
+            [
+                ("PERSON", "GONÇALVES"),
+                ("PERSON", "MARIA DAS GRAÇAS"),
+                ("DATE_OF_BIRTH", "1959-12-24"),
+                ("KEEP", "Copacabana Palace"),
+                ("KEEP", "ZX91K"),
+            ],
+        ),
+        (
+            'graphql { user(id: "u_77120") { displayName } }\n→ {"data":{"user":{"displayName":"Xiadani Tlapaltotoli"}}}',
+            [("KEEP", "u_77120"), ("PERSON", "Xiadani Tlapaltotoli")],
+        ),
+        (
+            "MERGE INTO crm.contacts c USING (SELECT 'Ólafur Ragnarsson' AS name, 'olafur@fjord.is' AS email FROM dual) s ON (c.email = s.email) WHEN NOT MATCHED THEN INSERT (name, email) VALUES (s.name, s.email);",
+            [("PERSON", "Ólafur Ragnarsson"), ("EMAIL", "olafur@fjord.is")],
+        ),
+        (
+            "pandas df.head():\n   user_id       name  age           city\n0    10442  Ravi Teja   31      Hyderabad\n1    10443   Ana Lima   27  Florianópolis\n2    10444    Kim Min   45          Busan",
+            [
+                ("PERSON", "Ravi Teja"),
+                ("PERSON", "Ana Lima"),
+                ("PERSON", "Kim Min"),
+                ("KEEP", "Hyderabad"),
+            ],
+        ),
+        (
+            '2026-12-07T07:41:22.118Z INFO  auth.login ok user=fernanda.rocha ip=189.40.112.77 ua="Mozilla/5.0" session=4e115965adc4e83d58ad573c3339aaa5905bb571',
+            [
+                ("USERNAME", "fernanda.rocha"),
+                ("IP_ADDRESS", "189.40.112.77"),
+                ("SECRET", "4e115965adc4e83d58ad573c3339aaa5905bb571"),
+                ("KEEP", "2026-12-07T07:41:22.118Z"),
+            ],
+        ),
+        (
+            "# .env.production\nDATABASE_URL=postgres://app_rw:M78xfa8@Ungk#v@db-prod-01.internal:5432/orders\nREDIS_URL=redis://cache.internal:6379/0\nSENTRY_DSN=https://public@sentry.example.com/12",
+            [("SECRET", "M78xfa8@Ungk#v"), ("KEEP", "redis://cache.internal:6379/0")],
+        ),
+        (
+            "From the AWS docs: aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE and aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY. Replace with your own.",
+            [
+                ("KEEP", "AKIAIOSFODNN7EXAMPLE"),
+                ("KEEP", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            ],
+        ),
+        (
+            'config.yaml:\nsmtp:\n  host: smtp.sendgrid.net\n  user: apikey\n  password: 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\n  from: "Noreply <noreply@shop.example>"',
+            [
+                ("SECRET", "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"),
+                ("KEEP", "smtp.sendgrid.net"),
+            ],
+        ),
+        (
+            "mysql -h 10.20.4.51 -u reporting -p'9SqyoBA*uD&aMO' analytics -e 'select count(*) from events'",
+            [("SECRET", "9SqyoBA*uD&aMO"), ("IP_ADDRESS", "10.20.4.51")],
+        ),
+        (
+            "Slack bot not posting. My code:\nconst app = new App({ token: 'xoxb-198717107450-3772085447322-2eTSEmK1yIcr21Fe3uudCw7h', signingSecret: process.env.SLACK_SIGNING_SECRET });",
+            [
+                ("SECRET", "xoxb-198717107450-3772085447322-2eTSEmK1yIcr21Fe3uudCw7h"),
+                ("KEEP", "SLACK_SIGNING_SECRET"),
+            ],
+        ),
+        (
+            "ERROR 2026-12-07 06:58:40,112 [http-nio-8080-exec-7] c.a.p.PaymentService - Payment failed for card 4429274639570775 exp 11/28 holder=LINDIWE MOKOENA: insufficient funds",
+            [("CREDIT_CARD", "4429274639570775"), ("PERSON", "LINDIWE MOKOENA")],
+        ),
+        (
+            "git log --format='%an <%ae>' | sort -u\nChidi Okafor <chidi@users.noreply.github.com>\nMarguerite Dubois-Lemaire <mdl@atelier-dubois.fr>\ndependabot[bot] <support@github.com>",
+            [
+                ("PERSON", "Chidi Okafor"),
+                ("EMAIL", "chidi@users.noreply.github.com"),
+                ("PERSON", "Marguerite Dubois-Lemaire"),
+                ("EMAIL", "mdl@atelier-dubois.fr"),
+                ("KEEP", "dependabot[bot]"),
+            ],
+        ),
+        (
+            "# settings.py\nSECRET_KEY = 'django-insecure-+x!8r^k2w#0p)v@3m_q9z$e1l6t&y7u-ba4c5d'\nDEBUG = True\nALLOWED_HOSTS = ['localhost', '127.0.0.1']",
+            [
+                ("SECRET", "django-insecure-+x!8r^k2w#0p)v@3m_q9z$e1l6t&y7u-ba4c5d"),
+                ("KEEP", "127.0.0.1"),
+            ],
+        ),
+        (
+            "Hi, getting 403 from the Maps API. Key restricted to our domain. key=AIzaDruyB_EDZfdxZnULH0dAY2ZnVPkJGrD8zku&libraries=places — docs at https://developers.google.com/maps/documentation/javascript/get-api-key",
+            [
+                ("SECRET", "AIzaDruyB_EDZfdxZnULH0dAY2ZnVPkJGrD8zku"),
+                ("KEEP", "https://developers.google.com/maps/documentation/javascript/get-api-key"),
+            ],
+        ),
+        (
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx3kP0y2bQf8vLrT5nW1mZcJ4aHs9dE6uVqX7oYiKpB deploy@ci-runner-3 — this is the public half, paste it into authorized_keys",
+            [("KEEP", "AAAAC3NzaC1lZDI1NTE5AAAAIGx3kP0y2bQf8vLrT5nW1mZcJ4aHs9dE6uVqX7oYiKpB")],
+        ),
+        (
+            "requests.post(url, headers={'Authorization': 'Bearer eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAidV84MzMxMiIsICJleHAiOiAxNzk2MDAwMDAwfQ.8vTUmmttQqP6Sn3brEIrlpc3lOMO-cGUQ5cMp2Jf_Rz'}, json=payload)",
+            [
+                (
+                    "SECRET",
+                    "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAidV84MzMxMiIsICJleHAiOiAxNzk2MDAwMDAwfQ.8vTUmmttQqP6Sn3brEIrlpc3lOMO-cGUQ5cMp2Jf_Rz",
+                )
+            ],
+        ),
+        (
+            "kubectl get secret db-creds -o yaml\ndata:\n  username: YWRtaW4=\n  password: Xk9xTDFRb2VxeDJUNyQ=\nkind: Secret",
+            [("SECRET", "Xk9xTDFRb2VxeDJUNyQ="), ("KEEP", "YWRtaW4=")],
+        ),
+        (
+            "Jenkins console: + ./deploy.sh --env prod --token glpat-UfdQmtOJJeRxypd_zTFQ\n[deploy] pushing image registry.gitlab.com/acme/api:1.42.0 sha256:201c588af75b7cff9d715cba43d925f8e38ebd7b",
+            [
+                ("SECRET", "glpat-UfdQmtOJJeRxypd_zTFQ"),
+                ("KEEP", "registry.gitlab.com/acme/api:1.42.0"),
+                ("KEEP", "201c588af75b7cff9d715cba43d925f8e38ebd7b"),
+            ],
+        ),
+        (
+            'terraform.tfvars\nregion = "eu-west-1"\ndb_master_password = "^qKL1Qoeqx2T7$"\nstripe_secret = "sk_live_j7k0UyOoqg2m6OtUe3nRSyVa"\ninstance_type = "t3.medium"',
+            [
+                ("SECRET", "^qKL1Qoeqx2T7$"),
+                ("SECRET", "sk_live_j7k0UyOoqg2m6OtUe3nRSyVa"),
+                ("KEEP", "t3.medium"),
+            ],
+        ),
+        (
+            "anthropic.Anthropic(api_key='sk-ant-api03-4gfUcX8vpD4SxIXFWOzSPRztfChkLZJ2VQ427EIryTRhCRu_U4cxOZoJMUJb6BHrqV0NOwXKp-mE3vq7OaTGwCYBr97NiAA').messages.create(...) returns overloaded_error, why?",
+            [
+                (
+                    "SECRET",
+                    "sk-ant-api03-4gfUcX8vpD4SxIXFWOzSPRztfChkLZJ2VQ427EIryTRhCRu_U4cxOZoJMUJb6BHrqV0NOwXKp-mE3vq7OaTGwCYBr97NiAA",
+                )
+            ],
+        ),
+        (
+            "alerting webhook: https://hooks.slack.com/services/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 (channel #ops-alerts, owner: @pieter.devries)",
+            [
+                (
+                    "SECRET",
+                    "https://hooks.slack.com/services/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",
+                ),
+                ("USERNAME", "pieter.devries"),
+            ],
+        ),
+        (
+            "[auth] 2026-12-07 07:02:11 login failed for 'brandon.mcallister@lakesidebank.com' from 66.249.79.12: wrong password (attempt 3/5)",
+            [("EMAIL", "brandon.mcallister@lakesidebank.com"), ("IP_ADDRESS", "66.249.79.12")],
+        ),
+        (
+            "$ git clone git@github.com:torvalds/linux.git && cd linux && git checkout v6.12 && git log -1 --format=%H\n47d0edd35dd0098f23c10b1a40f1059dc2133333",
+            [("KEEP", "v6.12"), ("KEEP", "47d0edd35dd0098f23c10b1a40f1059dc2133333")],
+        ),
+        (
+            'config.toml\n[database]\nhost = "192.168.40.12"\nuser = "metabase"\npass = "Vq7#ndW2!pLs9x"\n[ldap]\nbind_dn = "cn=svc-metabase,ou=services,dc=acme,dc=local"',
+            [("IP_ADDRESS", "192.168.40.12"), ("SECRET", "Vq7#ndW2!pLs9x")],
+        ),
+        (
+            "#eng-payments (Slack export)\n[10:02] nadia.rahman: who has the prod stripe key?\n[10:03] olumide: it's in 1password, don't paste it here\n[10:03] nadia.rahman: lol ok. also tomás is out today",
+            [
+                ("USERNAME", "nadia.rahman"),
+                ("PERSON", "olumide"),
+                ("PERSON", "tomás"),
+                ("KEEP", "1password"),
+            ],
+        ),
+        (
+            "Summarise this group chat:\nAnkit: guys party at Varun's place saturday\nVarun: yes! B-1104, Prestige Shantiniketan, Whitefield, Bangalore 560048\nMeghna: kitne baje?\nVarun: 8 ke baad aana",
+            [
+                ("PERSON", "Ankit"),
+                ("PERSON", "Varun"),
+                ("STREET_ADDRESS", "B-1104, Prestige Shantiniketan, Whitefield, Bangalore 560048"),
+                ("PERSON", "Meghna"),
+            ],
+        ),
+        (
+            "Telegram export\nMustafa Yıldırım, [06.12.26 22:41]\nabi yarın 10da Kadıköy'de buluşalım\nMustafa Yıldırım, [06.12.26 22:41]\nnumaram değişti: 0532 418 77 09",
+            [("PERSON", "Mustafa Yıldırım"), ("PHONE", "0532 418 77 09"), ("KEEP", "Kadıköy")],
+        ),
+        (
+            "Microsoft Teams chat\nSchmidt, Anja (EXT) 08:31\nmoin, kannst du mir den Zugang schicken?\nKrüger, Till 08:33\nklar: user anja.schmidt-ext / pw Herbst2026! — bitte sofort ändern",
+            [
+                ("PERSON", "Schmidt, Anja"),
+                ("PERSON", "Krüger, Till"),
+                ("USERNAME", "anja.schmidt-ext"),
+                ("SECRET", "Herbst2026!"),
+            ],
+        ),
+        (
+            "Translate to English: 'Ciao Ale, ti giro il numero di Fede: 339 45 21 880. Abita in Via dei Mille 12, 20129 Milano. Ci vediamo sabato da Lorenzo!'",
+            [
+                ("PERSON", "Ale"),
+                ("PERSON", "Fede"),
+                ("PHONE", "339 45 21 880"),
+                ("STREET_ADDRESS", "Via dei Mille 12, 20129 Milano"),
+                ("PERSON", "Lorenzo"),
+            ],
+        ),
+        (
+            "Mensaje reenviado: 'Hola, soy Guadalupe \"Lupita\" Hernández, mi CURP no importa, pero mi fecha de nacimiento es el 12 de diciembre de 1987 y mi cel es 55 1298 4471'",
+            [
+                ("PERSON", 'Guadalupe "Lupita" Hernández'),
+                ("DATE_OF_BIRTH", "12 de diciembre de 1987"),
+                ("PHONE", "55 1298 4471"),
+            ],
+        ),
+        (
+            "DOB: 1/4/85, pt name: o'sullivan, niamh — allergy to penicillin. Consultant: dr mukherjee",
+            [("DATE_OF_BIRTH", "1/4/85"), ("PERSON", "o'sullivan, niamh"), ("PERSON", "mukherjee")],
+        ),
+        (
+            "Release notes v3.8.0 (2026-12-01): new Aurora theme, fixed crash when Lisa (our assistant bot) replies to empty messages, dropped support for iOS 15.",
+            [("KEEP", "v3.8.0"), ("KEEP", "2026-12-01"), ("KEEP", "Aurora"), ("KEEP", "Lisa")],
+        ),
+        (
+            "Please check https://github.com/pallets/flask/blob/main/CHANGES.rst and https://en.wikipedia.org/wiki/Grace_Hopper for the talk outline.",
+            [
+                ("KEEP", "https://github.com/pallets/flask/blob/main/CHANGES.rst"),
+                ("KEEP", "https://en.wikipedia.org/wiki/Grace_Hopper"),
+            ],
+        ),
+        (
+            "Book a slot with our advisor: https://meetings.hubspot.com/esteban-villarreal — or ring reception on 020 7946 0958.",
+            [
+                ("URL", "https://meetings.hubspot.com/esteban-villarreal"),
+                ("PHONE", "020 7946 0958"),
+            ],
+        ),
+        (
+            "magic link for login: https://app.notionly.com/auth/magic?email=h.kristiansen%40gmail.com&code=MZ8QX2T7L1 — expires in 10 min",
+            [
+                (
+                    "URL",
+                    "https://app.notionly.com/auth/magic?email=h.kristiansen%40gmail.com&code=MZ8QX2T7L1",
+                )
+            ],
+        ),
+        (
+            "Sprint review: Marcus Aurelius (the Stoic one, not our Marcus) is the theme of the offsite reading list. Our Marcus — Marcus Oyelaran — will host.",
+            [("PERSON", "Marcus Aurelius"), ("PERSON", "Marcus"), ("PERSON", "Marcus Oyelaran")],
+        ),
+        (
+            "Voicemail transcription: 'Hi this is, uh, Trevor Nakamura-Clarke calling about the apartment on 5th Avenue, my number's four one five, five five five, zero one seven two. Thanks.'",
+            [("PERSON", "Trevor Nakamura-Clarke"), ("KEEP", "5th Avenue")],
+        ),
+        (
+            "prénom: Théo; nom: N'Guessan; né le: 08/08/2008; classe: 3e B; responsable légal: Mme Aminata N'Guessan, 07 81 22 40 96",
+            [
+                ("PERSON", "Théo"),
+                ("PERSON", "N'Guessan"),
+                ("DATE_OF_BIRTH", "08/08/2008"),
+                ("PERSON", "Aminata N'Guessan"),
+                ("PHONE", "07 81 22 40 96"),
+            ],
+        ),
+        (
+            "Penny Lane, Abbey Road and Baker Street are the three rooms in our London office; book them via Robin. Victoria is the big one on floor 2.",
+            [
+                ("KEEP", "Penny Lane"),
+                ("KEEP", "Abbey Road"),
+                ("KEEP", "Baker Street"),
+                ("KEEP", "Robin"),
+                ("KEEP", "Victoria"),
+            ],
+        ),
+        (
+            "Compte: PT48 0058 0292 3158 0077 3231 4 — titular Inês Carvalho Magalhães. Transferência de €320 referente à fatura FT 2026/884.",
+            [
+                ("IBAN", "PT48 0058 0292 3158 0077 3231 4"),
+                ("PERSON", "Inês Carvalho Magalhães"),
+                ("KEEP", "FT 2026/884"),
+            ],
+        ),
+        (
+            "Pagamento via PIX não entrou. Conta: BR70 7865 1436 5216 1897 2274 678C 1, favorecida Rafaela Nogueira Batista. Chave PIX: rafa.nbatista@gmail.com",
+            [
+                ("IBAN", "BR70 7865 1436 5216 1897 2274 678C 1"),
+                ("PERSON", "Rafaela Nogueira Batista"),
+                ("EMAIL", "rafa.nbatista@gmail.com"),
+            ],
+        ),
+        (
+            "Could you check why this card fails Luhn in our form? 5140-4994-5117-3227. Customer is Dr. Ilse Vandenberghe from Ghent.",
+            [
+                ("CREDIT_CARD", "5140-4994-5117-3227"),
+                ("PERSON", "Ilse Vandenberghe"),
+                ("KEEP", "Ghent"),
+            ],
+        ),
+        (
+            "Tax form W-9 draft: Name Darnell Washington-Reyes, SSN 363-86-5772, address 2210 Peachtree Rd NW Apt 1408, Atlanta, GA 30309.",
+            [
+                ("PERSON", "Darnell Washington-Reyes"),
+                ("US_SSN", "363-86-5772"),
+                ("STREET_ADDRESS", "2210 Peachtree Rd NW Apt 1408, Atlanta, GA 30309"),
+            ],
+        ),
+        (
+            "Part numbers: 433-16-8623-A (hinge), 555-12-0000 (bracket). These are SKUs, not SSNs — the ERP uses that shape.",
+            [("KEEP", "433-16-8623-A"), ("KEEP", "555-12-0000")],
+        ),
+        (
+            "अगले हफ्ते की मीटिंग: Pooja Agarwal aur Suresh ji aayenge. Pooja ka number 99100 44218 hai, address D-17, Sector 27, Noida, Uttar Pradesh 201301.",
+            [
+                ("PERSON", "Pooja Agarwal"),
+                ("PERSON", "Suresh"),
+                ("PERSON", "Pooja"),
+                ("PHONE", "99100 44218"),
+                ("STREET_ADDRESS", "D-17, Sector 27, Noida, Uttar Pradesh 201301"),
+            ],
+        ),
+        (
+            "Brainstorm names for our new coffee blends: 'Sumatra Sunrise', 'Kenya AA', 'Maria's Morning', 'Don Francisco Reserve'. Avoid anything like Starbucks' Pike Place.",
+            [
+                ("KEEP", "Sumatra Sunrise"),
+                ("KEEP", "Maria's Morning"),
+                ("KEEP", "Don Francisco Reserve"),
+                ("KEEP", "Pike Place"),
+            ],
+        ),
+        (
+            "Contract clause: 'The Supplier (Fontaine Industries Ltd., company no. 08812203, registered office 1 King William Street, London EC4N 7AR) shall...' Summarise obligations.",
+            [("KEEP", "Fontaine Industries Ltd."), ("KEEP", "08812203")],
+        ),
+        (
+            "Draft reply: 'Dear Ms Adeyemi-Cole, we've received your request (ref SAR-2026-0412) to access your data. We'll respond within one month.' Sign as Data Protection Team.",
+            [("PERSON", "Adeyemi-Cole"), ("KEEP", "SAR-2026-0412")],
+        ),
+        (
+            "Photo caption from our newsletter: 'Left to right: Hiroshi Tanabe, Fiona MacLeod, and Jean-Baptiste Kaboré at the Nairobi hackathon.'",
+            [
+                ("PERSON", "Hiroshi Tanabe"),
+                ("PERSON", "Fiona MacLeod"),
+                ("PERSON", "Jean-Baptiste Kaboré"),
+                ("KEEP", "Nairobi"),
+            ],
+        ),
+        (
+            "Der Kunde Herr Lukas Brandt (lukas.brandt@t-online.de) möchte die Rechnung RE-88120 per Post an Friedrichstraße 123, 10117 Berlin. Rückruf: +49 (0)30 2291 4476.",
+            [
+                ("PERSON", "Lukas Brandt"),
+                ("EMAIL", "lukas.brandt@t-online.de"),
+                ("KEEP", "RE-88120"),
+                ("STREET_ADDRESS", "Friedrichstraße 123, 10117 Berlin"),
+                ("PHONE", "+49 (0)30 2291 4476"),
+            ],
+        ),
+        (
+            "El cliente (Sra. Itziar Goikoetxea) pide factura a nombre de su empresa. Tel. 944 23 18 77. Dirección: Gran Vía de Don Diego López de Haro 40, 48009 Bilbao.",
+            [
+                ("PERSON", "Itziar Goikoetxea"),
+                ("PHONE", "944 23 18 77"),
+                ("STREET_ADDRESS", "Gran Vía de Don Diego López de Haro 40, 48009 Bilbao"),
+            ],
+        ),
+        (
+            "Aanvraag: dhr. Mohamed el Amrani, geboren 14-02-1979, Laan van Meerdervoort 512, 2563 BJ Den Haag, tel 070 345 66 12, IBAN NL04 WTQT 0000 5844 24.",
+            [
+                ("PERSON", "Mohamed el Amrani"),
+                ("DATE_OF_BIRTH", "14-02-1979"),
+                ("STREET_ADDRESS", "Laan van Meerdervoort 512, 2563 BJ Den Haag"),
+                ("PHONE", "070 345 66 12"),
+                ("IBAN", "NL04 WTQT 0000 5844 24"),
+            ],
+        ),
+        (
+            "Order note: gift wrap, message card says 'Happy 40th Kalani! love, Mom & Pops'. Deliver to 1450 Ala Moana Blvd Unit 2207, Honolulu, HI 96814.",
+            [
+                ("PERSON", "Kalani"),
+                ("STREET_ADDRESS", "1450 Ala Moana Blvd Unit 2207, Honolulu, HI 96814"),
+            ],
+        ),
+        (
+            "MINUTES — Residents' Association\nPresent: Cllr. Okonedo, Mrs P. Hargreaves (chair), Mr T. Szabo, Ms Yetunde Bello\nApologies: Rev. Alan Fairweather\nItem 1: potholes on Jubilee Road",
+            [
+                ("PERSON", "Okonedo"),
+                ("PERSON", "P. Hargreaves"),
+                ("PERSON", "T. Szabo"),
+                ("PERSON", "Yetunde Bello"),
+                ("PERSON", "Alan Fairweather"),
+                ("KEEP", "Jubilee Road"),
+            ],
+        ),
+        (
+            "ops: rotate creds. old: admin / P@ssw0rd123 (yes really). new one in vault at secret/data/prod/admin. Ping @lars.eriksen when done.",
+            [
+                ("SECRET", "P@ssw0rd123"),
+                ("KEEP", "secret/data/prod/admin"),
+                ("USERNAME", "lars.eriksen"),
+            ],
+        ),
+        (
+            "Debug: fetch('https://api.example-shop.io/v2/cart?api_key=4f9a1c0e7b3d2a58e6f1c9b0d7a4e2f3&cart=88120') → 401. Is the key in the query string OK?",
+            [("SECRET", "4f9a1c0e7b3d2a58e6f1c9b0d7a4e2f3"), ("KEEP", "88120")],
+        ),
+        (
+            "UUIDs from the failing batch: 3f2b8c1e-7d4a-4e9b-a1c3-5f6e7d8c9b0a, 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d. Request id req_01HX8Z2K4M.",
+            [("KEEP", "3f2b8c1e-7d4a-4e9b-a1c3-5f6e7d8c9b0a"), ("KEEP", "req_01HX8Z2K4M")],
+        ),
+        (
+            "Version matrix: Python 3.12.7, Node 20.11.1, Postgres 16.4, build 2026.12.07.1433, commit f12b6f8.",
+            [("KEEP", "3.12.7"), ("KEEP", "2026.12.07.1433"), ("KEEP", "f12b6f8")],
+        ),
+        (
+            "Founded in 1987 by Sergei Brin? No — that's wrong, Google was 1998. Our company was founded 12 June 1987 by Halima Abdi-Warsame.",
+            [
+                ("PERSON", "Sergei Brin"),
+                ("KEEP", "12 June 1987"),
+                ("PERSON", "Halima Abdi-Warsame"),
+            ],
+        ),
+        (
+            "Driver log: pickup 07:40 at Schiphol P3, passenger ms. Eszter Kovács-Tóth, drop-off Keizersgracht 452, 1016 GD Amsterdam. Driver: Ahmet.",
+            [
+                ("KEEP", "Schiphol"),
+                ("PERSON", "Eszter Kovács-Tóth"),
+                ("STREET_ADDRESS", "Keizersgracht 452, 1016 GD Amsterdam"),
+                ("PERSON", "Ahmet"),
+            ],
+        ),
+        (
+            "Gift card codes (not secrets, printed on cards): XK3T-9P2M-QW7L, 4F8D-ZN1R-HY6B. Customer Pavel Novák redeemed the first.",
+            [("PERSON", "Pavel Novák")],
+        ),
+        (
+            'Redis MONITOR: "SET" "user:8812:profile" "{\\"name\\":\\"Solveig Haugen\\",\\"tel\\":\\"+47 934 55 120\\"}"',
+            [("PERSON", "Solveig Haugen"), ("PHONE", "+47 934 55 120")],
+        ),
+        (
+            "Patient called re: bill. Name: lowercase entry 'maria do carmo silva', DOB entered as 1955.03.08, account 7781-220. Wants payment plan.",
+            [
+                ("PERSON", "maria do carmo silva"),
+                ("DATE_OF_BIRTH", "1955.03.08"),
+                ("KEEP", "7781-220"),
+            ],
+        ),
+        (
+            "Ansible vault decrypt output:\nvault_db_password: Kx93!mZq7@Lw\nvault_api_token: 2eTSEmK1yIcr21Fe3uudCw7hQp\nvault_region: eu-central-1",
+            [
+                ("SECRET", "Kx93!mZq7@Lw"),
+                ("SECRET", "2eTSEmK1yIcr21Fe3uudCw7hQp"),
+                ("KEEP", "eu-central-1"),
+            ],
+        ),
+        (
+            "Lost & found: 'Wallet found in Meeting Room Kilimanjaro, contains a driving licence for Mr Adewale Ogunbiyi, DOB 21 Oct 1979.'",
+            [
+                ("KEEP", "Kilimanjaro"),
+                ("PERSON", "Adewale Ogunbiyi"),
+                ("DATE_OF_BIRTH", "21 Oct 1979"),
+            ],
+        ),
+        (
+            "Referral: Dr. Yaw Boateng-Asare → Dr. Preeti Nair, re: Mr. Liang Zhou (67), born 1959, hypertension. Tel. clinic 0121 496 0821.",
+            [
+                ("PERSON", "Yaw Boateng-Asare"),
+                ("PERSON", "Preeti Nair"),
+                ("PERSON", "Liang Zhou"),
+                ("PHONE", "0121 496 0821"),
+            ],
+        ),
+        (
+            "Order #A-55120 paid with AMEX 3463 567556 91168, billing name Siddharth Malhotra, billing zip 94107. Flag for manual review (new account, high value).",
+            [
+                ("KEEP", "#A-55120"),
+                ("CREDIT_CARD", "3463 567556 91168"),
+                ("PERSON", "Siddharth Malhotra"),
+            ],
+        ),
+        (
+            "Kartenzahlung: Mastercard 2221 9307 1187 2900, Inhaber: Kerstin Albrecht-Vogel, Betrag 412,30 €. Beleg-Nr. 00448120.",
+            [
+                ("CREDIT_CARD", "2221 9307 1187 2900"),
+                ("PERSON", "Kerstin Albrecht-Vogel"),
+                ("KEEP", "00448120"),
+            ],
+        ),
+        (
+            "Background check order: applicant Jasmine Abernathy-Tso, SSN 312-33-6488, DOB 10/31/1994, prior address 605 N Michigan Ave Apt 12B, Chicago, IL 60611.",
+            [
+                ("PERSON", "Jasmine Abernathy-Tso"),
+                ("US_SSN", "312-33-6488"),
+                ("DATE_OF_BIRTH", "10/31/1994"),
+                ("STREET_ADDRESS", "605 N Michigan Ave Apt 12B, Chicago, IL 60611"),
+            ],
+        ),
+        (
+            "Portfolio: https://behance.net/ayanda-mthembu — Ayanda's work is great, also see https://dribbble.com/ayandam. Hire for the rebrand?",
+            [
+                ("URL", "https://behance.net/ayanda-mthembu"),
+                ("PERSON", "Ayanda"),
+                ("URL", "https://dribbble.com/ayandam"),
+            ],
+        ),
+        (
+            "Unsubscribe link in the email: https://mail.shopnordic.se/u/?e=linus.berg%40telia.se&sig=7b3c2d1e0f9a. Docs: https://www.rfc-editor.org/rfc/rfc8058",
+            [
+                ("URL", "https://mail.shopnordic.se/u/?e=linus.berg%40telia.se&sig=7b3c2d1e0f9a"),
+                ("KEEP", "https://www.rfc-editor.org/rfc/rfc8058"),
+            ],
+        ),
+        (
+            "Invite: join my Teams meeting https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZTk4MjA2%40thread.v2/0?context=%7b%22Tid%22%3a%22a1b2%22%7d — organiser Hendrik Visser",
+            [
+                (
+                    "URL",
+                    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZTk4MjA2%40thread.v2/0?context=%7b%22Tid%22%3a%22a1b2%22%7d",
+                ),
+                ("PERSON", "Hendrik Visser"),
+            ],
+        ),
+    ],
+}
+
+
 def masked_text(detect: DetectorSet, text: str) -> str:
     """The text with every detected span replaced by NULs."""
     masked = list(text)
@@ -2210,7 +4104,7 @@ def score_e(
     left: Counter[str] = Counter()
     partly = stray = 0
     misses: list[tuple[str, str, str]] = []
-    for text, values in PROBES_E[half]:
+    for text, values in {**PROBES_E, **PROBES_F}[half]:
         covered = [False] * len(text)
         spans = [m for _, v in values for m in _mentions(text, v, [])]
         for found in detect.detect(text):
@@ -2258,7 +4152,7 @@ def main() -> None:
                 print(f"  {value!r} in {text[:60]!r}")
             for text, value in bad:
                 print(f"  flagged {value!r} in {text[:60]!r}")
-    for half in PROBES_E:
+    for half in [*PROBES_E, *PROBES_F]:
         counts, lefts, partly, stray, misses = score_e(detect, half)
         n = sum(v for k, v in counts.items() if k != "KEEP")
         k = sum(v for k, v in lefts.items() if k != "KEEP")
@@ -2271,7 +4165,7 @@ def main() -> None:
         )
         for label in sorted(counts):
             print(f"  {label:<15} {lefts[label]:>3} of {counts[label]:>3}")
-        if "-v" in sys.argv and half == "E-dev":  # E-held is scored, not read
+        if "-v" in sys.argv and half in ("E-dev", "F-dev"):  # E-held, F-held: scored, not read
             for label, value, text in sorted(misses, key=lambda m: m[0]):
                 print(f"  {label}: {value!r} in {text[:70]!r}")
 

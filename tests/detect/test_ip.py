@@ -36,3 +36,8 @@ def test_address_after_a_slash_is_found(text: str, address: str) -> None:
 )
 def test_product_versions_are_not_addresses(text: str) -> None:
     assert DETECTORS.detect(text) == []
+
+
+def test_a_network_in_cidr_form_is_no_address_but_a_host_with_its_prefix_is() -> None:
+    text = "allow 10.8.0.0/16 and 192.168.1.0/24; host 10.8.3.4/16 is down"
+    assert [text[s.start : s.end] for s in DETECTORS.detect(text)] == ["10.8.3.4"]

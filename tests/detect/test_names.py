@@ -160,6 +160,24 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("Please forward this to John Smith's band manager.", ["John Smith"]),
         ("the clinic Maria Santos runs is nice", ["Maria Santos"]),
         ("Call St John Rivers about the invoice.", ["John Rivers"]),
+        # A count after a hotel is no house number; a number that may be one keeps it.
+        ("Booking: Hotel Alfama Lisboa, 2 nights, guest Rui Fonseca", ["Rui Fonseca"]),
+        ("deliver to Hotel Maria Santos, 12 Elm Row", ["Maria Santos"]),
+        # A title's parts are no name ("Dr. med.", "Dra."), the name after them is.
+        ("Name: Dr. med. Felicitas von Arnim", ["Felicitas von Arnim"]),
+        ("ask dr. med. dent. helena ruiz", ["helena ruiz"]),
+        ("Prezada Dra. Conceição, o paciente", ["Conceição"]),
+        # After a cue, the first word of a title-case phrase or a speaker's opening
+        # exclamation is no name; a name key keeps its value.
+        ("Sent: Monday\nTo: Ops Team\nSubject: RE: release", []),
+        ("Agent: Sure! Could you type your phone number?", []),
+        ("Customer: Hello, I moved last month.", []),
+        ("Name: Rose, J.", ["Rose"]),
+        ("Please inform Dr. Ramírez. Order ref 4417.", ["Ramírez"]),
+        ("Agent: Okafor here", ["Okafor"]),
+        ("Dear Customer, thank you", []),
+        ("Agent: To verify, can you give me your date of birth?", []),
+        ("Meet at the Hilton Garden Inn, 1100 Congress Ave.", []),
     ],
 )
 def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:

@@ -62,10 +62,20 @@ def test_phone_shapes_and_extensions(text: str, value: str) -> None:
         "SSN 078-05-1120 on file",  # 3-2-4 is not a phone's grouping
         "1920x1080 at 60 Hz",  # too short for a number
         "P/N 415-555-0199 in stock",  # a part number
+        # A record's word names the number: a case, an order, an invoice.
+        "Case 2025-118-4472: caller reported fraud",
+        "Order no. 415-555-0199 shipped",
+        "Rechnung Nr. 0221 4478 9012 vom 3. Mai",
+        "Kundennummer 55102339, ich habe eine Frage",  # a compound of "Nummer": an id
     ],
 )
 def test_shaped_look_alikes_left_alone(text: str) -> None:
     assert phones(text) == []
+
+
+def test_a_phone_after_a_record_word_and_a_phone_label_is_still_a_phone() -> None:
+    assert phones("my cell 415-555-0132, case 415-555-0133") == ["415-555-0132"]
+    assert phones("Order 12: call me on 415-555-0132") == ["415-555-0132"]
 
 
 def test_a_code_on_the_line_before_does_not_make_a_number_an_id() -> None:

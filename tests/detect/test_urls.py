@@ -23,6 +23,9 @@ def found(text: str) -> list[tuple[str, str]]:
         "https://social.example/@nora_b",
         "https://shop.example/orders?customer_name=Maria",
         "https://user:Tq83mLz0@files.acme-corp.io/backup",  # credentials
+        # A generated id on a documentation-named host still opens a private page.
+        "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
+        "https://gist.github.com/kvance92",
     ],
 )
 def test_personal_and_capability_urls_are_masked(url: str) -> None:
@@ -34,6 +37,9 @@ def test_personal_and_capability_urls_are_masked(url: str) -> None:
     "url",
     [
         "https://docs.python.org/3/library/re.html",
+        # Documentation sites: their paths name pages, not users.
+        "https://requests.readthedocs.io/en/latest/user/quickstart/",
+        "https://docs.github.com/en",
         "https://example.com/docs/getting-started",
         "https://en.wikipedia.org/wiki/Max_Planck",
         "https://github.com/python/cpython",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -52,11 +53,27 @@ class IpDetector:
             # also a product's version (Chrome/120.0.0.0 in every user agent).
             if before.endswith("/") and not before.endswith("//") and m.group().endswith(".0"):
                 continue
-            if public_ip(m.group()):
+            if public_ip(m.group()) and not _network(text, m.group(), m.end()):
                 out.append(span(m.start(), m.end(), "IP_ADDRESS"))
         if t.has("ip.v6"):
             out.extend(_ipv6(text, t.spans("ip.v6")))
         return out
+
+
+_PREFIX_LENGTH: Final = re.compile(r"/(\d{1,2})(?!\d)")
+
+
+def _network(text: str, address: str, end: int) -> bool:
+    """A network written in CIDR form, its host bits zero ("10.8.0.0/16"): a range, no
+    one's address. A host's address with its prefix ("10.8.3.4/16") is one."""
+    m = _PREFIX_LENGTH.match(text, end)
+    if m is None:
+        return False
+    try:
+        ipaddress.IPv4Network(f"{address}/{m.group(1)}")  # strict: host bits must be zero
+    except ValueError:
+        return False
+    return True
 
 
 _HEXCOLON: Final = frozenset("0123456789abcdefABCDEF:")

@@ -90,6 +90,7 @@ _TITLE_WORDS: Final = frozenset(
     "dott dott.ssa sig sig.ra avv ing dhr mevr mw shri smt sri kumari capt col rev "
     "monsieur madame mademoiselle señor señora señorita signore signora signorina "
     "dottore dottoressa doctor doctora doktor professor meneer mevrouw heer senhor senhora "
+    "dra dres med jur dent dipl habil "
     "agent advisor adviser operator nurse officer".split()
 )
 _GREETING_WORDS: Final = frozenset(
@@ -190,6 +191,31 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
             if len(words) >= n and " ".join(w.strip(_STRIP) for w in words[-n:]) in _PHRASES:
                 return True, True
     return False, False
+
+
+def _not_a_name_after_cue(
+    text: str, low: str, end: int, tokens: list[tuple[int, int, str]], i: int, bares: list[str]
+) -> bool:
+    """One capitalised word after a cue that is no name: the first of a title-case
+    phrase ("To: Ops Team", "Hi Sales Team"), an ordinary word ("Dear Customer,",
+    "Agent: To verify"), or a word opening a speaker's line as an exclamation or a
+    question ("Agent: Sure!", not after a name key: "Name: Rose!")."""
+    if (
+        i + 1 < len(tokens)
+        and text[end : tokens[i + 1][0]] == " "
+        and bares[i + 1] in COMMON_WORDS
+        and not tokens[i][2].endswith(".")  # "Dr. Ramírez. Order ...": a sentence ends
+    ):
+        return True
+    if bares[i] in COMMON_WORDS:
+        return True  # "Dear Customer,", "Agent: To verify, ..."
+    if text[end : end + 1] not in ("!", "?"):
+        return False
+    before = low[max(0, tokens[i][0] - _CUE_WINDOW) : tokens[i][0]].rstrip()
+    if not before.endswith(":"):
+        return False
+    key = before[:-1].rsplit(None, 1)[-1].strip(_STRIP) if before[:-1].strip() else ""
+    return not (key in LOOSE_PERSON_KEYS or key.replace("_", "").replace("-", "") in PERSON_KEYS)
 
 
 def _after_signature_line(low: str, start: int) -> bool:
@@ -481,6 +507,14 @@ class PersonDetector:
             if j == i and ambiguous and not cued:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
+            if (
+                j == i
+                and cued
+                and not (known or family)
+                and _not_a_name_after_cue(text, low, end, tokens, i, bares)
+            ):
+                i += 1
+                continue
             if j == i and not known:
                 # One unknown capitalised word is a name only after a strong cue
                 # ("Frau Schneider", "Hi Cauã,", "Name: Bolnbach"), or when it is a
@@ -534,6 +568,10 @@ class PersonDetector:
             if cue_start and low[cue_start - 1].isalnum():
                 continue  # inside a word: "ms " of "items ", "soy" of "lessoy"
             m = _LOWER_WORD.match(low, cue_end)
+            for _ in range(2):  # "dr. med. dent. helena": a title's parts
+                if m is None or m.group() not in _TITLE_WORDS or low[m.end() : m.end() + 2] != ". ":
+                    break
+                m = _LOWER_WORD.match(low, m.end() + 2)
             if m is None:
                 continue
             word = m.group()
@@ -837,7 +875,8 @@ _FIRM_WORDS: Final = frozenset(
     "associates research technologies technology consulting agency bank capital "
     "ventures labs systems solutions services international industries enterprises "
     "media foundation institute university college school hospital clinic museum "
-    "orchestra band club hotel airlines motors".split()
+    "orchestra band club hotel airlines motors inn motel hostel resort restaurant "
+    "cafe café bistro pizzeria bakery pharmacy salon".split()
 )
 # A saint's or a landform's word opening a run of capitalised words: a place ("São
 # Paulo", "San Francisco", "St Mary's", "Rio de Janeiro", "Fort Collins").
@@ -850,6 +889,8 @@ _POSSESSIVE_GAP: Final = re.compile(r"(?:['’]s)? ")
 
 _AFTER_WORD: Final = re.compile(r"[^\W\d_]++")
 _NUMBER_NEAR: Final = re.compile(r"\d")
+# A number that counts something ("Hotel Alfama Lisboa, 2 nights"): no house number.
+_COUNT: Final = re.compile(r"\d++ [a-zß-öø-ÿ]")
 
 
 def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[int, int] | None:
@@ -859,7 +900,10 @@ def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[in
     Alfama Lisboa", "St Mary's Hospital"; not "John Smith's band"); the name after
     such a word when more follow ("St John Rivers" -> "John Rivers"). Beside a number
     the words may be a street's name: kept, masked if unsure ("Rua São Bento 45")."""
-    if _NUMBER_NEAR.search(low, max(0, start - 8), min(len(low), end + 4)) is not None:
+    if _NUMBER_NEAR.search(low, max(0, start - 8), start) is not None:
+        return start, end
+    number = _NUMBER_NEAR.search(low, end, min(len(low), end + 4))
+    if number is not None and _COUNT.match(text, number.start()) is None:
         return start, end
     words = low[start:end].split()
     if len(words) >= 2 and words[0] in _PLACE_OPENERS:

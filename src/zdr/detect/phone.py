@@ -29,7 +29,7 @@ class PhoneDetector:
     anchors = (OTHER_DIGITS,)
     _context = (
         "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
-        "numero", "número", "nummer", "telefono", "teléfono", "telefone", "portable",
+        "numero", "número", "telefono", "teléfono", "telefone", "portable",
         "rufen", "contact", "ph", "sms", "handy", "celular",
     )  # fmt: skip
 
@@ -66,8 +66,8 @@ class PhoneDetector:
                 continue  # dotted versions and builds (01.84.17.61.18 only beside a label)
             if "." in raw and _DOTTED_SINGLE.search(raw):
                 continue  # 2025.5.13: a version or a date, not a phone
-            if _id_prefixed(text[max(0, start - 8) : start]):
-                continue  # P/N 739-5662-53, SN 2192-9960-5274, GL 2672-1025
+            if _id_prefixed(text[max(0, start - 8) : start]) or _id_worded(text, start):
+                continue  # P/N 739-5662-53, SN 2192-9960-5274, Case 2025-118-4472
             if (
                 _valid_phone(raw, international)
                 or (separated and _us_shaped(raw))
@@ -153,6 +153,26 @@ def _id_prefixed(before: str) -> bool:
     """_ID_PREFIX at the end of ``before``, searched only when its last character fits."""
     last = before[-2:-1] if before[-1:] in (" ", "\t") else before[-1:]
     return last in _ID_PREFIX_ENDS and _ID_PREFIX.search(before) is not None
+
+
+# A record's word right before a number names what the number is: a case, an order,
+# a ticket ("Case 2025-118-4472", "order no. 4471 2291 88", "Rechnung Nr. 2024 5512").
+_ID_WORD: Final = re.compile(
+    r"(?<![\w-])(?:case|order|ticket|invoice|ref|reference|booking|claim|policy|tracking|"
+    r"shipment|incident|confirmation|reservation|transaction|txn|sku|serial|batch|"
+    r"bestellung|rechnung|auftrag|commande|facture|dossier|pedido|factura|ordine|fattura|"
+    r"pratica|bestelling|factuur|protocolo|chamado)"
+    r"(?:[ \t]*(?:no\.?|nr\.?|n[°º]|number|num|id|#))?[ \t]*[:#]?[ \t]*\Z",
+    re.IGNORECASE,
+)
+
+
+def _id_worded(text: str, start: int) -> bool:
+    """_ID_WORD right before ``start``, searched only after a letter, "#", ":", "." or
+    "°" (one space or tab between)."""
+    before = text[max(0, start - 28) : start]
+    last = before.rstrip(" \t")[-1:]
+    return (last.isalpha() or last in "#:.°º") and _ID_WORD.search(before) is not None
 
 
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")

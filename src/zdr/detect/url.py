@@ -122,6 +122,17 @@ def _account_subdomain(host: str) -> bool:
     return False
 
 
+# Documentation sites: a site's docs host ("docs.github.com", "learn.microsoft.com")
+# or a docs hosting service. Their paths name pages ("/en/latest/user/quickstart/"),
+# not people; a generated id in one still counts (docs.google.com/document/d/<id>).
+_DOC_LABELS: Final = frozenset("docs doc developer developers learn devdocs".split())
+_DOC_HOSTS: Final = (".readthedocs.io", ".readthedocs.org", ".rtfd.io")
+
+
+def _documentation_site(host: str) -> bool:
+    return host.split(".", 1)[0] in _DOC_LABELS or host.endswith(_DOC_HOSTS)
+
+
 _SITE_HOST: Final = re.compile(r"[a-z0-9.-]*[a-z0-9]/[^\s\"'<>`\])|]*", re.IGNORECASE)
 
 
@@ -130,6 +141,8 @@ def _account_path(host: str, path: str) -> bool:
     right after one of the site's prefixes, not a page of the site itself."""
     sites = account_sites()
     host = host.lower()
+    if _documentation_site(host):
+        return False
     while host not in sites and "." in host:
         host = host.split(".", 1)[1]
     for prefix, most in sites.get(host, ()):
@@ -249,6 +262,7 @@ def _sensitive_url(url: str) -> bool:
     host = authority.rsplit("@", 1)[-1].split(":", 1)[0]
     if _account_path(host, path) or _account_subdomain(host):
         return True
+    documentation = _documentation_site(host.lower())
     segments = [s for s in path.split("/") if s]
     for i, seg in enumerate(segments):
         low = seg.lower()
@@ -258,6 +272,8 @@ def _sensitive_url(url: str) -> bool:
             # (/customers/4566482); /questions/43033518 is a public page.
             if previous in _PROFILE_SEGMENTS or not seg.isdigit():
                 return True
+        if documentation:
+            continue  # a page's name, not a user's
         if low in _PROFILE_SEGMENTS and i + 1 < len(segments) and low not in ("d", "r", "s"):
             nxt = segments[i + 1]
             if low in ("in", "u", "user", "users", "profile", "people") and len(nxt) >= 3:
