@@ -35,6 +35,8 @@ N = 100_000
         "<password>" + "<![CDATA[" * (N // 9),
         "auth plain " + " " * N,
         "x = '" + "Ab1" * 10 + "'; " + " " * N,  # a quoted run; the name read back a little
+        "openssl passwd " * (N // 15),  # each reads its own arguments, at most 200 characters
+        "password is now" + " " * N + "!",
     ],
     ids=[
         "auth-call",
@@ -54,6 +56,8 @@ N = 100_000
         "cdata",
         "smtp-plain",
         "quoted-name",
+        "openssl-passwd",
+        "password-is-now",
     ],  # fmt: skip
 )
 def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:

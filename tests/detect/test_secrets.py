@@ -623,8 +623,11 @@ def test_azure_look_alikes_are_left(text: str) -> None:
         ("C: AUTH PLAIN AGFsaWNlAHM0bjNQYXNzIQ==", "AGFsaWNlAHM0bjNQYXNzIQ=="),  # \0alice\0...
         ("S: 334 VXNlcm5hbWU6\nC: YWxpY2U=\nS: 334 UGFzc3dvcmQ6\nczRuM1Bhc3Mh\n", "czRuM1Bhc3Mh"),
         ("<password><![CDATA[Qm7#vP2x!kLs]]></password>", "Qm7#vP2x!kLs"),
-        ("vault write auth/approle/login role_id=db02de05-fa39-4855-059b-67221c5c2f63 "
-         "secret_id=6a174c20-f6de-a53c-74d2-6018fcceff64", "6a174c20-f6de-a53c-74d2-6018fcceff64"),
+        (
+            "vault write auth/approle/login role_id=db02de05-fa39-4855-059b-67221c5c2f63 "
+            "secret_id=6a174c20-f6de-a53c-74d2-6018fcceff64",
+            "6a174c20-f6de-a53c-74d2-6018fcceff64",
+        ),
     ],  # fmt: skip
 )
 def test_passwords_on_command_lines_and_in_protocols(text: str, value: str) -> None:
@@ -650,3 +653,39 @@ def test_passwords_on_command_lines_and_in_protocols(text: str, value: str) -> N
 def test_command_line_and_protocol_look_alikes_are_left(text: str) -> None:
     found = masked(text)
     assert not found or found == {"10.0.0.5"}, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("cmd='useradd -m -p $(openssl passwd -1 Tq7&vLm2Ze9) svc'", "Tq7&vLm2Ze9"),
+        ("openssl passwd -6 -salt xyz Hunter2Pass!", "Hunter2Pass!"),
+        ("FYI the staging password is now stg-Otter-4471", "stg-Otter-4471"),
+        ("my old password was Summer2023!", "Summer2023!"),
+        ("the admin password changed to Gl4cier!Pine7 today", "Gl4cier!Pine7"),
+    ],
+)
+def test_passwords_said_in_commands_and_prose(text: str, value: str) -> None:
+    found = masked(text)
+    assert value in found, (text, found)
+    assert not any(v.startswith("$(") for v in found)  # a command's output is no password
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "openssl passwd -stdin < pw.txt",  # an option after `passwd`, not a password
+        "openssl passwd -1 $NEW_PASSWORD",
+        "the password is now required to be 12 characters",
+        # Stripe's publishable keys are public by design (written into web pages)
+        "stripe.js init: key=pk_test_51Hq2xZ4kT9wLm3Rb7Nc0Pd",
+        'publishableKey: "pk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Qe5Wf3Xg9Jh"',
+    ],
+)
+def test_options_requirements_and_publishable_keys_are_left(text: str) -> None:
+    assert not masked(text), text
+
+
+def test_a_secret_stripe_key_beside_a_publishable_one_is_found() -> None:
+    text = "pk_live_51Hq2xZ4kT9wLm3Rb7Nc0Pd / sk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Q"
+    assert masked(text) == {"sk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Q"}

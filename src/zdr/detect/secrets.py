@@ -189,6 +189,10 @@ _CLI_PASSWORD: Final = re.compile(
 _DASH_PASS: Final = re.compile(
     r"-[a-z]{0,12}pass(?:word|in|out)?[ \t]++(?P<q>[\"']?)(?:pass:)?(?P<value>[^\s\"']{4,200})"
 )
+# `openssl passwd [-1|-5|-6|-apr1|-salt s ...] <password>`: the hash's input, the
+# password itself, as the command's first argument that is no option.
+_OPENSSL_PASSWD: Final = re.compile(r"openssl[ \t]++passwd(?P<args>[^\n;|)`]{1,200})")
+_OPTION_WITH_VALUE: Final = frozenset(("-salt", "-in"))
 # redis-cli's password flag: `redis-cli -h host -a <password>` (on the command's line).
 _REDIS_CLI_A: Final = re.compile(r"[ \t]-a[ \t]++(?P<q>[\"']?)(?P<value>[^\s\"']{4,200})")
 # SMTP's AUTH PLAIN: base64 of "\0user\0password"; AUTH LOGIN's password is the line
@@ -242,7 +246,9 @@ _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
-    r"(?:\s++(?:is|ist|est|es|é|is:))?(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
+    r"(?:\s++(?:is|ist|est|es|é|is:|was)(?:\s++(?:now|still|currently|temporarily))?"
+    r"|\s++(?:changed|set|reset|updated)\s++to)?"  # `password is now ...`, `... changed to ...`
+    r"(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
 )
 
 _SECRET_NAMES: Final = (
@@ -255,6 +261,7 @@ _PASSWORD_NAMES: Final = (
     "password", "passwd", "pwd", "pass", "passwort", "kennwort", "senha", "contrase",
     "wachtwoord", "passphrase", "mot_de_passe",
 )  # fmt: skip
+_PUBLISHABLE: Final = ("pk_live_", "pk_test_")
 _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optional", "string")
 
 
@@ -282,6 +289,7 @@ _ANCHORS: Final = (
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
     Anchor("secret.dash_pass", r"-[a-z]{0,12}pass", lower=True, word_start="-"),
     Anchor("secret.redis_cli", r"redis-cli", lower=True),
+    Anchor("secret.openssl_passwd", r"openssl[ \t]+passwd", lower=True),
     Anchor("secret.smtp_plain", r"auth plain", lower=True),
     Anchor("secret.smtp_login", r"UGFzc3dvcmQ6"),
     Anchor("secret.auth_call", _AUTH_CALLS, lower=True),
@@ -380,7 +388,10 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
-            # held to a URL password's test: `-p$MYSQL_PWD`, `--password="$PASS"` are templates
+            # held to a URL password's test: `-p$MYSQL_PWD`, `--password="$PASS"` are templates;
+            # `-p $(openssl passwd ...)`, a command's output, is none either
+            if value.startswith(("$(", "`")):
+                continue
             if not placeholder_password(value) and (looks_random(value, 6, 2.5) or _strong(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_DASH_PASS, low, t.spans("secret.dash_pass")):
@@ -398,6 +409,8 @@ class SecretDetector:
             for m in _REDIS_CLI_A.finditer(text, at, line_end):
                 if _cli_value(m.group("value")):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_OPENSSL_PASSWD, low, t.spans("secret.openssl_passwd")):
+            out.extend(_passwd_argument(text, m.start("args"), m.end("args")))
         for m in matches_at(_SMTP_PLAIN, low, t.spans("secret.smtp_plain")):
             if "\0" in _b64_text(text[m.start("value") : m.end("value")]):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
@@ -430,8 +443,14 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
+            if value.startswith("-"):
+                continue  # a command's option after `passwd` (`openssl passwd -stdin`)
             if _strong(value) and not (placeholder(value) or _CODE_LIKE.fullmatch(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        if "pk_" in text:
+            # Stripe's convention, which others follow (Clerk, Paystack): a publishable key
+            # (`pk_live_...`, `pk_test_...`) is public by design, written into web pages.
+            out = [s for s in out if not text.startswith(_PUBLISHABLE, s.start)]
         return out
 
     def _pem(self, text: str) -> list[Span]:
@@ -517,6 +536,28 @@ _CODE_LIKE: Final = re.compile(
     # a YAML tag (`!vault |`, `!secret wifi_password`, `!Ref DbPassword`), a SOPS value
     r"|![A-Za-z]+|ENC\[.*"
 )
+
+
+def _passwd_argument(text: str, start: int, end: int) -> list[Span]:
+    """The password `openssl passwd` is given in ``text[start:end]``: its first argument
+    that is no option (nor an option's value); none when it reads the password from
+    elsewhere (`-stdin`, `-in file`)."""
+    skip = False
+    for w in re.finditer(r"[^\s\"']+", text[start:end]):
+        word = w.group()
+        if skip:
+            skip = False
+        elif word in ("-stdin", "-in"):
+            return []
+        elif word.startswith("-"):
+            skip = word in _OPTION_WITH_VALUE
+        elif _cli_value(word) or _strong(word):
+            if placeholder_password(word) or _CODE_LIKE.fullmatch(word):
+                return []
+            return [span(start + w.start(), start + w.end(), "SECRET")]
+        else:
+            return []
+    return []
 
 
 def _digest(text: str, start: int) -> bool:
