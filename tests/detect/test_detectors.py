@@ -60,6 +60,15 @@ def found(text: str) -> list[tuple[str, str]]:
         ("Sra. Lopes (nasc. 02/11/1954) ligou", "02/11/1954", "DATE_OF_BIRTH"),
         ("mein Geburtstag ist am 3.4.1990", "3.4.1990", "DATE_OF_BIRTH"),
         ("mi cumpleaños es el 12/05/1988", "12/05/1988", "DATE_OF_BIRTH"),
+        # Day ordinals of the claimed languages, month names between dashes, the
+        # compact ISO form as a key's value.
+        ("né le 1er avril 1970 à Lyon", "1er avril 1970", "DATE_OF_BIRTH"),
+        ("nascido em 1º de abril de 1970", "1º de abril de 1970", "DATE_OF_BIRTH"),
+        ("nato il 1° aprile 1970", "1° aprile 1970", "DATE_OF_BIRTH"),
+        ("DOB: 12-Mar-1990, blood group B+", "12-Mar-1990", "DATE_OF_BIRTH"),
+        ("DOB 12-Mar-90 on the form", "12-Mar-90", "DATE_OF_BIRTH"),
+        ("PAX DOB:14FEB1988 NAT:GB", "14FEB1988", "DATE_OF_BIRTH"),
+        ("ssn=***; dob=19880214; zip=94110", "19880214", "DATE_OF_BIRTH"),
         ("ship to 221 Baker Street, London", "221 Baker Street, London", "STREET_ADDRESS"),
         (
             "wohnt in der Lindenstraße 12, 10115 Berlin",
@@ -448,6 +457,8 @@ def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -
     [
         "invoice 11/23/64 paid",  # a two-digit year needs a birth word
         "born in a small town by the sea; flights on 03/14/26",  # too far from the word
+        "born in 1988, order 20240214 shipped",  # a compact date only as the key's value
+        "order 14FEB1988 shipped",  # no birth word
     ],
 )
 def test_short_dates_are_birth_dates_only_right_after_a_birth_word(text: str) -> None:

