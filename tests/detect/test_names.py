@@ -210,6 +210,9 @@ def test_signature_list_and_title_cues_need_their_context(text: str, names: list
         ("Met Haruto Sato at the Tokyo office. Haruto: 090", ["Haruto Sato", "Haruto"]),
         ("bday girl alert lindiwe's bday is in march", ["lindiwe"]),
         ("hey!! its oluwadamilare, call me", ["oluwadamilare"]),
+        # After "it's" in a text with capitals: a word of the lists with no ordinary word.
+        ("Hi, it's ngozi from Lagos, my order is late", ["ngozi"]),
+        ("Hello! it’s wanjiru again about the refund", ["wanjiru"]),
     ],
 )
 def test_first_names_of_the_world(text: str, names: list[str]) -> None:
@@ -225,6 +228,7 @@ def test_first_names_of_the_world(text: str, names: list[str]) -> None:
         "arn:aws:sns:us-east-1:111122223333:alerts",
         "sha: 3f2a, uri: /v1/items, dev: true, ini file loaded",
         "Sig verification failed.",
+        "Thanks, it's fine now. It's done, it's Monday and it's late.",
         "EAN 4006381333931 ANE 7",  # a text of capitals: three letters are a code
         "sig mismatch in the dev build, uri parsing too",
     ],
