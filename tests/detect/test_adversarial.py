@@ -37,6 +37,8 @@ N = 100_000
         "x = '" + "Ab1" * 10 + "'; " + " " * N,  # a quoted run; the name read back a little
         "openssl passwd " * (N // 15),  # each reads its own arguments, at most 200 characters
         "password is now" + " " * N + "!",
+        "first=Ann; " * (N // 11),  # paired keys: each looks for its partner nearby
+        "Name: ANN, " * (N // 11),  # a surname in capitals, then given names
     ],
     ids=[
         "auth-call",
@@ -58,6 +60,8 @@ N = 100_000
         "quoted-name",
         "openssl-passwd",
         "password-is-now",
+        "paired-keys",
+        "surname-first",
     ],  # fmt: skip
 )
 def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:

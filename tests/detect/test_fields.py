@@ -122,3 +122,27 @@ def test_an_insert_reads_every_quoting() -> None:
         "VALUES (N'Saoirse', \"O'Brien\"), ('Ana', 'D''Souza');"
     )
     assert {("Saoirse", "PERSON"), ("O'Brien", "PERSON"), ("D''Souza", "PERSON")} <= found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A CSV's quoted header and cells, whatever the separator.
+        (
+            '"Surname";"Forename";"Tel"\n"Müller-Lüdenscheidt";"Heinz";"0235"',
+            ["Müller-Lüdenscheidt", "Heinz"],
+        ),
+        ('"surname","city"\n"Papadopoulou","Köln"', ["Papadopoulou"]),
+        # The pair first/last as keys of one record.
+        ("ssn=***; first=KOJO; last=ANSAH; phone=***", ["KOJO", "ANSAH"]),
+        ('{"user":{"first":"Oyelaran","last":"Bankole"}}', ["Oyelaran", "Bankole"]),
+        ("first=true; last=false", []),  # no name's shape
+        ("sort: first=1, last=9", []),
+        ("step first=Anna", ["Anna"]),  # no partner: the lists' name only
+        # A surname in capitals first, after a name key.
+        ("Full name: HASSAN, Omar Farouk\nDate of birth: x", ["HASSAN, Omar Farouk"]),
+        ("name: ACME, Inc.", []),
+    ],
+)
+def test_pairs_quotes_and_surnames_first(text: str, names: list[str]) -> None:
+    assert [text[s.start : s.end] for s in DETECT.detect(text) if s.label == "PERSON"] == names

