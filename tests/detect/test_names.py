@@ -176,6 +176,10 @@ def test_names_in_lists_signatures_and_lower_case_cues(text: str, names: list[st
         ("Please inform Dr. Ramírez. Order ref 4417.", ["Ramírez"]),
         ("Agent: Okafor here", ["Okafor"]),
         ("Dear Customer, thank you", []),
+        # Kinship words as titles: the name after one is a name, the word is none.
+        ("remind me to call Aunt Bea about Grandpa Joe", ["Bea", "Joe"]),
+        ("o endereço da tia Cida é Rua das Acácias 12", ["Cida"]),
+        ("[07/12/2026, 09:14:55] Mãe: filho, liga para a Ana", ["Ana"]),
         # A hyphenated given name of two listed ones: with a surname or after a cue;
         # alone it may be a double surname or a firm.
         ("Anne-Sophie Roux called", ["Anne-Sophie Roux"]),

@@ -96,6 +96,16 @@ _TITLE_WORDS: Final = frozenset(
     "dra dres med jur dent dipl habil "
     "agent advisor adviser operator nurse officer".split()
 )
+# Kinship words used as a title before a name ("Aunt Bea", "tia Cida", "Tío Paco",
+# "Oma Gerda") in the claimed languages: the name after one is a name, the word itself
+# is none (nor is it a chat speaker's name: "Mãe:", "Oma:"). Not taken out of the name
+# lists, as the titles are: some are names too ("Tia", "Nana").
+_KIN_WORDS: Final = frozenset(
+    "aunt auntie uncle grandma grandpa granny grandad grandmother grandfather nana "
+    "tante onkel oma opa omi opi tata tía tío tia tio titia titio vovó vovô avó avô mãe "
+    "abuela abuelo abuelita abuelito nonna nonno zia zio oom tatie tonton mamie papi "
+    "mémé pépé".split()
+)
 _GREETING_WORDS: Final = frozenset(
     "dear hi hello hey thanks cheers regards best sincerely yours liebe lieber hallo moin "
     "servus grüße gruß cher chère bonjour salut cordialement merci ciao caro cara gentile "
@@ -173,7 +183,7 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if bare == "--":
         signed = _after_signature_line(low, start)
         return signed, signed
-    if bare in _TITLE_WORDS:
+    if bare in _TITLE_WORDS or bare in _KIN_WORDS:
         return True, True
     if bare in _GREETING_WORDS:
         strong = bare in _STRONG_GREETINGS or (
@@ -244,7 +254,7 @@ def _label_before(before: str) -> bool:
 
 _PHRASE_LAST: Final = frozenset(p.split()[-1] for p in _PHRASES)
 # The words that can cue a name, and the last characters of a label ("Name:", "to='").
-_CUE_WORDS: Final = _TITLE_WORDS | _GREETING_WORDS | _PHRASE_LAST | {"--"}
+_CUE_WORDS: Final = _TITLE_WORDS | _KIN_WORDS | _GREETING_WORDS | _PHRASE_LAST | {"--"}
 _LABEL_ENDS: Final = ":=\"'"
 _STRONG_GREETINGS: Final = frozenset(
     "dear hi hello hey liebe lieber hallo cher chère bonjour salut caro cara gentile "
@@ -472,7 +482,7 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
-            if bare in _TITLE_WORDS or bare in _CONTRACTIONS:
+            if bare in _TITLE_WORDS or bare in _CONTRACTIONS or bare in _KIN_WORDS:
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -554,7 +564,10 @@ class PersonDetector:
                 p_start, p_end, _ = tokens[i - 1]
                 p_bare = bares[i - 1]
                 if text[p_end:start] == " " and not (
-                    p_bare in COMMON_WORDS or p_bare in _TITLE_WORDS or p_bare in _GREETING_WORDS
+                    p_bare in COMMON_WORDS
+                    or p_bare in _TITLE_WORDS
+                    or p_bare in _GREETING_WORDS
+                    or p_bare in _KIN_WORDS
                 ):
                     start = p_start
             span_end = last_end
@@ -797,7 +810,7 @@ def _chat_speakers(
         last_line = line
         m = _CHAT_LINE.match(low, line)
         handle = m.group(2) if m is not None else ""
-        if not handle or handle in _CHAT_ROLES or handle.endswith("bot"):
+        if not handle or handle in _CHAT_ROLES or handle in _KIN_WORDS or handle.endswith("bot"):
             continue
         parts = [p for p in _HANDLE_SEPARATORS.split(handle) if p]
         if len(parts) < 2 and not is_name(handle, False):
