@@ -39,6 +39,8 @@ N = 100_000
         "password is now" + " " * N + "!",
         "first=Ann; " * (N // 11),  # paired keys: each looks for its partner nearby
         "Name: ANN, " * (N // 11),  # a surname in capitals, then given names
+        "GET /" + "a" * N,  # a request line's path with no query
+        "GET /?" * (N // 6),
     ],
     ids=[
         "auth-call",
@@ -62,6 +64,8 @@ N = 100_000
         "password-is-now",
         "paired-keys",
         "surname-first",
+        "request-path",
+        "request-lines",
     ],  # fmt: skip
 )
 def test_a_crafted_text_is_read_in_linear_time(text: str) -> None:

@@ -689,3 +689,18 @@ def test_options_requirements_and_publishable_keys_are_left(text: str) -> None:
 def test_a_secret_stripe_key_beside_a_publishable_one_is_found() -> None:
     text = "pk_live_51Hq2xZ4kT9wLm3Rb7Nc0Pd / sk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Q"
     assert masked(text) == {"sk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Q"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("@channel the staging password is now stg-Wombat-7741", "stg-Wombat-7741"),
+        ("mein Passwort ist jetzt Sommer2024!x", "Sommer2024!x"),
+    ],
+)
+def test_a_password_said_in_prose_after_an_adverb(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+def test_an_adverb_before_an_ordinary_word_is_no_password() -> None:
+    assert masked("my password is now expired, please reset it") == set()

@@ -120,3 +120,19 @@ def test_a_users_site_opening_the_text_is_found() -> None:
 )
 def test_pages_of_account_sites_stay_readable(text: str) -> None:
     assert [f for f in found(text) if f[0] == "URL"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        (
+            '10.0.0.1 - - [07/Dec/2026:07:12:01 +0000] "GET /reset-password?token='
+            'c2a1f0e9b8d7c6a5f4e3d2c1b0a99f8e HTTP/1.1" 200 512',
+            ["c2a1f0e9b8d7c6a5f4e3d2c1b0a99f8e"],
+        ),
+        ("GET /search?q=shoes&page=2 HTTP/1.1", []),
+        ("POST /login?session=abc HTTP/1.1", []),  # too short to be a token
+    ],
+)
+def test_tokens_in_a_request_lines_query(text: str, tokens: list[str]) -> None:
+    assert [v for label, v in found(text) if label == "API_KEY"] == tokens

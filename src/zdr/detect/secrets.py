@@ -246,8 +246,11 @@ _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
-    r"(?:\s++(?:is|ist|est|es|é|is:|was)(?:\s++(?:now|still|currently|temporarily))?"
-    r"|\s++(?:changed|set|reset|updated)\s++to)?"  # `password is now ...`, `... changed to ...`
+    # `password was ...`, `password changed to ...`
+    r"(?:\s++(?:is|ist|est|es|é|is:|was)|\s++(?:changed|set|reset|updated)\s++to)?"
+    # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
+    r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
+    r"maintenant|toujours|ahora|agora|ora|nu))?"
     r"(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
 )
 

@@ -14,7 +14,7 @@ from zdr.detect.model import (
     span,
 )
 from zdr.detect.names import first_names
-from zdr.detect.scan import Anchor, Text, matches_from
+from zdr.detect.scan import Anchor, Text, matches_at, matches_from
 from zdr.detect.validators import (
     documentation_host,
     looks_random,
@@ -46,6 +46,9 @@ _HANDLE: Final = re.compile(r"^(?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_))[A-Za-z][A-Za
 _SLUG: Final = re.compile(r"^([a-z]{3,20})[-._]((?:[a-z]\.?[-._])?[a-z]{2,25}(?:-[a-z]{2,25})?)$")
 _FILE: Final = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 _ID_SEGMENT: Final = re.compile(r"^(?:\d{4,}|(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}|@[\w.-]+)$")
+# An HTTP request line in an access log: the method, then the path and its query.
+_REQUEST_METHODS: Final = "(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)"
+_REQUEST_LINE: Final = re.compile(_REQUEST_METHODS + r" (/[^\s\"'<>`?]*\?[^\s\"'<>`]+)")
 _WEBHOOK: Final = re.compile(r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|webhook", re.I)
 
 
@@ -166,6 +169,7 @@ class UrlDetector:
     anchors = (
         Anchor("url.site", _SITE_ANCHOR, lower=True, word_start="-"),
         Anchor("url.user_host", _USER_HOST_ANCHOR, lower=True),
+        Anchor("url.request", _REQUEST_METHODS + r" /"),
     )
 
     def find(self, t: Text) -> list[Span]:
@@ -175,6 +179,9 @@ class UrlDetector:
             out.extend(_bare_account_urls(text, t.spans("url.site")))
         if t.has("url.user_host"):
             out.extend(_bare_user_sites(text, t.spans("url.user_host")))
+        if t.has("url.request"):
+            for m in matches_at(_REQUEST_LINE, text, t.spans("url.request")):
+                out.extend(_query_tokens(m.group(1), m.start(1), request=True))
         if "://" not in text:
             return out
         for m in url_matches(text):
@@ -185,13 +192,28 @@ class UrlDetector:
             elif _sensitive_url(url):
                 out.append(span(m.start(), end, "URL"))
             elif "?" in url:
-                # A generated token in the query, whatever its parameter's name: the
-                # token is a secret, the page it opens stays readable.
-                query = url.index("?")
-                for q in _QUERY_VALUE.finditer(url, query):
-                    if _capability(q.group(1)):
-                        out.append(span(m.start() + q.start(1), m.start() + q.end(1), "API_KEY"))
+                out.extend(_query_tokens(url, m.start(), request=False))
         return out
+
+
+def _query_tokens(url: str, offset: int, request: bool) -> list[Span]:
+    """A generated token in the query, whatever its parameter's name: the token is a
+    secret, the page it opens stays readable. In a request line of a log (no scheme,
+    no host: `GET /reset-password?token=c2a1f0e9...`), a parameter the URL rules call
+    sensitive marks a value of 8+ characters with a digit too (a hex token's entropy
+    is below a random draw's)."""
+    out: list[Span] = []
+    for q in _QUERY_VALUE.finditer(url, url.index("?")):
+        value = q.group(1)
+        if _capability(value) or (
+            request
+            and _SENSITIVE_QUERY.match(url, q.start()) is not None
+            and len(value) >= 8
+            and any(c.isdigit() for c in value)
+            and not placeholder(value)
+        ):
+            out.append(span(offset + q.start(1), offset + q.end(1), "API_KEY"))
+    return out
 
 
 def _bare_account_urls(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]:
