@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
-from zdr.detect.scan import Anchor, Scanner, matches_at
+from zdr.detect.scan import Anchor, Scanner, each_then, matches_at, top_level
 
 SCANNER = Scanner(
     [
@@ -115,3 +115,39 @@ def test_a_text_whose_lower_case_is_longer_keeps_its_offsets() -> None:
     assert DetectorSet().scanner.scan(text).low == "istanbul password"
     found = DetectorSet().detect("İstanbul office. my name is priya sharma, password: Zq8#vLm2")
     assert {f.label for f in found} >= {"PERSON", "SECRET"}
+
+
+def test_top_level_splits_only_outside_groups_and_classes() -> None:
+    pattern = r"p\.? ?o\.? ?box|apartado(?: de correos| postal)?|bo[i|î]te|a\|b"
+    assert top_level(pattern) == [
+        r"p\.? ?o\.? ?box",
+        "apartado(?: de correos| postal)?",
+        "bo[i|î]te",
+        r"a\|b",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("alternatives", "suffix", "text"),
+    [
+        (
+            r"rue|via|av\.|avenida\s+marginal",
+            " ",
+            "12 rue de la paix, via roma 5, av. foch, avenida  marginal 3, trivia x, rue",
+        ),
+        (
+            r"p\.? ?o\.? ?box|apartado(?: de correos| postal)?",
+            r"[ \t]*(?:no\.?[ \t]*)?[0-9]",
+            "p.o. box 12, po box no. 7, apartado de correos 4, apartado postal 9, apartado x",
+        ),
+    ],
+)
+def test_each_then_is_the_same_language(alternatives: str, suffix: str, text: str) -> None:
+    """Written out or grouped, an anchor matches exactly the same pieces of a text
+    (Python's re standing in for Hyperscan on the same syntax)."""
+    grouped = re.compile(f"(?:{alternatives}){suffix}")
+    each = re.compile(each_then(alternatives, suffix))
+    pieces = [(i, j) for i in range(len(text)) for j in range(i + 1, len(text) + 1)]
+    found = [(i, j) for i, j in pieces if grouped.fullmatch(text, i, j)]
+    assert len(found) >= 4  # the text holds such anchors
+    assert found == [(i, j) for i, j in pieces if each.fullmatch(text, i, j)]

@@ -18,7 +18,7 @@ from zdr.detect.model import (
     starts_word,
     text_before,
 )
-from zdr.detect.scan import DIGIT, Anchor, Text, matches_at, matches_from
+from zdr.detect.scan import DIGIT, Anchor, Text, each_then, matches_at, matches_from
 
 _STREET_WORDS_AFTER: Final = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
@@ -366,13 +366,17 @@ _FIELD_PHRASES: Final = (
     r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|living at"
 )
 _STREET_ANCHORS: Final = (
-    Anchor("address.word_before", rf"(?:{_BEFORE_WORDS}) ", lower=True),
+    Anchor("address.word_before", each_then(_BEFORE_WORDS, " "), lower=True),
     # The street type and its number; the name is read backwards from it.
     Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)}) {DIGIT}", lower=True),
     Anchor("address.field", f"{_FIELD_NAMES}|{_FIELD_PHRASES}|adr;type=", lower=True),
-    Anchor("address.box", f"(?:{_BOX_WORDS})" + r"[ \t]*(?:no\.?[ \t]*)?" + DIGIT, lower=True),
+    Anchor("address.box", each_then(_BOX_WORDS, r"[ \t]*(?:no\.?[ \t]*)?" + DIGIT), lower=True),
     Anchor("address.military", r"[adf]po[ \t]+a[aep][ \t]+\d", lower=True),
-    Anchor("address.unit", r"(?:apt|apartment|suite|flat)\.?[ \t]*#?[ \t]*" + DIGIT, lower=True),
+    Anchor(
+        "address.unit",
+        each_then("apt|apartment|suite|flat", r"\.?[ \t]*#?[ \t]*" + DIGIT),
+        lower=True,
+    ),
     # An Indian PIN code after a place: "..., Bengaluru 560001", "Hyderabad - 500034".
     Anchor("address.pin", rf"[a-z],? (?:- ?)?[1-9]{DIGIT}{{5}}", lower=True),
 )

@@ -74,6 +74,44 @@ OTHER_DIGITS: Final = Anchor(
 # only marks where a detector's own regex is tried, so a superset finds the same.
 DIGIT: Final = r"(?:[0-9]|[^\x00-\x7f])"
 
+
+def each_then(alternatives: str, suffix: str) -> str:
+    """``(?:alternatives)suffix`` written as each alternative followed by ``suffix``:
+    the same matches, but Hyperscan compiles a long alternation before a shared
+    suffix into a slower engine. Measured (callgrind) on the gateway's chat request:
+    the lower-case database's scan 79.8k -> 54.6k instructions with the street
+    words', boxes' and units' anchors so written; an alternation that cost nothing
+    extra (address.after_type, person.cue) cost more so: measure before using it."""
+    return "|".join(a + suffix for a in top_level(alternatives))
+
+
+def top_level(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (not inside a group or a
+    character class)."""
+    parts: list[str] = []
+    depth = start = i = 0
+    in_class = False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
 _NONE: Final[tuple[tuple[int, int], ...]] = ()
 
 # Per anchor name: one (start, end) per start, the shortest, sorted by start.
