@@ -28,6 +28,15 @@ N = 100_000
         "a.github.io" * (N // 11),  # a chain of per-user hosts: each read back once
         "first,last\n" * (N // 11),  # every line a header: rows read once
         "name,city\n" * (N // 10),
+        "redis-cli " * (N // 10) + "-a",  # one line of commands: read once
+        "-pass" + " " * N + "!",
+        "lin_api_" + "a1B" * (N // 3),  # a long word around each match: read a little
+        "AAAA==" * (N // 6),
+        "<password>" + "<![CDATA[" * (N // 9),
+        "auth plain " + " " * N,
+        "x = '" + "Ab1" * 10 + "'; " + " " * N,  # a quoted run; the name read back a little
+        "openssl passwd " * (N // 15),  # each reads its own arguments, at most 200 characters
+        "password is now" + " " * N + "!",
         "first=Ann; " * (N // 11),  # paired keys: each looks for its partner nearby
         "Name: ANN, " * (N // 11),  # a surname in capitals, then given names
         "GET /" + "a" * N,  # a request line's path with no query
@@ -44,6 +53,15 @@ N = 100_000
         "user-hosts",
         "pair-headers",
         "key-headers",
+        "redis-cli",
+        "dash-pass",
+        "filler-word",
+        "base64-padding",
+        "cdata",
+        "smtp-plain",
+        "quoted-name",
+        "openssl-passwd",
+        "password-is-now",
         "paired-keys",
         "surname-first",
         "request-path",

@@ -511,6 +511,186 @@ def test_user_password_pairs(text: str, value: str | None) -> None:
     assert (value in found) if value else not found
 
 
+# --- a name that says its value is about a secret, values named after their slot,
+# references written in code (secrets5) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'password_reset_url = "/accounts/password/reset/"',  # a setting about it
+        'secret_name = "prod/db/credentials"',
+        "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey",
+        "secretRef: db-credentials",
+        'token_type = "bearer"',
+        'public_key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEJb2Xwj1lPZ7e8B4kq8Zf3rX7Yq9n"',
+        'password_hash = "$2b$12$KIXQJ1f8vG3Jq9mF0i5rUe9pM0rZqY6sN1lQ7wX2yB4cD5eF6gH7i"',
+        "not_secret = notapassword",  # letters alone that name the slot
+        "token = accessToken",
+        'SECRET_KEY = "mysupersecret"',
+        "POSTGRES_PASSWORD=postgres",  # the service's default, named after it
+        "REDIS_PASSWORD=redis",
+        "$password = $_POST['password'];",  # a subscript
+        "password = params[:password]",
+        "user.password = form_data['password']",
+        "db_password = :password",  # a bind parameter, an SQL variable
+        "password = @password",
+        "password: !vault |",  # a YAML tag
+        "password: !secret mqtt_password",
+        "password = ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]",  # SOPS
+        "if password == confirm_password:",
+        'secret_key = "insert-secret-here"',
+    ],
+)
+def test_values_about_a_secret_or_naming_it_are_left(text: str) -> None:
+    assert not masked(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('db_password = "Xk9#mPq2v!"', "Xk9#mPq2v!"),
+        ('password: "@dm1nPass"', "@dm1nPass"),  # "@" begins it: no variable's name
+        ('password = "Summer[2024]"', "Summer[2024]"),  # brackets in a typed password
+        ("POSTGRES_PASSWORD=Pg_s3cret!x", "Pg_s3cret!x"),
+        ('password = "Password1"', "Password1"),  # weak, but a password
+        (f'secret_url_token = "{SECRET}"', SECRET),  # the last word decides: a token
+        (f"SharedAccessKey={SECRET}Zm9vYmFy=", f"{SECRET}Zm9vYmFy="),
+    ],
+)
+def test_values_beside_those_look_alikes_are_found(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+def _draw(n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    rng = random.Random(n * 7919 + len(alphabet))
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def test_a_filler_word_around_a_maintained_rules_match_is_left() -> None:
+    body = _draw(40)
+    assert masked(f"LINEAR_KEY=lin_api_{body}")  # the key, whole
+    assert not masked(f"lin_api_{body}EXAMPLE")  # documentation's, read out of a longer word
+
+
+# --- keys by their shape: Azure's (secrets5) ------------------------------------------
+
+B64 = string.ascii_letters + string.digits + "+/"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        _draw(76, B64) + "+ASt" + _draw(5, B64) + "Q==",  # a storage account key
+        _draw(76, B64) + "ACDb" + _draw(5, B64) + "w==",  # Cosmos DB
+        _draw(33, B64) + "+ASb" + "K" + _draw(5, B64) + "=",  # Service Bus
+        _draw(44, string.ascii_letters + "_-") + "AzFu" + _draw(5) + "A==",  # Functions
+        _draw(42) + "AzSeB" + _draw(5),  # Search
+        _draw(3) + "8Q~" + _draw(34, string.ascii_letters + string.digits + "_.-~"),  # AD
+        _draw(86, B64) + "==",  # the older storage key: 64 bytes
+    ],
+)
+def test_azure_keys_are_found_bare(key: str) -> None:
+    assert key in masked(f"here it is {key} thanks"), key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The APIM gateway fronts the AIoT fleet; +ASt and ACDb are signatures.",
+        "x" + _draw(76, B64) + "+ASt" + _draw(5, B64) + "Q==",  # inside a longer run
+        '"integrity": "sha512-' + _draw(86, B64) + '=="',  # a digest, named
+        "sha512 hash: " + _draw(86, B64) + "==",
+        "if a == b and c==d: pass",
+        "~/src and q~ in prose",
+    ],
+)
+def test_azure_look_alikes_are_left(text: str) -> None:
+    assert not masked(text), text
+
+
+# --- command lines and protocols (secrets5) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("keytool -genkey -keystore app.jks -storepass Xk92!mPq7z -alias app", "Xk92!mPq7z"),
+        ("keytool -importkeystore -srcstorepass Tr4v3l#9aa -deststorepass x", "Tr4v3l#9aa"),
+        ("openssl enc -aes-256-cbc -in f -out f.enc -pass pass:Hk29!xQz7", "Hk29!xQz7"),
+        ("openssl rsa -in k.pem -passin pass:Hk29!xQz7 -out k2.pem", "Hk29!xQz7"),
+        ("redis-cli -h 10.0.0.5 -p 6379 -a Zq8vN2pLm4Kx ping", "Zq8vN2pLm4Kx"),
+        ("C: AUTH PLAIN AGFsaWNlAHM0bjNQYXNzIQ==", "AGFsaWNlAHM0bjNQYXNzIQ=="),  # \0alice\0...
+        ("S: 334 VXNlcm5hbWU6\nC: YWxpY2U=\nS: 334 UGFzc3dvcmQ6\nczRuM1Bhc3Mh\n", "czRuM1Bhc3Mh"),
+        ("<password><![CDATA[Qm7#vP2x!kLs]]></password>", "Qm7#vP2x!kLs"),
+        (
+            "vault write auth/approle/login role_id=db02de05-fa39-4855-059b-67221c5c2f63 "
+            "secret_id=6a174c20-f6de-a53c-74d2-6018fcceff64",
+            "6a174c20-f6de-a53c-74d2-6018fcceff64",
+        ),
+    ],  # fmt: skip
+)
+def test_passwords_on_command_lines_and_in_protocols(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "openssl rsa -passin env:KEYPASS -in k.pem",  # where the password is
+        "keytool -list -storepass:env STOREPASS",
+        "keytool -list -storepass changeit",  # the JDK's documented default
+        "a UAC-bypass trick",
+        "ls -a /tmp && git commit -a -m 'fix it'",  # -a of other commands
+        "redis-cli -a $REDIS_PASSWORD ping",
+        "AUTH PLAIN dGVzdGluZw==",  # no NUL: not user and password
+        "<password><![CDATA[${DB_PASSWORD}]]></password>",
+        "aws secretsmanager get-secret-value --secret-id prod/db",
+        "SecretId=arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod-db",
+        "role_id=db02de05-fa39-4855-059b-67221c5c2f63",  # identifies
+    ],
+)
+def test_command_line_and_protocol_look_alikes_are_left(text: str) -> None:
+    found = masked(text)
+    assert not found or found == {"10.0.0.5"}, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("cmd='useradd -m -p $(openssl passwd -1 Tq7&vLm2Ze9) svc'", "Tq7&vLm2Ze9"),
+        ("openssl passwd -6 -salt xyz Hunter2Pass!", "Hunter2Pass!"),
+        ("FYI the staging password is now stg-Otter-4471", "stg-Otter-4471"),
+        ("my old password was Summer2023!", "Summer2023!"),
+        ("the admin password changed to Gl4cier!Pine7 today", "Gl4cier!Pine7"),
+    ],
+)
+def test_passwords_said_in_commands_and_prose(text: str, value: str) -> None:
+    found = masked(text)
+    assert value in found, (text, found)
+    assert not any(v.startswith("$(") for v in found)  # a command's output is no password
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "openssl passwd -stdin < pw.txt",  # an option after `passwd`, not a password
+        "openssl passwd -1 $NEW_PASSWORD",
+        "the password is now required to be 12 characters",
+        # Stripe's publishable keys are public by design (written into web pages)
+        "stripe.js init: key=pk_test_51Hq2xZ4kT9wLm3Rb7Nc0Pd",
+        'publishableKey: "pk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Qe5Wf3Xg9Jh"',
+    ],
+)
+def test_options_requirements_and_publishable_keys_are_left(text: str) -> None:
+    assert not masked(text), text
+
+
+def test_a_secret_stripe_key_beside_a_publishable_one_is_found() -> None:
+    text = "pk_live_51Hq2xZ4kT9wLm3Rb7Nc0Pd / sk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Q"
+    assert masked(text) == {"sk_live_51Hq2xZ4kT9wLm3Rb7Nc0PdAa8Ys6Vu1Q"}
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [

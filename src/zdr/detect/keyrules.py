@@ -13,7 +13,7 @@ time one of them occurs. What is not taken: ``generic-api-key`` (credential name
 any syntax are secrets.py's own rule), rules for files of one kind (``path``: a
 request has no file name), and keywords of two
 characters (``ey``, ``sk``, ``s.``: too frequent in prose to anchor on; JWTs are
-secrets.py's own shape).
+secrets.py's own shape) unless they hold a symbol (``q~``).
 
 The regexes are Go's (RE2) syntax; the few differences from Python's are translated
 when a rule is compiled (a flag group in mid-pattern, ``\\z``, POSIX classes), and
@@ -55,6 +55,13 @@ _AROUND: Final = 80
 _ZERO_WIDTH: Final = re.compile(
     r"\(\?[a-zA-Z-]+\)|\\b|\^|\(\?:\^\|\[(?:[^\]\\]|\\.)*\]\)|\(\?[a-zA-Z-]*:|\(|\|"
 )
+
+
+def _anchorable(keyword: str) -> bool:
+    """Whether ``keyword`` is rare enough to anchor on: three characters or more, or two
+    holding a symbol that words do not (`q~` of an Azure AD client secret, `...8Q~...`);
+    not two letters or a letter and a dot (`ey`, `sk`, `s.`: in every text)."""
+    return len(keyword) >= _MIN_KEYWORD or any(not (c.isalnum() or c in ".-_") for c in keyword)
 
 
 def go_to_python(pattern: str) -> str:
@@ -228,7 +235,7 @@ class _Rule:
             _Allow(a) for a in entry.get("allowlists", ()) if a.get("regexes") or a.get("stopwords")
         )
         self.keywords = tuple(
-            str(k).lower() for k in entry.get("keywords", ()) if len(k) >= _MIN_KEYWORD
+            str(k).lower() for k in entry.get("keywords", ()) if _anchorable(str(k))
         )
         # A shape with no keyword of its own: a key only when it holds letters and
         # digits both (`AP` and eight letters may be a word in capitals).
@@ -326,6 +333,26 @@ def _global_applies(secret: str) -> bool:
     return secret[:1] in "$%{@/" or secret.isalpha()
 
 
+def _in_filler_word(text: str, start: int, end: int) -> bool:
+    """Whether the rule's match stops inside a longer word that is a filler: a key shape
+    of fixed length read out of `lin_api_...EXAMPLE` (AWS's documentation writes its keys
+    so: `...EXAMPLE`, `...EXAMPLEKEY`). Only asked when a letter or digit touches it."""
+    n = len(text)
+    if not ((start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum())):
+        return False
+    floor, ceiling = max(0, start - _FILLER_REACH), min(n, end + _FILLER_REACH)
+    while start > floor and text[start - 1].isalnum():
+        start -= 1
+    while end < ceiling and text[end].isalnum():
+        end += 1
+    return placeholder(text[start:end])
+
+
+# How far the word around a match is read (a filler's word is short; a long run of
+# letters is not read again at each match inside it).
+_FILLER_REACH: Final = 16
+
+
 def find_keys(t: Text) -> list[Span]:
     """Secrets that gitleaks' rules find, where their keywords occur."""
     out: list[Span] = []
@@ -346,6 +373,7 @@ def find_keys(t: Text) -> list[Span]:
             if (
                 placeholder(secret)
                 or typed_stretch(secret)
+                or _in_filler_word(text, start, end)
                 or (_global_applies(secret) and _GLOBAL.allows(secret, m, text))
             ):
                 continue

@@ -56,6 +56,34 @@ _PREFIXED_KEY: Final = re.compile(
 # read code. Only quoted: a bare run in prose or a path is more often an id.
 _QUOTED_RUN: Final = re.compile(r"([\"'`])(?P<value>[A-Za-z0-9]{20,128})\1")
 _WEBHOOK_SECRET: Final = re.compile(r"(?<![\w-])whsec_[A-Za-z0-9+/=]{20,}")
+# Azure's identifiable keys (Microsoft's format since 2023): a base64 key holding its
+# service's four-character signature at a fixed place, a checksum after it (the last
+# characters' classes). As (signature, characters before it, the rest): 64-byte keys
+# (Storage `+ASt`, Cosmos DB `ACDb`, Batch `+ABa`, ML `/AM7`, API Management `APIM`),
+# 32-byte ones (Relay `+ARm`, Event Hub `+AEh`, Service Bus `+ASb`, IoT `AIoT`, Redis
+# `AzCa`), Functions' `AzFu`, Search's `AzSe`, Container Registry's `+ACR`. Found where a
+# signature is, the key read back from it; no gitleaks or detect-secrets rule has them.
+_B64: Final = "[A-Za-z0-9+/]"
+# The older form of an Azure storage (and Cosmos DB) account key, bare: 64 random bytes
+# in base64, 86 characters and "==", one word (detect-secrets' azure_storage_key reads
+# the same shape). Not a SHA-512 digest written so (`sha512-...`, an `integrity` or
+# `hash`'s value): those are named.
+_AZURE_LEGACY: Final = re.compile(rf"{_B64}{{86}}==(?![A-Za-z0-9+/=_-])")
+_AZURE_FORMS: Final = (
+    (("+ASt", "ACDb", "+ABa", "/AM7", "APIM"), 76, rf"{_B64}{{5}}[AQgw]=="),
+    (("+ARm", "+AEh", "+ASb", "AIoT", "AzCa"), 33, rf"[A-P]{_B64}{{5}}="),
+    (("AzFu",), 44, r"[A-Za-z0-9_-]{5}[AQgw]=="),
+    (("AzSe",), 42, r"[A-D][A-Za-z0-9]{5}"),
+    (("+ACR",), 42, rf"[A-D]{_B64}{{5}}"),
+)
+_AZURE_KEYS: Final = {
+    signature: (before, re.compile(
+        (r"[A-Za-z0-9_-]" if signature == "AzFu" else _B64) + f"{{{before}}}"
+        + re.escape(signature) + rest + r"(?![A-Za-z0-9+/=_-])"
+    ))
+    for signatures, before, rest in _AZURE_FORMS
+    for signature in signatures
+}  # fmt: skip
 _PEM: Final = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
     r".*?-----END \1PRIVATE KEY(?: BLOCK)?-----",
@@ -105,6 +133,7 @@ _ASSIGNMENT: Final = re.compile(
     rf"|{_DASH}"
     r"|[\"'`]\s*,\s*(?=[\"'`])"
     r"|>\s*(?=[^<\s]+\s*</)"
+    r"|>\s*<!\[cdata\[(?=[^\]\s]{6,200}\]\]>)"  # `<password><![CDATA[...]]></password>`
     r"|[\"']\s+value\s*=\s*(?=[\"'])"
     r")"
     rf"{_VALUE}"
@@ -154,6 +183,24 @@ _CLI_PASSWORD: Final = re.compile(
     r"(?:(?<=\s)-p\s*|--password[= ]|--pass[= ]|--token[= ]|-P\s+|--api-key[= ])"
     r"(?P<q>[\"']?)(?P<value>[^\s\"']{6,200})"
 )
+# A single-dash flag ending in "pass" with its value after a space: keytool's
+# `-storepass`, `-keypass`, `-srcstorepass`, OpenSSL's `-passin pass:...`, `-passout`,
+# `-pass` (its `pass:` says the password follows; `env:VAR`, `file:path` are where it is).
+_DASH_PASS: Final = re.compile(
+    r"-[a-z]{0,12}pass(?:word|in|out)?[ \t]++(?P<q>[\"']?)(?:pass:)?(?P<value>[^\s\"']{4,200})"
+)
+# `openssl passwd [-1|-5|-6|-apr1|-salt s ...] <password>`: the hash's input, the
+# password itself, as the command's first argument that is no option.
+_OPENSSL_PASSWD: Final = re.compile(r"openssl[ \t]++passwd(?P<args>[^\n;|)`]{1,200})")
+_OPTION_WITH_VALUE: Final = frozenset(("-salt", "-in"))
+# redis-cli's password flag: `redis-cli -h host -a <password>` (on the command's line).
+_REDIS_CLI_A: Final = re.compile(r"[ \t]-a[ \t]++(?P<q>[\"']?)(?P<value>[^\s\"']{4,200})")
+# SMTP's AUTH PLAIN: base64 of "\0user\0password"; AUTH LOGIN's password is the line
+# after the server's "334 UGFzc3dvcmQ6" (base64 of "Password:").
+_SMTP_PLAIN: Final = re.compile(r"auth plain[ \t]+(?P<value>[a-z0-9+/]{8,}={0,2})")
+_SMTP_LOGIN: Final = re.compile(
+    r"UGFzc3dvcmQ6[ \t]*\r?\n(?P<value>[A-Za-z0-9+/]{4,}={0,2})(?=\s|$)"
+)
 # A command's flag whose last word names a credential, its value after a space
 # (`--client-secret ...`, `--secret-key ...`, `--db-password ...`; with "=" the
 # assignment rule reads it): tried where a credential name is, the flag's "--" checked
@@ -199,7 +246,8 @@ _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})\b"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
-    r"(?:\s++(?:is|ist|est|es|é|is:))?"
+    # `password was ...`, `password changed to ...`
+    r"(?:\s++(?:is|ist|est|es|é|is:|was)|\s++(?:changed|set|reset|updated)\s++to)?"
     # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
     r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
     r"maintenant|toujours|ahora|agora|ora|nu))?"
@@ -216,6 +264,7 @@ _PASSWORD_NAMES: Final = (
     "password", "passwd", "pwd", "pass", "passwort", "kennwort", "senha", "contrase",
     "wachtwoord", "passphrase", "mot_de_passe",
 )  # fmt: skip
+_PUBLISHABLE: Final = ("pk_live_", "pk_test_")
 _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optional", "string")
 
 
@@ -225,6 +274,9 @@ _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optio
 _ANCHORS: Final = (
     Anchor("secret.key_shape", "|".join(prefix for prefix, _ in _KEY_SHAPE_PARTS)),
     Anchor("secret.whsec", r"whsec_"),
+    Anchor("secret.azure", "|".join(re.escape(s) for s in _AZURE_KEYS)),
+    # the four base64 characters before "==" (not `a == b` in code)
+    Anchor("secret.b64_64", r"[A-Za-z0-9+/]{4}=="),
     Anchor(
         "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
     ),
@@ -238,6 +290,11 @@ _ANCHORS: Final = (
     # "key" only before an operator: not every "keyboard" or "monkey" in prose.
     Anchor("secret.key_named", r"key[\"'`]?[ \t]*[:=]|key[ \t]+-[ \t]", lower=True),
     Anchor("secret.cli", r"-p|--password|--pass|--token|-P|--api-key"),
+    Anchor("secret.dash_pass", r"-[a-z]{0,12}pass", lower=True, word_start="-"),
+    Anchor("secret.redis_cli", r"redis-cli", lower=True),
+    Anchor("secret.openssl_passwd", r"openssl[ \t]+passwd", lower=True),
+    Anchor("secret.smtp_plain", r"auth plain", lower=True),
+    Anchor("secret.smtp_login", r"UGFzc3dvcmQ6"),
     Anchor("secret.auth_call", _AUTH_CALLS, lower=True),
     Anchor("secret.curl", r"-u|--user"),
     Anchor("secret.authorization", r"authorization", lower=True),
@@ -275,11 +332,13 @@ class SecretDetector:
                 out.append(span(m.start(), m.end(), "API_KEY"))
         out.extend(find_keys(t))
         for m in matches_at(_QUOTED_RUN, text, t.spans("secret.quoted")):
-            if _random_draw(m.group("value")):
+            if _random_draw(m.group("value")) and not _about_secret(_name_before(text, m.start())):
                 out.append(span(m.start("value"), m.end("value"), "API_KEY"))
         keys = {(s.start, s.end) for s in out}
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
+        if t.has("secret.b64_64") or t.has("secret.azure"):
+            out.extend(_azure_keys(t))
         if "PRIVATE KEY" in text:
             out.extend(self._pem(text))
         if "://" in text:
@@ -332,8 +391,34 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
-            # held to a URL password's test: `-p$MYSQL_PWD`, `--password="$PASS"` are templates
+            # held to a URL password's test: `-p$MYSQL_PWD`, `--password="$PASS"` are templates;
+            # `-p $(openssl passwd ...)`, a command's output, is none either
+            if value.startswith(("$(", "`")):
+                continue
             if not placeholder_password(value) and (looks_random(value, 6, 2.5) or _strong(value)):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_DASH_PASS, low, t.spans("secret.dash_pass")):
+            value = text[m.start("value") : m.end("value")]
+            if m.start() > 0 and not low[m.start() - 1].isspace():
+                continue  # a flag follows a space (`UAC-bypass` is no flag)
+            if not value.startswith(("env:", "file:", "fd:", "stdin")) and _cli_value(value):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        line_end = -1
+        for at, _ in t.spans("secret.redis_cli"):
+            if at < line_end:
+                continue  # on a line read already
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            for m in _REDIS_CLI_A.finditer(text, at, line_end):
+                if _cli_value(m.group("value")):
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_OPENSSL_PASSWD, low, t.spans("secret.openssl_passwd")):
+            out.extend(_passwd_argument(text, m.start("args"), m.end("args")))
+        for m in matches_at(_SMTP_PLAIN, low, t.spans("secret.smtp_plain")):
+            if "\0" in _b64_text(text[m.start("value") : m.end("value")]):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_SMTP_LOGIN, text, t.spans("secret.smtp_login")):
+            if not placeholder(_b64_text(m.group("value"))):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_AUTH_HEADER, low, t.spans("secret.authorization")):
             scheme = m.group("scheme") or ""
@@ -361,8 +446,15 @@ class SecretDetector:
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
+            if value.startswith("-"):
+                continue  # a command's option after `passwd` (`openssl passwd -stdin`)
             if _strong(value) and not (placeholder(value) or _CODE_LIKE.fullmatch(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        if out:
+            # Stripe's convention, which others follow (Clerk, Paystack): a publishable key
+            # (`pk_live_...`, `pk_test_...`) is public by design, written into web pages.
+            # (Asked of the findings, not searched for in the text: cheaper.)
+            out = [s for s in out if not text.startswith(_PUBLISHABLE, s.start)]
         return out
 
     def _pem(self, text: str) -> list[Span]:
@@ -395,6 +487,8 @@ class SecretDetector:
             text[name_start - 1].isalnum() or text[name_start - 1] in "_.-"
         ):
             name_start -= 1
+        if _about_secret(text[name_start : m.start() + 3]):
+            return []
         name = text[name_start : m.start()].lower()
         if any(w in name for w in _NOT_SECRET_KEYS):
             return []
@@ -407,13 +501,19 @@ class SecretDetector:
         group = "qvalue" if m.group("qvalue") is not None else "value"
         start, end = m.start(group), m.end(group)
         name, value = m.group("name"), text[start:end]
-        if placeholder(value) or value.lower() in _NOT_SECRET_VALUES:
+        if placeholder(value) or value.lower() in _NOT_SECRET_VALUES or _names_slot(value):
             return out
+        full_name = _name_back(text, m.start("name")) + text[m.start("name") : m.end("name")]
+        if _about_secret(full_name) or _named_after(value, full_name):
+            return out  # `password_reset_url = ...`, `POSTGRES_PASSWORD=postgres`
         if value.startswith(("http://", "https://")) or "://" in value:
             return out  # a URL-valued setting; DSN passwords are found on their own
-        if name.rstrip("\"'").endswith("id"):
+        if value.endswith("]]") and text.startswith("]]>", end - 2):
+            end -= 2  # a CDATA section's end
+            value = text[start:end]
+        if name.rstrip("\"'").endswith("id") and not _secret_id(name, value):
             return out  # client and key ids identify, they do not authenticate
-        if _CODE_LIKE.fullmatch(value):
+        if _CODE_LIKE.fullmatch(value.rstrip(":")):
             return out  # a variable, an attribute or a call: where the value comes from
         if m.group("call") and not _call_value(value):
             return out  # `get_secret("prod/db")`, `token("refresh")`: a name, a path
@@ -432,7 +532,92 @@ _CODE_LIKE: Final = re.compile(
     r"\$\{?\w+\}?|%\w+%"  # a variable
     r"|[A-Za-z_]+(?:\.[A-Za-z_]+)+(?:\[.*|\(.*)?|[A-Za-z_][\w.]*\(.*"  # an attribute, a call
     r"|[A-Za-z]+(?:_[A-Za-z]+)+"  # snake_case words: an identifier, not a generated value
+    # a subscript by a quoted or symbol key (`$_POST['password']`, `params[:password]`;
+    # the value may stop at the quote)
+    r"|\$?[A-Za-z_][\w.]*\[(?:[\"':].*)?"
+    # a bind parameter or SQL variable named for the credential (`:password`, `@db_pass`)
+    r"|[:@](?:[a-z]+_)*(?:password|passwd|pass|pwd|secret|token|api_key|key)"
+    # a YAML tag (`!vault |`, `!secret wifi_password`, `!Ref DbPassword`), a SOPS value
+    r"|![A-Za-z]+|ENC\[.*"
 )
+
+
+def _passwd_argument(text: str, start: int, end: int) -> list[Span]:
+    """The password `openssl passwd` is given in ``text[start:end]``: its first argument
+    that is no option (nor an option's value); none when it reads the password from
+    elsewhere (`-stdin`, `-in file`)."""
+    skip = False
+    for w in re.finditer(r"[^\s\"']+", text[start:end]):
+        word = w.group()
+        if skip:
+            skip = False
+        elif word in ("-stdin", "-in"):
+            return []
+        elif word.startswith("-"):
+            skip = word in _OPTION_WITH_VALUE
+        elif _cli_value(word) or _strong(word):
+            if placeholder_password(word) or _CODE_LIKE.fullmatch(word):
+                return []
+            return [span(start + w.start(), start + w.end(), "SECRET")]
+        else:
+            return []
+    return []
+
+
+def _digest(text: str, start: int) -> bool:
+    """Whether the base64 at ``start`` is named a digest or a signature: `sha512-` just
+    before it, or a name of one (hash, digest, integrity, checksum, signature) in the 40
+    characters before."""
+    before = text[max(0, start - 40) : start].lower()
+    return before.endswith("-") or any(
+        w in before for w in ("hash", "digest", "integrity", "checksum", "signature", "sha")
+    )
+
+
+def _azure_keys(t: Text) -> list[Span]:
+    """Azure's keys by their shape alone: the identifiable ones where their signature is
+    (read back from it), the older storage keys where a base64 run of 86 ends in "=="."""
+    out: list[Span] = []
+    text = t.raw
+    for _, pad_end in t.spans("secret.b64_64"):
+        start = pad_end - 88
+        if start < 0 or not starts_word(text, start, "+/=_-"):
+            continue
+        legacy = _AZURE_LEGACY.match(text, start)
+        if legacy is not None and _generated(legacy.group()[:86]) and not _digest(text, start):
+            out.append(span(start, legacy.end(), "API_KEY"))
+    for at, sig_end in t.spans("secret.azure"):
+        before, shape = _AZURE_KEYS[text[at:sig_end]]
+        start = at - before
+        if start < 0 or not starts_word(text, start, "+/_-"):
+            continue
+        key = shape.match(text, start)
+        if key is not None and not _filler(key.group()):
+            out.append(span(start, key.end(), "API_KEY"))
+    return out
+
+
+def _b64_text(value: str) -> str:
+    """``value`` decoded from base64 as text (Latin-1, every byte a character), or ""."""
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4)).decode("latin-1")
+    except (ValueError, binascii.Error):
+        return ""
+
+
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def _secret_id(name: str, value: str) -> bool:
+    """A `secret_id` that is a credential: Vault AppRole's SecretID, a generated value (a
+    UUID, a random run), where other `..._id`s identify; not a secret's name or ARN
+    (`--secret-id prod/db`, AWS Secrets Manager's `SecretId`)."""
+    return (
+        name.replace("-", "_").endswith("secret_id")
+        and "/" not in value
+        and ":" not in value
+        and (_UUID.fullmatch(value) is not None or looks_random(value, 16, 3.0))
+    )
 
 
 def _jwt(token: str) -> bool:
@@ -597,6 +782,59 @@ def _random_draw(value: str) -> bool:
         and entropy(value) >= 3.5
         and not (_typed(value) or _filler(value))
     )
+
+
+# What a name says of its value when the value is not the credential itself: its
+# last word a setting about it (`password_reset_url`, `secret_name`, `token_type`,
+# `SharedAccessKeyName`, `api_key_header`, `PASSWORD_MIN_LENGTH`, `secretRef`), or a word that
+# makes it public or a one-way function of the secret (`public_key`, `password_hash`,
+# `token_digest`). Whole words of the name (snake_case, camelCase, kebab-case).
+_ABOUT_LAST: Final = frozenset(
+    "name names path file filename dir url uri endpoint host field header type length len "
+    "policy prompt label hint format pattern regex ttl expiry lifetime version algorithm "
+    "alg ref reference arn".split()
+)
+_ABOUT_ANY: Final = frozenset("public hash hashed digest checksum fingerprint".split())
+_NAME_WORDS: Final = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+# An assignment before a quote: a name, then an operator (`name := "`, `name: '`).
+_NAME_BEFORE: Final = re.compile(r"([A-Za-z_][\w.-]{0,60})[\"'`]?[ \t]*(?::=|=>|[:=])[ \t]*$")
+
+
+def _about_secret(name: str) -> bool:
+    """Whether the name ``name`` is of a setting about a secret or of a value derived
+    from it in public (_ABOUT_LAST, _ABOUT_ANY), not of the secret."""
+    words = [w.lower() for w in _NAME_WORDS.findall(name)]
+    return bool(words) and (words[-1] in _ABOUT_LAST or any(w in _ABOUT_ANY for w in words))
+
+
+def _named_after(value: str, name: str) -> bool:
+    """Whether ``value`` is a word of its own name (`POSTGRES_PASSWORD=postgres`,
+    `REDIS_PASSWORD=redis`): a service's default, written where its name says."""
+    low = value.lower()
+    return len(low) >= 4 and any(w.lower() == low for w in _NAME_WORDS.findall(name))
+
+
+def _name_back(text: str, end: int) -> str:
+    """The part of a name before ``end`` (a credential word found inside it:
+    `nonMatching` of `nonMatchingToken`), at most 40 characters back."""
+    i = end
+    floor = max(0, end - 40)
+    while i > floor and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i:end]
+
+
+def _name_before(text: str, quote: int) -> str:
+    """The name a quoted value at ``quote`` is assigned to, if any (`wrongStart := "..."`)."""
+    m = _NAME_BEFORE.search(text, max(0, quote - 80), quote)
+    return m.group(1) if m else ""
+
+
+def _names_slot(value: str) -> bool:
+    """Letters alone that hold the name of the slot (`notapassword`, `mysecret`,
+    `supersecrettoken`): a writer's stand-in, not a credential."""
+    low = value.lower()
+    return value.isalpha() and any(w in low for w in ("password", "passwd", "secret", "token"))
 
 
 def _in_url(text: str, at: int) -> bool:

@@ -193,6 +193,8 @@ _PLACEHOLDER_WORDS: Final = (
     "example",
     "sample",
     "fake",
+    "-here",  # `insert-secret-here`, `api_key_here`: where the writer's value goes
+    "_here",
     "<",
     "****",
     "...",
