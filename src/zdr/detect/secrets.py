@@ -504,7 +504,8 @@ class SecretDetector:
         if placeholder(value) or value.lower() in _NOT_SECRET_VALUES or _names_slot(value):
             return out
         full_name = _name_back(text, m.start("name")) + text[m.start("name") : m.end("name")]
-        if _about_secret(full_name) or _named_after(value, full_name):
+        words = [w.lower() for w in _NAME_WORDS.findall(full_name)]  # read once for both
+        if _about_words(words) or _named_after(value, words):
             return out  # `password_reset_url = ...`, `POSTGRES_PASSWORD=postgres`
         if value.startswith(("http://", "https://")) or "://" in value:
             return out  # a URL-valued setting; DSN passwords are found on their own
@@ -803,15 +804,20 @@ _NAME_BEFORE: Final = re.compile(r"([A-Za-z_][\w.-]{0,60})[\"'`]?[ \t]*(?::=|=>|
 def _about_secret(name: str) -> bool:
     """Whether the name ``name`` is of a setting about a secret or of a value derived
     from it in public (_ABOUT_LAST, _ABOUT_ANY), not of the secret."""
-    words = [w.lower() for w in _NAME_WORDS.findall(name)]
+    return _about_words([w.lower() for w in _NAME_WORDS.findall(name)])
+
+
+def _about_words(words: list[str]) -> bool:
+    """_about_secret of a name already split into its lower-case words."""
     return bool(words) and (words[-1] in _ABOUT_LAST or any(w in _ABOUT_ANY for w in words))
 
 
-def _named_after(value: str, name: str) -> bool:
-    """Whether ``value`` is a word of its own name (`POSTGRES_PASSWORD=postgres`,
-    `REDIS_PASSWORD=redis`): a service's default, written where its name says."""
+def _named_after(value: str, words: list[str]) -> bool:
+    """Whether ``value`` is a word of its own name, its lower-case ``words``
+    (`POSTGRES_PASSWORD=postgres`, `REDIS_PASSWORD=redis`): a service's default,
+    written where its name says."""
     low = value.lower()
-    return len(low) >= 4 and any(w.lower() == low for w in _NAME_WORDS.findall(name))
+    return len(low) >= 4 and low in words
 
 
 def _name_back(text: str, end: int) -> str:
