@@ -39,14 +39,11 @@ _PAIR_HEADER: Final = (
     "(?:" + "|".join(b for _, b in _PAIRED_COLUMNS) + ")"
 )
 # The same pair as keys of one record: `first=KOJO; last=ANSAH`, `{"first": "Oyelaran",
-# "last": "Bankole"}`. Each alone names nothing ("first": a flag, a position).
-_PAIRED_KEY: Final = (
-    "(?:" + "|".join(w for pair in _PAIRED_COLUMNS for w in pair) + r")(?:=|[\"']\s*:)"
-)
-_PAIR_OF: Final = {**dict(_PAIRED_COLUMNS), **{b: a for a, b in _PAIRED_COLUMNS}}
+# "last": "Bankole"}`. Each alone names nothing ("first": a flag, a position). Read
+# from the pair's first key (the anchor), its partner looked for on the line.
+_PAIRED_KEY: Final = "(?:" + "|".join(a for a, _ in _PAIRED_COLUMNS) + r")(?:=|[\"']\s*:)"
 _PARTNER_KEY: Final = {
-    **{a: re.compile(rf"(?<![\w.-]){b}(?:=|[\"']\s*:)") for a, b in _PAIRED_COLUMNS},
-    **{b: re.compile(rf"(?<![\w.-]){a}(?:=|[\"']\s*:)") for a, b in _PAIRED_COLUMNS},
+    a: (b, re.compile(rf"(?<![\w.-]){b}(?:=|[\"']\s*:)")) for a, b in _PAIRED_COLUMNS
 }
 # How far from a paired key its partner is looked for, on the same line.
 _RECORD_REACH: Final = 300
@@ -202,19 +199,17 @@ def _paired_key_values(text: str, low: str, start: int) -> list[Span]:
     `first=asc; last=desc`)."""
     if start and (low[start - 1].isalnum() or low[start - 1] in "_.-"):
         return []  # a longer identifier: "is_first=", "list.first:"
-    word = next((a for a, _ in _PAIRED_COLUMNS if low.startswith(a, start)), None)
-    if word is None:
-        return []  # the second key of a pair: read from the first
+    word = next(a for a in _PARTNER_KEY if low.startswith(a, start))
+    partner_word, partner_key = _PARTNER_KEY[word]
     value = _pair_value(text, start + len(word), word)
     if value is None:
         return []
     line_start = max(low.rfind("\n", 0, start) + 1, start - _RECORD_REACH)
     line_end = low.find("\n", start)
     line_end = min(len(low) if line_end < 0 else line_end, start + _RECORD_REACH)
-    partner = _PARTNER_KEY[word].search(low, line_start, line_end)
+    partner = partner_key.search(low, line_start, line_end)
     if partner is None:
         return []
-    partner_word = _PAIR_OF[word]
     other = _pair_value(text, partner.start() + len(partner_word), partner_word)
     if other is None:
         return []

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from zdr.detect.model import Span, span
-from zdr.detect.scan import Anchor, Text
+from zdr.detect.scan import Anchor, Text, top_level
 from zdr.detect.validators import entropy, placeholder, typed_stretch
 
 _DATA: Final = Path(__file__).resolve().parent / "data"
@@ -178,26 +178,7 @@ def _anchored(pattern: str) -> bool:
     """Whether every match of ``pattern`` starts at the start: a leading "^" (after
     its flags) and no "|" outside a group or class."""
     body = re.sub(r"^\(\?[a-zA-Z]+\)", "", pattern)
-    if not body.startswith("^"):
-        return False
-    depth, i, in_class = 0, 0, False
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            return False
-        i += 1
-    return True
+    return body.startswith("^") and len(top_level(body)) == 1
 
 
 def _inner(source: str, keywords: tuple[str, ...]) -> bool:

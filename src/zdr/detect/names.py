@@ -186,7 +186,7 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
     if bare == "--":
         signed = _after_signature_line(low, start)
         return signed, signed
-    if bare in _TITLE_WORDS or bare in _KIN_WORDS:
+    if bare in _TITLE_OR_KIN:
         return True, True
     if bare in _GREETING_WORDS:
         strong = bare in _STRONG_GREETINGS or (
@@ -216,7 +216,6 @@ def _not_a_name_after_cue(
     tokens: list[tuple[int, int, str]],
     i: int,
     bares: list[str],
-    no_one: frozenset[str],
 ) -> bool:
     """One capitalised word after a label or a greeting that is no name: the first of a
     group's name ("To: Ops Team", "Hi Sales Team"), a word for no one in particular
@@ -228,7 +227,7 @@ def _not_a_name_after_cue(
     key = cue.rstrip(_LABEL_ENDS + " ").strip(_STRIP).rstrip(".")
     if key in _TITLE_WORDS and not cue.endswith(":"):
         return False
-    if bares[i] in no_one:  # "Dear Customer,", "- name: Update staging", not "Hi Jan,"
+    if bares[i] in _NO_ONE:  # "Dear Customer,", "- name: Update staging", not "Hi Jan,"
         return True
     if key.endswith("name") or key in LOOSE_PERSON_KEYS or key.replace("_", "") in PERSON_KEYS:
         return False
@@ -249,14 +248,14 @@ _GROUP_WORDS: Final = frozenset(
     "division staff".split()
 )
 # Words after a greeting or a speaker's label that name no one in particular, or open
-# a sentence: "Dear Customer,", "Agent: To verify, ..."; with the ordinary words
-# (PersonDetector.no_one), but for those that are names too.
-_NO_ONE_WORDS: Final = frozenset(
+# a sentence: "Dear Customer,", "Agent: To verify, ..."; and the ordinary words, but
+# for those that are names too.
+_NO_ONE: Final = frozenset(
     "all everyone everybody there world folks guys team sir madam customer customers "
     "client clients user users member members colleague colleagues friend friends guest "
     "guests partner partners support sales admin the a an to and or for with in on at of "
     "by from please thank thanks hello sure yes ok okay".split()
-)
+) | (COMMON_WORDS - _COMMON_NAMES)
 
 
 def _after_signature_line(low: str, start: int) -> bool:
@@ -312,6 +311,10 @@ _CONTRACTIONS: Final = frozenset(
     for e in ends
     for a in "'’"
 )
+# One look-up each where they are asked of every capitalised word (built once).
+_TITLE_OR_KIN: Final = _TITLE_WORDS | _KIN_WORDS
+_NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS  # the word itself is no name
+_NO_FIRST_NAME: Final = COMMON_WORDS | _TITLE_OR_KIN | _GREETING_WORDS  # before a surname
 
 
 # "name": "...", customer='...': where the field begins, then its quoted value.
@@ -462,7 +465,6 @@ class PersonDetector:
         self.surnames = name_list("surnames.txt")
         self.proper_surnames = name_list("surnames_proper.txt")
         self.lower_first = name_list("first_names_us.txt") | name_list("first_names_world.txt")
-        self.no_one = _NO_ONE_WORDS | (COMMON_WORDS - _COMMON_NAMES)
 
     def find(self, t: Text) -> list[Span]:
         text = t.raw
@@ -511,7 +513,7 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
-            if bare in _TITLE_WORDS or bare in _CONTRACTIONS or bare in _KIN_WORDS:
+            if bare in _NO_NAME_TOKENS:
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -562,7 +564,7 @@ class PersonDetector:
                 j == i
                 and cued
                 and not (known or family)
-                and _not_a_name_after_cue(text, low, end, tokens, i, bares, self.no_one)
+                and _not_a_name_after_cue(text, low, end, tokens, i, bares)
             ):
                 i += 1
                 continue
@@ -599,12 +601,7 @@ class PersonDetector:
                 # met Haruto Sato", not "Ask Maria", "[DEBUG] Using Key").
                 p_start, p_end, _ = tokens[i - 1]
                 p_bare = bares[i - 1]
-                if text[p_end:start] == " " and not (
-                    p_bare in COMMON_WORDS
-                    or p_bare in _TITLE_WORDS
-                    or p_bare in _GREETING_WORDS
-                    or p_bare in _KIN_WORDS
-                ):
+                if text[p_end:start] == " " and p_bare not in _NO_FIRST_NAME:
                     start = p_start
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):

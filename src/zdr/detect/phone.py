@@ -26,6 +26,11 @@ _PHONE_WORDS: Final = (
 )  # fmt: skip
 
 
+def _says_phone(before: str) -> bool:
+    """A phone word in ``before`` (the text before a number, lower case or not)."""
+    return any(w in before for w in _PHONE_WORDS)
+
+
 class PhoneDetector:
     """Candidates by shape; confirmed by Google's libphonenumber (phonenumbers)."""
 
@@ -34,7 +39,6 @@ class PhoneDetector:
     # Not anchored: it runs on every text; the anchor says which pattern
     # number_runs uses when it runs as Python.
     anchors = (OTHER_DIGITS,)
-    _context = _PHONE_WORDS
 
     def __init__(self) -> None:
         # Every country code's rules, built now (~0.2 s, ~2 MiB, once per process)
@@ -61,7 +65,7 @@ class PhoneDetector:
             trunk = raw.startswith("0") and 10 <= len(digits) <= 11  # national, e.g. 0279469805
             if not (international or separated or trunk):
                 before = text_before(text, start, 40)
-                if not any(w in before for w in self._context):
+                if not _says_phone(before):
                     continue  # a bare run of digits is an id more often than a phone
             if raw.count(".") >= 3 and not (
                 _DOTTED_PAIRS.fullmatch(raw) and _labelled(text, start, start + len(raw))
@@ -182,7 +186,7 @@ def _id_worded(text: str, start: int) -> bool:
     if not (last.isalpha() or last in "#:.°º") or _ID_WORD.search(before) is None:
         return False
     line = text[text.rfind("\n", 0, start) + 1 : start].lower()
-    return not any(w in line for w in _PHONE_WORDS)
+    return not _says_phone(line)
 
 
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")
