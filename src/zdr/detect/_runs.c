@@ -1340,6 +1340,94 @@ static PyObject *json_strings(PyObject *Py_UNUSED(module), PyObject *arg) {
     return out;
 }
 
+/* ---- The person detector's per-word loops (names.py) ----------------------------
+ *   bare_words         names.bare_words          each capitalised word lower-cased,
+ *                                                without its final "." and "'s"
+ *   digit_at           names.digit_at            the first decimal digit of a stretch
+ *                                                (a house number beside a name) */
+
+/* One word of capitalised_words lower-cased, without a final "." and then a final
+ * "'s" or "’s" (what names.bare_words makes of it in its joined string). */
+static PyObject *bare_word(PyObject *word) {
+    if (!PyUnicode_Check(word)) {
+        PyErr_SetString(PyExc_TypeError, "bare_words() takes (start, end, word) tuples");
+        return NULL;
+    }
+    if (READY(word) < 0) return NULL;
+    if (PyUnicode_IS_ASCII(word)) {
+        const Py_UCS1 *s = PyUnicode_1BYTE_DATA(word);
+        Py_ssize_t end = PyUnicode_GET_LENGTH(word);
+        if (end > 0 && s[end - 1] == '.') end--;
+        if (end >= 2 && (s[end - 1] | 0x20) == 's' && s[end - 2] == '\'') end -= 2;
+        PyObject *bare = PyUnicode_New(end, 127);
+        if (bare == NULL) return NULL;
+        Py_UCS1 *d = PyUnicode_1BYTE_DATA(bare);
+        for (Py_ssize_t j = 0; j < end; j++) d[j] = (s[j] >= 'A' && s[j] <= 'Z') ? s[j] + 32 : s[j];
+        return bare;
+    }
+    /* Other letters: str.lower's own tables (a letter may lower to two characters). */
+    PyObject *low = PyObject_CallMethod(word, "lower", NULL);
+    if (low == NULL) return NULL;
+    Text t;
+    if (read_text(low, "bare_words()", &t) < 0) {
+        Py_DECREF(low);
+        return NULL;
+    }
+    Py_ssize_t end = t.n;
+    if (end > 0 && at(&t, end - 1) == '.') end--;
+    if (end >= 2 && at(&t, end - 1) == 's' && (at(&t, end - 2) == '\'' || at(&t, end - 2) == 0x2019))
+        end -= 2;
+    if (end == t.n) return low;
+    PyObject *bare = PyUnicode_Substring(low, 0, end);
+    Py_DECREF(low);
+    return bare;
+}
+
+/* bare_words(tokens): see names.bare_words, the reference, for tokens as
+ * capitalised_words makes them. */
+static PyObject *bare_words(PyObject *Py_UNUSED(module), PyObject *tokens) {
+    if (!PyList_Check(tokens)) {
+        PyErr_SetString(PyExc_TypeError, "bare_words() takes a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(tokens);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (!PyTuple_Check(token) || PyTuple_GET_SIZE(token) < 3) {
+            PyErr_SetString(PyExc_TypeError, "bare_words() takes (start, end, word) tuples");
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *bare = bare_word(PyTuple_GET_ITEM(token, 2));
+        if (bare == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, bare);
+    }
+    return out;
+}
+
+/* digit_at(text, start, end): the first position of text[start:end] (clamped as a
+ * regex's pos and endpos are) holding a decimal digit, or -1. */
+static PyObject *digit_at(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    Text t;
+    if (nargs != 3 || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "digit_at(text: str, start: int, end: int)");
+        return NULL;
+    }
+    if (read_text(args[0], "digit_at()", &t) < 0) return NULL;
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = PyLong_AsSsize_t(args[2]);
+    if ((start == -1 || end == -1) && PyErr_Occurred()) return NULL;
+    if (start < 0) start = 0;
+    if (end > t.n) end = t.n;
+    for (Py_ssize_t p = start; p < end; p++)
+        if (is_decimal(at(&t, p))) return PyLong_FromSsize_t(p);
+    return PyLong_FromLong(-1);
+}
+
 static PyMethodDef methods[] = {
     {"json_strings", json_strings, METH_O,
      "json_strings(body) -> [int]: pseudonymize.restore.json_strings in C."},
@@ -1380,6 +1468,9 @@ static PyMethodDef methods[] = {
      "number_runs(text) -> [(start, end)]: patterns.number_runs in C."},
     {"capitalised_words", capitalised_words, METH_O,
      "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},
+    {"bare_words", bare_words, METH_O, "bare_words(tokens) -> [str]: names.bare_words in C."},
+    {"digit_at", (PyCFunction)(void (*)(void))digit_at, METH_FASTCALL,
+     "digit_at(text, start, end) -> int: names.digit_at in C."},
     {"json_colons", json_colons, METH_O,
      "json_colons(body) -> int: gateway.canonical.json_colons in C."},
     {NULL, NULL, 0, NULL},
