@@ -43,6 +43,7 @@ _PARTICLES: Final = frozenset(
     "de da di do dos das del della van von der den ter ten le la du des y e bin al ibn "
     "mac st".split()
 )
+_PARTICLE_MAX: Final = max(len(p) for p in _PARTICLES)
 # Words that are first names somewhere but far more often ordinary capitalised words
 # (sentence starts, months, days, UI labels). Only matter when a name stands alone or
 # would start a full name.
@@ -952,12 +953,17 @@ _FIRM_FIRST: Final = frozenset(e[0] for e in _FIRM_ENDINGS.split("|"))
 
 def _firm_after(text: str, end: int) -> bool:
     """``_FIRM`` matches at ``end``: ", Inc.", " GmbH", " & Sons"."""
-    p = end + 1 if text.startswith(",", end) else end
+    # Characters compared, not str.startswith(x, pos): a method call where compiled.
+    n = len(text)
+    p = end + 1 if end < n and text[end] == "," else end
     return (
-        text.startswith(" ", p)
-        and text[p + 1 : p + 2] in _FIRM_FIRST
+        p + 1 < n
+        and text[p] == " "
+        and text[p + 1] in _FIRM_FIRST
         and _FIRM.match(text, end) is not None
     )
+
+
 _FIRM_WORDS: Final = frozenset(
     "inc llc ltd limited gmbh ag corp corporation co plc llp group holdings partners "
     "associates research technologies technology consulting agency bank capital "
@@ -1007,8 +1013,9 @@ def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[in
             ):
                 return None
     # (?:['’]s)? then a space, then a capitalised firm's word: "Smith's Hospital".
-    after = end + 1 if low.startswith(" ", end) else end + 3
-    if (after == end + 1 or low.startswith(("'s ", "’s "), end)) and text[
+    follows = low[end] if end < len(low) else ""
+    after = end + 1 if follows == " " else end + 3
+    if (after == end + 1 or (follows in ("'", "’") and low[end + 1 : end + 3] == "s ")) and text[
         after : after + 1
     ].isupper():
         firm = _AFTER_WORD.match(low, after)
@@ -1126,7 +1133,8 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
         value = text[start:end]
         parts.add(value)
         for w in value.split():  # a loop, not a generator: half the instructions
-            if len(w) >= 3 and w.lower() not in _PARTICLES:
+            # (lower() never shortens a word: a longer one is no particle)
+            if len(w) >= 3 and (len(w) > _PARTICLE_MAX or w.lower() not in _PARTICLES):
                 parts.add(w)
     if len(parts) * len(text) > _INDEX_ABOVE:
         taken = _leftmost_longest([*found, *_mentions_by_index(text, list(parts))])
