@@ -884,6 +884,8 @@ def bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
     """The tokens' words lower-cased without a final "." and then a final "'s" (tokens
     as capitalised_words makes them: no spaces, at most one dot, at the end), in one
     go. The reference for ``zdr.detect._runs`` (C), which makes each word once."""
+    if not tokens:
+        return []
     # t[2], not an unpacking: the two offsets would each be unboxed and boxed again.
     joined = lower(" ".join([t[2] for t in tokens])).replace(". ", " ")
     if "s " in joined:
