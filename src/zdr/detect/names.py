@@ -906,7 +906,10 @@ def strip_accents(word: str) -> str:
     if word.isascii():
         return word  # no diacritic to take off: NFKD leaves ASCII as it is
     decomposed = unicodedata.normalize("NFKD", word.translate(_NO_BASE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join([c for c in decomposed if not _combining(c)])  # a loop, no generator
+
+
+_combining: Final = unicodedata.combining  # one attribute look-up, not one a character
 
 
 _NO_BASE: Final = str.maketrans(
@@ -1092,6 +1095,16 @@ def _joins(gap: str) -> bool:
 
 
 _DOMAIN_LABEL: Final = re.compile(r"[A-Za-z0-9-]+\.")
+_DOMAIN_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def _domain_label(text: str, start: int) -> bool:
+    """``_DOMAIN_LABEL`` matches at ``start``: a run of its characters, then a dot."""
+    head = text[start : start + 64]
+    run = len(head) - len(head.lstrip(_DOMAIN_CHARS))
+    if run == 64:
+        return _DOMAIN_LABEL.match(text, start) is not None  # a longer label: the regex
+    return run > 0 and head[run : run + 1] == "."
 
 
 def _named_by_email(
@@ -1101,14 +1114,20 @@ def _named_by_email(
     "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>". ``bares`` are the
     words lower-cased, without their final ".", in the order of ``tokens``."""
     out: list[tuple[int, int]] = []
-    starts = [t[0] for t in tokens]
+    n = len(tokens)
+    lo = hi = 0  # the tokens from 60 characters before the local part to its start
     for at in occurrences(text, "@"):
         local_start = local_part_start(text, at)
-        if at - local_start < 2 or not _DOMAIN_LABEL.match(text, at + 1):
+        if at - local_start < 2 or not _domain_label(text, at + 1):
             continue
         local = text[local_start:at].lower()
-        lo = bisect.bisect_left(starts, local_start - 60)
-        hi = bisect.bisect_left(starts, local_start)
+        # Local parts hold no "@": each begins after the last, so both bounds only
+        # move forward (bisect's calls cost more than these steps).
+        while lo < n and tokens[lo][0] < local_start - 60:
+            lo += 1
+        hi = max(hi, lo)
+        while hi < n and tokens[hi][0] < local_start:
+            hi += 1
         for i in range(lo, hi):
             bare = bares[i]
             if len(bare) >= 3 and bare not in COMMON_WORDS and bare in local:
