@@ -57,9 +57,9 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words)
 
 
-_AFTER_WORDS: Final = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|")) | frozenset(
-    w + "s" for w in _STREET_WORDS_AFTER.replace("?", "").split("|")
-)
+# Each word and its plural ("groves?" is "grove" and "groves").
+_AFTER_SINGULARS: Final = tuple(w.removesuffix("s?") for w in _STREET_WORDS_AFTER.split("|"))
+_AFTER_WORDS: Final = frozenset(_AFTER_SINGULARS) | frozenset(w + "s" for w in _AFTER_SINGULARS)
 # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]: a number, then up to four
 # capitalised words, the last of which must be a street word.
 _NUMBER_WORDS: Final = re.compile(rf"\d{{1,6}}[a-zA-Z]?,?\s+((?:{_CAP}\s+){{0,3}}{_CAP})\.?")
