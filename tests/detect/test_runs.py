@@ -547,6 +547,7 @@ def test_person_loops_agree_on_written_text() -> None:
     """On texts people wrote (the probes' halves that may be read): each capitalised
     word's bare form, and the first digit of each stretch around each word."""
     from bench.eval.probes import PROBES, PROBES_E, PROBES_F
+
     from zdr.detect.names import bare_words, digit_at
 
     texts = [case[0] for name, cases in PROBES.items() if "held" not in name for case in cases]
