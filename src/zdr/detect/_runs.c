@@ -1342,9 +1342,7 @@ static PyObject *json_strings(PyObject *Py_UNUSED(module), PyObject *arg) {
 
 /* ---- The person detector's per-word loops (names.py) ----------------------------
  *   bare_words         names.bare_words          each capitalised word lower-cased,
- *                                                without its final "." and "'s"
- *   digit_at           names.digit_at            the first decimal digit of a stretch
- *                                                (a house number beside a name) */
+ *                                                without its final "." and "'s" */
 
 /* One word of capitalised_words lower-cased, without a final "." and then a final
  * "'s" or "’s" (what names.bare_words makes of it in its joined string). */
@@ -1410,24 +1408,6 @@ static PyObject *bare_words(PyObject *Py_UNUSED(module), PyObject *tokens) {
     return out;
 }
 
-/* digit_at(text, start, end): the first position of text[start:end] (clamped as a
- * regex's pos and endpos are) holding a decimal digit, or -1. */
-static PyObject *digit_at(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    Text t;
-    if (nargs != 3 || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "digit_at(text: str, start: int, end: int)");
-        return NULL;
-    }
-    if (read_text(args[0], "digit_at()", &t) < 0) return NULL;
-    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = PyLong_AsSsize_t(args[2]);
-    if ((start == -1 || end == -1) && PyErr_Occurred()) return NULL;
-    if (start < 0) start = 0;
-    if (end > t.n) end = t.n;
-    for (Py_ssize_t p = start; p < end; p++)
-        if (is_decimal(at(&t, p))) return PyLong_FromSsize_t(p);
-    return PyLong_FromLong(-1);
-}
-
 static PyMethodDef methods[] = {
     {"json_strings", json_strings, METH_O,
      "json_strings(body) -> [int]: pseudonymize.restore.json_strings in C."},
@@ -1469,8 +1449,6 @@ static PyMethodDef methods[] = {
     {"capitalised_words", capitalised_words, METH_O,
      "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},
     {"bare_words", bare_words, METH_O, "bare_words(tokens) -> [str]: names.bare_words in C."},
-    {"digit_at", (PyCFunction)(void (*)(void))digit_at, METH_FASTCALL,
-     "digit_at(text, start, end) -> int: names.digit_at in C."},
     {"json_colons", json_colons, METH_O,
      "json_colons(body) -> int: gateway.canonical.json_colons in C."},
     {NULL, NULL, 0, NULL},

@@ -1034,15 +1034,15 @@ def _not_particles(words: str) -> int:
     return sum(w not in _PARTICLES for w in words.split())
 
 
-def digit_at(text: str, start: int, end: int) -> int:
-    """The first position of ``text[start:end]`` holding a decimal digit (a regex's
-    \\d), or -1. The reference for ``zdr.detect._runs`` (C), which makes no match
-    object (the person detector asks it on both sides of each name)."""
-    m = _NUMBER_NEAR.search(text, start, end)
-    return -1 if m is None else m.start()
-
-
-_digit_at: Final = in_c("digit_at", digit_at)
+def _digit_at(text: str, start: int, end: int) -> int:
+    """The first position of ``text[start:end]`` (start >= 0, a few characters)
+    holding a decimal digit (a regex's \\d), or -1: a loop of compiled character
+    tests, not a regex's search and match object (asked on both sides of each name)."""
+    for k in range(start, min(end, len(text))):
+        c = text[k]
+        if c.isdigit() and c.isdecimal():  # isdigit is compiled inline; decimals are digits
+            return k
+    return -1
 
 
 # Words after which one capitalised word is a place, whatever else it may be.
