@@ -249,7 +249,7 @@ def test_variables_and_map_keys_are_examined() -> None:
 
 # -- restore ------------------------------------------------------------------------------
 
-KEY = "sk-proj-Zq8vN3xT5rL9wK2mP7sJ4hB6yT3BlbkFJ1uR0eQm3xV8tPw2Lr4vN8bT3c"
+KEY = "sk-proj-Zq8vN3xT5rL9wK2mP7sJ4hB6yT1uR0e"
 
 
 def test_secrets_are_not_restored_into_urls(gateway: RunningGateway, fake: FakeOpenAI) -> None:

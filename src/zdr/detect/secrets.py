@@ -39,10 +39,6 @@ _KEY_SHAPE_PARTS: Final = (
     (r"eyJ", r"[A-Za-z0-9_=-]{6,}\.[A-Za-z0-9_=-]{4,}(?:\.[A-Za-z0-9_=-]*)?"),
 )
 _MAINTAINED_SK: Final = ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-ant-")
-# OpenAI's own prefixes: every form the maintained rules define (gitleaks', detect-secrets',
-# secretlint's) holds the marker `T3BlbkFJ` ("OpenAI" in base64); without any marker the
-# value is not OpenAI's key but a look-alike (a documentation or test value).
-_OPENAI_SK: Final = ("sk-proj-", "sk-svcacct-", "sk-admin-")
 _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
 )
@@ -324,8 +320,6 @@ class SecretDetector:
             value = m.group()
             if value.startswith("eyJ") and not _jwt(value):
                 continue
-            if value.startswith(_OPENAI_SK) and "BlbkFJ" not in value:
-                continue  # no marker: not OpenAI's form (a damaged one is masked in doubt)
             if (value.startswith(_MAINTAINED_SK) or "T3BlbkFJ" in value) and not _generated(
                 value.split("-", 2)[-1]
             ):
