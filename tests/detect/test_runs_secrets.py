@@ -28,7 +28,7 @@ _CODE_PIECES = (
 )
 
 
-@settings(max_examples=5000)
+@settings(max_examples=3000)
 @given(
     st.text(alphabet=_CODE_CHARS, max_size=24)
     | st.lists(st.sampled_from(_CODE_PIECES), max_size=8).map("".join)
@@ -75,7 +75,7 @@ _NAME_PIECES = (
 )
 
 
-@settings(max_examples=5000)
+@settings(max_examples=3000)
 @given(st.data())
 def test_about_name_as_the_reference_reads_it(data: st.DataObject) -> None:
     pieces = st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join)
