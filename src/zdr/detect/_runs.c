@@ -1,6 +1,6 @@
 /* Loops of zdr.detect in C, each the twin of a Python reference (named below, the
- * code that runs without a C compiler; tests/detect/test_runs.py holds each pair
- * equal with hypothesis):
+ * code that runs without a C compiler; tests/detect/test_runs.py and, for the secret
+ * detector's, test_runs_secrets.py hold each pair equal with hypothesis):
  *   capitalised_words  names.capitalised_words   the person detector's words
  *   number_runs        patterns.number_runs      the phone detector's candidates
  *   word_before        names.word_before         the word before a capitalised word
