@@ -43,12 +43,14 @@ _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
 )
 # A key that names its issuer: a short lower-case prefix and "_" (a second word may
-# follow: `lin_api_`, `dckr_pat_`), then a long generated body. GitHub's convention of
+# follow: `lin_api_`, `dckr_pat_`; or a short id with a digit, the key's own:
+# Pinecone's `pcsk_<id>_<body>`), then a long generated body. GitHub's convention of
 # identifiable prefixes, which many providers follow; rules for named providers are
 # keyrules.py's. The body must be long and mix upper, lower case and digits: object
 # ids with a prefix (`cus_`, `pi_`, `req_`) are shorter, hashes have one case.
 _PREFIXED_KEY: Final = re.compile(
-    r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?(?P<body>[A-Za-z0-9]{32,200})(?![A-Za-z0-9])"
+    r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_|(?=[A-Za-z]*[0-9])[A-Za-z0-9]{4,8}_)?"
+    r"(?P<body>[A-Za-z0-9]{32,200})(?![A-Za-z0-9])"
 )
 # A string literal that is a random draw, whatever names it (`getToken() { return
 # "ntJD0ER8..." }`, `key != "cK1bq7JR..."`, `connect("MVE7zmdx...")`): 20 or more
@@ -283,7 +285,9 @@ _ANCHORS: Final = (
     # the four base64 characters before "==" (not `a == b` in code)
     Anchor("secret.b64_64", r"[A-Za-z0-9+/]{4}=="),
     Anchor(
-        "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
+        "secret.prefixed",
+        r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_|[A-Za-z0-9]{4,8}_)?[A-Za-z0-9]{32}",
+        word_start="-.",
     ),
     # The first 12 of the run's 20 characters: a shorter prefix finds a few more places
     # (the regex is tried there and fails), and Hyperscan's bounded repeat of 20 cost
