@@ -29,8 +29,8 @@ _CUE_WORDS: Final = f"{_ACCOUNT_WORDS}|{_PLATFORMS}"
 # After the word, a verb or a sign and any value ("login: jdoe"); without one, only a
 # quoted value or one of a handle's shape ("discord valentinaq_art", not "login page").
 # "=" only after an account word: "DISCORD=..." in a config holds a token.
-# "login" and "handle" are other nouns too ("the login is failing"): after them
-# neither a verb nor a sign is enough.
+# "login" and "handle" are other nouns too ("the login is failing"): after them a
+# verb is no sign.
 _STRONG_CUE: Final = re.compile(
     rf"(?:(?P<account>{_ACCOUNT_WORDS})|{_PLATFORMS})(?![\w-])[ \t]*"
     r"(?:(?P<verb>is|was|ist|est|es|è)|(?P<sign>:|(?<=[ \t])[-–—]|(?P<equals>=)))?[ \t]*"
@@ -77,10 +77,8 @@ class HandleDetector:
                 continue
             if m.group("equals") and not m.group("account"):
                 continue
-            # After "login" or "handle" (other nouns too: "login: home / dashboard"),
-            # only a quoted value, an "@" or a handle's shape.
-            sign = m.group("noun") is None and (m.group("verb") or m.group("sign"))
-            loose = bool(sign or m.group("quote") or m.group("at"))
+            verb = m.group("verb") is not None and m.group("noun") is None
+            loose = verb or any(m.group(g) for g in ("sign", "quote", "at"))
             self._value_at(text, m.end(), loose, out)
         for m in matches_at(_USER_CUE, low, t.spans("handle.user")):
             if text[m.start() - 1 : m.start()] in _NOT_BEFORE_CUE and m.start() > 0:
@@ -113,9 +111,8 @@ class HandleDetector:
         if m is None:
             return
         value = m.group().rstrip(".-")
-        after = text[m.start() + len(value) : m.start() + len(value) + 1]
-        if value.lower() in COMMON_WORDS or after in ("(", "/") or text.startswith("://", m.end()):
-            return  # an ordinary word, a function called, a path or a URL's scheme
+        if value.lower() in COMMON_WORDS or text[m.end() : m.end() + 1] == "(":
+            return
         if not (loose or _handle_shaped(value)):
             return
         out.append(span(m.start(), m.start() + len(value), "USERNAME"))
