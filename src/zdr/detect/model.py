@@ -20,7 +20,6 @@ LABELS: Final = (
     "URL",
     "DATE_OF_BIRTH",
     "STREET_ADDRESS",
-    "USERNAME",
     "API_KEY",
     "SECRET",
 )
@@ -41,7 +40,6 @@ PRIORITY: Final = {
             "DATE_OF_BIRTH",
             "PHONE",
             "STREET_ADDRESS",
-            "USERNAME",
             "PERSON",
         )
     )
