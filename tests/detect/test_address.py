@@ -26,6 +26,7 @@ def addresses(text: str) -> list[str]:
         ("moved to 12 Cedar Hills", "12 Cedar Hills"),
         ("Ship it to 93 Melanie Alley please", "93 Melanie Alley"),  # USPS suffixes
         ("we meet at 5 Dune Crossroads", "5 Dune Crossroads"),
+        ("shipped to 8 Cypress Bayou", "8 Cypress Bayou"),
         # A house number of two numbers and a slash.
         ("I live at 97/65 Yogi Chowk", "97/65 Yogi Chowk"),
         # A street type after the name, as the end of one word (libpostal's suffixes).
@@ -80,6 +81,9 @@ def test_a_building_number_before_the_street_is_part_of_it() -> None:
         "Windows 10 Pro Edition",
         "Ölgasse",  # a street type with no house number
         "Leave via email 24/7",
+        "Top 10 Beach Destinations",  # USPS suffixes that head titles are left out
+        "Chapter 4 Passage of Time",
+        "Level 5 Arcade",
     ],
 )
 def test_look_alikes_are_not_addresses(text: str) -> None:

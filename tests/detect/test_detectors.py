@@ -479,3 +479,20 @@ def test_chat_log_speakers_are_names_log_sources_are_not() -> None:
     )
     people = [v for v, label in found(log) if label == "PERSON"]
     assert people == ["gabriela.souza", "omar_haddad", "ruth"]
+
+
+@pytest.mark.parametrize(
+    ("text", "card"),
+    [
+        ("my credit card number is 675984103431, please", True),  # Maestro: 12 digits
+        ("statement for cc 503802053770 please", True),
+        ("Our AWS account 666972510273 hosts the prod cluster.", False),  # no card word
+        ("Accepted order 364942055526 successfully", False),  # "cc" inside words
+        ("card number 675984103432", False),  # Luhn fails
+    ],
+)
+def test_twelve_digit_cards_only_after_a_card_word(text: str, card: bool) -> None:
+    from zdr.detect import DetectorSet
+
+    labels = {s.label for s in DetectorSet().detect(text)}
+    assert ("CREDIT_CARD" in labels) is card

@@ -34,9 +34,10 @@ _STREET_WORDS_AFTER: Final = (
     "station|stravenue|stream|summit|throughway|trace|track|trafficway|tunnel|turnpike|"
     "underpass|union|valley|viaduct|villages?|ville|vista|wall|wells?|marg|nagar|chowk|"
     # the rest of USPS Publication 28's suffixes (appendix C1), but those that are
-    # mostly other words (land, loaf, bottom, trailer)
-    "alley|annex|arcade|bayou|beach|bend|bluffs?|crest|crossroads?|forks?|greens?|overpass|"
-    "passage|plains?"
+    # mostly other words in titles and headings ("Top 10 Beach Destinations", "Level 5
+    # Arcade", "Chapter 4 Passage"): land, loaf, bottom, trailer, annex, arcade, beach,
+    # bend, crest, fork, green, passage, plain
+    "alley|bayou|bluffs?|crossroads?|overpass"
 )
 _STREET_WORDS_BEFORE: Final = (
     "rue|avenue|av\\.|chemin|boulevard|bd|allée|place|impasse|quai|route|cours|"
@@ -253,6 +254,8 @@ def _slashed(text: str, start: int) -> int:
     Chowk", "14/388, Dugar Ganj") when ``start`` is the second one's: else ``start``."""
     if start < 2 or text[start - 1] != "/" or not text[start].isdigit():
         return start
+    if text[start : start + 2] in ("19", "20") and text[start : start + 5][4:5] in (" ", ","):
+        return start  # 12/2024: a month and a year
     k = start - 1
     while k > 0 and start - 1 - k < 6 and text[k - 1].isdigit():
         k -= 1

@@ -48,8 +48,9 @@ class CardDetector:
             # range (private-label, co-branded and retired ranges).
             before = text_before(text, m.start(), 40)
             named = any(w in before for w in self._context)
-            # Maestro numbers run from 12 digits; that short, only after a card word.
-            if len(digits) == 12 and not named:
+            # Maestro numbers run from 12 digits; that short, only after a whole card
+            # word ("account 666972510273" is an AWS account, "cc" is in "success").
+            if len(digits) == 12 and _CARD_WORD.search(before) is None:
                 continue
             if not (named or card_brand_ok(digits)):
                 continue
@@ -60,6 +61,9 @@ class CardDetector:
         return out
 
 
+_CARD_WORD: Final = re.compile(
+    r"\b(?:(?:credit |debit )?card|cc|maestro|karte|carte|tarjeta|carta|cartão)\b", re.IGNORECASE
+)
 _CARD_START: Final = re.compile(r"(?<![0-9A-Za-z_.\-])[0-9](?=(?:[ -]?[0-9]){11})")
 
 
