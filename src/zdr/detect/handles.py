@@ -89,11 +89,17 @@ class HandleDetector:
             loose = bool(m.group(1)) or (bool(before) and before[-1] in _USER_AFTER)
             self._value_at(text, m.end(), loose, out)
         for start, _ in t.spans("handle.mention"):
-            line_start = text.rfind("\n", 0, start) + 1
             # After a space, a quote or a bracket; not first on its line (a decorator,
             # an annotation, a CSS rule) nor after "}" or ":" (URL userinfo's "@").
-            if not text[line_start:start].strip() or text[start - 1] not in _BEFORE_MENTION:
+            if start == 0 or text[start - 1] not in _BEFORE_MENTION:
                 continue
+            # Only the blanks right before it are read back: a long line of many "@"
+            # read back to its start at each cost its length squared (a 1 MB line 13 s).
+            k = start
+            while k > 0 and text[k - 1] != "\n" and text[k - 1].isspace():
+                k -= 1
+            if k == 0 or text[k - 1] == "\n":
+                continue  # first on its line
             mention = _MENTION.match(text, start)
             if mention is None or text[mention.end() : mention.end() + 1] in ("(", "/"):
                 continue
