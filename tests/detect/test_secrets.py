@@ -80,6 +80,15 @@ def test_a_secret_is_masked_at_every_mention() -> None:
     assert len(spans) == 2
 
 
+def test_every_mention_beside_values_of_other_labels() -> None:
+    """Another mention is masked whatever else the text holds (a person, an e-mail, a
+    username: spans of labels whose mentions are not searched for)."""
+    for before in ("Maria Lopez wrote", "mail anna@example.com: code", "username is jdoe_1, and"):
+        text = f"{before} {SECRET} on the board\nPassword: {SECRET}\n"
+        spans = [s for s in DETECT.detect(text) if text[s.start : s.end] == SECRET]
+        assert len(spans) == 2, before
+
+
 def test_a_value_inside_a_longer_word_is_not_a_mention() -> None:
     text = f"api_token={SECRET}\nchecksum {SECRET}ff00 unrelated"
     assert [text[s.start : s.end] for s in DETECT.detect(text)] == [SECRET]

@@ -93,8 +93,13 @@ class DetectorSet:
                 spans.extend(detector.find(scanned))
         taken = _resolve(spans, PRIORITY)
         mentions = other_mentions(text, taken)
-        if len(mentions) > len(taken):  # not only the ones found: another mention
-            taken = _resolve([*taken, *mentions], PRIORITY)
+        # Not only the ones found: another mention. (Counting them against every span
+        # taken missed one whenever the text held a span of another label: "Maria
+        # Lopez wrote <password> ... Password: <password>" left the first.)
+        if mentions:
+            found = set(taken)
+            if any(m not in found for m in mentions):
+                taken = _resolve([*taken, *mentions], PRIORITY)
         return taken
 
 
