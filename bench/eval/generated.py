@@ -6,11 +6,12 @@ sentences, scored as values left.
 
 Two halves from two seeds: "dev" may be read while rules change (-v lists its misses),
 "held" is only ever scored. Both are draws of one generator with the same word lists:
-"held" guards against fitting the dev draw's values, not the generator's vocabulary
-(a street type taken from it would help both halves alike). A phone is left when one
-of its digits survives masking; an address when a character of its street line does (unit words such as "Flat" or
-"Apt." aside). Faker's values are made up and not always valid (phone numbers of
-unassigned ranges, street types of its own), so this measures shapes, not validity.
+"held" guards against fitting the dev draw's values, not the generator's vocabulary (a
+street type taken from it would help both halves alike). A phone is left when one of its
+digits survives masking; an address when a character of its street line does (unit words
+such as "Flat" or "Apt." aside). Faker's values are made up and not always valid (phone
+numbers of unassigned ranges, street types of its own), so this measures shapes, not
+validity.
 Written on 2026-12-07 (stop 28); the sentences are the team's.
 """
 
