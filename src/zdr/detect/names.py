@@ -451,6 +451,46 @@ _CHAT_ROLES: Final = frozenset(
 )
 
 
+# A name in capitals after a label of a person or a title: the label or title (the
+# anchor, matched on the text as written), then the first word in capitals.
+_CAPS_LABELS: Final = (
+    "name|holder|caller|customer|client|patient|passenger|guest|tenant|insured|"
+    "beneficiary|applicant|employee|traveler|traveller|kunde|nom|nome|nombre|naam|"
+    "cliente|klant|titular|inhaber"
+)
+_CAPS_TITLES: Final = "M|MR|Mr|MRS|Mrs|MS|Ms|MME|Mme|DR|Dr|HERR|Herr|FRAU|Frau|SR|Sr|SRA|Sra"
+_CAPS_LABEL_ANCHOR: Final = rf"(?i:{_CAPS_LABELS})[\"']?[ \t]*[:=]?[ \t]*[\"']?[A-Z]{{2}}"
+_CAPS_TITLE_ANCHOR: Final = rf"(?:{_CAPS_TITLES})\.? [A-Z]{{2}}"
+_CAPS_ONLY: Final = rf"[{_UPPER}][{_UPPER}'’-]*[{_UPPER}]"
+_CAPS_NAME_WORD: Final = rf"{_CAPS_ONLY}|[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+# The cue, then the name: a word in capitals, a second after a comma ("ALVAREZ-PEÑA,
+# ROBERTO"), two more, and an initial.
+_CAPS_CUE: Final = re.compile(
+    rf"(?:(?i:{_CAPS_LABELS})[\"']?[ \t]*[:=]?[ \t]*[\"']?|(?:{_CAPS_TITLES})(\.? ))"
+    rf"({_CAPS_ONLY}(?:,? (?:{_CAPS_NAME_WORD}))?(?: (?:{_CAPS_NAME_WORD})){{0,2}}"
+    rf"(?: [{_UPPER}]\.?(?![\w'’-]))?)(?![\w'’-])"
+)
+# Words in capitals that end a name's run or show it is none: the next field's label,
+# an ordinary word, a firm's or a role's.
+_NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
+# A list of people after its label ("Attendees: ahmed k., Sun-hee Park"), read whatever
+# the case of its items.
+_PEOPLE_LABEL_ANCHOR: Final = (
+    r"(?:attendees|participants|invitees|panelists|panellists|teilnehmer|participantes|"
+    r"partecipanti|deelnemers|asistentes)[ \t]*:"
+)
+_ITEM_WORD: Final = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*\.?"
+_LIST_ITEM: Final = re.compile(
+    rf"({_ITEM_WORD}(?: {_ITEM_WORD}){{0,3}})"
+    r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t]*(?=\n)|[ \t]*\Z)"
+)
+# Who writes, after a greeting: "hey, dragana here".
+_HERE_ANCHOR: Final = (
+    r"(?:hi|hey|hello|hallo|hola|ciao|oi|olá|salut|yo)[ ,!]{1,3}[a-zß-öø-ÿ]{2,20} here[ ,.!]"
+)
+_HERE_NAME: Final = re.compile(r"[ ,!]([a-zß-öø-ÿ]{2,20}) here(?:[ ,.!]|\Z)")
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
@@ -458,6 +498,10 @@ class PersonDetector:
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
         Anchor("person.chat", _CHAT_ANCHOR, lower=True),
+        Anchor("person.caps_label", _CAPS_LABEL_ANCHOR),  # "cardholder", "first_name"
+        Anchor("person.caps_title", _CAPS_TITLE_ANCHOR, word_start=""),
+        Anchor("person.people", _PEOPLE_LABEL_ANCHOR, lower=True, word_start=""),
+        Anchor("person.here", _HERE_ANCHOR, lower=True, word_start=""),
     )
 
     def __init__(self) -> None:
@@ -483,6 +527,10 @@ class PersonDetector:
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
             found.extend(self._dash_signoff(low, last_line))
+        found.extend(self._caps_after_cue(text, t.spans("person.caps_label")))
+        found.extend(self._caps_after_cue(text, t.spans("person.caps_title")))
+        found.extend(self._people_listed(text, t.spans("person.people")))
+        found.extend(self._here(low, t.spans("person.here")))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -682,6 +730,76 @@ class PersonDetector:
         if low.startswith(m.group(1), line):
             return []  # "- eggs\n- olivia": a list
         return [self._lower_run(low, m.start(2), m.end(2))]
+
+    def _caps_after_cue(self, text: str, hits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A name in capitals after a label of a person or a title ("holder: HAYASHI
+        KENTARO", "Caller = MARGARET O'CONNELL-BYRNE", "cardholder ALVAREZ-PEÑA,
+        ROBERTO", "M. DUBOIS Jean-Philippe"): its words (capitalised ones may follow,
+        an initial may end it), one of them at least in the name lists and none an
+        ordinary word, a firm's or a role's; two words or more after a label."""
+        found: list[tuple[int, int]] = []
+        for start, _ in hits:
+            m = _CAPS_CUE.match(text, start)
+            if m is None:
+                continue
+            words = m.group(2).replace(",", " ").split()
+            while words and words[-1].lower().rstrip(".") in _NOT_IN_CAPS_NAME:
+                words.pop()  # "NAME JOHN SMITH ADDR ...": the next field's label
+            named = [w for w in words if len(w.rstrip(".")) > 1]
+            if len(named) < (1 if m.group(1) is None else 2):
+                continue
+            lows = [strip_accents(w.lower()) for w in named]
+            if any(
+                w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS or w in _NOT_IN_CAPS_NAME
+                for w in lows
+            ) or not any(self._listed(p) for w in lows for p in (w, *w.split("-"))):
+                continue
+            end = m.start(2)
+            for w in words:
+                end = text.index(w, end) + len(w)
+            found.append((m.start(2), end))
+        return found
+
+    def _listed(self, word: str) -> bool:
+        return word in self.names or word in self.surnames or word in self.proper_surnames
+
+    def _people_listed(self, text: str, hits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The items of a list after a label of people, in any case ("Attendees: ahmed
+        k., Sun-hee Park, J. Mbeki, me"): each of one to four words of letters (an
+        initial too), with a word of the name lists or two words or more written as a
+        name's; the list ends at the first item that is not such (an ordinary word:
+        "me", "the team")."""
+        found: list[tuple[int, int]] = []
+        for _, hit_end in hits:
+            pos = hit_end
+            while text[pos : pos + 1] in (" ", "\t"):
+                pos += 1
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            while pos < line_end:
+                m = _LIST_ITEM.match(text, pos, line_end)
+                if m is None:
+                    break
+                words = m.group(1).split()
+                lows = [strip_accents(w.lower().rstrip(".")) for w in words]
+                if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in lows):
+                    break
+                shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
+                if not (shaped or any(self._known(p) for w in lows for p in (w, *w.split("-")))):
+                    break
+                found.append(m.span(1))
+                pos = m.end()
+        return found
+
+    def _here(self, low: str, hits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A name after a greeting, saying who writes: "hey, dragana here", "hello,
+        tomasz here again" (a word of the name lists)."""
+        found: list[tuple[int, int]] = []
+        for _, end in hits:
+            m = _HERE_NAME.search(low, max(0, end - 30), end)
+            if m is not None and self._lower_name(m.group(1), first=False):
+                found.append(m.span(1))
+        return found
 
     def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
         """A name found with the parts beside it that its words leave out: a surname
