@@ -26,7 +26,7 @@ from zdr.detect.model import (
     span,
     starts_word,
 )
-from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
+from zdr.detect.scan import DIGIT, Anchor, Text, each_then, matches_at
 
 # Latin letters: Latin-1's, Latin Extended-A taken as both cases, and the letters of
 # Latin Extended-B and Additional by their own case (Romanian "Ștefan", Vietnamese
@@ -451,33 +451,34 @@ _CHAT_ROLES: Final = frozenset(
 )
 
 
-# A name in capitals after a label of a person or a title: the label or title (the
-# anchor, matched on the text as written), then the first word in capitals.
-_CAPS_LABELS: Final = (
-    "name|holder|caller|customer|client|patient|passenger|guest|tenant|insured|"
-    "beneficiary|applicant|employee|traveler|traveller|kunde|nom|nome|nombre|naam|"
-    "cliente|klant|titular|inhaber"
+# A name in capitals after a key that names a person ("holder: HAYASHI KENTARO",
+# "NAME OYELOWO"; the field detector's key anchor, read here too: no scan of its own) or
+# after a title ("M. DUBOIS Jean-Philippe": the anchor, on the text as written; each
+# title with its own suffix, as an alternation before one suffix scanned ~40k
+# instructions more a chat request).
+_CAPS_TITLES: Final = (
+    "M|MR|Mr|MRS|Mrs|MS|Ms|MME|Mme|DR|Dr|PROF|Prof|HERR|Herr|FRAU|Frau|SR|Sr|SRA|Sra"
 )
-_CAPS_TITLES: Final = "M|MR|Mr|MRS|Mrs|MS|Ms|MME|Mme|DR|Dr|HERR|Herr|FRAU|Frau|SR|Sr|SRA|Sra"
-_CAPS_LABEL_ANCHOR: Final = rf"(?i:{_CAPS_LABELS})[\"']?[ \t]*[:=]?[ \t]*[\"']?[A-Z]{{2}}"
-_CAPS_TITLE_ANCHOR: Final = rf"(?:{_CAPS_TITLES})\.? [A-Z]{{2}}"
+_CAPS_TITLE_ANCHOR: Final = each_then(_CAPS_TITLES, r"\.? [A-Z]{2}")
 _CAPS_ONLY: Final = rf"[{_UPPER}][{_UPPER}'’-]*[{_UPPER}]"
 _CAPS_NAME_WORD: Final = rf"{_CAPS_ONLY}|[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
-# The cue, then the name: a word in capitals, a second after a comma ("ALVAREZ-PEÑA,
-# ROBERTO"), two more, and an initial.
-_CAPS_CUE: Final = re.compile(
-    rf"(?:(?i:{_CAPS_LABELS})[\"']?[ \t]*[:=]?[ \t]*[\"']?|(?:{_CAPS_TITLES})(\.? ))"
+# The name: a word in capitals, a second after a comma ("ALVAREZ-PEÑA, ROBERTO"), two
+# more (capitalised ones too), and an initial.
+_CAPS_RUN: Final = (
     rf"({_CAPS_ONLY}(?:,? (?:{_CAPS_NAME_WORD}))?(?: (?:{_CAPS_NAME_WORD})){{0,2}}"
     rf"(?: [{_UPPER}]\.?(?![\w'’-]))?)(?![\w'’-])"
 )
+_CAPS_AFTER_KEY: Final = re.compile(r"[\"']?[ \t]*[:=]?[ \t]*[\"']?" + _CAPS_RUN)
+_CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 # Words in capitals that end a name's run or show it is none: the next field's label,
 # an ordinary word, a firm's or a role's.
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
 # A list of people after its label ("Attendees: ahmed k., Sun-hee Park"), read whatever
 # the case of its items.
-_PEOPLE_LABEL_ANCHOR: Final = (
-    r"(?:attendees|participants|invitees|panelists|panellists|teilnehmer|participantes|"
-    r"partecipanti|deelnemers|asistentes)[ \t]*:"
+_PEOPLE_LABEL_ANCHOR: Final = each_then(
+    "attendees|participants|invitees|panelists|panellists|teilnehmer|participantes|"
+    "partecipanti|deelnemers|asistentes",
+    r"[ \t]*:",
 )
 _ITEM_WORD: Final = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*\.?"
 _LIST_ITEM: Final = re.compile(
@@ -498,7 +499,6 @@ class PersonDetector:
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
         Anchor("person.chat", _CHAT_ANCHOR, lower=True),
-        Anchor("person.caps_label", _CAPS_LABEL_ANCHOR),  # "cardholder", "first_name"
         Anchor("person.caps_title", _CAPS_TITLE_ANCHOR, word_start=""),
         Anchor("person.people", _PEOPLE_LABEL_ANCHOR, lower=True, word_start=""),
         Anchor("person.here", _HERE_ANCHOR, lower=True, word_start=""),
@@ -527,8 +527,8 @@ class PersonDetector:
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
             found.extend(self._dash_signoff(low, last_line))
-        found.extend(self._caps_after_cue(text, t.spans("person.caps_label")))
-        found.extend(self._caps_after_cue(text, t.spans("person.caps_title")))
+        found.extend(self._caps_after_cue(text, t.spans("fields.key"), _CAPS_AFTER_KEY, 2))
+        found.extend(self._caps_after_cue(text, t.spans("person.caps_title"), _CAPS_AFTER_TITLE, 1))
         found.extend(self._people_listed(text, t.spans("person.people")))
         found.extend(self._here(low, t.spans("person.here")))
         if not found and not tokens:
@@ -731,33 +731,40 @@ class PersonDetector:
             return []  # "- eggs\n- olivia": a list
         return [self._lower_run(low, m.start(2), m.end(2))]
 
-    def _caps_after_cue(self, text: str, hits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        """A name in capitals after a label of a person or a title ("holder: HAYASHI
-        KENTARO", "Caller = MARGARET O'CONNELL-BYRNE", "cardholder ALVAREZ-PEÑA,
-        ROBERTO", "M. DUBOIS Jean-Philippe"): its words (capitalised ones may follow,
-        an initial may end it), one of them at least in the name lists and none an
-        ordinary word, a firm's or a role's; two words or more after a label."""
+    def _caps_after_cue(
+        self, text: str, hits: Sequence[tuple[int, int]], after: re.Pattern[str], least: int
+    ) -> list[tuple[int, int]]:
+        """A name in capitals after a key that names a person or a title ("holder:
+        HAYASHI KENTARO", "cardholder ALVAREZ-PEÑA, ROBERTO", "M. DUBOIS Jean-Philippe"):
+        its words (capitalised ones may follow, an initial may end it), one of them at
+        least in the name lists and none an ordinary word, a firm's or a role's; at
+        least ``least`` words (two after a key: "name: ACME" is a firm's)."""
         found: list[tuple[int, int]] = []
-        for start, _ in hits:
-            m = _CAPS_CUE.match(text, start)
+        for start, end in hits:
+            # After a key, the value's first two letters must be capitals.
+            m = after.match(text, end if least == 2 else start)
             if m is None:
                 continue
-            words = m.group(2).replace(",", " ").split()
+            words = m.group(1).replace(",", " ").split()
             while words and words[-1].lower().rstrip(".") in _NOT_IN_CAPS_NAME:
                 words.pop()  # "NAME JOHN SMITH ADDR ...": the next field's label
             named = [w for w in words if len(w.rstrip(".")) > 1]
-            if len(named) < (1 if m.group(1) is None else 2):
+            if len(named) < least:
                 continue
             lows = [strip_accents(w.lower()) for w in named]
             if any(
                 w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS or w in _NOT_IN_CAPS_NAME
                 for w in lows
-            ) or not any(self._listed(p) for w in lows for p in (w, *w.split("-"))):
+            ) or not (
+                # after a title with its dot any such word ("Mr. SMITH"), as in lower case
+                (least == 1 and text[m.start(1) - 2 : m.start(1)] == ". ")
+                or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
+            ):
                 continue
-            end = m.start(2)
+            run_end = m.start(1)
             for w in words:
-                end = text.index(w, end) + len(w)
-            found.append((m.start(2), end))
+                run_end = text.index(w, run_end) + len(w)
+            found.append((m.start(1), run_end))
         return found
 
     def _listed(self, word: str) -> bool:
