@@ -12,7 +12,8 @@ sensitive values left verbatim (recall is 1 - LEAK), "look-alikes" the share of 
 nationalities and places) overlapped by any finding, "over-masked" the share of the
 characters outside labelled values that a finding covers.
 
-    .venv/bin/python bench/eval/score.py [--detector zdr|presidio] [--examples N] [--json OUT]
+    .venv/bin/python bench/eval/score.py [--detector zdr|presidio] [--examples N] [--flags N]
+        [--only SET,...] [--json OUT]
 """
 
 from __future__ import annotations
@@ -115,6 +116,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--detector", default="zdr", choices=["zdr", "presidio"])
     parser.add_argument("--examples", type=int, default=0, help="misses to show (dev only)")
+    parser.add_argument(
+        "--flags",
+        type=int,
+        default=0,
+        help="look-alikes flagged to show (dev only), with their kind",
+    )
     parser.add_argument("--only", help="comma-separated set names")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
@@ -137,6 +144,8 @@ def main() -> None:
             figures[f"{name}/{part}"]["stray"] = stray(det, recs)
             if part == "dev" and args.examples:
                 examples.extend(misses(det, recs, name, args.examples, scorer))
+            if part == "dev" and args.flags:
+                examples.extend(flagged(det, recs, name, args.flags))
     print_table(figures)
     print("\nStray findings per 100 records (touching no labelled value)")
     print("| set | " + " | ".join(STRAY_LABELS) + " |")
@@ -168,6 +177,22 @@ def misses(det, records: list[dict], name: str, limit: int, scorer) -> list[str]
             if hits and len(out) < limit:
                 got = [(lab, text[a:b][:40]) for a, b, lab in hits]
                 out.append(f"FLAG {name} {rec['id']} {got} in {text[:160]!r}")
+    return out
+
+
+def flagged(det, records: list[dict], name: str, limit: int) -> list[str]:
+    """Look-alikes a finding overlaps, in dev records only: the decoy's kind
+    ("placeholder", or "other": a plain look-alike), each finding's label and text."""
+    out: list[str] = []
+    for rec in records:
+        assert rec["split"] == "dev"
+        text = rec["text"]
+        found = det(text)
+        for d in rec["decoys"]:
+            hits = [(lab, text[a:b][:40]) for a, b, lab in found if a < d["end"] and d["start"] < b]
+            if hits and len(out) < limit:
+                kind = d.get("kind", "other")
+                out.append(f"FLAG {name} {rec['id']} {kind} {hits} in {d['value'][:120]!r}")
     return out
 
 

@@ -20,6 +20,14 @@ def addresses(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
+        # A number, the name and an English street type, singular or plural.
+        ("I live at 410 Nelson Brook", "410 Nelson Brook"),
+        ("Ship it to 3434 Chambers Grove Apt. 116 please", "3434 Chambers Grove Apt. 116"),
+        ("moved to 12 Cedar Hills", "12 Cedar Hills"),
+        ("Ship it to 93 Melanie Alley please", "93 Melanie Alley"),  # USPS suffixes
+        ("we meet at 5 Dune Crossroads", "5 Dune Crossroads"),
+        # A house number of two numbers and a slash.
+        ("I live at 97/65 Yogi Chowk", "97/65 Yogi Chowk"),
         # A street type after the name, as the end of one word (libpostal's suffixes).
         ("Bitte an Birkenweg 7 schicken", "Birkenweg 7"),
         ("asunto osoitteessa Rantakatu 14 B", "Rantakatu 14 B"),

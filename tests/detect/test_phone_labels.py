@@ -23,6 +23,8 @@ def phones(text: str) -> list[str]:
         ("Fax: 212.155.0147", "212.155.0147"),
         ("please call me on 04.12.55.66.78", "04.12.55.66.78"),
         ("+41 (0)38 512 44 90 office", "+41 (0)38 512 44 90"),
+        ("ring +910948359304 tomorrow", "+910948359304"),  # "+", India, 10 digits
+        ("+913483123225", "+913483123225"),  # no label: the "+" says it is dialled
     ],
 )
 def test_labelled_numbers_of_a_possible_length_are_phones(text: str, value: str) -> None:

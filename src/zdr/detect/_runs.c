@@ -1225,7 +1225,7 @@ fail:
 }
 
 /* card_starts(text): each ASCII digit not right after [0-9A-Za-z_.-] that begins
- * [0-9](?:[ -]?[0-9]){12}. */
+ * [0-9](?:[ -]?[0-9]){11}. */
 static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
     Text t;
     if (read_text(arg, "card_starts()", &t) < 0) return NULL;
@@ -1237,14 +1237,14 @@ static PyObject *card_starts(PyObject *Py_UNUSED(module), PyObject *arg) {
             if (b < 128 && (is_alnum(b) || b == '_' || b == '.' || b == '-')) continue;
         }
         Py_ssize_t i = p + 1, digits = 1;
-        while (digits < 13 && i < t.n) { /* each step: a digit, or one separator and a digit */
+        while (digits < 12 && i < t.n) { /* each step: a digit, or one separator and a digit */
             Py_UCS4 c = at(&t, i);
             if (is_ascii_digit(c)) i += 1;
             else if ((c == ' ' || c == '-') && i + 1 < t.n && is_ascii_digit(at(&t, i + 1))) i += 2;
             else break;
             digits++;
         }
-        if (digits == 13 && append_new(out, PyLong_FromSsize_t(p)) < 0) {
+        if (digits == 12 && append_new(out, PyLong_FromSsize_t(p)) < 0) {
             Py_DECREF(out);
             return NULL;
         }

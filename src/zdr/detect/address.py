@@ -32,7 +32,11 @@ _STREET_WORDS_AFTER: Final = (
     "mission|motorway|mount|mountain|neck|orchard|oval|pass|path|plaza|port|prairie|"
     "radial|ramp|rapids?|rest|route|run|shoals?|shores?|skyway|spring|springs|spur|"
     "station|stravenue|stream|summit|throughway|trace|track|trafficway|tunnel|turnpike|"
-    "underpass|union|valley|viaduct|villages?|ville|vista|wall|wells?|marg|nagar|chowk"
+    "underpass|union|valley|viaduct|villages?|ville|vista|wall|wells?|marg|nagar|chowk|"
+    # the rest of USPS Publication 28's suffixes (appendix C1), but those that are
+    # mostly other words (land, loaf, bottom, trailer)
+    "alley|annex|arcade|bayou|beach|bend|bluffs?|crest|crossroads?|forks?|greens?|overpass|"
+    "passage|plains?"
 )
 _STREET_WORDS_BEFORE: Final = (
     "rue|avenue|av\\.|chemin|boulevard|bd|allée|place|impasse|quai|route|cours|"
@@ -57,9 +61,9 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words)
 
 
-_AFTER_WORDS: Final = frozenset(_STREET_WORDS_AFTER.replace("?", "").split("|")) | frozenset(
-    w + "s" for w in _STREET_WORDS_AFTER.replace("?", "").split("|")
-)
+# Each word and its plural ("groves?" is "grove" and "groves").
+_AFTER_SINGULARS: Final = tuple(w.removesuffix("s?") for w in _STREET_WORDS_AFTER.split("|"))
+_AFTER_WORDS: Final = frozenset(_AFTER_SINGULARS) | frozenset(w + "s" for w in _AFTER_SINGULARS)
 # 742 Evergreen Terrace[, Apt 4][, Springfield][, IL 62704]: a number, then up to four
 # capitalised words, the last of which must be a street word.
 _NUMBER_WORDS: Final = re.compile(rf"\d{{1,6}}[a-zA-Z]?,?\s+((?:{_CAP}\s+){{0,3}}{_CAP})\.?")
@@ -242,6 +246,17 @@ def _number_before(text: str, start: int, line_start: int) -> int:
             break
         start = k
     return start
+
+
+def _slashed(text: str, start: int) -> int:
+    """Where a house number written as two numbers and a slash begins ("97/65 Yogi
+    Chowk", "14/388, Dugar Ganj") when ``start`` is the second one's: else ``start``."""
+    if start < 2 or text[start - 1] != "/" or not text[start].isdigit():
+        return start
+    k = start - 1
+    while k > 0 and start - 1 - k < 6 and text[k - 1].isdigit():
+        k -= 1
+    return k if k < start - 1 and starts_word(text, k, "_.-") else start
 
 
 # Boxes: "P.O. Box 287", "Postfach 10 01", "Apartado 12"; US military mail:
@@ -466,7 +481,7 @@ class AddressDetector:
                 continue
             # "5 Ways" or "Via email" are not addresses: require a number or a cue.
             line_start = text.rfind("\n", 0, start) + 1
-            first = _number_before(text, start, line_start)
+            first = _slashed(text, _number_before(text, start, line_start))
             has_number = first < start or any(c.isdigit() for c in value)
             if not has_number and not _ADDRESS_CUES.search(text_before(text, start, 40)):
                 continue

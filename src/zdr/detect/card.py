@@ -26,7 +26,7 @@ class CardDetector:
     # check reads no others), not by the shared scan: Hyperscan's start-of-match
     # tracking made this the second most costly anchor.
     anchors: tuple[Anchor, ...] = ()
-    _re = re.compile(r"\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
+    _re = re.compile(r"\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)")
     _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
     def find(self, t: Text) -> list[Span]:
@@ -40,7 +40,7 @@ class CardDetector:
                 continue
             raw = m.group()
             digits = raw.replace(" ", "").replace("-", "")
-            if not (13 <= len(digits) <= 19 and luhn_valid(digits)):
+            if not (12 <= len(digits) <= 19 and luhn_valid(digits)):
                 continue
             # Grouped digits, a 15/16-digit run (the usual card lengths; EANs have 13),
             # or a card word nearby; other bare runs are accounts or order numbers.
@@ -48,6 +48,9 @@ class CardDetector:
             # range (private-label, co-branded and retired ranges).
             before = text_before(text, m.start(), 40)
             named = any(w in before for w in self._context)
+            # Maestro numbers run from 12 digits; that short, only after a card word.
+            if len(digits) == 12 and not named:
+                continue
             if not (named or card_brand_ok(digits)):
                 continue
             grouped = raw != digits or len(digits) in (15, 16)
@@ -57,11 +60,11 @@ class CardDetector:
         return out
 
 
-_CARD_START: Final = re.compile(r"(?<![0-9A-Za-z_.\-])[0-9](?=(?:[ -]?[0-9]){12})")
+_CARD_START: Final = re.compile(r"(?<![0-9A-Za-z_.\-])[0-9](?=(?:[ -]?[0-9]){11})")
 
 
 def card_starts(text: str) -> list[int]:
-    """Each ASCII digit that begins 13 digits with single spaces or dashes between
+    """Each ASCII digit that begins 12 digits with single spaces or dashes between
     them, not right after an ASCII letter or digit, "_", "." or "-". The reference
     for ``zdr.detect._runs`` (C)."""
     return [m.start() for m in _CARD_START.finditer(text)]

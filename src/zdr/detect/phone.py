@@ -81,7 +81,13 @@ class PhoneDetector:
             if (
                 _valid_phone(raw, international)
                 or (separated and _us_shaped(raw))
-                or (international and separated and _possible_phone(raw, international))
+                # a country code written, then a length that country's numbers have:
+                # separated, or after "+" (a "00" run may be an id)
+                or (
+                    international
+                    and (separated or raw[0] == "+")
+                    and _possible_phone(raw, international)
+                )
                 or (
                     _labelled(text, start, start + len(raw))
                     and (_possible_phone(raw, international) or _valid_anywhere(raw))
