@@ -270,3 +270,39 @@ def test_world_list_holds_no_ordinary_word() -> None:
     assert len(world) > 30_000
     assert {"babajide", "ngozi", "lindiwe", "olusegun", "funmilayo"} <= world
     assert not world & {"the", "table", "january", "paris", "london", "uber", "sha", "dev"}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A name in capitals after a key that names a person, or after a title.
+        (
+            "payment_methods:\n- type: card\n  holder: TANAKA HIROSHI\n  exp: 09/29",
+            ["TANAKA HIROSHI"],
+        ),
+        ("Dispute: cardholder MORALES-RUIZ, ANDRES, amount $90.", ["MORALES-RUIZ, ANDRES"]),
+        ("REC 0012 NAME ADEYEMI FOLASADE B ADDR 4 MARINA RD", ["ADEYEMI FOLASADE B"]),
+        ("Plainte : client M. LEFEBVRE Anne-Sophie, 3 rue Lamarck", ["LEFEBVRE Anne-Sophie"]),
+        ("Caller said Mr. OKONJO would call back", ["OKONJO"]),
+        # Items of a list of people whatever their case.
+        ("Attendees: ravi s., Min-jun Choi, K. Osei, me\n", ["ravi s.", "Min-jun Choi", "K. Osei"]),
+        # Who writes, after a greeting.
+        ("hey, milena here, any news on my refund?", ["milena"]),
+    ],
+)
+def test_names_in_capitals_people_lists_and_greetings(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Company name: ACME CORP",  # a firm's name in capitals after a key
+        "SELECT NAME FROM USERS WHERE ID = 1",  # SQL in capitals
+        "Attendees: engineering, product and design",  # teams, not people
+        "hello everyone here, welcome",  # no name before "here"
+        "see MS EXCEL for the sheet",  # a title's letters before a product
+    ],
+)
+def test_capitals_lists_and_greetings_leave_words(text: str) -> None:
+    assert persons(text) == []
