@@ -452,14 +452,10 @@ _CHAT_ROLES: Final = frozenset(
 
 
 # A name in capitals after a key that names a person ("holder: HAYASHI KENTARO",
-# "NAME OYELOWO"; the field detector's key anchor, read here too: no scan of its own) or
-# after a title ("M. DUBOIS Jean-Philippe": the anchor, on the text as written; each
-# title with its own suffix, as an alternation before one suffix scanned ~40k
-# instructions more a chat request).
-_CAPS_TITLES: Final = (
-    "M|MR|Mr|MRS|Mrs|MS|Ms|MME|Mme|DR|Dr|PROF|Prof|HERR|Herr|FRAU|Frau|SR|Sr|SRA|Sra"
-)
-_CAPS_TITLE_ANCHOR: Final = each_then(_CAPS_TITLES, r"\.? [A-Z]{2}")
+# "NAME OYELOWO"; the field detector's key anchor, read here too) or after a title ("Mr.
+# SMITH"; the lower-case title cue's anchor): no scan of their own (an anchor of titles
+# in capitals on the text as written cost ~36k instructions a chat request).
+_CAPS_TITLES: Final = "MR|Mr|MRS|Mrs|MS|Ms|DR|Dr|PROF|Prof|HERR|Herr|FRAU|Frau"
 _CAPS_ONLY: Final = rf"[{_UPPER}][{_UPPER}'’-]*[{_UPPER}]"
 _CAPS_NAME_WORD: Final = rf"{_CAPS_ONLY}|[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
 # The name: a word in capitals, a second after a comma ("ALVAREZ-PEÑA, ROBERTO"), two
@@ -474,7 +470,9 @@ _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 # an ordinary word, a firm's or a role's.
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
 # A list of people after its label ("Attendees: ahmed k., Sun-hee Park"), read whatever
-# the case of its items.
+# the case of its items (each label with its suffix: as one alternation before it, or
+# with a second new anchor of this database, the lower-case scan cost ~43k instructions
+# a chat request more).
 _PEOPLE_LABEL_ANCHOR: Final = each_then(
     "attendees|participants|invitees|panelists|panellists|teilnehmer|participantes|"
     "partecipanti|deelnemers|asistentes",
@@ -485,11 +483,6 @@ _LIST_ITEM: Final = re.compile(
     rf"({_ITEM_WORD}(?: {_ITEM_WORD}){{0,3}})"
     r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t]*(?=\n)|[ \t]*\Z)"
 )
-# Who writes, after a greeting: "hey, dragana here".
-_HERE_ANCHOR: Final = (
-    r"(?:hi|hey|hello|hallo|hola|ciao|oi|olá|salut|yo)[ ,!]{1,3}[a-zß-öø-ÿ]{2,20} here[ ,.!]"
-)
-_HERE_NAME: Final = re.compile(r"[ ,!]([a-zß-öø-ÿ]{2,20}) here(?:[ ,.!]|\Z)")
 
 
 class PersonDetector:
@@ -499,9 +492,7 @@ class PersonDetector:
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
         Anchor("person.chat", _CHAT_ANCHOR, lower=True),
-        Anchor("person.caps_title", _CAPS_TITLE_ANCHOR, word_start=""),
         Anchor("person.people", _PEOPLE_LABEL_ANCHOR, lower=True, word_start=""),
-        Anchor("person.here", _HERE_ANCHOR, lower=True, word_start=""),
     )
 
     def __init__(self) -> None:
@@ -528,9 +519,8 @@ class PersonDetector:
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
             found.extend(self._dash_signoff(low, last_line))
         found.extend(self._caps_after_cue(text, t.spans("fields.key"), _CAPS_AFTER_KEY, 2))
-        found.extend(self._caps_after_cue(text, t.spans("person.caps_title"), _CAPS_AFTER_TITLE, 1))
+        found.extend(self._caps_after_cue(text, t.spans("person.cue"), _CAPS_AFTER_TITLE, 1))
         found.extend(self._people_listed(text, t.spans("person.people")))
-        found.extend(self._here(low, t.spans("person.here")))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -742,6 +732,8 @@ class PersonDetector:
         found: list[tuple[int, int]] = []
         for start, end in hits:
             # After a key, the value's first two letters must be capitals.
+            if least == 1 and start and text[start - 1].isalnum():
+                continue  # a title's letters ending a word ("ITEMS")
             m = after.match(text, end if least == 2 else start)
             if m is None:
                 continue
@@ -796,16 +788,6 @@ class PersonDetector:
                     break
                 found.append(m.span(1))
                 pos = m.end()
-        return found
-
-    def _here(self, low: str, hits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        """A name after a greeting, saying who writes: "hey, dragana here", "hello,
-        tomasz here again" (a word of the name lists)."""
-        found: list[tuple[int, int]] = []
-        for _, end in hits:
-            m = _HERE_NAME.search(low, max(0, end - 30), end)
-            if m is not None and self._lower_name(m.group(1), first=False):
-                found.append(m.span(1))
         return found
 
     def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
