@@ -27,8 +27,9 @@ Italian, Dutch, Portuguese, Hindi-English; names of many origins, lower case, od
 positions). Each value carries its label, (label, value); the label KEEP marks a
 look-alike that must stay readable (product, place and company names, dates that are no
 birthday, order and version numbers, public documentation URLs) and is scored as
-over-masking when any detected span touches it. USERNAME is scored though zdr claims no
-such label (the summary gives the figure without it too); of national identifiers only
+over-masking when any detected span touches it. USERNAME was scored before zdr claimed
+such a label (it does since stop 28, handles.py): "values left" counts every label, the
+"labels zdr claims" figure still leaves USERNAME out, for comparison with earlier stops; of national identifiers only
 US_SSN is claimed, so no other is listed. A value is left when one of its mentions
 survives whole (a mention inside another listed value of the same text is that
 value's); a PERSON is also counted "partly left" when a name part (particles such as

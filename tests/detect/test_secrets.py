@@ -573,6 +573,14 @@ def test_a_filler_word_around_a_maintained_rules_match_is_left() -> None:
     assert not masked(f"lin_api_{body}EXAMPLE")  # documentation's, read out of a longer word
 
 
+def test_a_prefixed_key_with_its_own_short_id() -> None:
+    """An issuer's prefix, a short id of the key's own with a digit, then the body
+    (Pinecone's `pcsk_<id>_<body>`): the key, whole; words joined by "_" are no id."""
+    key = f"pcsk_{_draw(6)}9_{_draw(52)}"
+    assert key in masked(f"primary={key} secondary=none")
+    assert not masked("see my_module_handler_registry_for_the_default_configuration_values")
+
+
 # --- keys by their shape: Azure's (secrets5) ------------------------------------------
 
 B64 = string.ascii_letters + string.digits + "+/"

@@ -1,6 +1,6 @@
 /* Loops of zdr.detect in C, each the twin of a Python reference (named below, the
- * code that runs without a C compiler; tests/detect/test_runs.py holds each pair
- * equal with hypothesis):
+ * code that runs without a C compiler; tests/detect/test_runs.py and, for the secret
+ * detector's, test_runs_secrets.py hold each pair equal with hypothesis):
  *   capitalised_words  names.capitalised_words   the person detector's words
  *   number_runs        patterns.number_runs      the phone detector's candidates
  *   word_before        names.word_before         the word before a capitalised word
@@ -35,6 +35,10 @@
  *                                                it escapes a character as \u003X
  *   json_strings       pseudonymize.restore.json_strings  where each string literal of
  *                                                a JSON body begins and ends
+ *   code_like          secrets._code_like_in_python  whether a value is code (a variable,
+ *                                                an attribute, a call), not a secret
+ *   about_name         secrets._about_name_in_python  whether an assignment's name says
+ *                                                the value is about a secret, or names it
  * They replace what profiles showed costly (json_colons: bytes.count's per-byte loop,
  * where memchr skips to each of the few bytes looked for): Python's regex engine testing a
  * character class at every position (~6 ns a character) and making a match object
@@ -1340,6 +1344,210 @@ static PyObject *json_strings(PyObject *Py_UNUSED(module), PyObject *arg) {
     return out;
 }
 
+/* ---- The secret detector's tests of an assignment (secrets.py, its _assigned) ---- */
+
+static inline int is_ascii_lower(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
+static inline int is_ascii_upper(Py_UCS4 c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_name_start(Py_UCS4 c) { return is_ascii_letter(c) || c == '_'; } /* [A-Za-z_] */
+static inline int is_word_or_dot(Py_UCS4 c) { return is_word(c) || c == '.'; }        /* [\w.] */
+
+/* The end of the run of characters ``in`` takes from ``i``. */
+static Py_ssize_t run_end(const Text *t, Py_ssize_t i, int (*in)(Py_UCS4)) {
+    while (i < t->n && in(at(t, i))) i++;
+    return i;
+}
+
+/* ".*" to the end: no line break from ``i`` on. */
+static int rest_of_line(const Text *t, Py_ssize_t i) {
+    for (; i < t->n; i++)
+        if (at(t, i) == '\n') return 0;
+    return 1;
+}
+
+/* [A-Za-z_]+(?:\.[A-Za-z_]+)+ from 0 (``sep`` '.') or [A-Za-z]+(?:_[A-Za-z]+)+ (``sep``
+ * '_', ``in`` ASCII letters): where it ends, or -1 if it holds no separated part. */
+static Py_ssize_t separated_words(const Text *t, int (*in)(Py_UCS4), Py_UCS4 sep) {
+    Py_ssize_t j = run_end(t, 0, in), parts = 0;
+    if (j == 0) return -1;
+    while (j < t->n && at(t, j) == sep) {
+        Py_ssize_t k = run_end(t, j + 1, in);
+        if (k == j + 1) break;
+        j = k;
+        parts++;
+    }
+    return parts > 0 ? j : -1;
+}
+
+/* [:@](?:[a-z]+_)*(?:password|passwd|pass|pwd|secret|token|api_key|key), whole: one of
+ * the words ends it and what stands between the sign and the word is lower-case words,
+ * each followed by "_". */
+static int bind_parameter(const Text *t) {
+    static const char *const words[] = {"password", "passwd", "pass",    "pwd",
+                                        "secret",   "token",  "api_key", "key"};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(words[w]), stop = t->n - len;
+        if (stop < 1) continue;
+        Py_ssize_t k = 0;
+        while (k < len && at(t, stop + k) == (Py_UCS4)words[w][k]) k++;
+        if (k < len) continue;
+        Py_ssize_t i = 1;
+        while (i < stop) {
+            Py_ssize_t j = i;
+            while (j < stop && is_ascii_lower(at(t, j))) j++;
+            if (j == i || j == stop || at(t, j) != '_') break;
+            i = j + 1;
+        }
+        if (i == stop) return 1;
+    }
+    return 0;
+}
+
+/* secrets._CODE_LIKE.fullmatch, one alternative at a time. Each quantifier of it is
+ * followed by a character it does not take (or the end), so its longest run is the
+ * only one that can match: each alternative is read once, left to right. */
+static int code_like_in(const Text *t) {
+    Py_ssize_t n = t->n, j;
+    if (n == 0) return 0;
+    Py_UCS4 c0 = at(t, 0);
+    if (c0 == '$') { /* \$\{?\w+\}? */
+        Py_ssize_t i = n > 1 && at(t, 1) == '{' ? 2 : 1;
+        j = run_end(t, i, is_word);
+        if (j > i && (j == n || (j == n - 1 && at(t, j) == '}'))) return 1;
+    }
+    if (c0 == '%') { /* %\w+% */
+        j = run_end(t, 1, is_word);
+        if (j > 1 && j == n - 1 && at(t, j) == '%') return 1;
+    }
+    /* [A-Za-z_]+(?:\.[A-Za-z_]+)+(?:\[.*|\(.*)? */
+    j = separated_words(t, is_name_start, '.');
+    if (j == n || (j > 0 && (at(t, j) == '[' || at(t, j) == '(') && rest_of_line(t, j + 1)))
+        return 1;
+    /* [A-Za-z_][\w.]*\(.*  and  \$?[A-Za-z_][\w.]*\[(?:[\"':].*)? */
+    Py_ssize_t i = c0 == '$' ? 1 : 0;
+    if (i < n && is_name_start(at(t, i))) {
+        j = run_end(t, i + 1, is_word_or_dot);
+        if (j < n && at(t, j) == '(' && i == 0 && rest_of_line(t, j + 1)) return 1;
+        if (j < n && at(t, j) == '[') {
+            if (j + 1 == n) return 1;
+            Py_UCS4 c = at(t, j + 1);
+            if ((c == '"' || c == '\'' || c == ':') && rest_of_line(t, j + 2)) return 1;
+        }
+    }
+    if (separated_words(t, is_ascii_letter, '_') == n) return 1; /* [A-Za-z]+(?:_[A-Za-z]+)+ */
+    if ((c0 == ':' || c0 == '@') && bind_parameter(t)) return 1;
+    if (c0 == '!' && n > 1 && run_end(t, 1, is_ascii_letter) == n) return 1; /* ![A-Za-z]+ */
+    /* ENC\[.* */
+    return n >= 4 && c0 == 'E' && at(t, 1) == 'N' && at(t, 2) == 'C' && at(t, 3) == '[' &&
+           rest_of_line(t, 4);
+}
+
+/* code_like(value): see secrets._code_like_in_python, the reference. */
+static PyObject *code_like(PyObject *Py_UNUSED(module), PyObject *arg) {
+    Text t;
+    if (read_text(arg, "code_like()", &t) < 0) return NULL;
+    return PyBool_FromLong(code_like_in(&t));
+}
+
+/* The next word of secrets._NAME_WORDS ([A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+) in
+ * t[*i:end], as findall reads the name: its bounds in *a, *b (and *i after it), or 0
+ * when there is none. */
+static int next_name_word(const Text *t, Py_ssize_t *i, Py_ssize_t end, Py_ssize_t *a,
+                          Py_ssize_t *b) {
+    for (Py_ssize_t p = *i; p < end; p++) {
+        Py_UCS4 c = at(t, p);
+        Py_ssize_t q = p + 1;
+        if (is_ascii_upper(c)) {
+            if (q < end && is_ascii_lower(at(t, q))) { /* [A-Z][a-z]+ */
+                while (q < end && is_ascii_lower(at(t, q))) q++;
+            } else { /* [A-Z]+(?![a-z]): its last capital given back to a word after it */
+                while (q < end && is_ascii_upper(at(t, q))) q++;
+                if (q < end && is_ascii_lower(at(t, q))) q--;
+            }
+        } else if (is_ascii_lower(c)) {
+            while (q < end && is_ascii_lower(at(t, q))) q++;
+        } else if (is_ascii_digit(c)) {
+            while (q < end && is_ascii_digit(at(t, q))) q++;
+        } else {
+            continue;
+        }
+        *a = p;
+        *b = *i = q;
+        return 1;
+    }
+    return 0;
+}
+
+/* t[a:b] lower-cased (its characters are ASCII letters and digits). */
+static PyObject *lower_word(const Text *t, Py_ssize_t a, Py_ssize_t b) {
+    PyObject *word = PyUnicode_New(b - a, 127);
+    if (word == NULL) return NULL;
+    Py_UCS1 *d = PyUnicode_1BYTE_DATA(word);
+    for (Py_ssize_t k = a; k < b; k++) {
+        Py_UCS4 c = at(t, k);
+        d[k - a] = (Py_UCS1)(is_ascii_upper(c) ? c + 32 : c);
+    }
+    return word;
+}
+
+/* about_name(text, start, end, value, about_last, about_any): see
+ * secrets._about_name_in_python, the reference. The name's words are read in place;
+ * a str is made of each only to look it up in the tables. */
+static PyObject *about_name(PyObject *Py_UNUSED(module), PyObject *const *args,
+                            Py_ssize_t nargs) {
+    if (nargs != 6 || !PyAnySet_Check(args[4]) || !PyAnySet_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "about_name(text: str, start: int, end: int, value: "
+                                         "str, about_last: frozenset, about_any: frozenset)");
+        return NULL;
+    }
+    Text t, v;
+    if (read_text(args[0], "about_name()", &t) < 0 || read_text(args[3], "about_name()", &v) < 0)
+        return NULL;
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    if (start == -1 && PyErr_Occurred()) return NULL;
+    Py_ssize_t end = PyLong_AsSsize_t(args[2]);
+    if (end == -1 && PyErr_Occurred()) return NULL;
+    if (start < 0 || end < start || end > t.n) {
+        PyErr_SetString(PyExc_ValueError, "about_name(): 0 <= start <= end <= len(text)");
+        return NULL;
+    }
+    /* _name_back: the letters, digits and "_.-" before start, 40 at most. */
+    Py_ssize_t i = start, floor = start > 40 ? start - 40 : 0;
+    while (i > floor) {
+        Py_UCS4 c = at(&t, i - 1);
+        if (!(is_alnum(c) || c == '_' || c == '.' || c == '-')) break;
+        i--;
+    }
+    /* _named_after: the value, lower-cased, if it can be one of the words (ASCII, 4
+     * characters or more). */
+    PyObject *low = NULL;
+    if (v.n >= 4) {
+        low = lower_case(args[3]);
+        if (low == NULL) return NULL;
+        if (!PyUnicode_IS_ASCII(low) || PyUnicode_GET_LENGTH(low) < 4) Py_CLEAR(low);
+    }
+    int result = 0;
+    PyObject *last = NULL;
+    Py_ssize_t a, b;
+    while (next_name_word(&t, &i, end, &a, &b)) {
+        PyObject *word = lower_word(&t, a, b);
+        if (word == NULL) {
+            result = -1;
+            break;
+        }
+        Py_XSETREF(last, word);
+        if ((result = PySet_Contains(args[5], word)) != 0) break;
+        if (low != NULL && PyUnicode_GET_LENGTH(low) == b - a &&
+            memcmp(PyUnicode_1BYTE_DATA(low), PyUnicode_1BYTE_DATA(word), (size_t)(b - a)) == 0) {
+            result = 1;
+            break;
+        }
+    }
+    if (result == 0 && last != NULL) result = PySet_Contains(args[4], last);
+    Py_XDECREF(last);
+    Py_XDECREF(low);
+    return result < 0 ? NULL : PyBool_FromLong(result);
+}
+
 static PyMethodDef methods[] = {
     {"json_strings", json_strings, METH_O,
      "json_strings(body) -> [int]: pseudonymize.restore.json_strings in C."},
@@ -1382,6 +1590,11 @@ static PyMethodDef methods[] = {
      "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},
     {"json_colons", json_colons, METH_O,
      "json_colons(body) -> int: gateway.canonical.json_colons in C."},
+    /* the secret detector's (cspeed7) */
+    {"code_like", code_like, METH_O, "code_like(value) -> bool: secrets._code_like_in_python in C."},
+    {"about_name", (PyCFunction)(void (*)(void))about_name, METH_FASTCALL,
+     "about_name(text, start, end, value, about_last, about_any) -> bool: "
+     "secrets._about_name_in_python in C."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,6 +13,7 @@ from zdr.detect.birthdate import BirthDateDetector
 from zdr.detect.card import CardDetector
 from zdr.detect.email import EmailDetector
 from zdr.detect.fields import FieldDetector
+from zdr.detect.handles import HandleDetector
 from zdr.detect.iban import IbanDetector
 from zdr.detect.ip import IpDetector
 from zdr.detect.mentions import other_mentions
@@ -40,6 +41,7 @@ def builtin_detectors() -> dict[str, Detector]:
         PhoneDetector(),
         AddressDetector(),
         PersonDetector(),
+        HandleDetector(),
         FieldDetector(),
     ]
     return {d.name: d for d in detectors}

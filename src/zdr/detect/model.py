@@ -20,6 +20,7 @@ LABELS: Final = (
     "URL",
     "DATE_OF_BIRTH",
     "STREET_ADDRESS",
+    "USERNAME",
     "API_KEY",
     "SECRET",
 )
@@ -40,6 +41,7 @@ PRIORITY: Final = {
             "DATE_OF_BIRTH",
             "PHONE",
             "STREET_ADDRESS",
+            "USERNAME",
             "PERSON",
         )
     )

@@ -11,7 +11,7 @@ from typing import Final
 
 from zdr.detect.keyrules import ANCHORS as _RULE_ANCHORS
 from zdr.detect.keyrules import find_keys
-from zdr.detect.model import Span, span, starts_word
+from zdr.detect.model import Span, in_c, span, starts_word
 from zdr.detect.scan import Anchor, Text, matches_at
 from zdr.detect.validators import (
     documentation_host,
@@ -43,12 +43,14 @@ _KEY_SHAPES: Final = re.compile(
     "(?:" + "|".join(prefix + rest for prefix, rest in _KEY_SHAPE_PARTS) + ")"
 )
 # A key that names its issuer: a short lower-case prefix and "_" (a second word may
-# follow: `lin_api_`, `dckr_pat_`), then a long generated body. GitHub's convention of
+# follow: `lin_api_`, `dckr_pat_`; or a short id with a digit, the key's own:
+# Pinecone's `pcsk_<id>_<body>`), then a long generated body. GitHub's convention of
 # identifiable prefixes, which many providers follow; rules for named providers are
 # keyrules.py's. The body must be long and mix upper, lower case and digits: object
 # ids with a prefix (`cus_`, `pi_`, `req_`) are shorter, hashes have one case.
 _PREFIXED_KEY: Final = re.compile(
-    r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?(?P<body>[A-Za-z0-9]{32,200})(?![A-Za-z0-9])"
+    r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_|(?=[A-Za-z]*[0-9])[A-Za-z0-9]{4,8}_)?"
+    r"(?P<body>[A-Za-z0-9]{32,200})(?![A-Za-z0-9])"
 )
 # A string literal that is a random draw, whatever names it (`getToken() { return
 # "ntJD0ER8..." }`, `key != "cK1bq7JR..."`, `connect("MVE7zmdx...")`): 20 or more
@@ -138,6 +140,11 @@ _ASSIGNMENT: Final = re.compile(
     r")"
     rf"{_VALUE}"
 )
+# Where _assigned reads its match's groups (Match.regs).
+_GROUP_NAME: Final = _ASSIGNMENT.groupindex["name"]
+_GROUP_CALL: Final = _ASSIGNMENT.groupindex["call"]
+_GROUP_QVALUE: Final = _ASSIGNMENT.groupindex["qvalue"]
+_GROUP_VALUE: Final = _ASSIGNMENT.groupindex["value"]
 # Any name that ends in "key" (`Key=`, `AZURE_OPENAI_KEY:`, `stripeKey :=`, a log's
 # `KEY=`): a key when its value is generated-looking; names of keys that are no
 # secret (public, sort, cache, primary keys) are left out.
@@ -278,7 +285,9 @@ _ANCHORS: Final = (
     # the four base64 characters before "==" (not `a == b` in code)
     Anchor("secret.b64_64", r"[A-Za-z0-9+/]{4}=="),
     Anchor(
-        "secret.prefixed", r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_)?[A-Za-z0-9]{32}", word_start="-."
+        "secret.prefixed",
+        r"[a-z][a-z0-9]{1,7}_(?:[a-z]{2,8}_|[A-Za-z0-9]{4,8}_)?[A-Za-z0-9]{32}",
+        word_start="-.",
     ),
     # The first 12 of the run's 20 characters: a shorter prefix finds a few more places
     # (the regex is tried there and fails), and Hyperscan's bounded repeat of 20 cost
@@ -361,7 +370,7 @@ class SecretDetector:
         if t.has("secret.pass"):
             named = sorted([*named, *t.spans("secret.pass")])
         for m in matches_at(_ASSIGNMENT, low, named):
-            out.extend(self._assigned(m, text))
+            out.extend(self._assigned(m, text, low))
         key_named = matches_at(_KEY_NAMED, low, t.spans("secret.key_named"))
         if key_named:
             taken = {(s.start, s.end) for s in out}  # found by a rule above: not again
@@ -387,7 +396,7 @@ class SecretDetector:
             if m.group("call") in ("connect", "getconnection") and m.group("first") is None:
                 continue  # a connection call's password comes after its URL and user
             value = text[m.start("value") : m.end("value")]
-            if _typed_password(value) and not _CODE_LIKE.fullmatch(value):
+            if _typed_password(value) and not _code_like(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CLI_PASSWORD, text, t.spans("secret.cli")):
             value = m.group("value")
@@ -448,7 +457,7 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if value.startswith("-"):
                 continue  # a command's option after `passwd` (`openssl passwd -stdin`)
-            if _strong(value) and not (placeholder(value) or _CODE_LIKE.fullmatch(value)):
+            if _strong(value) and not (placeholder(value) or _code_like(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if out:
             # Stripe's convention, which others follow (Clerk, Paystack): a publishable key
@@ -492,20 +501,22 @@ class SecretDetector:
         name = text[name_start : m.start()].lower()
         if any(w in name for w in _NOT_SECRET_KEYS):
             return []
-        if _CODE_LIKE.fullmatch(value) or placeholder(value) or typed_stretch(value):
+        if _code_like(value) or placeholder(value) or typed_stretch(value):
             return []
         return [span(start, end, "API_KEY")]
 
-    def _assigned(self, m: re.Match[str], text: str) -> list[Span]:
+    def _assigned(self, m: re.Match[str], text: str, low: str) -> list[Span]:
         out: list[Span] = []
-        group = "qvalue" if m.group("qvalue") is not None else "value"
-        start, end = m.start(group), m.end(group)
-        name, value = m.group("name"), text[start:end]
+        # The groups' bounds in one read (each m.start(name) is a method call).
+        regs = m.regs
+        start, end = regs[_GROUP_QVALUE]
+        if start < 0:
+            start, end = regs[_GROUP_VALUE]
+        name_start, name_end = regs[_GROUP_NAME]
+        name, value = low[name_start:name_end], text[start:end]
         if placeholder(value) or value.lower() in _NOT_SECRET_VALUES or _names_slot(value):
             return out
-        full_name = _name_back(text, m.start("name")) + text[m.start("name") : m.end("name")]
-        words = [w.lower() for w in _NAME_WORDS.findall(full_name)]  # read once for both
-        if _about_words(words) or _named_after(value, words):
+        if _about_name(text, name_start, name_end, value, _ABOUT_LAST, _ABOUT_ANY):
             return out  # `password_reset_url = ...`, `POSTGRES_PASSWORD=postgres`
         if value.startswith(("http://", "https://")) or "://" in value:
             return out  # a URL-valued setting; DSN passwords are found on their own
@@ -514,9 +525,9 @@ class SecretDetector:
             value = text[start:end]
         if name.rstrip("\"'").endswith("id") and not _secret_id(name, value):
             return out  # client and key ids identify, they do not authenticate
-        if _CODE_LIKE.fullmatch(value.rstrip(":")):
+        if _code_like(value.rstrip(":")):
             return out  # a variable, an attribute or a call: where the value comes from
-        if m.group("call") and not _call_value(value):
+        if regs[_GROUP_CALL][0] >= 0 and not _call_value(value):
             return out  # `get_secret("prod/db")`, `token("refresh")`: a name, a path
         if typed_stretch(value) and not any(w in name for w in _PASSWORD_NAMES):
             return out  # typed over a generated value's slot; passwords are typed
@@ -543,6 +554,16 @@ _CODE_LIKE: Final = re.compile(
 )
 
 
+def _code_like_in_python(value: str) -> bool:
+    """Whether the whole of ``value`` is code (_CODE_LIKE). The reference for
+    ``zdr.detect._runs`` (C), which reads it without a regex call (~4k instructions a
+    value: the call and nine alternatives tried in turn)."""
+    return _CODE_LIKE.fullmatch(value) is not None
+
+
+_code_like: Final = in_c("code_like", _code_like_in_python)
+
+
 def _passwd_argument(text: str, start: int, end: int) -> list[Span]:
     """The password `openssl passwd` is given in ``text[start:end]``: its first argument
     that is no option (nor an option's value); none when it reads the password from
@@ -557,7 +578,7 @@ def _passwd_argument(text: str, start: int, end: int) -> list[Span]:
         elif word.startswith("-"):
             skip = word in _OPTION_WITH_VALUE
         elif _cli_value(word) or _strong(word):
-            if placeholder_password(word) or _CODE_LIKE.fullmatch(word):
+            if placeholder_password(word) or _code_like(word):
                 return []
             return [span(start + w.start(), start + w.end(), "SECRET")]
         else:
@@ -656,7 +677,7 @@ def _cli_value(value: str) -> bool:
     return (
         "/" not in value
         and not placeholder_password(value)
-        and _CODE_LIKE.fullmatch(value) is None
+        and not _code_like(value)
         and (_strong(value) or looks_random(value, 10, 3.0))
     )
 
@@ -798,7 +819,10 @@ _ABOUT_LAST: Final = frozenset(
 _ABOUT_ANY: Final = frozenset("public hash hashed digest checksum fingerprint".split())
 _NAME_WORDS: Final = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 # An assignment before a quote: a name, then an operator (`name := "`, `name: '`).
-_NAME_BEFORE: Final = re.compile(r"([A-Za-z_][\w.-]{0,60})[\"'`]?[ \t]*(?::=|=>|[:=])[ \t]*$")
+# Possessive: what follows a name (a quote, a space, an operator) is none of its
+# characters, so a shorter name never matches where the longest failed; without it,
+# each of 80 starts was tried with every length (~120k instructions a search).
+_NAME_BEFORE: Final = re.compile(r"([A-Za-z_][\w.-]{0,60}+)[\"'`]?[ \t]*(?::=|=>|[:=])[ \t]*$")
 
 
 def _about_secret(name: str) -> bool:
@@ -818,6 +842,29 @@ def _named_after(value: str, words: list[str]) -> bool:
     written where its name says."""
     low = value.lower()
     return len(low) >= 4 and low in words
+
+
+def _about_name_in_python(
+    text: str,
+    start: int,
+    end: int,
+    value: str,
+    about_last: frozenset[str],
+    about_any: frozenset[str],
+) -> bool:
+    """Whether the name at ``text[start:end]``, with the part of its word before it
+    (_name_back), is of a setting about a secret or of a value derived from it in public
+    (_about_words, with its tables given), or holds ``value`` as one of its words
+    (_named_after). The reference for ``zdr.detect._runs`` (C), which splits the name
+    without a regex call and makes no list."""
+    full_name = _name_back(text, start) + text[start:end]
+    words = [w.lower() for w in _NAME_WORDS.findall(full_name)]  # read once for both
+    return (
+        bool(words) and (words[-1] in about_last or any(w in about_any for w in words))
+    ) or _named_after(value, words)
+
+
+_about_name: Final = in_c("about_name", _about_name_in_python)
 
 
 def _name_back(text: str, end: int) -> str:
