@@ -26,7 +26,7 @@ from zdr.detect.model import (
     span,
     starts_word,
 )
-from zdr.detect.scan import DIGIT, Anchor, Text, each_then, matches_at
+from zdr.detect.scan import DIGIT, Anchor, Text, matches_at
 
 # Latin letters: Latin-1's, Latin Extended-A taken as both cases, and the letters of
 # Latin Extended-B and Additional by their own case (Romanian "Ștefan", Vietnamese
@@ -469,20 +469,6 @@ _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 # Words in capitals that end a name's run or show it is none: the next field's label,
 # an ordinary word, a firm's or a role's.
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
-# A list of people after its label ("Attendees: ahmed k., Sun-hee Park"), read whatever
-# the case of its items (each label with its suffix: as one alternation before it, or
-# with a second new anchor of this database, the lower-case scan cost ~43k instructions
-# a chat request more).
-_PEOPLE_LABEL_ANCHOR: Final = each_then(
-    "attendees|participants|invitees|panelists|panellists|teilnehmer|participantes|"
-    "partecipanti|deelnemers|asistentes",
-    r"[ \t]*:",
-)
-_ITEM_WORD: Final = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*\.?"
-_LIST_ITEM: Final = re.compile(
-    rf"({_ITEM_WORD}(?: {_ITEM_WORD}){{0,3}})"
-    r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t]*(?=\n)|[ \t]*\Z)"
-)
 
 
 class PersonDetector:
@@ -492,7 +478,6 @@ class PersonDetector:
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
         Anchor("person.chat", _CHAT_ANCHOR, lower=True),
-        Anchor("person.people", _PEOPLE_LABEL_ANCHOR, lower=True, word_start=""),
     )
 
     def __init__(self) -> None:
@@ -520,7 +505,6 @@ class PersonDetector:
             found.extend(self._dash_signoff(low, last_line))
         found.extend(self._caps_after_cue(text, t.spans("fields.key"), _CAPS_AFTER_KEY, 2))
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), _CAPS_AFTER_TITLE, 1))
-        found.extend(self._people_listed(text, t.spans("person.people")))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -761,34 +745,6 @@ class PersonDetector:
 
     def _listed(self, word: str) -> bool:
         return word in self.names or word in self.surnames or word in self.proper_surnames
-
-    def _people_listed(self, text: str, hits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The items of a list after a label of people, in any case ("Attendees: ahmed
-        k., Sun-hee Park, J. Mbeki, me"): each of one to four words of letters (an
-        initial too), with a word of the name lists or two words or more written as a
-        name's; the list ends at the first item that is not such (an ordinary word:
-        "me", "the team")."""
-        found: list[tuple[int, int]] = []
-        for _, hit_end in hits:
-            pos = hit_end
-            while text[pos : pos + 1] in (" ", "\t"):
-                pos += 1
-            line_end = text.find("\n", pos)
-            line_end = len(text) if line_end < 0 else line_end
-            while pos < line_end:
-                m = _LIST_ITEM.match(text, pos, line_end)
-                if m is None:
-                    break
-                words = m.group(1).split()
-                lows = [strip_accents(w.lower().rstrip(".")) for w in words]
-                if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in lows):
-                    break
-                shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
-                if not (shaped or any(self._known(p) for w in lows for p in (w, *w.split("-")))):
-                    break
-                found.append(m.span(1))
-                pos = m.end()
-        return found
 
     def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
         """A name found with the parts beside it that its words leave out: a surname
