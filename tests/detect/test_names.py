@@ -5,6 +5,8 @@ and the look-alikes that must stay (firms, places, company_name keys)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
 
@@ -300,3 +302,55 @@ def test_names_in_capitals_and_people_lists(text: str, names: list[str]) -> None
 )
 def test_capitals_and_lists_leave_words(text: str) -> None:
     assert persons(text) == []
+
+
+# The checks written as character tests for speed find what the regexes they replace
+# find (names._NUMBER_NEAR, _FIRM, _DOMAIN_LABEL; model.local_part_start's loop).
+@settings(max_examples=2000)
+@given(st.text(alphabet="a 1٣३１²⁵¹𝟘😀\n-", max_size=30) | st.text(max_size=30), st.data())
+def test_digit_at_as_the_regex_finds_it(text: str, data: st.DataObject) -> None:
+    from zdr.detect.names import _NUMBER_NEAR, _digit_at
+
+    start = data.draw(st.integers(0, len(text) + 3))
+    end = data.draw(st.integers(0, len(text) + 3))
+    m = _NUMBER_NEAR.search(text, start, end)
+    assert _digit_at(text, start, end) == (-1 if m is None else m.start())
+
+
+_FIRM_PIECES = [
+    " Inc", ", LLC", " GmbH", " & ", " and Sons", " e Filhos", " y asociados", " S.A",
+    " Co", " Corp", " AG", " B.V", " mbH", " OHG", " KG", " e.V", " Group", " Holdings",
+    " Anna", " and", " e", ", ", " ", ",", "x", ".", "\n", "Ltd", "Sons",
+]  # fmt: skip
+
+
+@settings(max_examples=2000)
+@given(st.lists(st.sampled_from(_FIRM_PIECES), max_size=4).map("".join), st.data())
+def test_firm_after_as_the_regex_finds_it(text: str, data: st.DataObject) -> None:
+    from zdr.detect.names import _FIRM, _firm_after
+
+    end = data.draw(st.integers(0, len(text)))
+    assert _firm_after(text, end) == (_FIRM.match(text, end) is not None)
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="aZ0-._%+@ é\n", max_size=90) | st.text(max_size=40), st.data())
+def test_email_parts_as_before(text: str, data: st.DataObject) -> None:
+    from zdr.detect.model import _EMAIL_LOCAL_CHARS, local_part_start
+    from zdr.detect.names import _DOMAIN_LABEL, _domain_label
+
+    at = data.draw(st.integers(0, len(text)))
+    start = at
+    while start > 0 and at - start < 64 and text[start - 1] in _EMAIL_LOCAL_CHARS:
+        start -= 1
+    assert local_part_start(text, at) == start
+    assert _domain_label(text, at) == (_DOMAIN_LABEL.match(text, at) is not None)
+
+
+def test_domain_label_examples() -> None:
+    from zdr.detect.names import _domain_label
+
+    assert _domain_label("a@example.com", 2)
+    assert not _domain_label("a@example", 2) and not _domain_label("a@.com", 2)
+    assert _domain_label("a@" + "x" * 70 + ".com", 2)  # longer than the look-ahead
+    assert not _domain_label("a@" + "x" * 70, 2)

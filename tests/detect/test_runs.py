@@ -502,3 +502,56 @@ def test_typed_stretch_reads_every_character_as_the_reference() -> None:
     for code in [*range(0xD800), *range(0xE000, 0x10000), 0x1D7D8, 0x1F600, 0x10FFFF]:
         for value in ("abcde" + chr(code), chr(code) * 6, "12345" + chr(code)):
             assert runs.typed_stretch(value) == _typed_stretch_in_python(value), hex(code)
+
+
+# The person detector's bare words (names.bare_words).
+WORD_CHARS = NAME_CHARS + "sS'’.İ"
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet=WORD_CHARS, max_size=60) | st.text(max_size=60))
+def test_bare_words_as_the_reference_makes_them(text: str) -> None:
+    from zdr.detect.names import bare_words
+
+    tokens = capitalised_words(text)
+    assert runs.bare_words(tokens) == bare_words(tokens)
+
+
+@pytest.mark.parametrize(
+    ("text", "bares"),
+    [
+        ("Dear Mr. O'Neil's J. Doe", ["dear", "mr", "o'neil", "j", "doe"]),
+        ("Marcil's Tales’s Jean-Pierre.", ["marcil", "tales", "jean-pierre"]),
+        ("İlker Ştefan ÇAĞLAR Ærø.", ["i̇lker", "ştefan", "ærø"]),  # İ lowers to two
+        ("", []),
+    ],
+)
+def test_bare_words_examples(text: str, bares: list[str]) -> None:
+    from zdr.detect.names import bare_words
+
+    tokens = capitalised_words(text)
+    assert runs.bare_words(tokens) == bare_words(tokens) == bares
+
+
+def test_bare_words_agree_on_written_text() -> None:
+    """On texts people wrote (the probes' halves that may be read): each capitalised
+    word's bare form."""
+    from bench.eval.probes import PROBES, PROBES_E, PROBES_F
+
+    from zdr.detect.names import bare_words
+
+    texts = [case[0] for name, cases in PROBES.items() if "held" not in name for case in cases]
+    texts += [case[0] for case in PROBES_E["E-dev"] + PROBES_F["F-dev"]]
+    assert len(texts) > 300
+    for text in texts:
+        tokens = capitalised_words(text)
+        assert runs.bare_words(tokens) == bare_words(tokens)
+
+
+def test_bare_words_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(TypeError):
+        runs.bare_words(((0, 4, "Anna"),))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        runs.bare_words([(0, 4)])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        runs.bare_words([(0, 4, b"Anna")])  # type: ignore[list-item]

@@ -5,6 +5,8 @@
  *   number_runs        patterns.number_runs      the phone detector's candidates
  *   word_before        names.word_before         the word before a capitalised word
  *   cue_before         names.cue_before          that word, when it may cue a name
+ *   bare_words         names.bare_words          each capitalised word lower-cased,
+ *                                                without its final "." and "'s"
  *   word_starts        model.word_starts         where a word with one of some first
  *                                                characters begins (birth dates)
  *   span               model.span                a Span (start, end, label), made as
@@ -1344,6 +1346,74 @@ static PyObject *json_strings(PyObject *Py_UNUSED(module), PyObject *arg) {
     return out;
 }
 
+/* ---- The person detector's per-word loops (names.py) ----------------------------
+ *   bare_words         names.bare_words          each capitalised word lower-cased,
+ *                                                without its final "." and "'s" */
+
+/* One word of capitalised_words lower-cased, without a final "." and then a final
+ * "'s" or "’s" (what names.bare_words makes of it in its joined string). */
+static PyObject *bare_word(PyObject *word) {
+    if (!PyUnicode_Check(word)) {
+        PyErr_SetString(PyExc_TypeError, "bare_words() takes (start, end, word) tuples");
+        return NULL;
+    }
+    if (READY(word) < 0) return NULL;
+    if (PyUnicode_IS_ASCII(word)) {
+        const Py_UCS1 *s = PyUnicode_1BYTE_DATA(word);
+        Py_ssize_t end = PyUnicode_GET_LENGTH(word);
+        if (end > 0 && s[end - 1] == '.') end--;
+        if (end >= 2 && (s[end - 1] | 0x20) == 's' && s[end - 2] == '\'') end -= 2;
+        PyObject *bare = PyUnicode_New(end, 127);
+        if (bare == NULL) return NULL;
+        Py_UCS1 *d = PyUnicode_1BYTE_DATA(bare);
+        for (Py_ssize_t j = 0; j < end; j++) d[j] = (s[j] >= 'A' && s[j] <= 'Z') ? s[j] + 32 : s[j];
+        return bare;
+    }
+    /* Other letters: str.lower's own tables (a letter may lower to two characters). */
+    PyObject *low = PyObject_CallMethod(word, "lower", NULL);
+    if (low == NULL) return NULL;
+    Text t;
+    if (read_text(low, "bare_words()", &t) < 0) {
+        Py_DECREF(low);
+        return NULL;
+    }
+    Py_ssize_t end = t.n;
+    if (end > 0 && at(&t, end - 1) == '.') end--;
+    if (end >= 2 && at(&t, end - 1) == 's' && (at(&t, end - 2) == '\'' || at(&t, end - 2) == 0x2019))
+        end -= 2;
+    if (end == t.n) return low;
+    PyObject *bare = PyUnicode_Substring(low, 0, end);
+    Py_DECREF(low);
+    return bare;
+}
+
+/* bare_words(tokens): see names.bare_words, the reference, for tokens as
+ * capitalised_words makes them. */
+static PyObject *bare_words(PyObject *Py_UNUSED(module), PyObject *tokens) {
+    if (!PyList_Check(tokens)) {
+        PyErr_SetString(PyExc_TypeError, "bare_words() takes a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(tokens);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (!PyTuple_Check(token) || PyTuple_GET_SIZE(token) < 3) {
+            PyErr_SetString(PyExc_TypeError, "bare_words() takes (start, end, word) tuples");
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *bare = bare_word(PyTuple_GET_ITEM(token, 2));
+        if (bare == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, bare);
+    }
+    return out;
+}
+
 /* ---- The secret detector's tests of an assignment (secrets.py, its _assigned) ---- */
 
 static inline int is_ascii_lower(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
@@ -1588,6 +1658,7 @@ static PyMethodDef methods[] = {
      "number_runs(text) -> [(start, end)]: patterns.number_runs in C."},
     {"capitalised_words", capitalised_words, METH_O,
      "capitalised_words(text) -> [(start, end, word)]: names.capitalised_words in C."},
+    {"bare_words", bare_words, METH_O, "bare_words(tokens) -> [str]: names.bare_words in C."},
     {"json_colons", json_colons, METH_O,
      "json_colons(body) -> int: gateway.canonical.json_colons in C."},
     /* the secret detector's (cspeed7) */

@@ -43,6 +43,7 @@ _PARTICLES: Final = frozenset(
     "de da di do dos das del della van von der den ter ten le la du des y e bin al ibn "
     "mac st".split()
 )
+_PARTICLE_MAX: Final = max(len(p) for p in _PARTICLES)
 # Words that are first names somewhere but far more often ordinary capitalised words
 # (sentence starts, months, days, UI labels). Only matter when a name stands alone or
 # would start a full name.
@@ -494,7 +495,9 @@ class PersonDetector:
         found = self._capitalised(text, low, tokens, bares) if tokens else []
         if found:
             found = [
-                kept for s in found if (kept := _place_or_institution(text, low, *s)) is not None
+                kept
+                for start, end in found
+                if (kept := _place_or_institution(text, low, start, end)) is not None
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
@@ -574,7 +577,7 @@ class PersonDetector:
             if (
                 text[end : end + 3] == " & "
                 or text[max(0, start - 3) : start] == " & "
-                or _FIRM.match(text, last_end) is not None
+                or _firm_after(text, last_end)
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
             ):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
@@ -839,11 +842,12 @@ def _listed_after_label(
     starts: list[int] = []
     out: list[tuple[int, int]] = []
     for start, end in found:
-        if _LIST_SEPARATOR.match(text, end) is None:
-            continue  # the usual name: no list goes on after it
+        # The cheaper test first: most names follow no label.
         colon = low.rfind(":", max(0, start - 4), start)
         if colon < 0 or low[colon + 1 : start].strip(" \t"):
             continue  # not the first name after a label: read no word back
+        if _LIST_SEPARATOR.match(text, end) is None:
+            continue  # the usual name: no list goes on after it
         label = _word_before(low, start, _CUE_WINDOW).strip(_STRIP).rstrip(".")
         if label not in _LABEL_WORDS:
             continue
@@ -939,9 +943,12 @@ def capitalised_words(text: str) -> list[tuple[int, int, str]]:
 _capitalised_words: Final = in_c("capitalised_words", capitalised_words)
 
 
-def _bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
-    """The tokens' words lower-cased without a final ".", in one go (tokens hold no
-    spaces): C speed."""
+def bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
+    """The tokens' words lower-cased without a final "." and then a final "'s" (tokens
+    as capitalised_words makes them: no spaces, at most one dot, at the end), in one
+    go. The reference for ``zdr.detect._runs`` (C), which makes each word once."""
+    if not tokens:
+        return []
     # t[2], not an unpacking: the two offsets would each be unboxed and boxed again.
     joined = lower(" ".join([t[2] for t in tokens])).replace(". ", " ")
     if "s " in joined:
@@ -953,11 +960,19 @@ def _bare_words(tokens: list[tuple[int, int, str]]) -> list[str]:
     return bares
 
 
+_bare_words: Final = in_c("bare_words", bare_words)
+
+
 def strip_accents(word: str) -> str:
     """The word without its diacritics ("šárka" -> "sarka"); letters with no ASCII
     base ("ł", "ø", "ß") are spelled as the name lists do."""
+    if word.isascii():
+        return word  # no diacritic to take off: NFKD leaves ASCII as it is
     decomposed = unicodedata.normalize("NFKD", word.translate(_NO_BASE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join([c for c in decomposed if not _combining(c)])  # a loop, no generator
+
+
+_combining: Final = unicodedata.combining  # one attribute look-up, not one a character
 
 
 _NO_BASE: Final = str.maketrans(
@@ -993,11 +1008,30 @@ def _initial(word: str) -> bool:
 
 
 # A firm's name: "Fernandez Inc.", "Mangal LLC", "Stark Group".
-_FIRM: Final = re.compile(
-    r",? (?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|mbH|GbR|OHG|KG|e\.V|AG|Corp|Corporation|Co|"
+_FIRM_ENDINGS: Final = (
+    r"Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|mbH|GbR|OHG|KG|e\.V|AG|Corp|Corporation|Co|"
     r"PLC|LLP|S\.?A|S/A|SARL|SAS|S\.?L|S\.C\.P|S\.Coop|B\.?V|N\.?V|S\.?p\.?A|S\.?r\.?l|"
-    r"Group|Holdings|Partners|Associates|and Sons|et Fils|e Filhos|e Hijos|y asociados|& )\b"
+    r"Group|Holdings|Partners|Associates|and Sons|et Fils|e Filhos|e Hijos|y asociados|& "
 )
+_FIRM: Final = re.compile(rf",? (?:{_FIRM_ENDINGS})\b")
+# The characters a firm's ending begins with (each alternative begins with a literal):
+# after most names comes none, and the regex is not tried.
+_FIRM_FIRST: Final = frozenset(e[0] for e in _FIRM_ENDINGS.split("|"))
+
+
+def _firm_after(text: str, end: int) -> bool:
+    """``_FIRM`` matches at ``end``: ", Inc.", " GmbH", " & Sons"."""
+    # Characters compared, not str.startswith(x, pos): a method call where compiled.
+    n = len(text)
+    p = end + 1 if end < n and text[end] == "," else end
+    return (
+        p + 1 < n
+        and text[p] == " "
+        and text[p + 1] in _FIRM_FIRST
+        and _FIRM.match(text, end) is not None
+    )
+
+
 _FIRM_WORDS: Final = frozenset(
     "inc llc ltd limited gmbh ag corp corporation co plc llp group holdings partners "
     "associates research technologies technology consulting agency bank capital "
@@ -1027,30 +1061,51 @@ def _place_or_institution(text: str, low: str, start: int, end: int) -> tuple[in
     Alfama Lisboa", "St Mary's Hospital"; not "John Smith's band"); the name after
     such a word when more follow ("St John Rivers" -> "John Rivers"). Beside a number
     the words may be a street's name: kept, masked if unsure ("Rua São Bento 45")."""
-    if _NUMBER_NEAR.search(low, max(0, start - 8), start) is not None:
+    if _digit_at(low, max(0, start - 8), start) >= 0:
         return start, end
-    number = _NUMBER_NEAR.search(low, end, min(len(low), end + 4))
-    if number is not None and _COUNT.match(text, number.start()) is None:
+    number = _digit_at(low, end, min(len(low), end + 4))
+    if number >= 0 and _COUNT.match(text, number) is None:
         return start, end
-    words = low[start:end].split()
-    if len(words) >= 2 and words[0] in _PLACE_OPENERS:
-        if sum(w not in _PARTICLES for w in words[1:]) == 1:
+    # The words of a name are joined by spaces (_joins): the first ends at the first.
+    first_end = low.find(" ", start, end)
+    if first_end >= 0 and low[start:first_end] in _PLACE_OPENERS:
+        if _not_particles(low[first_end + 1 : end]) == 1:
             return None
-        return start + len(words[0]) + 1, end
+        return first_end + 1, end
     if start >= 2 and low[start - 1] == " ":
         word_start = low.rfind(" ", max(0, start - 14), start - 1) + 1
-        word = low[word_start : start - 1].lstrip("\n")
-        if text[word_start : word_start + 1].isupper() and (
-            word in _FIRM_WORDS
-            or (word in _PLACE_OPENERS and sum(w not in _PARTICLES for w in words) == 1)
-        ):
-            return None
-    gap = _POSSESSIVE_GAP.match(low, end)
-    if gap is not None:
-        after = _AFTER_WORD.match(low, gap.end())
-        if after is not None and after.group() in _FIRM_WORDS and text[gap.end()].isupper():
+        if text[word_start : word_start + 1].isupper():
+            word = low[word_start : start - 1].lstrip("\n")
+            if word in _FIRM_WORDS or (
+                word in _PLACE_OPENERS and _not_particles(low[start:end]) == 1
+            ):
+                return None
+    # (?:['’]s)? then a space, then a capitalised firm's word: "Smith's Hospital".
+    follows = low[end] if end < len(low) else ""
+    after = end + 1 if follows == " " else end + 3
+    if (after == end + 1 or (follows in ("'", "’") and low[end + 1 : end + 3] == "s ")) and text[
+        after : after + 1
+    ].isupper():
+        firm = _AFTER_WORD.match(low, after)
+        if firm is not None and firm.group() in _FIRM_WORDS:
             return None
     return start, end
+
+
+def _not_particles(words: str) -> int:
+    """How many of the space-separated words are no particle ("de", "van")."""
+    return sum(w not in _PARTICLES for w in words.split())
+
+
+def _digit_at(text: str, start: int, end: int) -> int:
+    """The first position of ``text[start:end]`` (start >= 0, a few characters)
+    holding a decimal digit (a regex's \\d), or -1: a loop of compiled character
+    tests, not a regex's search and match object (asked on both sides of each name)."""
+    for k in range(start, min(end, len(text))):
+        c = text[k]
+        if c.isdigit() and c.isdecimal():  # isdigit is compiled inline; decimals are digits
+            return k
+    return -1
 
 
 # Words after which one capitalised word is a place, whatever else it may be.
@@ -1090,18 +1145,29 @@ def _prose_word(low: str, start: int, end: int) -> bool:
 def _joins(gap: str) -> bool:
     """Words of one name are separated by one space, a particle ("van der") or an
     initial without its dot ("Miki C Kristiansen")."""
-    if gap == " " or (len(gap) == 3 and gap[0] == gap[2] == " " and gap[1].isupper()):
+    if gap == " ":
+        return True
+    # Each other joining gap begins and ends with a space (the usual other gap is
+    # ", " or a line break: no split, no list).
+    if not (gap.startswith(" ") and gap.endswith(" ")):
+        return False
+    if len(gap) == 3 and gap[1].isupper():
         return True
     words = gap.strip().split()
-    return (
-        gap.startswith(" ")
-        and gap.endswith(" ")
-        and 0 < len(words) <= 2
-        and all(w in _PARTICLES for w in words)
-    )
+    return 0 < len(words) <= 2 and all(w in _PARTICLES for w in words)
 
 
 _DOMAIN_LABEL: Final = re.compile(r"[A-Za-z0-9-]+\.")
+_DOMAIN_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def _domain_label(text: str, start: int) -> bool:
+    """``_DOMAIN_LABEL`` matches at ``start``: a run of its characters, then a dot."""
+    head = text[start : start + 64]
+    run = len(head) - len(head.lstrip(_DOMAIN_CHARS))
+    if run == 64:
+        return _DOMAIN_LABEL.match(text, start) is not None  # a longer label: the regex
+    return run > 0 and head[run : run + 1] == "."
 
 
 def _named_by_email(
@@ -1111,14 +1177,20 @@ def _named_by_email(
     "Ronith Bhakta,ronith.bhakta@..." or "Ekansh Dube <edube@...>". ``bares`` are the
     words lower-cased, without their final ".", in the order of ``tokens``."""
     out: list[tuple[int, int]] = []
-    starts = [t[0] for t in tokens]
+    n = len(tokens)
+    lo = hi = 0  # the tokens from 60 characters before the local part to its start
     for at in occurrences(text, "@"):
         local_start = local_part_start(text, at)
-        if at - local_start < 2 or not _DOMAIN_LABEL.match(text, at + 1):
+        if at - local_start < 2 or not _domain_label(text, at + 1):
             continue
         local = text[local_start:at].lower()
-        lo = bisect.bisect_left(starts, local_start - 60)
-        hi = bisect.bisect_left(starts, local_start)
+        # Local parts hold no "@": each begins after the last, so both bounds only
+        # move forward (bisect's calls cost more than these steps).
+        while lo < n and tokens[lo][0] < local_start - 60:
+            lo += 1
+        hi = max(hi, lo)
+        while hi < n and tokens[hi][0] < local_start:
+            hi += 1
         for i in range(lo, hi):
             bare = bares[i]
             if len(bare) >= 3 and bare not in COMMON_WORDS and bare in local:
@@ -1144,7 +1216,10 @@ def _every_mention(text: str, found: list[tuple[int, int]]) -> list[Span]:
     for start, end in found:
         value = text[start:end]
         parts.add(value)
-        parts.update(w for w in value.split() if len(w) >= 3 and w.lower() not in _PARTICLES)
+        for w in value.split():  # a loop, not a generator: half the instructions
+            # (lower() never shortens a word: a longer one is no particle)
+            if len(w) >= 3 and (len(w) > _PARTICLE_MAX or w.lower() not in _PARTICLES):
+                parts.add(w)
     if len(parts) * len(text) > _INDEX_ABOVE:
         taken = _leftmost_longest([*found, *_mentions_by_index(text, list(parts))])
     else:
