@@ -274,6 +274,36 @@ def test_world_list_holds_no_ordinary_word() -> None:
     assert not world & {"the", "table", "january", "paris", "london", "uber", "sha", "dev"}
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A name in capitals after a key that names a person, or after a title.
+        (
+            "payment_methods:\n- type: card\n  holder: TANAKA HIROSHI\n  exp: 09/29",
+            ["TANAKA HIROSHI"],
+        ),
+        ("Dispute: cardholder MORALES-RUIZ, ANDRES, amount $90.", ["MORALES-RUIZ, ANDRES"]),
+        ("REC 0012 NAME ADEYEMI FOLASADE B ADDR 4 MARINA RD", ["ADEYEMI FOLASADE B"]),
+        ("Plainte : Mrs. LEFEBVRE Anne-Sophie, 3 rue Lamarck", ["LEFEBVRE Anne-Sophie"]),
+        ("Caller said Mr. OKONJO would call back", ["OKONJO"]),
+    ],
+)
+def test_names_in_capitals_and_people_lists(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Company name: ACME CORP",  # a firm's name in capitals after a key
+        "SELECT NAME FROM USERS WHERE ID = 1",  # SQL in capitals
+        "see MS EXCEL for the sheet",  # a title's letters before a product
+    ],
+)
+def test_capitals_and_lists_leave_words(text: str) -> None:
+    assert persons(text) == []
+
+
 # The checks written as character tests for speed find what the regexes they replace
 # find (names._NUMBER_NEAR, _FIRM, _DOMAIN_LABEL; model.local_part_start's loop).
 @settings(max_examples=2000)

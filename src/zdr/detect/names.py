@@ -452,6 +452,26 @@ _CHAT_ROLES: Final = frozenset(
 )
 
 
+# A name in capitals after a key that names a person ("holder: HAYASHI KENTARO",
+# "NAME OYELOWO"; the field detector's key anchor, read here too) or after a title ("Mr.
+# SMITH"; the lower-case title cue's anchor): no scan of their own (an anchor of titles
+# in capitals on the text as written cost ~36k instructions a chat request).
+_CAPS_TITLES: Final = "MR|Mr|MRS|Mrs|MS|Ms|DR|Dr|PROF|Prof|HERR|Herr|FRAU|Frau"
+_CAPS_ONLY: Final = rf"[{_UPPER}][{_UPPER}'’-]*[{_UPPER}]"
+_CAPS_NAME_WORD: Final = rf"{_CAPS_ONLY}|[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+# The name: a word in capitals, a second after a comma ("ALVAREZ-PEÑA, ROBERTO"), two
+# more (capitalised ones too), and an initial.
+_CAPS_RUN: Final = (
+    rf"({_CAPS_ONLY}(?:,? (?:{_CAPS_NAME_WORD}))?(?: (?:{_CAPS_NAME_WORD})){{0,2}}"
+    rf"(?: [{_UPPER}]\.?(?![\w'’-]))?)(?![\w'’-])"
+)
+_CAPS_AFTER_KEY: Final = re.compile(r"[\"']?[ \t]*[:=]?[ \t]*[\"']?" + _CAPS_RUN)
+_CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
+# Words in capitals that end a name's run or show it is none: the next field's label,
+# an ordinary word, a firm's or a role's.
+_NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
@@ -486,6 +506,8 @@ class PersonDetector:
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
             found.extend(self._dash_signoff(low, last_line))
+        found.extend(self._caps_after_cue(text, t.spans("fields.key"), _CAPS_AFTER_KEY, 2))
+        found.extend(self._caps_after_cue(text, t.spans("person.cue"), _CAPS_AFTER_TITLE, 1))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -685,6 +707,47 @@ class PersonDetector:
         if low.startswith(m.group(1), line):
             return []  # "- eggs\n- olivia": a list
         return [self._lower_run(low, m.start(2), m.end(2))]
+
+    def _caps_after_cue(
+        self, text: str, hits: Sequence[tuple[int, int]], after: re.Pattern[str], least: int
+    ) -> list[tuple[int, int]]:
+        """A name in capitals after a key that names a person or a title ("holder:
+        HAYASHI KENTARO", "cardholder ALVAREZ-PEÑA, ROBERTO", "M. DUBOIS Jean-Philippe"):
+        its words (capitalised ones may follow, an initial may end it), one of them at
+        least in the name lists and none an ordinary word, a firm's or a role's; at
+        least ``least`` words (two after a key: "name: ACME" is a firm's)."""
+        found: list[tuple[int, int]] = []
+        for start, end in hits:
+            # After a key, the value's first two letters must be capitals.
+            if least == 1 and start and text[start - 1].isalnum():
+                continue  # a title's letters ending a word ("ITEMS")
+            m = after.match(text, end if least == 2 else start)
+            if m is None:
+                continue
+            words = m.group(1).replace(",", " ").split()
+            while words and words[-1].lower().rstrip(".") in _NOT_IN_CAPS_NAME:
+                words.pop()  # "NAME JOHN SMITH ADDR ...": the next field's label
+            named = [w for w in words if len(w.rstrip(".")) > 1]
+            if len(named) < least:
+                continue
+            lows = [strip_accents(w.lower()) for w in named]
+            if any(
+                w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS or w in _NOT_IN_CAPS_NAME
+                for w in lows
+            ) or not (
+                # after a title with its dot any such word ("Mr. SMITH"), as in lower case
+                (least == 1 and text[m.start(1) - 2 : m.start(1)] == ". ")
+                or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
+            ):
+                continue
+            run_end = m.start(1)
+            for w in words:
+                run_end = text.index(w, run_end) + len(w)
+            found.append((m.start(1), run_end))
+        return found
+
+    def _listed(self, word: str) -> bool:
+        return word in self.names or word in self.surnames or word in self.proper_surnames
 
     def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
         """A name found with the parts beside it that its words leave out: a surname
