@@ -23,14 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gateway_overhead import CHAT, ROOT  # this folder is on the path when run as a script
-
-HERE = Path(__file__).resolve().parent
-CORPUS = next(
-    p / "pii-dev" / "dev.jsonl"
-    for p in (HERE.parents[1] / "shared", HERE.parents[2] / "shared")
-    if p.exists()
-)
+from detect_ab import CORPUS  # this folder is on the path when run as a script
+from gateway_overhead import CHAT, ROOT
 
 # Two entry points the child calls through ctypes around the measured work.
 CLIENT_C = """

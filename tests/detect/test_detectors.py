@@ -488,6 +488,8 @@ def test_chat_log_speakers_are_names_log_sources_are_not() -> None:
         ("statement for cc 503802053770 please", True),
         ("Our AWS account 666972510273 hosts the prod cluster.", False),  # no card word
         ("Accepted order 364942055526 successfully", False),  # "cc" inside words
+        ("creditCardNumber: 675984103431", True),  # a card word inside a longer one
+        ("Accepted payment ref 1234567890128 successfully", False),  # 13 digits too
         ("card number 675984103432", False),  # Luhn fails
     ],
 )

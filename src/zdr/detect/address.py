@@ -254,7 +254,8 @@ def _slashed(text: str, start: int) -> int:
     Chowk", "14/388, Dugar Ganj") when ``start`` is the second one's: else ``start``."""
     if start < 2 or text[start - 1] != "/" or not text[start].isdigit():
         return start
-    if text[start : start + 2] in ("19", "20") and text[start : start + 5][4:5] in (" ", ","):
+    year = text[start : start + 5]
+    if year[:2] in ("19", "20") and year[:4].isdigit() and not year[4:].isdigit():
         return start  # 12/2024: a month and a year
     k = start - 1
     while k > 0 and start - 1 - k < 6 and text[k - 1].isdigit():

@@ -27,7 +27,6 @@ class CardDetector:
     # tracking made this the second most costly anchor.
     anchors: tuple[Anchor, ...] = ()
     _re = re.compile(r"\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)")
-    _context = ("card", "visa", "master", "amex", "karte", "carte", "tarjeta", "carta", "cc", "pan")
 
     def find(self, t: Text) -> list[Span]:
         out: list[Span] = []
@@ -46,12 +45,9 @@ class CardDetector:
             # or a card word nearby; other bare runs are accounts or order numbers.
             # After a card word a Luhn-valid number is a card whatever its issuer
             # range (private-label, co-branded and retired ranges).
-            before = text_before(text, m.start(), 40)
-            named = any(w in before for w in self._context)
-            # Maestro numbers run from 12 digits; that short, only after a whole card
-            # word ("account 666972510273" is an AWS account, "cc" is in "success").
-            if len(digits) == 12 and _CARD_WORD.search(before) is None:
-                continue
+            named = _card_word_before(text_before(text, m.start(), 40))
+            if len(digits) == 12 and not named:
+                continue  # Maestro numbers run from 12 digits; that short, only so named
             if not (named or card_brand_ok(digits)):
                 continue
             grouped = raw != digits or len(digits) in (15, 16)
@@ -61,9 +57,19 @@ class CardDetector:
         return out
 
 
-_CARD_WORD: Final = re.compile(
-    r"\b(?:(?:credit |debit )?card|cc|maestro|karte|carte|tarjeta|carta|cartão)\b", re.IGNORECASE
-)
+# Words that name a card: inside longer words too ("creditCardNumber", "Mastercard"),
+# but the short ones only as words of their own ("cc" is in "account" and "success",
+# "pan" in "company": an AWS account id of 12 digits was a card).
+_CARD_WORDS: Final = ("card", "visa", "master", "amex", "maestro", "karte", "carte", "tarjeta",
+                      "carta", "cartão")  # fmt: skip
+_SHORT_CARD_WORD: Final = re.compile(r"\b(?:cc|pan)\b")
+
+
+def _card_word_before(before: str) -> bool:
+    """A word that names a card in ``before`` (the lower-cased text before a number)."""
+    return any(w in before for w in _CARD_WORDS) or _SHORT_CARD_WORD.search(before) is not None
+
+
 _CARD_START: Final = re.compile(r"(?<![0-9A-Za-z_.\-])[0-9](?=(?:[ -]?[0-9]){11})")
 
 

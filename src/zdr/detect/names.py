@@ -506,8 +506,8 @@ class PersonDetector:
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
             found.extend(self._dash_signoff(low, last_line))
-        found.extend(self._caps_after_cue(text, t.spans("fields.key"), _CAPS_AFTER_KEY, 2))
-        found.extend(self._caps_after_cue(text, t.spans("person.cue"), _CAPS_AFTER_TITLE, 1))
+        found.extend(self._caps_after_cue(text, t.spans("fields.key"), title=False))
+        found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -709,19 +709,21 @@ class PersonDetector:
         return [self._lower_run(low, m.start(2), m.end(2))]
 
     def _caps_after_cue(
-        self, text: str, hits: Sequence[tuple[int, int]], after: re.Pattern[str], least: int
+        self, text: str, hits: Sequence[tuple[int, int]], title: bool
     ) -> list[tuple[int, int]]:
         """A name in capitals after a key that names a person or a title ("holder:
         HAYASHI KENTARO", "cardholder ALVAREZ-PEÑA, ROBERTO", "M. DUBOIS Jean-Philippe"):
         its words (capitalised ones may follow, an initial may end it), one of them at
-        least in the name lists and none an ordinary word, a firm's or a role's; at
-        least ``least`` words (two after a key: "name: ACME" is a firm's)."""
+        least in the name lists and none an ordinary word, a firm's or a role's; two
+        words at least after a key ("name: ACME" is a firm's). ``hits``: the title cue's
+        anchor hits when ``title``, else the key anchor's."""
+        after, least = (_CAPS_AFTER_TITLE, 1) if title else (_CAPS_AFTER_KEY, 2)
         found: list[tuple[int, int]] = []
         for start, end in hits:
             # After a key, the value's first two letters must be capitals.
-            if least == 1 and start and text[start - 1].isalnum():
+            if title and start and text[start - 1].isalnum():
                 continue  # a title's letters ending a word ("ITEMS")
-            m = after.match(text, end if least == 2 else start)
+            m = after.match(text, start if title else end)
             if m is None:
                 continue
             words = m.group(1).replace(",", " ").split()
@@ -736,7 +738,7 @@ class PersonDetector:
                 for w in lows
             ) or not (
                 # after a title with its dot any such word ("Mr. SMITH"), as in lower case
-                (least == 1 and text[m.start(1) - 2 : m.start(1)] == ". ")
+                (title and text[m.start(1) - 2 : m.start(1)] == ". ")
                 or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
             ):
                 continue

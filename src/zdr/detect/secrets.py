@@ -831,9 +831,13 @@ def _about_secret(name: str) -> bool:
     return _about_words([w.lower() for w in _NAME_WORDS.findall(name)])
 
 
-def _about_words(words: list[str]) -> bool:
+def _about_words(
+    words: list[str],
+    about_last: frozenset[str] = _ABOUT_LAST,
+    about_any: frozenset[str] = _ABOUT_ANY,
+) -> bool:
     """_about_secret of a name already split into its lower-case words."""
-    return bool(words) and (words[-1] in _ABOUT_LAST or any(w in _ABOUT_ANY for w in words))
+    return bool(words) and (words[-1] in about_last or any(w in about_any for w in words))
 
 
 def _named_after(value: str, words: list[str]) -> bool:
@@ -859,9 +863,7 @@ def _about_name_in_python(
     without a regex call and makes no list."""
     full_name = _name_back(text, start) + text[start:end]
     words = [w.lower() for w in _NAME_WORDS.findall(full_name)]  # read once for both
-    return (
-        bool(words) and (words[-1] in about_last or any(w in about_any for w in words))
-    ) or _named_after(value, words)
+    return _about_words(words, about_last, about_any) or _named_after(value, words)
 
 
 _about_name: Final = in_c("about_name", _about_name_in_python)
