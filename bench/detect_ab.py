@@ -8,6 +8,11 @@ before a change, installed in its own checkout and venv, against this one.
 Each round runs each build in a fresh process (best of --repeat passes over the
 corpus, and the gateway bench's 1.7 KB chat request); the table gives each build's
 best over all rounds and the ratio.
+
+With ``--per-detector``, each build also times its parts inside the corpus pass, in
+the order detect() runs them (the scan, each detector on the texts its anchors let
+through, then resolving), the pass that was fastest in total; a part's time moves
+with what runs before it (caches), so it is timed in place, not alone.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 # ../shared beside a clone (CI), or the workplace's shared folder beside the worktrees.
@@ -41,15 +47,45 @@ def best(fn, n):
     return min(out)
 corpus = best(lambda: [d.detect(t) for t in texts], {repeat})
 one = best(lambda: [d.detect(chat) for _ in range(1000)], {repeat}) / 1000
+parts = {{}}
+if {per_detector!r}:
+    from zdr.detect import engine
+    mentions = getattr(engine, "other_mentions", None)  # builds before it had none
+    clock = time.perf_counter
+    for _ in range({repeat}):
+        took = {{}}
+        start = clock()
+        for text in texts:
+            t0 = clock(); scanned = d.scanner.scan(text); t1 = clock()
+            took["scan"] = took.get("scan", 0.0) + t1 - t0
+            present = scanned.anchors_found()
+            spans = []
+            for detector, needs in d._plan:
+                if needs is None or not needs.isdisjoint(present):
+                    t0 = clock(); spans.extend(detector.find(scanned)); t1 = clock()
+                    took[detector.name] = took.get(detector.name, 0.0) + t1 - t0
+            t0 = clock(); taken = engine._resolve(spans, engine.PRIORITY)
+            if mentions is not None:
+                mentions(text, taken)
+            t1 = clock()
+            took["resolve"] = took.get("resolve", 0.0) + t1 - t0
+        took["pass"] = clock() - start
+        if not parts or took["pass"] < parts["pass"]:
+            parts = took
 print(json.dumps({{"corpus_ms": corpus * 1000, "chat_us": one * 1e6,
-                  "mb": sum(len(t.encode()) for t in texts) / 1e6}}))
+                  "mb": sum(len(t.encode()) for t in texts) / 1e6,
+                  "parts_ms": {{k: v * 1000 for k, v in parts.items()}}}}))
 """
 
 
-def run(python: str, repeat: int) -> dict[str, float]:
-    code = PROBE.format(bench=str(HERE), corpus=str(CORPUS), repeat=repeat)
-    done = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+def run(python: str, repeat: int, per_detector: bool) -> dict[str, Any]:
+    code = PROBE.format(
+        bench=str(HERE), corpus=str(CORPUS), repeat=repeat, per_detector=per_detector
+    )
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{python} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -58,15 +94,20 @@ def main() -> None:
     parser.add_argument("--other", required=True, help="the other build's python")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--per-detector", action="store_true", help="also time each part of the pass"
+    )
     args = parser.parse_args()
     builds = {"this": sys.executable, "other": args.other}
-    best: dict[str, dict[str, float]] = {}
+    best: dict[str, dict[str, Any]] = {}
     for _ in range(args.rounds):
         for name, python in builds.items():
-            result = run(python, args.repeat)
+            result = run(python, args.repeat, args.per_detector)
             kept = best.setdefault(name, result)
             for key in ("corpus_ms", "chat_us"):
                 kept[key] = min(kept[key], result[key])
+            if result["parts_ms"] and result["parts_ms"]["pass"] < kept["parts_ms"]["pass"]:
+                kept["parts_ms"] = result["parts_ms"]
     mb = best["this"]["mb"]
     print("| build | detect() corpus ms | MB/s | 1.7 KB chat request us |")
     print("|---|---|---|---|")
@@ -76,6 +117,20 @@ def main() -> None:
     ratio = best["this"]["corpus_ms"] / best["other"]["corpus_ms"]
     chat = best["this"]["chat_us"] / best["other"]["chat_us"]
     print(f"this / other: corpus {ratio:.3f}, chat request {chat:.3f} (target: corpus <= 1.20)")
+    if args.per_detector:
+        print_parts(best["this"]["parts_ms"], best["other"]["parts_ms"])
+
+
+def print_parts(this: dict[str, float], other: dict[str, float]) -> None:
+    """Each part's ms in the fastest timed pass of each build, and their ratio."""
+    print()
+    print("| part of the pass (timed in place) | this ms | other ms | this / other |")
+    print("|---|---|---|---|")
+    for part in sorted(this.keys() | other.keys(), key=lambda p: -this.get(p, 0.0)):
+        mine, theirs = this.get(part), other.get(part)
+        ratio = f"{mine / theirs:.2f}" if mine and theirs else "-"
+        shown = [f"{v:.1f}" if v is not None else "-" for v in (mine, theirs)]
+        print(f"| {part} | {shown[0]} | {shown[1]} | {ratio} |")
 
 
 if __name__ == "__main__":
