@@ -305,11 +305,20 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
     if header_end < 0:
         return line_start
     header = text[line_start:header_end]
+    # Whether the line can hold a pair of columns at all (a cell that is the word
+    # holds it): most lines read here are prose, with no column named.
+    may_pair: bool | None = None
     for sep in _SEPARATORS:
         cells = header.split(sep)
         if len(cells) < 2:
             continue
         columns = {i: label for i, cell in enumerate(cells) if (label := label_of(cell.strip()))}
+        if not columns:
+            if may_pair is None:
+                low = header.lower()
+                may_pair = any(a in low and b in low for a, b in _PAIRED_COLUMNS)
+            if not may_pair:
+                continue
         named = [cell.strip(_CELL_PADDING).lower() for cell in cells]
         for pair in _PAIRED_COLUMNS:
             if all(word in named for word in pair):

@@ -338,6 +338,9 @@ def find_keys(t: Text) -> list[Span]:
     """Secrets that gitleaks' rules find, where their keywords occur."""
     out: list[Span] = []
     text = t.raw
+    # Whether the secret at (start, end) is a filler, once per place: several rules
+    # find the same key (gitleaks' and detect-secrets' shapes of one provider).
+    fillers: dict[tuple[int, int], bool] = {}
     for name in t.anchors_found():
         rule = _BY_ANCHOR.get(name)
         if rule is None:
@@ -351,12 +354,14 @@ def find_keys(t: Text) -> list[Span]:
                 continue
             if rule.mixed and not (_HAS_DIGIT.search(secret) and _HAS_LETTER.search(secret)):
                 continue
-            if (
-                placeholder(secret)
-                or typed_stretch(secret)
-                or _in_filler_word(text, start, end)
-                or (_global_applies(secret) and _GLOBAL.allows(secret, m, text))
-            ):
+            filler = fillers.get((start, end))
+            if filler is None:
+                filler = fillers[start, end] = (
+                    placeholder(secret)
+                    or typed_stretch(secret)
+                    or _in_filler_word(text, start, end)
+                )
+            if filler or (_global_applies(secret) and _GLOBAL.allows(secret, m, text)):
                 continue
             if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
                 continue

@@ -311,6 +311,14 @@ _ANCHORS: Final = (
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
     Anchor("secret.pair", _PAIR_WORDS, lower=True),
+    # Where the rules that once searched the whole text can begin (each a literal their
+    # pattern starts with, or must hold): found by the shared scan, not by one more
+    # pass over the text each (`"@" in text`, `_DSN.finditer(text)`, ...).
+    Anchor("secret.scheme", r"://"),  # _DSN
+    Anchor("secret.at", r"@"),  # _LOGIN_PAIR
+    Anchor("secret.pem", r"PRIVATE KEY"),  # _pem
+    Anchor("secret.go_dsn", r"@tcp\(|@unix\("),  # _go_dsn
+    Anchor("secret.close_tag", r"</"),  # _ELEMENT_WORDS
     *_RULE_ANCHORS,
 )
 
@@ -318,6 +326,9 @@ _ANCHORS: Final = (
 class SecretDetector:
     name = "secrets"
     labels = ("API_KEY", "SECRET")
+    # Every rule is tried only where one of its anchors is: a text holding none is not
+    # read at all.
+    anchored = True
     anchors = _ANCHORS
 
     def find(self, t: Text) -> list[Span]:
@@ -348,24 +359,22 @@ class SecretDetector:
             out.append(span(m.start(), m.end(), "SECRET"))
         if t.has("secret.b64_64") or t.has("secret.azure"):
             out.extend(_azure_keys(t))
-        if "PRIVATE KEY" in text:
+        if t.has("secret.pem"):
             out.extend(self._pem(text))
-        if "://" in text:
-            for m in _DSN.finditer(text):
-                value, start = m.group("value"), m.start("value")
-                if "@" in value and placeholder_password(value):
-                    value = value[: value.index("@")]  # what it swallowed was the filler
-                if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
-                    continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
-                if not placeholder_password(value):
-                    out.append(span(start, start + len(value), "SECRET"))
-        if "@" in text:
-            for m in _LOGIN_PAIR.finditer(text):
-                value = m.group("value")
-                if _in_url(text, m.start()):
-                    continue  # an address in a URL's path: what follows is the path
-                if _strong(value) and not placeholder(value):
-                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_DSN, text, t.spans("secret.scheme")):
+            value, start = m.group("value"), m.start("value")
+            if "@" in value and placeholder_password(value):
+                value = value[: value.index("@")]  # what it swallowed was the filler
+            if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+                continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
+            if not placeholder_password(value):
+                out.append(span(start, start + len(value), "SECRET"))
+        for m in matches_at(_LOGIN_PAIR, text, t.spans("secret.at")):
+            value = m.group("value")
+            if _in_url(text, m.start()):
+                continue  # an address in a URL's path: what follows is the path
+            if _strong(value) and not placeholder(value):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         named = t.spans("secret.assignment")
         if t.has("secret.pass"):
             named = sorted([*named, *t.spans("secret.pass")])
@@ -377,7 +386,8 @@ class SecretDetector:
             for m in key_named:
                 out.extend(self._key_named(m, text, taken))
         assignments = t.spans("secret.assignment")
-        if assignments and text.find("</", assignments[0][0]) >= 0:
+        closes = t.spans("secret.close_tag")
+        if assignments and closes and closes[-1][0] >= assignments[0][0]:
             # Only names an element's ">" closes soon after: the regex is tried there.
             elements = [(s, e) for s, e in assignments if low.find(">", e, e + 40) >= 0]
             for m in matches_at(_ELEMENT_WORDS, low, elements):
@@ -390,7 +400,7 @@ class SecretDetector:
                 value = text[m.start("value") : m.end("value")]
                 if _cli_value(value):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        if "@tcp(" in text or "@unix(" in text:
+        if t.has("secret.go_dsn"):
             out.extend(_go_dsn(text))
         for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
             if m.group("call") in ("connect", "getconnection") and m.group("first") is None:
@@ -463,7 +473,15 @@ class SecretDetector:
             # Stripe's convention, which others follow (Clerk, Paystack): a publishable key
             # (`pk_live_...`, `pk_test_...`) is public by design, written into web pages.
             # (Asked of the findings, not searched for in the text: cheaper.)
-            out = [s for s in out if not text.startswith(_PUBLISHABLE, s.start)]
+            # (A find bounded to three characters first: no slice, no generic call.)
+            out = [
+                s
+                for s in out
+                if not (
+                    text.find("pk_", s.start, s.start + 3) >= 0
+                    and text.startswith(_PUBLISHABLE, s.start)
+                )
+            ]
         return out
 
     def _pem(self, text: str) -> list[Span]:
