@@ -266,6 +266,15 @@ def _key(low: str, start: int, end: int) -> tuple[int, int, str | None]:
 def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
     """The value a key is given (quoted, bare to the line's end or a separator, or an
     XML element's text), or None where the key is not followed by one (a header)."""
+    # What _AFTER_KEY needs, read first (most keys found are words of prose): after a
+    # closing quote or bracket and spaces, an "=", ":" or ">".
+    i, n = key_end, len(text)
+    if i < n and text[i] in "\"'`]":
+        i += 1
+    while i < n and text[i] in " \t":
+        i += 1
+    if i == n or text[i] not in "=:>":
+        return None
     sep = _AFTER_KEY.match(text, key_end)
     if sep is None or sep.end() == key_end:
         return None

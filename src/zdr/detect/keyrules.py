@@ -50,6 +50,14 @@ _AFTER: Final = 640
 # secret `Xq78Q~...` around it, an OpenAI key `sk-...T3BlbkFJ...` before it) is searched
 # this far before the keyword, and _AFTER past it.
 _AROUND: Final = 80
+# A part of a rule's regex that every match holds after its keyword, written as the
+# regex writes it, and its literals: where none of them is in the stretch a match
+# may cover, the regex is not tried. curl's header rule reads up to six lines after
+# `curl` for a `-H` flag that most commands pasted with it lack (~40k instructions a
+# failed try).
+_NEEDS: Final = {
+    "curl-auth-header": (r"[ \t\n\r](?:-H|--header)(?:=|[ \t]{0,5})", ("-H", "--header")),
+}
 # What a regex reads that matches no character: flags, boundaries, a leading boundary
 # alternation (`(?:^|[\'"\s>=:(,)])`), groups opening.
 _ZERO_WIDTH: Final = re.compile(
@@ -193,6 +201,32 @@ def _inner(source: str, keywords: tuple[str, ...]) -> bool:
     return before != ""
 
 
+def _required(source: str, part: str) -> bool:
+    """Whether every match of ``source`` holds a match of ``part`` as written (its case):
+    ``part`` is an item of the regex's top-level sequence (outside every group and
+    class, no alternation of the whole, no flag for the whole) and no quantifier
+    follows it."""
+    at = source.find(part)
+    if at < 0 or len(top_level(source)) != 1 or source.startswith("(?"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < at:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        i += 1
+    return depth == 0 and not in_class and source[at + len(part) : at + len(part) + 1] not in "*?{+"
+
+
 def _alternation(parts: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(_scoped(p) for p in parts), re.ASCII) if parts else None
 
@@ -232,6 +266,11 @@ class _Rule:
         self.inner = (
             self.anchor is None and bool(self.keywords) and _inner(self.source, self.keywords)
         )
+        self.needs: tuple[str, ...] = ()
+        if self.id in _NEEDS:
+            part, self.needs = _NEEDS[self.id]
+            if not _required(self.source, part):
+                raise ValueError(f"rule {self.id!r}: {part!r} is not a part it requires")
 
     def regex(self) -> re.Pattern[str]:
         return self._compiled
@@ -297,6 +336,10 @@ def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re
     for start, end in hits:
         if start < done:
             continue  # inside the previous match
+        if rule.needs and not any(
+            text.find(w, max(0, start - _BEFORE), min(n, end + _AFTER)) >= 0 for w in rule.needs
+        ):
+            continue  # what every match holds is not within reach
         for p in range(max(start - _BEFORE, done), start + 1):
             m = regex.match(text, p, min(n, end + _AFTER))
             if m is not None:

@@ -354,7 +354,9 @@ class SecretDetector:
         for m in matches_at(_QUOTED_RUN, text, t.spans("secret.quoted")):
             if _random_draw(m.group("value")) and not _about_secret(_name_before(text, m.start())):
                 out.append(span(m.start("value"), m.end("value"), "API_KEY"))
-        keys = {(s.start, s.end) for s in out}
+        # The known key shapes are what is in ``out`` so far (only appended to below):
+        # their places are made a set only if a credential word's value is checked.
+        known_keys = len(out)
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
         if t.has("secret.b64_64") or t.has("secret.azure"):
@@ -453,7 +455,11 @@ class SecretDetector:
             # user:password, as in a URL: the same test (`-u user:$PASS` is a template)
             if not placeholder_password(m.group("value")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
+        word_values = matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value"))
+        keys: set[tuple[int, int]] = (
+            {(s.start, s.end) for s in out[:known_keys]} if word_values else set()
+        )
+        for m in word_values:
             value = text[m.start("value") : m.end("value")]
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
