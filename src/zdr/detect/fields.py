@@ -156,7 +156,7 @@ class FieldDetector:
                 if whole != v_end or plausible(text[v_start:v_end], label):
                     out.append(span(v_start, whole, label.rstrip("?")))
                 continue
-            if _COLUMN_END.match(text, key_end) is not None:  # "(first_name, last_name)"
+            if _column_end(text, key_end):  # "(first_name, last_name)"
                 insert = _insert_at(text, low, key_start)
                 if insert is not None:
                     if insert.start() not in inserts_seen:
@@ -376,6 +376,17 @@ _SQL_VALUE: Final = re.compile(
     r"|\w++\((?:[^()'\n]|'(?:[^'\n]|'')*+')*+\)|[^,()'\"\s]++)\s*+"
 )
 _SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")
+
+
+def _column_end(text: str, i: int) -> bool:
+    """Whether _COLUMN_END matches at ``i`` (a closing quote or bracket, white space,
+    then "," or ")"), read without a regex call: most keys found are words of prose."""
+    n = len(text)
+    if i < n and text[i] in '"`]':
+        i += 1
+    while i < n and text[i].isspace():
+        i += 1
+    return i < n and text[i] in ",)"
 
 
 def _insert_at(text: str, low: str, key_start: int) -> re.Match[str] | None:

@@ -34,6 +34,10 @@ from zdr.detect.validators import entropy, placeholder, typed_stretch
 
 _DATA: Final = Path(__file__).resolve().parent / "data"
 _NAME_BEFORE: Final = r"(?i)[\w.-]{0,50}?"
+# The same name read twice, the second in a scoped group (five rules: cohere, okta,
+# meraki, privateai, sumologic): two lazy runs of 50, ~2M instructions a window of
+# prose searched.
+_NAME_BEFORE_TWICE: Final = r"[\w.-]{0,50}?(?i:[\w.-]{0,50}?"
 _SKIPPED_RULES: Final = frozenset({"generic-api-key"})
 _MIN_KEYWORD: Final = 3
 # Where a rule's match may begin: at its keyword or a few characters before (a word
@@ -243,6 +247,13 @@ class _Rule:
             # be empty, so dropping it finds the same secrets: no 50-step attempt at
             # every position of the text searched.
             source = "(?i)" + source[len(_NAME_BEFORE) :]
+        searched_around = False
+        if source.startswith(_NAME_BEFORE_TWICE):
+            # Both runs dropped, the rule still searched around its keyword (``inner``)
+            # as the regex as written is: each match's groups and end are the same (the
+            # leftmost place the rest matches is where both find it).
+            source = "(?i:" + source[len(_NAME_BEFORE_TWICE) :]
+            searched_around = True
         self.source = go_to_python(source)
         self.entropy = float(entry.get("entropy", 0.0))
         self.group = int(entry.get("secretGroup", 0))
@@ -264,7 +275,9 @@ class _Rule:
         # Compiled now, at start-up, not by the first request that holds the keyword.
         self._compiled = re.compile(self.source, re.ASCII)
         self.inner = (
-            self.anchor is None and bool(self.keywords) and _inner(self.source, self.keywords)
+            self.anchor is None
+            and bool(self.keywords)
+            and (_inner(self.source, self.keywords) or searched_around)
         )
         self.needs: tuple[str, ...] = ()
         if self.id in _NEEDS:

@@ -397,7 +397,11 @@ class SecretDetector:
                     word = w.group()
                     if looks_random(word, 16, 3.0) and not (_typed(word) or placeholder(word)):
                         out.append(span(w.start(), w.end(), "API_KEY"))
-        for m in matches_at(_CLI_NAMED, low, t.spans("secret.assignment")):
+        # _CLI_NAMED needs a space or tab right after the name's run of name characters
+        # (its name and the rest of its flag are all such characters): the places
+        # where none follows are not tried (most names are followed by "=", ":", '"').
+        flags = [(s, e) for s, e in t.spans("secret.assignment") if _space_after_name(low, s)]
+        for m in matches_at(_CLI_NAMED, low, flags):
             if _cli_flag(low, m):
                 value = text[m.start("value") : m.end("value")]
                 if _cli_value(value):
@@ -680,6 +684,18 @@ def _jwt(token: str) -> bool:
         except (ValueError, UnicodeDecodeError, binascii.Error):
             return False
     return True
+
+
+# Every character of a credential name (_ASSIGNMENT_NAMES) or of a flag's rest.
+_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-ñ")
+
+
+def _space_after_name(low: str, i: int) -> bool:
+    """Whether the run of name characters at ``i`` is followed by a space or a tab."""
+    n = len(low)
+    while i < n and low[i] in _NAME_CHARACTERS:
+        i += 1
+    return i < n and low[i] in " \t"
 
 
 def _cli_flag(low: str, m: re.Match[str]) -> bool:
