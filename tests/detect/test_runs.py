@@ -236,6 +236,31 @@ def test_any_in_examples() -> None:
         runs.any_in("a", (1,))
 
 
+# One tuple of words asked again and again (the C helper indexes the last one it was
+# given by first byte; placeholder asks with its one table): words sharing a first
+# byte, words longer than the text's rest, a switch to another tuple and back.
+_SAME_WORDS = ("ab", "abc", "axy", "b", "xy$", "éx", "(", "aaaa")
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet=_WORD_CHARS, max_size=30) | st.text(max_size=30), st.booleans())
+def test_any_in_one_tuple_as_the_reference_finds_them(text: str, switch: bool) -> None:
+    from zdr.detect.validators import any_in
+
+    assert runs.any_in(text, _SAME_WORDS) == any_in(text, _SAME_WORDS)
+    if switch:
+        assert runs.any_in(text, ("y",)) == any_in(text, ("y",))
+    assert runs.any_in(text, _SAME_WORDS) == any_in(text, _SAME_WORDS)
+
+
+def test_any_in_one_tuple_examples() -> None:
+    assert runs.any_in("zzab", _SAME_WORDS) and runs.any_in("xa", _SAME_WORDS) is False
+    assert runs.any_in("aaa", _SAME_WORDS) is False  # "aaaa" longer than the rest
+    assert runs.any_in("zaxy", _SAME_WORDS) and runs.any_in("xxy$", _SAME_WORDS)
+    assert runs.any_in("xb", _SAME_WORDS) and not runs.any_in("xé", _SAME_WORDS)
+    assert runs.any_in("zéx", _SAME_WORDS) and runs.any_in("€éx", _SAME_WORDS)  # wide text
+
+
 @given(st.text(alphabet="abcdxyz0129-_Aéÿ", max_size=40) | st.text(max_size=40))
 def test_counts_up_as_the_reference_finds_it(low: str) -> None:
     from zdr.detect.validators import _counts_up_in_python

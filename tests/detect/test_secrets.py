@@ -9,6 +9,8 @@ import string
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
 from zdr.detect.validators import counts_up, typed_runs, typed_stretch
@@ -721,3 +723,15 @@ def test_a_password_said_in_prose_after_an_adverb(text: str, value: str) -> None
 
 def test_an_adverb_before_an_ordinary_word_is_no_password() -> None:
     assert masked("my password is now expired, please reset it") == set()
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="passwordtkn_-ñ09 \t=:\"'x-", max_size=24))
+def test_cli_named_only_where_a_space_follows_the_name(rest: str) -> None:
+    """_CLI_NAMED is tried only where _space_after_name holds: it never matches elsewhere."""
+    from zdr.detect.secrets import _CLI_NAMED, _space_after_name
+
+    for name in ("password", "token", "api_key", "contraseña", "_pw"):
+        low = "--" + name + rest
+        if _CLI_NAMED.match(low, 2) is not None:
+            assert _space_after_name(low, 2)

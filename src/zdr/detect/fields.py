@@ -156,7 +156,7 @@ class FieldDetector:
                 if whole != v_end or plausible(text[v_start:v_end], label):
                     out.append(span(v_start, whole, label.rstrip("?")))
                 continue
-            if _COLUMN_END.match(text, key_end) is not None:  # "(first_name, last_name)"
+            if _column_end(text, key_end):  # "(first_name, last_name)"
                 insert = _insert_at(text, low, key_start)
                 if insert is not None:
                     if insert.start() not in inserts_seen:
@@ -266,6 +266,15 @@ def _key(low: str, start: int, end: int) -> tuple[int, int, str | None]:
 def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
     """The value a key is given (quoted, bare to the line's end or a separator, or an
     XML element's text), or None where the key is not followed by one (a header)."""
+    # What _AFTER_KEY needs, read first (most keys found are words of prose): after a
+    # closing quote or bracket and spaces, an "=", ":" or ">".
+    i, n = key_end, len(text)
+    if i < n and text[i] in "\"'`]":
+        i += 1
+    while i < n and text[i] in " \t":
+        i += 1
+    if i == n or text[i] not in "=:>":
+        return None
     sep = _AFTER_KEY.match(text, key_end)
     if sep is None or sep.end() == key_end:
         return None
@@ -305,11 +314,20 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
     if header_end < 0:
         return line_start
     header = text[line_start:header_end]
+    # Whether the line can hold a pair of columns at all (a cell that is the word
+    # holds it): most lines read here are prose, with no column named.
+    may_pair: bool | None = None
     for sep in _SEPARATORS:
         cells = header.split(sep)
         if len(cells) < 2:
             continue
         columns = {i: label for i, cell in enumerate(cells) if (label := label_of(cell.strip()))}
+        if not columns:
+            if may_pair is None:
+                low = header.lower()
+                may_pair = any(a in low and b in low for a, b in _PAIRED_COLUMNS)
+            if not may_pair:
+                continue
         named = [cell.strip(_CELL_PADDING).lower() for cell in cells]
         for pair in _PAIRED_COLUMNS:
             if all(word in named for word in pair):
@@ -358,6 +376,17 @@ _SQL_VALUE: Final = re.compile(
     r"|\w++\((?:[^()'\n]|'(?:[^'\n]|'')*+')*+\)|[^,()'\"\s]++)\s*+"
 )
 _SQL_NEXT_ROW: Final = re.compile(r"\s*,\s*\(")
+
+
+def _column_end(text: str, i: int) -> bool:
+    """Whether _COLUMN_END matches at ``i`` (a closing quote or bracket, white space,
+    then "," or ")"), read without a regex call: most keys found are words of prose."""
+    n = len(text)
+    if i < n and text[i] in '"`]':
+        i += 1
+    while i < n and text[i].isspace():
+        i += 1
+    return i < n and text[i] in ",)"
 
 
 def _insert_at(text: str, low: str, key_start: int) -> re.Match[str] | None:

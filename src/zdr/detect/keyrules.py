@@ -34,6 +34,10 @@ from zdr.detect.validators import entropy, placeholder, typed_stretch
 
 _DATA: Final = Path(__file__).resolve().parent / "data"
 _NAME_BEFORE: Final = r"(?i)[\w.-]{0,50}?"
+# The same name read twice, the second in a scoped group (five rules: cohere, okta,
+# meraki, privateai, sumologic): two lazy runs of 50, ~2M instructions a window of
+# prose searched.
+_NAME_BEFORE_TWICE: Final = r"[\w.-]{0,50}?(?i:[\w.-]{0,50}?"
 _SKIPPED_RULES: Final = frozenset({"generic-api-key"})
 _MIN_KEYWORD: Final = 3
 # Where a rule's match may begin: at its keyword or a few characters before (a word
@@ -50,6 +54,14 @@ _AFTER: Final = 640
 # secret `Xq78Q~...` around it, an OpenAI key `sk-...T3BlbkFJ...` before it) is searched
 # this far before the keyword, and _AFTER past it.
 _AROUND: Final = 80
+# A part of a rule's regex that every match holds after its keyword, written as the
+# regex writes it, and its literals: where none of them is in the stretch a match
+# may cover, the regex is not tried. curl's header rule reads up to six lines after
+# `curl` for a `-H` flag that most commands pasted with it lack (~40k instructions a
+# failed try).
+_NEEDS: Final = {
+    "curl-auth-header": (r"[ \t\n\r](?:-H|--header)(?:=|[ \t]{0,5})", ("-H", "--header")),
+}
 # What a regex reads that matches no character: flags, boundaries, a leading boundary
 # alternation (`(?:^|[\'"\s>=:(,)])`), groups opening.
 _ZERO_WIDTH: Final = re.compile(
@@ -193,6 +205,32 @@ def _inner(source: str, keywords: tuple[str, ...]) -> bool:
     return before != ""
 
 
+def _required(source: str, part: str) -> bool:
+    """Whether every match of ``source`` holds a match of ``part`` as written (its case):
+    ``part`` is an item of the regex's top-level sequence (outside every group and
+    class, no alternation of the whole, no flag for the whole) and no quantifier
+    follows it."""
+    at = source.find(part)
+    if at < 0 or len(top_level(source)) != 1 or source.startswith("(?"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < at:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        i += 1
+    return depth == 0 and not in_class and source[at + len(part) : at + len(part) + 1] not in "*?{+"
+
+
 def _alternation(parts: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(_scoped(p) for p in parts), re.ASCII) if parts else None
 
@@ -209,6 +247,13 @@ class _Rule:
             # be empty, so dropping it finds the same secrets: no 50-step attempt at
             # every position of the text searched.
             source = "(?i)" + source[len(_NAME_BEFORE) :]
+        searched_around = False
+        if source.startswith(_NAME_BEFORE_TWICE):
+            # Both runs dropped, the rule still searched around its keyword (``inner``)
+            # as the regex as written is: each match's groups and end are the same (the
+            # leftmost place the rest matches is where both find it).
+            source = "(?i:" + source[len(_NAME_BEFORE_TWICE) :]
+            searched_around = True
         self.source = go_to_python(source)
         self.entropy = float(entry.get("entropy", 0.0))
         self.group = int(entry.get("secretGroup", 0))
@@ -230,8 +275,15 @@ class _Rule:
         # Compiled now, at start-up, not by the first request that holds the keyword.
         self._compiled = re.compile(self.source, re.ASCII)
         self.inner = (
-            self.anchor is None and bool(self.keywords) and _inner(self.source, self.keywords)
+            self.anchor is None
+            and bool(self.keywords)
+            and (_inner(self.source, self.keywords) or searched_around)
         )
+        self.needs: tuple[str, ...] = ()
+        if self.id in _NEEDS:
+            part, self.needs = _NEEDS[self.id]
+            if not _required(self.source, part):
+                raise ValueError(f"rule {self.id!r}: {part!r} is not a part it requires")
 
     def regex(self) -> re.Pattern[str]:
         return self._compiled
@@ -297,6 +349,10 @@ def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re
     for start, end in hits:
         if start < done:
             continue  # inside the previous match
+        if rule.needs and not any(
+            text.find(w, max(0, start - _BEFORE), min(n, end + _AFTER)) >= 0 for w in rule.needs
+        ):
+            continue  # what every match holds is not within reach
         for p in range(max(start - _BEFORE, done), start + 1):
             m = regex.match(text, p, min(n, end + _AFTER))
             if m is not None:
@@ -338,6 +394,9 @@ def find_keys(t: Text) -> list[Span]:
     """Secrets that gitleaks' rules find, where their keywords occur."""
     out: list[Span] = []
     text = t.raw
+    # Whether the secret at (start, end) is a filler, once per place: several rules
+    # find the same key (gitleaks' and detect-secrets' shapes of one provider).
+    fillers: dict[tuple[int, int], bool] = {}
     for name in t.anchors_found():
         rule = _BY_ANCHOR.get(name)
         if rule is None:
@@ -351,12 +410,14 @@ def find_keys(t: Text) -> list[Span]:
                 continue
             if rule.mixed and not (_HAS_DIGIT.search(secret) and _HAS_LETTER.search(secret)):
                 continue
-            if (
-                placeholder(secret)
-                or typed_stretch(secret)
-                or _in_filler_word(text, start, end)
-                or (_global_applies(secret) and _GLOBAL.allows(secret, m, text))
-            ):
+            filler = fillers.get((start, end))
+            if filler is None:
+                filler = fillers[start, end] = (
+                    placeholder(secret)
+                    or typed_stretch(secret)
+                    or _in_filler_word(text, start, end)
+                )
+            if filler or (_global_applies(secret) and _GLOBAL.allows(secret, m, text)):
                 continue
             if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
                 continue

@@ -311,6 +311,14 @@ _ANCHORS: Final = (
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
     Anchor("secret.pair", _PAIR_WORDS, lower=True),
+    # Where the rules that once searched the whole text can begin (each a literal their
+    # pattern starts with, or must hold): found by the shared scan, not by one more
+    # pass over the text each (`"@" in text`, `_DSN.finditer(text)`, ...).
+    Anchor("secret.scheme", r"://"),  # _DSN
+    Anchor("secret.at", r"@"),  # _LOGIN_PAIR
+    Anchor("secret.pem", r"PRIVATE KEY"),  # _pem
+    Anchor("secret.go_dsn", r"@tcp\(|@unix\("),  # _go_dsn
+    Anchor("secret.close_tag", r"</"),  # _ELEMENT_WORDS
     *_RULE_ANCHORS,
 )
 
@@ -318,6 +326,9 @@ _ANCHORS: Final = (
 class SecretDetector:
     name = "secrets"
     labels = ("API_KEY", "SECRET")
+    # Every rule is tried only where one of its anchors is: a text holding none is not
+    # read at all.
+    anchored = True
     anchors = _ANCHORS
 
     def find(self, t: Text) -> list[Span]:
@@ -343,29 +354,29 @@ class SecretDetector:
         for m in matches_at(_QUOTED_RUN, text, t.spans("secret.quoted")):
             if _random_draw(m.group("value")) and not _about_secret(_name_before(text, m.start())):
                 out.append(span(m.start("value"), m.end("value"), "API_KEY"))
-        keys = {(s.start, s.end) for s in out}
+        # The known key shapes are what is in ``out`` so far (only appended to below):
+        # their places are made a set only if a credential word's value is checked.
+        known_keys = len(out)
         for m in matches_at(_WEBHOOK_SECRET, text, t.spans("secret.whsec")):
             out.append(span(m.start(), m.end(), "SECRET"))
         if t.has("secret.b64_64") or t.has("secret.azure"):
             out.extend(_azure_keys(t))
-        if "PRIVATE KEY" in text:
+        if t.has("secret.pem"):
             out.extend(self._pem(text))
-        if "://" in text:
-            for m in _DSN.finditer(text):
-                value, start = m.group("value"), m.start("value")
-                if "@" in value and placeholder_password(value):
-                    value = value[: value.index("@")]  # what it swallowed was the filler
-                if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
-                    continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
-                if not placeholder_password(value):
-                    out.append(span(start, start + len(value), "SECRET"))
-        if "@" in text:
-            for m in _LOGIN_PAIR.finditer(text):
-                value = m.group("value")
-                if _in_url(text, m.start()):
-                    continue  # an address in a URL's path: what follows is the path
-                if _strong(value) and not placeholder(value):
-                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        for m in matches_at(_DSN, text, t.spans("secret.scheme")):
+            value, start = m.group("value"), m.start("value")
+            if "@" in value and placeholder_password(value):
+                value = value[: value.index("@")]  # what it swallowed was the filler
+            if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+                continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
+            if not placeholder_password(value):
+                out.append(span(start, start + len(value), "SECRET"))
+        for m in matches_at(_LOGIN_PAIR, text, t.spans("secret.at")):
+            value = m.group("value")
+            if _in_url(text, m.start()):
+                continue  # an address in a URL's path: what follows is the path
+            if _strong(value) and not placeholder(value):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
         named = t.spans("secret.assignment")
         if t.has("secret.pass"):
             named = sorted([*named, *t.spans("secret.pass")])
@@ -377,7 +388,8 @@ class SecretDetector:
             for m in key_named:
                 out.extend(self._key_named(m, text, taken))
         assignments = t.spans("secret.assignment")
-        if assignments and text.find("</", assignments[0][0]) >= 0:
+        closes = t.spans("secret.close_tag")
+        if assignments and closes and closes[-1][0] >= assignments[0][0]:
             # Only names an element's ">" closes soon after: the regex is tried there.
             elements = [(s, e) for s, e in assignments if low.find(">", e, e + 40) >= 0]
             for m in matches_at(_ELEMENT_WORDS, low, elements):
@@ -385,12 +397,16 @@ class SecretDetector:
                     word = w.group()
                     if looks_random(word, 16, 3.0) and not (_typed(word) or placeholder(word)):
                         out.append(span(w.start(), w.end(), "API_KEY"))
-        for m in matches_at(_CLI_NAMED, low, t.spans("secret.assignment")):
+        # _CLI_NAMED needs a space or tab right after the name's run of name characters
+        # (its name and the rest of its flag are all such characters): the places
+        # where none follows are not tried (most names are followed by "=", ":", '"').
+        flags = [(s, e) for s, e in t.spans("secret.assignment") if _space_after_name(low, s)]
+        for m in matches_at(_CLI_NAMED, low, flags):
             if _cli_flag(low, m):
                 value = text[m.start("value") : m.end("value")]
                 if _cli_value(value):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        if "@tcp(" in text or "@unix(" in text:
+        if t.has("secret.go_dsn"):
             out.extend(_go_dsn(text))
         for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
             if m.group("call") in ("connect", "getconnection") and m.group("first") is None:
@@ -443,7 +459,11 @@ class SecretDetector:
             # user:password, as in a URL: the same test (`-u user:$PASS` is a template)
             if not placeholder_password(m.group("value")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        for m in matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value")):
+        word_values = matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value"))
+        keys: set[tuple[int, int]] = (
+            {(s.start, s.end) for s in out[:known_keys]} if word_values else set()
+        )
+        for m in word_values:
             value = text[m.start("value") : m.end("value")]
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
@@ -463,7 +483,15 @@ class SecretDetector:
             # Stripe's convention, which others follow (Clerk, Paystack): a publishable key
             # (`pk_live_...`, `pk_test_...`) is public by design, written into web pages.
             # (Asked of the findings, not searched for in the text: cheaper.)
-            out = [s for s in out if not text.startswith(_PUBLISHABLE, s.start)]
+            # (A find bounded to three characters first: no slice, no generic call.)
+            out = [
+                s
+                for s in out
+                if not (
+                    text.find("pk_", s.start, s.start + 3) >= 0
+                    and text.startswith(_PUBLISHABLE, s.start)
+                )
+            ]
         return out
 
     def _pem(self, text: str) -> list[Span]:
@@ -656,6 +684,18 @@ def _jwt(token: str) -> bool:
         except (ValueError, UnicodeDecodeError, binascii.Error):
             return False
     return True
+
+
+# Every character of a credential name (_ASSIGNMENT_NAMES) or of a flag's rest.
+_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-ñ")
+
+
+def _space_after_name(low: str, i: int) -> bool:
+    """Whether the run of name characters at ``i`` is followed by a space or a tab."""
+    n = len(low)
+    while i < n and low[i] in _NAME_CHARACTERS:
+        i += 1
+    return i < n and low[i] in " \t"
 
 
 def _cli_flag(low: str, m: re.Match[str]) -> bool:
