@@ -735,3 +735,27 @@ def test_cli_named_only_where_a_space_follows_the_name(rest: str) -> None:
         low = "--" + name + rest
         if _CLI_NAMED.match(low, 2) is not None:
             assert _space_after_name(low, 2)
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="loginauthcre_dsx (=\t\u00a0'\"", max_size=16))
+def test_auth_call_only_where_a_call_follows_the_name(rest: str) -> None:
+    """_AUTH_CALL is tried only where _called holds: it never matches elsewhere."""
+    from zdr.detect.secrets import _AUTH_CALL, _called
+
+    for name in ("login", "auth", "sign_in", "connect", "credentials"):
+        low = "x." + name + rest + ' "svc", "s3cr3t-pass")'
+        if _AUTH_CALL.match(low, 2) is not None:
+            assert _called(low, 2)
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="s :isw\t=-abcdefABC0123456789", max_size=30))
+def test_word_value_only_where_a_space_or_colon_follows(rest: str) -> None:
+    """_WORD_THEN_VALUE is tried only where _word_then_space holds after its word."""
+    from zdr.detect.secrets import _WORD_THEN_VALUE, _word_then_space
+
+    for word in ("secret", "api key", "password", "token"):
+        low = word + rest
+        if _WORD_THEN_VALUE.match(low, 0) is not None:
+            assert _word_then_space(low, len(word))

@@ -311,11 +311,10 @@ _ANCHORS: Final = (
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
     Anchor("secret.pair", _PAIR_WORDS, lower=True),
-    # Where the rules that once searched the whole text can begin (each a literal their
-    # pattern starts with, or must hold): found by the shared scan, not by one more
-    # pass over the text each (`"@" in text`, `_DSN.finditer(text)`, ...).
-    Anchor("secret.scheme", r"://"),  # _DSN
-    Anchor("secret.at", r"@"),  # _LOGIN_PAIR
+    # What the rules that once searched the whole text for a literal need (their
+    # pattern holds it): found by the shared scan, not by one more pass over the text
+    # each. Not "@" and "://" (_LOGIN_PAIR, _DSN): as anchors they cost the scan more
+    # (a one-byte literal: ~7M instructions a pii-dev pass) than a search of the text.
     Anchor("secret.pem", r"PRIVATE KEY"),  # _pem
     Anchor("secret.go_dsn", r"@tcp\(|@unix\("),  # _go_dsn
     Anchor("secret.close_tag", r"</"),  # _ELEMENT_WORDS
@@ -326,15 +325,17 @@ _ANCHORS: Final = (
 class SecretDetector:
     name = "secrets"
     labels = ("API_KEY", "SECRET")
-    # Every rule is tried only where one of its anchors is: a text holding none is not
-    # read at all.
-    anchored = True
     anchors = _ANCHORS
 
     def find(self, t: Text) -> list[Span]:
         # Keyword patterns run on the lower-cased text; offsets are the same unless
         # lower-casing changed the length (rare letters), then it is the text itself.
         out: list[Span] = []
+        if _ANCHOR_NAMES.isdisjoint(t.anchors_found()):
+            # The usual text: no anchor of this detector. Every rule tried where its
+            # anchors are finds nothing; the two that search the text are read alone.
+            _url_and_login_passwords(t.raw, out)
+            return _public(t.raw, out)
         text, low = t.raw, t.low
         for m in matches_at(_KEY_SHAPES, text, t.spans("secret.key_shape")):
             value = m.group()
@@ -363,20 +364,7 @@ class SecretDetector:
             out.extend(_azure_keys(t))
         if t.has("secret.pem"):
             out.extend(self._pem(text))
-        for m in matches_at(_DSN, text, t.spans("secret.scheme")):
-            value, start = m.group("value"), m.start("value")
-            if "@" in value and placeholder_password(value):
-                value = value[: value.index("@")]  # what it swallowed was the filler
-            if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
-                continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
-            if not placeholder_password(value):
-                out.append(span(start, start + len(value), "SECRET"))
-        for m in matches_at(_LOGIN_PAIR, text, t.spans("secret.at")):
-            value = m.group("value")
-            if _in_url(text, m.start()):
-                continue  # an address in a URL's path: what follows is the path
-            if _strong(value) and not placeholder(value):
-                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        _url_and_login_passwords(text, out)
         named = t.spans("secret.assignment")
         if t.has("secret.pass"):
             named = sorted([*named, *t.spans("secret.pass")])
@@ -408,7 +396,10 @@ class SecretDetector:
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if t.has("secret.go_dsn"):
             out.extend(_go_dsn(text))
-        for m in matches_at(_AUTH_CALL, low, t.spans("secret.auth_call")):
+        # _AUTH_CALL needs a "(" or "=" after the call's name (past white space): its
+        # names are runs of letters and "_" ended by neither, tried only there.
+        calls = [(s, e) for s, e in t.spans("secret.auth_call") if _called(low, s)]
+        for m in matches_at(_AUTH_CALL, low, calls):
             if m.group("call") in ("connect", "getconnection") and m.group("first") is None:
                 continue  # a connection call's password comes after its URL and user
             value = text[m.start("value") : m.end("value")]
@@ -459,7 +450,10 @@ class SecretDetector:
             # user:password, as in a URL: the same test (`-u user:$PASS` is a template)
             if not placeholder_password(m.group("value")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        word_values = matches_at(_WORD_THEN_VALUE, low, t.spans("secret.word_value"))
+        # _WORD_THEN_VALUE needs " " or ":" right after its word (the anchor's match: no
+        # word is the start of another) or after an "s" there.
+        words = [(s, e) for s, e in t.spans("secret.word_value") if _word_then_space(low, e)]
+        word_values = matches_at(_WORD_THEN_VALUE, low, words)
         keys: set[tuple[int, int]] = (
             {(s.start, s.end) for s in out[:known_keys]} if word_values else set()
         )
@@ -479,20 +473,7 @@ class SecretDetector:
                 continue  # a command's option after `passwd` (`openssl passwd -stdin`)
             if _strong(value) and not (placeholder(value) or _code_like(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
-        if out:
-            # Stripe's convention, which others follow (Clerk, Paystack): a publishable key
-            # (`pk_live_...`, `pk_test_...`) is public by design, written into web pages.
-            # (Asked of the findings, not searched for in the text: cheaper.)
-            # (A find bounded to three characters first: no slice, no generic call.)
-            out = [
-                s
-                for s in out
-                if not (
-                    text.find("pk_", s.start, s.start + 3) >= 0
-                    and text.startswith(_PUBLISHABLE, s.start)
-                )
-            ]
-        return out
+        return _public(text, out)
 
     def _pem(self, text: str) -> list[Span]:
         out: list[Span] = []
@@ -565,6 +546,46 @@ class SecretDetector:
         elif (looks_random(value, 16, 3.0) or _token_like(value)) and not _typed(value):
             out.append(span(start, end, "API_KEY"))
         return out
+
+
+_ANCHOR_NAMES: Final = frozenset(a.name for a in _ANCHORS)
+
+
+def _url_and_login_passwords(text: str, out: list[Span]) -> None:
+    """The passwords of URLs (``scheme://user:password@host``) and of an e-mail address
+    with a password after it (``x@y.z / P4ssw0rd!``), added to ``out``."""
+    if "://" in text:
+        for m in _DSN.finditer(text):
+            value, start = m.group("value"), m.start("value")
+            if "@" in value and placeholder_password(value):
+                value = value[: value.index("@")]  # what it swallowed was the filler
+            if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+                continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
+            if not placeholder_password(value):
+                out.append(span(start, start + len(value), "SECRET"))
+    if "@" in text:
+        for m in _LOGIN_PAIR.finditer(text):
+            value = m.group("value")
+            if _in_url(text, m.start()):
+                continue  # an address in a URL's path: what follows is the path
+            if _strong(value) and not placeholder(value):
+                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+
+
+def _public(text: str, out: list[Span]) -> list[Span]:
+    """``out`` without the keys that are public by design: Stripe's convention, which
+    others follow (Clerk, Paystack), of a publishable key (`pk_live_...`, `pk_test_...`)
+    written into web pages. (Asked of the findings, not searched for in the text:
+    cheaper; a find bounded to three characters first: no slice, no generic call.)"""
+    if not out:
+        return out
+    return [
+        s
+        for s in out
+        if not (
+            text.find("pk_", s.start, s.start + 3) >= 0 and text.startswith(_PUBLISHABLE, s.start)
+        )
+    ]
 
 
 # $VAR, %VAR%, settings.SECRET_KEY, os.environ["X"], get_token(...)
@@ -696,6 +717,27 @@ def _space_after_name(low: str, i: int) -> bool:
     while i < n and low[i] in _NAME_CHARACTERS:
         i += 1
     return i < n and low[i] in " \t"
+
+
+_CALL_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz_")
+
+
+def _called(low: str, i: int) -> bool:
+    """Whether the run of letters and "_" at ``i`` is followed, past white space, by a
+    "(" or "=" (a call or an assignment of its arguments)."""
+    n = len(low)
+    while i < n and low[i] in _CALL_CHARACTERS:
+        i += 1
+    while i < n and low[i].isspace():
+        i += 1
+    return i < n and low[i] in "(="
+
+
+def _word_then_space(low: str, end: int) -> bool:
+    """Whether a space or ":" follows ``end``, or an "s" and then one."""
+    if end < len(low) and low[end] == "s":
+        end += 1
+    return end < len(low) and low[end] in " :"
 
 
 def _cli_flag(low: str, m: re.Match[str]) -> bool:
