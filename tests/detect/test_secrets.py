@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -759,3 +760,50 @@ def test_word_value_only_where_a_space_or_colon_follows(rest: str) -> None:
         low = word + rest
         if _WORD_THEN_VALUE.match(low, 0) is not None:
             assert _word_then_space(low, len(word))
+
+
+def _characters_matched(pattern: str) -> set[str]:
+    """Every character ``pattern`` can match (literals, classes, ranges), read from its
+    parse; anything else (\\w, a category, any character) fails the caller's test."""
+    import re._parser as parser  # type: ignore[import-not-found]  # re's own parser
+
+    out: set[str] = set()
+
+    def walk(tree: Any) -> None:
+        for op, av in tree:
+            kind = str(op)
+            if kind == "LITERAL":
+                out.add(chr(av))
+            elif kind == "IN":
+                for sub, arg in av:
+                    if str(sub) == "LITERAL":
+                        out.add(chr(arg))
+                    elif str(sub) == "RANGE":
+                        out.update(map(chr, range(arg[0], arg[1] + 1)))
+                    else:
+                        raise AssertionError(f"not a plain class: {sub}")
+            elif kind == "BRANCH":
+                for branch in av[1]:
+                    walk(branch)
+            elif kind == "SUBPATTERN":
+                walk(av[-1])
+            elif kind in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                walk(av[2])
+            else:
+                raise AssertionError(f"not a literal or a class: {kind}")
+
+    walk(parser.parse(pattern))
+    return out
+
+
+def test_cli_named_characters_are_name_characters() -> None:
+    """_space_after_name skips only _NAME_CHARACTERS: a credential name, or a character
+    of a flag's rest, outside them (`schlüssel`, `clé`) would never be tried."""
+    import re
+
+    from zdr.detect.secrets import _ASSIGNMENT_NAMES, _CLI_NAMED, _NAME_CHARACTERS
+
+    rest = re.search(r"\(\?P<rest>(\[[^\]]*\])", _CLI_NAMED.pattern)
+    assert rest is not None
+    assert _characters_matched(_ASSIGNMENT_NAMES) <= _NAME_CHARACTERS
+    assert _characters_matched(rest.group(1)) <= _NAME_CHARACTERS
