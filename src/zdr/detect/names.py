@@ -314,7 +314,18 @@ _CONTRACTIONS: Final = frozenset(
 )
 # One look-up each where they are asked of every capitalised word (built once).
 _TITLE_OR_KIN: Final = _TITLE_WORDS | _KIN_WORDS
-_NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS  # the word itself is no name
+# Labels of a list of people in any case ("Attendees: ahmed k., Sun-hee Park"), read
+# when written capitalised before a colon: the capitalised words are examined anyway,
+# so the label costs no scan of its own (an anchor of these labels in lower case made
+# the lower-case scan of a chat request ~43k instructions dearer).
+_PEOPLE_LIST_LABELS: Final = frozenset(
+    """attendees participants invitees panelists panellists guests speakers recipients
+    cc bcc present absent apologies teilnehmer anwesend participantes asistentes
+    invitados partecipanti presenti deelnemers aanwezig participants invités
+    convidados""".split()
+)
+# The word itself is no name: titles, kinship words, contractions, list labels.
+_NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS | _PEOPLE_LIST_LABELS
 _NO_FIRST_NAME: Final = COMMON_WORDS | _TITLE_OR_KIN | _GREETING_WORDS  # before a surname
 
 
@@ -492,7 +503,8 @@ class PersonDetector:
         low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
-        found = self._capitalised(text, low, tokens, bares) if tokens else []
+        lists: list[int] = []
+        found = self._capitalised(text, low, tokens, bares, lists) if tokens else []
         if found:
             found = [
                 kept
@@ -501,7 +513,11 @@ class PersonDetector:
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
+        if lists:
+            found.extend(self._people_listed(text, lists))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
+        if " here" in low:
+            found.extend(self._here(low))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
@@ -524,11 +540,17 @@ class PersonDetector:
         return _every_mention(text, found)
 
     def _capitalised(
-        self, text: str, low: str, tokens: list[tuple[int, int, str]], bares: list[str]
+        self,
+        text: str,
+        low: str,
+        tokens: list[tuple[int, int, str]],
+        bares: list[str],
+        lists: list[int],
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
-        initials) that follow it on the line."""
+        initials) that follow it on the line. The ends of the labels of lists of
+        people met on the way go to ``lists``."""
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
@@ -539,6 +561,8 @@ class PersonDetector:
             start, end, word = tokens[i]
             bare = bares[i]
             if bare in _NO_NAME_TOKENS:
+                if bare in _PEOPLE_LIST_LABELS and text[end : end + 1] == ":":
+                    lists.append(end + 1)  # "Attendees:": its items are read after
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -748,6 +772,52 @@ class PersonDetector:
             found.append((m.start(1), run_end))
         return found
 
+    def _people_listed(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
+        """The items of a list after a label of people, in any case ("Attendees: ahmed
+        k., Sun-hee Park, J. Mbeki, me"; ``starts``: where each list begins): each of
+        one to four words of letters (an initial too), with a word of the name lists or
+        two words or more written as a name's, and none an ordinary word, a firm's or a
+        role's ("me", "the team"). An aside after an item is passed over ("Nidra
+        Choudhary (nidra@...)", "Ana Lima <ana@...>"), and so is an e-mail address
+        standing as an item; the list ends where its line does."""
+        found: list[tuple[int, int]] = []
+        for pos in starts:
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            while pos < line_end:
+                while text[pos : pos + 1] in (" ", "\t"):
+                    pos += 1
+                m = _LIST_ITEM.match(text, pos, line_end)
+                if m is None:
+                    break
+                pos = m.end()
+                if m.group(1) is None:
+                    continue  # an e-mail address: its own detector's
+                words = m.group(1).split()
+                lows = [strip_accents(w.lower().rstrip(".")) for w in words]
+                if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in lows):
+                    continue
+                shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
+                if shaped or any(self._known(p) for w in lows for p in (w, *w.split("-"))):
+                    found.append(m.span(1))
+        return found
+
+    def _here(self, low: str) -> list[tuple[int, int]]:
+        """Who writes, before "here" at a message's start or after a greeting: "hey,
+        dragana here", "hello, tomasz here again" (a word of the name lists; at a
+        line's start only one of the lists that hold no ordinary word: not "sign
+        here")."""
+        found: list[tuple[int, int]] = []
+        pos = low.find(" here")
+        while pos >= 0:
+            after = low[pos + 5 : pos + 6]
+            if after in ("", " ", ",", ".", "!", "\n"):
+                m = _BEFORE_HERE.search(low, max(0, pos - 32), pos)
+                if m is not None and self._lower_name(m.group(2), first=m.group(1) is None):
+                    found.append(m.span(2))
+            pos = low.find(" here", pos + 5)
+        return found
+
     def _listed(self, word: str) -> bool:
         return word in self.names or word in self.surnames or word in self.proper_surnames
 
@@ -822,6 +892,22 @@ _ROLE_WORDS: Final = frozenset(
 # Labels of a list of people (other labels name one person).
 _PEOPLE_LABELS: Final = frozenset(
     "attendees participants to cc bcc guests members speakers invitees recipients".split()
+)
+# An item of a list after a people label: one to four words of letters ("ahmed k.",
+# "Sun-hee Park", "J. Mbeki"; not the word joining the last item), then an aside, then
+# the separator or the line's end; or an e-mail address standing as an item.
+_ITEM_WORD: Final = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*\.?"
+_LIST_ITEM: Final = re.compile(
+    rf"(?:({_ITEM_WORD}(?: (?!(?:and|und|et|y|e|en)\b){_ITEM_WORD}){{0,3}})"
+    r"|[^\s,;@<>()]+@[^\s,;<>()]+)"
+    r"(?: \([^()\n]*\)| <[^<>\n]*>)?"
+    r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t]*\Z)"
+)
+# The words before " here": a greeting, or a line's start, then the name.
+_BEFORE_HERE: Final = re.compile(
+    r"(?:(?<![^\W\d_])(hi|hey|hello|hallo|hola|ciao|oi|olá|salut|yo)[ ,!]{1,3}|^[ \t]*)"
+    r"([a-zß-öø-ÿ]{2,20})\Z",
+    re.MULTILINE,
 )
 # Between the items of a list of names on one line: "Okonkwo, Adaeze; Hart, Per".
 _LIST_SEPARATOR: Final = re.compile(r"[ \t]*[,;/][ \t]*| (?:and|und|et|y|e|en|&) ")
