@@ -652,6 +652,8 @@ class PersonDetector:
                     # ("Yaw Toure"): a surname here, as before the world's list
                     or (known and bare in self.surnames)
                     or (j == i and known and _mid_sentence(text, tokens[i - 1][0]))
+                    # a given name and more, after the family name ("Bui Thanh Tam")
+                    or (j > i and known and not ambiguous)
                 )
             ):
                 # An unknown capitalised word right before a surname is its first name
@@ -660,7 +662,12 @@ class PersonDetector:
                 # met Haruto Sato", not "Ask Maria", "[DEBUG] Using Key").
                 p_start, p_end, _ = tokens[i - 1]
                 p_bare = bares[i - 1]
-                if text[p_end:start] == " " and p_bare not in _NO_FIRST_NAME:
+                if (
+                    text[p_end:start] == " "
+                    and p_bare not in _NO_FIRST_NAME
+                    and p_bare not in _ROLE_WORDS
+                    and not tokens[i - 1][2].endswith(("'s", "’s"))  # "Panjiva's Riku"
+                ):
                     start = p_start
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):
