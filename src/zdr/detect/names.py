@@ -581,13 +581,6 @@ class PersonDetector:
                 both_listed = all(strip_accents(p) in self.names for p in bare.split("-"))
                 known = ambiguous = both_listed  # known, but a name alone only after a cue
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
-            if (
-                not cued
-                and (not known or ambiguous)
-                and text[end : end + 1] == ","
-                and _vocative(text, start, end, bare)
-            ):
-                cued = titled = True  # "Yahvi, you still haven't paid": who is spoken to
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
                 bare in COMMON_WORDS and not cued
@@ -607,11 +600,10 @@ class PersonDetector:
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
-            amp = text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & "
-            couple = amp and self._couple(text, tokens, bares, i)
             if (
-                (amp and not couple)
-                or (_firm_after(text, last_end) and not couple)
+                text[end : end + 3] == " & "
+                or text[max(0, start - 3) : start] == " & "
+                or _firm_after(text, last_end)
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
             ):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
@@ -652,8 +644,6 @@ class PersonDetector:
                     # ("Yaw Toure"): a surname here, as before the world's list
                     or (known and bare in self.surnames)
                     or (j == i and known and _mid_sentence(text, tokens[i - 1][0]))
-                    # a given name and more, after the family name ("Bui Thanh Tam")
-                    or (j > i and known and not ambiguous)
                 )
             ):
                 # An unknown capitalised word right before a surname is its first name
@@ -662,12 +652,7 @@ class PersonDetector:
                 # met Haruto Sato", not "Ask Maria", "[DEBUG] Using Key").
                 p_start, p_end, _ = tokens[i - 1]
                 p_bare = bares[i - 1]
-                if (
-                    text[p_end:start] == " "
-                    and p_bare not in _NO_FIRST_NAME
-                    and p_bare not in _ROLE_WORDS
-                    and not tokens[i - 1][2].endswith(("'s", "’s"))  # "Panjiva's Riku"
-                ):
+                if text[p_end:start] == " " and p_bare not in _NO_FIRST_NAME:
                     start = p_start
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):
@@ -678,28 +663,6 @@ class PersonDetector:
             taken_to = span_end
             i = j + 1
         return found
-
-    def _couple(
-        self, text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int
-    ) -> bool:
-        """The word at ``i`` is one of two first names joined by " & " before a surname
-        ("Oksana & Dmytro Kovalenko"): a couple, not a firm ("Johnson & Johnson", "Ben
-        & Jerry's", "Smith & Sons": no first name, or none after)."""
-        a = i if text[tokens[i][1] : tokens[i][1] + 3] == " & " else i - 1
-        b = a + 1
-        if a < 0 or b + 1 >= len(tokens) or tokens[b][0] != tokens[a][1] + 3:
-            return False
-        if tokens[b + 1][0] != tokens[b][1] + 1 or tokens[b][2].endswith(("'s", "’s")):
-            return False
-        surname = bares[b + 1]
-        return (
-            bares[a] in self.names
-            and bares[b] in self.names
-            and bares[a] not in self.surnames
-            and bares[b] not in self.surnames
-            and surname not in COMMON_WORDS
-            and surname not in _FIRM_WORDS
-        )
 
     def _lower_case(
         self, text: str, low: str, cues: Sequence[tuple[int, int]], caseless: bool
@@ -1011,43 +974,6 @@ def _listed_after_label(
                 break
             k = j + 1
     return out
-
-
-# After "<name>, " at a sentence's opening: the words of a request or a reproach made
-# to someone ("Yahvi, you STILL haven't paid", "Warrane, can I please speak to").
-_VOCATIVE_NEXT: Final = frozenset(
-    "you you're you've you'll your can could would will please i i'm we are did do "
-    "have thanks thank".split()
-)
-# Words that open a sentence before a comma and "you" but name no one.
-_NOT_SPOKEN_TO: Final = frozenset(
-    """sorry look listen okay alright ok sure right fine cool great perfect awesome
-    wow oh ah um uh congrats congratulations guys folks everyone everybody team sir
-    madam friends ladies gentlemen people yes yeah yep nope no well now then so again
-    besides otherwise instead meanwhile however therefore anyway first second third
-    next finally lastly today tomorrow tonight yesterday remember seriously
-    honestly basically apparently unfortunately luckily fortunately also plus note
-    hmm""".split()
-)
-
-
-def _vocative(text: str, start: int, end: int, bare: str) -> bool:
-    """The capitalised word at ``start:end`` (a comma at ``end``) is who a sentence
-    speaks to: it opens the text, a line, a quote or a sentence, and "you", "can",
-    "please"... follow ("Warrane, can I please speak to your boss?"); not an
-    adverb or an interjection ("Sorry, you...", "Honestly, can we...")."""
-    if text[end + 1 : end + 2] != " " or bare in _NOT_SPOKEN_TO or bare.endswith("ly"):
-        return False
-    nxt = _SPOKEN_NEXT.match(text, end + 2)
-    if nxt is None or nxt.group().lower() not in _VOCATIVE_NEXT:
-        return False
-    k = start - 1
-    if k > 0 and text[k] == " " and text[k - 1] in ".!?":
-        return True
-    return k < 0 or text[k] in "\n\"“'(>"
-
-
-_SPOKEN_NEXT: Final = re.compile(r"[^\W\d_]+(?:['’][a-z]+)?(?![\w'’])")
 
 
 def _mid_sentence(text: str, start: int) -> bool:
