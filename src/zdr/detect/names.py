@@ -710,6 +710,12 @@ class PersonDetector:
                 and len(word) >= 3
             ):
                 found.append(self._lower_run(low, m.start(), m.end()))
+            elif weak and self._lower_name(word, first=False):
+                # A name of the wider list after "soy", "i'm" only with a surname after
+                # it ("soy lucía fernández de la vega"; "i'm fine" stays)
+                run = self._lower_run(low, m.start(), m.end())
+                if run[1] > m.end():
+                    found.append(run)
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
             for m in _LOWER_WORD.finditer(low):
                 if found and m.start() < found[-1][1]:
@@ -873,6 +879,15 @@ class PersonDetector:
             if m is None:
                 break
             word = m.group(1)
+            if word in _PARTICLES:
+                # "fernández de la vega": one or two particles, then a surname
+                after = _LOWER_NEXT.match(low, m.end())
+                if after is not None and after.group(1) in _PARTICLES:
+                    after = _LOWER_NEXT.match(low, after.end())
+                if after is None or not self._lower_name(after.group(1), False, True):
+                    break
+                end = after.end()
+                continue
             # After a name, a surname that is also a place's or a thing's is one too.
             # An initial, not a one-letter word ("y", "e", "a": and, to).
             initial = len(word) == 1 and word not in "yeoaiu"
