@@ -593,6 +593,15 @@ class PersonDetector:
             while j + 1 < len(tokens):
                 nxt_start, nxt_end, nxt = tokens[j + 1]
                 gap = text[last_end:nxt_start]
+                if (
+                    gap in _NICKNAME_QUOTES
+                    and j + 2 < len(tokens)
+                    and text[nxt_end : tokens[j + 2][0]] == _NICKNAME_QUOTES[gap]
+                    and bares[j + 2] not in COMMON_WORDS
+                ):
+                    # a nickname in quotes between the names: "Christopher 'Kit' Ambrose-Lyle"
+                    j, last_end = j + 2, tokens[j + 2][1]
+                    continue
                 if not _joins(gap) or (bares[j + 1] in COMMON_WORDS and not _initial(nxt)):
                     break
                 if tokens[j][2].endswith((".", "'s", "’s")) and not _initial(tokens[j][2]):
@@ -608,7 +617,7 @@ class PersonDetector:
             ):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
                 continue
-            if j == i and ambiguous and not cued:
+            if j == i and ambiguous and not cued and not self._caps_beside(text, start, end):
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
             if (
@@ -654,6 +663,8 @@ class PersonDetector:
                 p_bare = bares[i - 1]
                 if text[p_end:start] == " " and p_bare not in _NO_FIRST_NAME:
                     start = p_start
+            if start == tokens[i][0] and i > 0 and (known or family):
+                start = self._family_before(text, tokens, bares, i, start)
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):
                 span_end -= 1
@@ -663,6 +674,24 @@ class PersonDetector:
             taken_to = span_end
             i = j + 1
         return found
+
+    def _family_before(
+        self, text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int, start: int
+    ) -> int:
+        """Where a name found at ``tokens[i]`` begins when a surname that is also a
+        famous person's or a place's (the lists' proper surnames: a name only beside
+        another) stands right before it, over particles ("Nguyen Van Long",
+        "Gutierrez Maria")."""
+        k = i - 1
+        while k >= 0 and k >= i - 3 and text[tokens[k][1] : tokens[k + 1][0]] == " ":
+            bare = bares[k]
+            if bare in _PARTICLES:
+                k -= 1
+                continue
+            if strip_accents(bare) in self.proper_surnames and not tokens[k][2].endswith("."):
+                return tokens[k][0]
+            break
+        return start
 
     def _lower_case(
         self, text: str, low: str, cues: Sequence[tuple[int, int]], caseless: bool
@@ -849,6 +878,19 @@ class PersonDetector:
                 end = m.end(1)
         return start, end
 
+    def _caps_beside(self, text: str, start: int, end: int) -> bool:
+        """A surname in capitals right before or after the word ("DUBOIS
+        Jean-Philippe", "Grace KELLY"): the word is a given name."""
+        if start >= 3 and text[start - 1] == " " and text[start - 2].isupper():
+            m = _CAPS_BEFORE.search(text, max(0, start - 40), start)
+            if m is not None and self._caps_surname(m.group(1)):
+                return True
+        if text[end : end + 1] == " " and text[end + 1 : end + 3].isupper():
+            m = _CAPS_AFTER.match(text, end)
+            if m is not None and self._caps_surname(m.group(1)):
+                return True
+        return False
+
     def _caps_surname(self, words: str) -> bool:
         """Capitalised words that are a surname: each a particle or a word of the
         lists, one at least not a particle (not "IT", "CEO", "USA": not in the lists)."""
@@ -929,6 +971,9 @@ _BEFORE_HERE: Final = re.compile(
     r"([a-zß-öø-ÿ]{2,20})\Z",
     re.MULTILINE,
 )
+# A nickname's quotes between a given name and a surname: the gap before it, and the
+# gap after it that goes with it.
+_NICKNAME_QUOTES: Final = {" '": "' ", ' "': '" ', " ‘": "’ ", " “": "” "}
 # Between the items of a list of names on one line: "Okonkwo, Adaeze; Hart, Per".
 _LIST_SEPARATOR: Final = re.compile(r"[ \t]*[,;/][ \t]*| (?:and|und|et|y|e|en|&) ")
 
