@@ -105,7 +105,7 @@ def plausible(value: str, label: str) -> bool:
         return False
     if label == "STREET_ADDRESS":
         return 6 <= len(value) <= 120 and any(c.isdigit() for c in value) and _three_letters(value)
-    words = value.replace("+", " ").split()  # "+": a space in a form's or a query's value
+    words = value.split()
     if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
     if label == "PERSON":

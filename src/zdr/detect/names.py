@@ -617,7 +617,7 @@ class PersonDetector:
             ):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
                 continue
-            if j == i and ambiguous and not cued and not self._caps_beside(text, start, end):
+            if j == i and ambiguous and not cued:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
             if (
@@ -663,8 +663,6 @@ class PersonDetector:
                 p_bare = bares[i - 1]
                 if text[p_end:start] == " " and p_bare not in _NO_FIRST_NAME:
                     start = p_start
-            if start == tokens[i][0] and i > 0 and (known or family):
-                start = self._family_before(text, tokens, bares, i, start)
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):
                 span_end -= 1
@@ -674,24 +672,6 @@ class PersonDetector:
             taken_to = span_end
             i = j + 1
         return found
-
-    def _family_before(
-        self, text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int, start: int
-    ) -> int:
-        """Where a name found at ``tokens[i]`` begins when a surname that is also a
-        famous person's or a place's (the lists' proper surnames: a name only beside
-        another) stands right before it, over particles ("Nguyen Van Long",
-        "Gutierrez Maria")."""
-        k = i - 1
-        while k >= 0 and k >= i - 3 and text[tokens[k][1] : tokens[k + 1][0]] == " ":
-            bare = bares[k]
-            if bare in _PARTICLES:
-                k -= 1
-                continue
-            if strip_accents(bare) in self.proper_surnames and not tokens[k][2].endswith("."):
-                return tokens[k][0]
-            break
-        return start
 
     def _lower_case(
         self, text: str, low: str, cues: Sequence[tuple[int, int]], caseless: bool
@@ -877,19 +857,6 @@ class PersonDetector:
             if m is not None and self._caps_surname(m.group(1)):
                 end = m.end(1)
         return start, end
-
-    def _caps_beside(self, text: str, start: int, end: int) -> bool:
-        """A surname in capitals right before or after the word ("DUBOIS
-        Jean-Philippe", "Grace KELLY"): the word is a given name."""
-        if start >= 3 and text[start - 1] == " " and text[start - 2].isupper():
-            m = _CAPS_BEFORE.search(text, max(0, start - 40), start)
-            if m is not None and self._caps_surname(m.group(1)):
-                return True
-        if text[end : end + 1] == " " and text[end + 1 : end + 3].isupper():
-            m = _CAPS_AFTER.match(text, end)
-            if m is not None and self._caps_surname(m.group(1)):
-                return True
-        return False
 
     def _caps_surname(self, words: str) -> bool:
         """Capitalised words that are a surname: each a particle or a word of the
