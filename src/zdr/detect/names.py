@@ -593,16 +593,20 @@ class PersonDetector:
             while j + 1 < len(tokens):
                 nxt_start, nxt_end, nxt = tokens[j + 1]
                 gap = text[last_end:nxt_start]
-                if (
-                    gap in _NICKNAME_QUOTES
-                    and j + 2 < len(tokens)
-                    and text[nxt_end : tokens[j + 2][0]] == _NICKNAME_QUOTES[gap]
-                    and bares[j + 2] not in COMMON_WORDS
-                ):
-                    # a nickname in quotes between the names: "Christopher 'Kit' Ambrose-Lyle"
-                    j, last_end = j + 2, tokens[j + 2][1]
-                    continue
-                if not _joins(gap) or (bares[j + 1] in COMMON_WORDS and not _initial(nxt)):
+                if not _joins(gap):
+                    # A nickname in quotes between the names ("Christopher 'Kit'
+                    # Ambrose-Lyle"), asked only of a gap that joins no name (rare).
+                    if (
+                        len(gap) == 2
+                        and gap in _NICKNAME_QUOTES
+                        and j + 2 < len(tokens)
+                        and text[nxt_end : tokens[j + 2][0]] == _NICKNAME_QUOTES[gap]
+                        and bares[j + 2] not in COMMON_WORDS
+                    ):
+                        j, last_end = j + 2, tokens[j + 2][1]
+                        continue
+                    break
+                if bares[j + 1] in COMMON_WORDS and not _initial(nxt):
                     break
                 if tokens[j][2].endswith((".", "'s", "’s")) and not _initial(tokens[j][2]):
                     break  # a sentence ends, or a possessive: "Marcil's Cautionary Tales"
