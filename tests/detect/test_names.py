@@ -370,16 +370,13 @@ def test_domain_label_examples() -> None:
             ["Nidra Choudhary", "Warhi Savant", "Krish Bumb"],
         ),
         ("Cc: ops@x.com, Bo Lindqvist <bo@y.se>, marta", ["Bo Lindqvist", "marta"]),
-        # Who writes, before "here", at a line's start or after a greeting.
-        ("hey, milena here, any news on my refund?", ["milena"]),
-        ("Subject: refund\nhello, tomasz here again. my card", ["tomasz"]),
         # A name of the wider list after a weak cue, with a surname after it.
         ("hola, soy lucía fernández de la vega, el pedido", ["lucía fernández de la vega"]),
         # A nickname in quotes inside a name.
         ("Met Christopher 'Kit' Ambrose-Lyle at the meetup", ["Christopher 'Kit' Ambrose-Lyle"]),
     ],
 )
-def test_people_lists_here_weak_cues_and_nicknames(text: str, names: list[str]) -> None:
+def test_people_lists_weak_cues_and_nicknames(text: str, names: list[str]) -> None:
     assert persons(text) == names
 
 
@@ -388,11 +385,9 @@ def test_people_lists_here_weak_cues_and_nicknames(text: str, names: list[str]) 
     [
         "Attendees: engineering, product and design",  # teams, not people
         "Participants: 12\nGuests: none",
-        "hello everyone here, welcome",  # no name before "here"
-        "sign here please\nclick here to confirm",
         "i am fine thanks, it's good",  # no name after a weak cue
         "He said 'Yes' Then left",  # quotes that hold no nickname
     ],
 )
-def test_lists_here_and_weak_cues_leave_words(text: str) -> None:
+def test_lists_and_weak_cues_leave_words(text: str) -> None:
     assert persons(text) == []

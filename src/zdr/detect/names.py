@@ -516,10 +516,6 @@ class PersonDetector:
         if lists:
             found.extend(self._people_listed(text, lists))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
-        # "hey, dragana here" opens a message: only its first characters are searched
-        # (the whole of a 1.8 KB chat request cost ~6k instructions, +1.3%).
-        if low.find(" here", 0, _OPENING) >= 0:
-            found.extend(self._here(low))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
@@ -823,22 +819,6 @@ class PersonDetector:
                     found.append(m.span(1))
         return found
 
-    def _here(self, low: str) -> list[tuple[int, int]]:
-        """Who writes, before "here" at a message's start or after a greeting: "hey,
-        dragana here", "hello, tomasz here again" (a word of the name lists; at a
-        line's start only one of the lists that hold no ordinary word: not "sign
-        here")."""
-        found: list[tuple[int, int]] = []
-        pos = low.find(" here", 0, _OPENING)
-        while pos >= 0:
-            after = low[pos + 5 : pos + 6]
-            if after in ("", " ", ",", ".", "!", "\n"):
-                m = _BEFORE_HERE.search(low, max(0, pos - 32), pos)
-                if m is not None and self._lower_name(m.group(2), first=m.group(1) is None):
-                    found.append(m.span(2))
-            pos = low.find(" here", pos + 5, _OPENING)
-        return found
-
     def _listed(self, word: str) -> bool:
         return word in self.names or word in self.surnames or word in self.proper_surnames
 
@@ -932,15 +912,6 @@ _LIST_ITEM: Final = re.compile(
     r"|[^\s,;@<>()]+@[^\s,;<>()]+)"
     r"(?: \([^()\n]*\)| <[^<>\n]*>)?"
     r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t]*\Z)"
-)
-# How far into a text "<name> here" is looked for: a message's opening, after a
-# ticket's or an e-mail's few header lines.
-_OPENING: Final = 200
-# The words before " here": a greeting, or a line's start, then the name.
-_BEFORE_HERE: Final = re.compile(
-    r"(?:(?<![^\W\d_])(hi|hey|hello|hallo|hola|ciao|oi|olá|salut|yo)[ ,!]{1,3}|^[ \t]*)"
-    r"([a-zß-öø-ÿ]{2,20})\Z",
-    re.MULTILINE,
 )
 # A nickname's quotes between a given name and a surname: the gap before it, and the
 # gap after it that goes with it.
