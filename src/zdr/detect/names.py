@@ -318,10 +318,11 @@ _TITLE_OR_KIN: Final = _TITLE_WORDS | _KIN_WORDS
 # when written capitalised before a colon: the capitalised words are examined anyway,
 # so the label costs no scan of its own (an anchor of these labels in lower case made
 # the lower-case scan of a chat request ~43k instructions dearer).
+# Only words that name nothing but people: "Speakers:", "Present:", "Guests:" head
+# lists of loudspeakers, tenses and hotels too (review29 R1).
 _PEOPLE_LIST_LABELS: Final = frozenset(
-    """attendees participants invitees panelists panellists guests speakers recipients
-    cc bcc present absent apologies teilnehmer anwesend participantes asistentes
-    invitados partecipanti presenti deelnemers aanwezig participants invités
+    """attendees participants invitees panelists panellists recipients cc bcc
+    teilnehmer participantes asistentes invitados partecipanti deelnemers invités
     convidados""".split()
 )
 # The word itself is no name: titles, kinship words, contractions, list labels.
@@ -591,12 +592,14 @@ class PersonDetector:
                 gap = text[last_end:nxt_start]
                 if not _joins(gap):
                     # A nickname in quotes between the names ("Christopher 'Kit'
-                    # Ambrose-Lyle"), asked only of a gap that joins no name (rare).
+                    # Ambrose-Lyle"), asked only of a gap that joins no name (rare):
+                    # a given name, not a quoted command ("Ask Claude 'Summarize' First").
                     if (
                         len(gap) == 2
                         and gap in _NICKNAME_QUOTES
                         and j + 2 < len(tokens)
                         and text[nxt_end : tokens[j + 2][0]] == _NICKNAME_QUOTES[gap]
+                        and bares[j + 1] in self.names
                         and bares[j + 2] not in COMMON_WORDS
                     ):
                         j, last_end = j + 2, tokens[j + 2][1]
@@ -792,9 +795,9 @@ class PersonDetector:
     def _people_listed(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
         """The items of a list after a label of people, in any case ("Attendees: ahmed
         k., Sun-hee Park, J. Mbeki, me"; ``starts``: where each list begins): each of
-        one to four words of letters (an initial too), with a word of the name lists or
-        two words or more written as a name's, and none an ordinary word, a firm's or a
-        role's ("me", "the team"). An aside after an item is passed over ("Nidra
+        one to four words of letters, with a word of the name lists, an initial or an
+        address beside it, and none an ordinary word, a firm's or a role's ("me", "the
+        team"). An aside after an item is passed over ("Nidra
         Choudhary (nidra@...)", "Ana Lima <ana@...>"), and so is an e-mail address
         standing as an item; the list ends where its line does."""
         found: list[tuple[int, int]] = []
@@ -812,11 +815,29 @@ class PersonDetector:
                     continue  # an e-mail address: its own detector's
                 words = m.group(1).split()
                 lows = [strip_accents(w.lower().rstrip(".")) for w in words]
+                # A title or a firm's possessive before the name stays ("Dr. Ahmed
+                # Khan", "Amazon's Werner Vogels"): the name is what is masked.
+                first = 0
+                while first < len(words) - 1 and (
+                    lows[first] in _TITLE_OR_KIN or words[first].endswith(("'s", "’s"))
+                ):
+                    first += 1
+                lows = lows[first:]
                 if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in lows):
                     continue
+                # A word of the name lists, an initial beside a word ("J. Mbeki",
+                # "ahmed k."), or capitalised words with an address beside them ("Bo
+                # Lindqvist <bo@...>"); two capitalised words alone are as often a
+                # product, a place or a team (review29 R1).
+                words = words[first:]
                 shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
-                if shaped or any(self._known(p) for w in lows for p in (w, *w.split("-"))):
-                    found.append(m.span(1))
+                if (
+                    (len(words) >= 2 and (_initial(words[0]) or _initial(words[-1])))
+                    or (shaped and "@" in text[m.end(1) : m.end()])
+                    or any(self._known(p) for w in lows for p in (w, *w.split("-")))
+                ):
+                    start = text.index(words[0], m.start(1)) if first else m.start(1)
+                    found.append((start, m.end(1)))
         return found
 
     def _listed(self, word: str) -> bool:
