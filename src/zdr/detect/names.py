@@ -932,7 +932,7 @@ _LIST_ITEM: Final = re.compile(
     rf"(?:({_ITEM_WORD}(?: (?!(?:and|und|et|y|e|en)\b){_ITEM_WORD}){{0,3}})"
     r"|[^\s,;@<>()]+@[^\s,;<>()]+)"
     r"(?: \([^()\n]*\)| <[^<>\n]*>)?"
-    r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t]*\Z)"
+    r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t\r]*\Z)"  # "\r\n" lines too
 )
 # A nickname's quotes between a given name and a surname: the gap before it, and the
 # gap after it that goes with it.
