@@ -42,6 +42,12 @@ def found(text: str) -> set[tuple[str, str]]:
         ),
         ("First,Last,Email\nwanjiru,otieno,w@x.org\n", "wanjiru", "PERSON"),
         ("given\tfamily\nYuki\tTanaka\n", "Tanaka", "PERSON"),
+        # A "Name" column most of whose cells are names: its other name-shaped cells.
+        (
+            "Name | Stage\nTobias Nyström | Onsite\nAdaeze Nwosu | Offer\nLi Wei | Phone\n",
+            "Li Wei",
+            "PERSON",
+        ),
     ],
 )
 def test_a_key_or_column_labels_its_value(text: str, value: str, label: str) -> None:
@@ -58,12 +64,18 @@ def test_a_key_or_column_labels_its_value(text: str, value: str, label: str) -> 
         "What is your name? Please tell me.",
         "first,count\nalpha,3\nbeta,4\n",  # "first" alone names no person
         "last: updated yesterday",
+        "name,price\nWidget Pro,3\nGadget,4\nBlue Box,5\n",  # a "Name" column of products
     ],
 )
 def test_other_keys_and_values_are_left_alone(text: str) -> None:
     assert not {
         v for v, label in found(text) if label in ("PERSON", "STREET_ADDRESS") and v != "Build"
     }, found(text)
+
+
+def test_a_firm_in_a_column_of_names_is_left() -> None:
+    text = "name\tcity\nPaloma Ruiz\tBarcelona\nSeattle Coffee Co\tSeattle\n"
+    assert "Seattle Coffee Co" not in {v for v, _ in found(text)}, found(text)
 
 
 def test_an_insert_labels_the_values_of_its_columns() -> None:

@@ -354,3 +354,55 @@ def test_domain_label_examples() -> None:
     assert not _domain_label("a@example", 2) and not _domain_label("a@.com", 2)
     assert _domain_label("a@" + "x" * 70 + ".com", 2)  # longer than the look-ahead
     assert not _domain_label("a@" + "x" * 70, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # The items of a list after a capitalised people label, in any case; asides
+        # and e-mail items passed over.
+        (
+            "Attendees: ravi s., Min-jun Choi, K. Osei, me\n- ravi to send the deck",
+            ["ravi s.", "Min-jun Choi", "K. Osei", "ravi"],
+        ),
+        # An item with no word of the name lists is a name only with an initial: two
+        # capitalised words alone are as often a product or a team (below).
+        (
+            "Attendees: Nidra Choudhary (nidra@x.in), Warhi Savant, Krish Bumb\n",
+            ["Nidra Choudhary", "Krish Bumb"],
+        ),
+        ("Panelists: Amazon's Werner Vogels, Dr. Jeff Dean", ["Werner Vogels", "Jeff Dean"]),
+        ("Cc: ops@x.com, Bo Lindqvist <bo@y.se>, marta", ["Bo Lindqvist", "marta"]),
+        # A name of the wider list after a weak cue, with a surname after it.
+        ("hola, soy lucía fernández de la vega, el pedido", ["lucía fernández de la vega"]),
+        # A nickname in quotes inside a name.
+        ("Met Christopher 'Kit' Ambrose-Lyle at the meetup", ["Christopher 'Kit' Ambrose-Lyle"]),
+    ],
+)
+def test_people_lists_weak_cues_and_nicknames(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Attendees: engineering, product and design",  # teams, not people
+        "Participants: 12\nGuests: none",
+        "i am fine thanks, it's good",  # no name after a weak cue
+        "He said 'Yes' Then left",  # quotes that hold no nickname
+        # review29 R1, R3: lists of things after a word that also heads people, items of
+        # two capitalised words, a quoted command after a name
+        "Speakers: Left Channel, Right Channel, Center Channel",
+        "Present: Simple Present, Present Continuous, Present Perfect",
+        "Invitees: Marketing Leads, Sales Engineers",
+        "Cc: Amazon Web Services, Google Cloud Platform",
+        "Asistentes: Recursos Humanos, Ventas",
+        "Ask the model 'Summarize' First and wait.",
+    ],
+)
+def test_lists_and_weak_cues_leave_words(text: str) -> None:
+    assert persons(text) == []
+
+
+def test_a_quoted_command_after_a_name_is_no_nickname() -> None:
+    assert persons("Ask Jordan 'Why' Twice before you merge.") == ["Jordan"]

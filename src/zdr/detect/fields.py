@@ -11,7 +11,14 @@ from typing import Final
 
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import Span, span
-from zdr.detect.names import COMMON_WORDS, LOOSE_PERSON_KEYS, PERSON_KEYS, first_names
+from zdr.detect.names import (
+    _FIRM_WORDS,
+    _ROLE_WORDS,
+    COMMON_WORDS,
+    LOOSE_PERSON_KEYS,
+    PERSON_KEYS,
+    first_names,
+)
 from zdr.detect.scan import Anchor, Text
 
 # Keys, lower-cased without separators ("Last Name", last_name, lastName -> lastname),
@@ -334,6 +341,11 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
                 columns.update((named.index(word), "PERSON") for word in pair)
         if not columns:
             continue
+        # A loose column ("Name") is a person's when most of its cells are names by
+        # themselves (two words or more, the first a first name): then its other
+        # cells shaped like a name are too ("Li Wei" under "Tobias Nyström").
+        loose: list[tuple[int, int]] = []
+        named_cells = loose_cells = 0
         pos = header_end + 1
         while pos < len(text):
             end = text.find("\n", pos)
@@ -346,18 +358,29 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
             for i, cell in enumerate(parts):
                 label = columns.get(i)
                 value = cell.strip(_CELL_PADDING)  # a CSV's quotes are no part of it
-                if (
-                    label is not None
-                    and value
-                    and value.lower() != named[i]
-                    and plausible(value, label)
-                ):
+                if label is not None and value and value.lower() != named[i]:
                     start = offset + cell.index(value)
-                    out.append(span(start, start + len(value), label.rstrip("?")))
+                    if plausible(value, label):
+                        out.append(span(start, start + len(value), label.rstrip("?")))
+                        named_cells += label == "PERSON?"
+                    elif label == "PERSON?" and _name_alone(value):
+                        loose.append((start, start + len(value)))
+                    loose_cells += label == "PERSON?"
                 offset += len(cell) + len(sep)
             pos = end + 1
+        if loose and 2 * named_cells >= loose_cells:
+            out.extend(span(start, end, "PERSON") for start, end in loose)
         return pos
     return line_start
+
+
+def _name_alone(value: str) -> bool:
+    """Shaped like a name, and no ordinary word, firm's or role's in it ("Seattle
+    Coffee Co" in a column of customers' names)."""
+    return plausible(value, "PERSON") and not any(
+        w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS
+        for w in value.lower().replace(".", " ").split()
+    )
 
 
 # SQL's INSERT: the columns named, then the rows of values in the same order.

@@ -314,7 +314,19 @@ _CONTRACTIONS: Final = frozenset(
 )
 # One look-up each where they are asked of every capitalised word (built once).
 _TITLE_OR_KIN: Final = _TITLE_WORDS | _KIN_WORDS
-_NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS  # the word itself is no name
+# Labels of a list of people in any case ("Attendees: ahmed k., Sun-hee Park"), read
+# when written capitalised before a colon: the capitalised words are examined anyway,
+# so the label costs no scan of its own (an anchor of these labels in lower case made
+# the lower-case scan of a chat request ~43k instructions dearer).
+# Only words that name nothing but people: "Speakers:", "Present:", "Guests:" head
+# lists of loudspeakers, tenses and hotels too (review29 R1).
+_PEOPLE_LIST_LABELS: Final = frozenset(
+    """attendees participants invitees panelists panellists recipients cc bcc
+    teilnehmer participantes asistentes invitados partecipanti deelnemers invités
+    convidados""".split()
+)
+# The word itself is no name: titles, kinship words, contractions, list labels.
+_NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS | _PEOPLE_LIST_LABELS
 _NO_FIRST_NAME: Final = COMMON_WORDS | _TITLE_OR_KIN | _GREETING_WORDS  # before a surname
 
 
@@ -492,7 +504,8 @@ class PersonDetector:
         low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
-        found = self._capitalised(text, low, tokens, bares) if tokens else []
+        lists: list[int] = []
+        found = self._capitalised(text, low, tokens, bares, lists) if tokens else []
         if found:
             found = [
                 kept
@@ -501,6 +514,8 @@ class PersonDetector:
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
+        if lists:
+            found.extend(self._people_listed(text, lists))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
@@ -524,11 +539,17 @@ class PersonDetector:
         return _every_mention(text, found)
 
     def _capitalised(
-        self, text: str, low: str, tokens: list[tuple[int, int, str]], bares: list[str]
+        self,
+        text: str,
+        low: str,
+        tokens: list[tuple[int, int, str]],
+        bares: list[str],
+        lists: list[int],
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
-        initials) that follow it on the line."""
+        initials) that follow it on the line. The ends of the labels of lists of
+        people met on the way go to ``lists``."""
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
@@ -539,6 +560,8 @@ class PersonDetector:
             start, end, word = tokens[i]
             bare = bares[i]
             if bare in _NO_NAME_TOKENS:
+                if bare in _PEOPLE_LIST_LABELS and text[end : end + 1] == ":":
+                    lists.append(end + 1)  # "Attendees:": its items are read after
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -567,7 +590,22 @@ class PersonDetector:
             while j + 1 < len(tokens):
                 nxt_start, nxt_end, nxt = tokens[j + 1]
                 gap = text[last_end:nxt_start]
-                if not _joins(gap) or (bares[j + 1] in COMMON_WORDS and not _initial(nxt)):
+                if not _joins(gap):
+                    # A nickname in quotes between the names ("Christopher 'Kit'
+                    # Ambrose-Lyle"), asked only of a gap that joins no name (rare):
+                    # a given name, not a quoted command ("Ask Claude 'Summarize' First").
+                    if (
+                        len(gap) == 2
+                        and gap in _NICKNAME_QUOTES
+                        and j + 2 < len(tokens)
+                        and text[nxt_end : tokens[j + 2][0]] == _NICKNAME_QUOTES[gap]
+                        and bares[j + 1] in self.names
+                        and bares[j + 2] not in COMMON_WORDS
+                    ):
+                        j, last_end = j + 2, tokens[j + 2][1]
+                        continue
+                    break
+                if bares[j + 1] in COMMON_WORDS and not _initial(nxt):
                     break
                 if tokens[j][2].endswith((".", "'s", "’s")) and not _initial(tokens[j][2]):
                     break  # a sentence ends, or a possessive: "Marcil's Cautionary Tales"
@@ -684,6 +722,12 @@ class PersonDetector:
                 and len(word) >= 3
             ):
                 found.append(self._lower_run(low, m.start(), m.end()))
+            elif weak and self._lower_name(word, first=False):
+                # A name of the wider list after "soy", "i'm" only with a surname after
+                # it ("soy lucía fernández de la vega"; "i'm fine" stays)
+                run = self._lower_run(low, m.start(), m.end())
+                if run[1] > m.end():
+                    found.append(run)
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
             for m in _LOWER_WORD.finditer(low):
                 if found and m.start() < found[-1][1]:
@@ -748,6 +792,54 @@ class PersonDetector:
             found.append((m.start(1), run_end))
         return found
 
+    def _people_listed(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
+        """The items of a list after a label of people, in any case ("Attendees: ahmed
+        k., Sun-hee Park, J. Mbeki, me"; ``starts``: where each list begins): each of
+        one to four words of letters, with a word of the name lists, an initial or an
+        address beside it, and none an ordinary word, a firm's or a role's ("me", "the
+        team"). An aside after an item is passed over ("Nidra
+        Choudhary (nidra@...)", "Ana Lima <ana@...>"), and so is an e-mail address
+        standing as an item; the list ends where its line does."""
+        found: list[tuple[int, int]] = []
+        for pos in starts:
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            while pos < line_end:
+                while text[pos : pos + 1] in (" ", "\t"):
+                    pos += 1
+                m = _LIST_ITEM.match(text, pos, line_end)
+                if m is None:
+                    break
+                pos = m.end()
+                if m.group(1) is None:
+                    continue  # an e-mail address: its own detector's
+                words = m.group(1).split()
+                lows = [strip_accents(w.lower().rstrip(".")) for w in words]
+                # A title or a firm's possessive before the name stays ("Dr. Ahmed
+                # Khan", "Amazon's Werner Vogels"): the name is what is masked.
+                first = 0
+                while first < len(words) - 1 and (
+                    lows[first] in _TITLE_OR_KIN or words[first].endswith(("'s", "’s"))
+                ):
+                    first += 1
+                lows = lows[first:]
+                if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in lows):
+                    continue
+                # A word of the name lists, an initial beside a word ("J. Mbeki",
+                # "ahmed k."), or capitalised words with an address beside them ("Bo
+                # Lindqvist <bo@...>"); two capitalised words alone are as often a
+                # product, a place or a team (review29 R1).
+                words = words[first:]
+                shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
+                if (
+                    (len(words) >= 2 and (_initial(words[0]) or _initial(words[-1])))
+                    or (shaped and "@" in text[m.end(1) : m.end()])
+                    or any(self._known(p) for w in lows for p in (w, *w.split("-")))
+                ):
+                    start = text.index(words[0], m.start(1)) if first else m.start(1)
+                    found.append((start, m.end(1)))
+        return found
+
     def _listed(self, word: str) -> bool:
         return word in self.names or word in self.surnames or word in self.proper_surnames
 
@@ -801,6 +893,15 @@ class PersonDetector:
             if m is None:
                 break
             word = m.group(1)
+            if word in _PARTICLES:
+                # "fernández de la vega": one or two particles, then a surname
+                after = _LOWER_NEXT.match(low, m.end())
+                if after is not None and after.group(1) in _PARTICLES:
+                    after = _LOWER_NEXT.match(low, after.end())
+                if after is None or not self._lower_name(after.group(1), False, True):
+                    break
+                end = after.end()
+                continue
             # After a name, a surname that is also a place's or a thing's is one too.
             # An initial, not a one-letter word ("y", "e", "a": and, to).
             initial = len(word) == 1 and word not in "yeoaiu"
@@ -823,6 +924,19 @@ _ROLE_WORDS: Final = frozenset(
 _PEOPLE_LABELS: Final = frozenset(
     "attendees participants to cc bcc guests members speakers invitees recipients".split()
 )
+# An item of a list after a people label: one to four words of letters ("ahmed k.",
+# "Sun-hee Park", "J. Mbeki"; not the word joining the last item), then an aside, then
+# the separator or the line's end; or an e-mail address standing as an item.
+_ITEM_WORD: Final = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*\.?"
+_LIST_ITEM: Final = re.compile(
+    rf"(?:({_ITEM_WORD}(?: (?!(?:and|und|et|y|e|en)\b){_ITEM_WORD}){{0,3}})"
+    r"|[^\s,;@<>()]+@[^\s,;<>()]+)"
+    r"(?: \([^()\n]*\)| <[^<>\n]*>)?"
+    r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t\r]*\Z)"  # "\r\n" lines too
+)
+# A nickname's quotes between a given name and a surname: the gap before it, and the
+# gap after it that goes with it.
+_NICKNAME_QUOTES: Final = {" '": "' ", ' "': '" ', " ‘": "’ ", " “": "” "}
 # Between the items of a list of names on one line: "Okonkwo, Adaeze; Hart, Per".
 _LIST_SEPARATOR: Final = re.compile(r"[ \t]*[,;/][ \t]*| (?:and|und|et|y|e|en|&) ")
 
