@@ -12,10 +12,9 @@ from typing import Final
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import Span, span
 from zdr.detect.names import (
-    _FIRM_WORDS,
-    _ROLE_WORDS,
     COMMON_WORDS,
     LOOSE_PERSON_KEYS,
+    NOT_IN_A_NAME,
     PERSON_KEYS,
     first_names,
 )
@@ -378,8 +377,7 @@ def _name_alone(value: str) -> bool:
     """Shaped like a name, and no ordinary word, firm's or role's in it ("Seattle
     Coffee Co" in a column of customers' names)."""
     return plausible(value, "PERSON") and not any(
-        w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS
-        for w in value.lower().replace(".", " ").split()
+        w in NOT_IN_A_NAME for w in value.lower().replace(".", " ").split()
     )
 
 

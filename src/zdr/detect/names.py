@@ -777,10 +777,7 @@ class PersonDetector:
             if len(named) < least:
                 continue
             lows = [strip_accents(w.lower()) for w in named]
-            if any(
-                w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS or w in _NOT_IN_CAPS_NAME
-                for w in lows
-            ) or not (
+            if any(w in NOT_IN_A_NAME or w in _NOT_IN_CAPS_NAME for w in lows) or not (
                 # after a title with its dot any such word ("Mr. SMITH"), as in lower case
                 (title and text[m.start(1) - 2 : m.start(1)] == ". ")
                 or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
@@ -823,7 +820,7 @@ class PersonDetector:
                 ):
                     first += 1
                 lows = lows[first:]
-                if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in lows):
+                if any(w in NOT_IN_A_NAME for w in lows):
                     continue
                 # A word of the name lists, an initial beside a word ("J. Mbeki",
                 # "ahmed k."), or capitalised words with an address beside them ("Bo
@@ -986,7 +983,7 @@ def _listed_after_label(
             ):
                 j += 1
             words = bares[k : j + 1]
-            if any(w in COMMON_WORDS or w in _FIRM_WORDS or w in _ROLE_WORDS for w in words):
+            if any(w in NOT_IN_A_NAME for w in words):
                 break
             if (strict and j == k and not known(words[0])) or (not people and j > k):
                 break
@@ -1155,6 +1152,9 @@ _FIRM_WORDS: Final = frozenset(
     "media foundation institute university college school hospital clinic museum "
     "orchestra band club hotel airlines motors inn motel hostel".split()
 )
+# A word that makes the words around it no person's name: an ordinary word, a firm's
+# or a role's ("Seattle Coffee Co", "the team", "Lea Roy, Founder").
+NOT_IN_A_NAME: Final = COMMON_WORDS | _FIRM_WORDS | _ROLE_WORDS
 # A saint's or a landform's word opening a run of capitalised words: a place ("São
 # Paulo", "San Francisco", "St Mary's", "Rio de Janeiro", "Fort Collins").
 _PLACE_OPENERS: Final = frozenset(
