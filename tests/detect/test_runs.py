@@ -222,6 +222,19 @@ def test_any_in_as_the_reference_finds_them(text: str, words: tuple[str, ...]) -
     assert runs.any_in(text, words) == any_in(text, words)
 
 
+@pytest.mark.parametrize("size", [63, 64, 65, 100])
+def test_any_in_with_more_words_than_the_index_holds(size: int) -> None:
+    """Past the words the C index holds (64), or with a wide word among the first ones,
+    the fallback must find what the reference finds (review29 R12)."""
+    from zdr.detect.validators import any_in
+
+    words = tuple(f"w{i:03d}" for i in range(size))
+    with_wide = (*words[:10], "€x", *words[10:])
+    for text in ("", "a w064 b", "w099", "w000", "xx€x", "plain text", "w06"):
+        for tried in (words, with_wide, words):  # the held index reused, then replaced
+            assert runs.any_in(text, tried) == any_in(text, tried), (text, len(tried))
+
+
 def test_any_in_examples() -> None:
     assert runs.any_in("sk_live_your_key", ("xxx", "your"))
     assert runs.any_in("${token}", ("xxx", "${"))
