@@ -176,28 +176,10 @@ def test_column_end_reads_as_its_regex(after: str) -> None:
     assert _column_end(text, 4) == (_COLUMN_END.match(text, 4) is not None)
 
 
-def _value_after_by_regex(text: str, key_end: int) -> tuple[int, int] | None:
-    """fields._value_after as it read the separator before: _AFTER_KEY alone."""
-    from zdr.detect.fields import _AFTER_KEY, _QUOTED, _bare
-
-    sep = _AFTER_KEY.match(text, key_end)
-    if sep is None or sep.end() == key_end:
-        return None
-    quoted = _QUOTED.match(text, sep.end())
-    if quoted is not None:
-        return quoted.start(1), quoted.end(1)
-    bare = _bare(text, sep.end())
-    if bare is None:
-        return None
-    start, end = bare
-    value = text[start:end].rstrip(" .\t\r")
-    return (start, start + len(value)) if value else None
-
-
 @settings(max_examples=3000)
 @given(st.text(alphabet=_AROUND_KEY, max_size=8) | st.text(max_size=8))
 def test_value_after_reads_the_separator_as_its_regex(after: str) -> None:
-    from zdr.detect.fields import _value_after
+    from zdr.detect.fields import _value_after, _value_after_separator
 
     text = "name" + after
-    assert _value_after(text, 4) == _value_after_by_regex(text, 4)
+    assert _value_after(text, 4) == _value_after_separator(text, 4)

@@ -281,6 +281,12 @@ def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
         i += 1
     if i == n or text[i] not in "=:>":
         return None
+    return _value_after_separator(text, key_end)
+
+
+def _value_after_separator(text: str, key_end: int) -> tuple[int, int] | None:
+    """_value_after without its first test: the separator read by _AFTER_KEY alone
+    (the reference its test compares it with)."""
     sep = _AFTER_KEY.match(text, key_end)
     if sep is None or sep.end() == key_end:
         return None

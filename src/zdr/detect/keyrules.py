@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from zdr.detect.model import Span, span
-from zdr.detect.scan import Anchor, Text, top_level
+from zdr.detect.scan import Anchor, Text, top_level, top_level_positions
 from zdr.detect.validators import entropy, placeholder, typed_stretch
 
 _DATA: Final = Path(__file__).resolve().parent / "data"
@@ -213,22 +213,10 @@ def _required(source: str, part: str) -> bool:
     at = source.find(part)
     if at < 0 or len(top_level(source)) != 1 or source.startswith("(?"):
         return False
-    depth, i, in_class = 0, 0, False
-    while i < at:
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        i += 1
-    return depth == 0 and not in_class and source[at + len(part) : at + len(part) + 1] not in "*?{+"
+    return (
+        at in top_level_positions(source)
+        and source[at + len(part) : at + len(part) + 1] not in "*?{+"
+    )
 
 
 def _alternation(parts: list[str]) -> re.Pattern[str] | None:

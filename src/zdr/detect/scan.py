@@ -85,14 +85,16 @@ def each_then(alternatives: str, suffix: str) -> str:
     return "|".join(a + suffix for a in top_level(alternatives))
 
 
-def top_level(pattern: str) -> list[str]:
-    """The alternatives of ``pattern`` at its top level (not inside a group or a
-    character class)."""
-    parts: list[str] = []
-    depth = start = i = 0
+def top_level_positions(pattern: str) -> list[int]:
+    """Where each character (or escape) of ``pattern`` begins that stands at its top
+    level: not inside a group or a character class."""
+    out: list[int] = []
+    depth = i = 0
     in_class = False
     while i < len(pattern):
         c = pattern[i]
+        if depth == 0 and not in_class:
+            out.append(i)
         if c == "\\":
             i += 2
             continue
@@ -104,12 +106,15 @@ def top_level(pattern: str) -> list[str]:
             depth += 1
         elif c == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
         i += 1
-    parts.append(pattern[start:])
-    return parts
+    return out
+
+
+def top_level(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (not inside a group or a
+    character class)."""
+    bars = [i for i in top_level_positions(pattern) if pattern[i] == "|"]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *bars], [*bars, len(pattern)], strict=True)]
 
 
 _NONE: Final[tuple[tuple[int, int], ...]] = ()
