@@ -22,6 +22,7 @@ they run with ``re.ASCII``, as ``\\w``, ``\\d``, ``\\s`` and ``\\b`` mean in Go.
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from collections.abc import Sequence
@@ -219,6 +220,65 @@ def _required(source: str, part: str) -> bool:
     )
 
 
+# Python's own regex parser (``re._parser``): what a rule's regex begins with is read
+# from its parse, not from its text (groups, alternations, flags).
+_SRE_PARSER: Final[Any] = importlib.import_module("re._parser")
+
+
+def _lead(source: str) -> str:
+    """The literal every match of ``source`` begins with (zero-width assertions before
+    it passed over), in lower case: "" if a match may begin with a class, a repeat or
+    differing alternatives."""
+    return "".join(_literal_start(list(_SRE_PARSER.parse(source, re.ASCII).data))[0]).lower()
+
+
+def _literal_start(items: list[Any]) -> tuple[list[str], bool]:
+    """The characters a sequence of parsed items begins with, and whether it is all of
+    them: literals, groups of literals, and the prefix all alternatives share."""
+    out: list[str] = []
+    for op, av in items:
+        if op == _SRE_PARSER.AT:  # \b, ^: no character
+            continue
+        if op == _SRE_PARSER.LITERAL:
+            out.append(chr(av))
+            continue
+        if op == _SRE_PARSER.SUBPATTERN:
+            inner, whole = _literal_start(list(av[3].data))
+            out.extend(inner)
+            if whole:
+                continue
+        elif op == _SRE_PARSER.BRANCH:
+            leads = [_literal_start(list(b.data))[0] for b in av[1]]
+            shared = leads[0]
+            for lead in leads[1:]:
+                k = 0
+                while k < min(len(shared), len(lead)) and shared[k] == lead[k]:
+                    k += 1
+                shared = shared[:k]
+            out.extend(shared)
+        return out, False
+    return out, True
+
+
+def _lead_matches(
+    regex: re.Pattern[str], text: str, low: str, lead: str, start: int, end: int
+) -> list[re.Match[str]]:
+    """What ``regex.finditer(text, start, end)`` finds, tried only where ``lead`` (what
+    every match begins with, in lower case) is in ``low``, the text lower-cased:
+    finditer tries every position, the regex's \\b or flags keeping re from skipping
+    to its literal itself."""
+    out: list[re.Match[str]] = []
+    at = low.find(lead, start, end)
+    while at >= 0:
+        m = regex.match(text, at, end)
+        if m is not None:
+            out.append(m)
+            at = low.find(lead, max(m.end(), at + 1), end)
+        else:
+            at = low.find(lead, at + 1, end)
+    return out
+
+
 def _alternation(parts: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(_scoped(p) for p in parts), re.ASCII) if parts else None
 
@@ -267,6 +327,10 @@ class _Rule:
             and bool(self.keywords)
             and (_inner(self.source, self.keywords) or searched_around)
         )
+        # What every match of a rule searched around its keyword begins with (`sk-`,
+        # `linked`): it is tried only where that is (two characters or more).
+        lead = _lead(self.source) if self.inner else ""
+        self.lead = lead if len(lead) >= 2 else ""
         self.needs: tuple[str, ...] = ()
         if self.id in _NEEDS:
             part, self.needs = _NEEDS[self.id]
@@ -318,7 +382,9 @@ ANCHORS: Final = tuple(
 )
 
 
-def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
+def _matches(
+    rule: _Rule, text: str, low: str, hits: Sequence[tuple[int, int]]
+) -> list[re.Match[str]]:
     """The rule's matches that begin at one of its keywords or up to _BEFORE characters
     before it (a boundary or quote the regex reads first), each tried with ``match``
     where the keyword is: no search through the rest of the text. A match may run to
@@ -329,7 +395,12 @@ def _matches(rule: _Rule, text: str, hits: Sequence[tuple[int, int]]) -> list[re
     done = 0
     if rule.inner:
         for start, end in hits:
-            for found in regex.finditer(text, max(start - _AROUND, done), min(n, end + _AFTER)):
+            first, last = max(start - _AROUND, done), min(n, end + _AFTER)
+            if rule.lead:
+                around = _lead_matches(regex, text, low, rule.lead, first, last)
+            else:
+                around = list(regex.finditer(text, first, last))
+            for found in around:
                 if found.end() > done:
                     out.append(found)
                     done = found.end()
@@ -389,7 +460,7 @@ def find_keys(t: Text) -> list[Span]:
         rule = _BY_ANCHOR.get(name)
         if rule is None:
             continue
-        for m in _matches(rule, text, t.spans(name)):
+        for m in _matches(rule, text, t.low, t.spans(name)):
             start, end = rule.secret(m)
             if end <= start:
                 continue

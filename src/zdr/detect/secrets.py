@@ -110,9 +110,11 @@ _ASSIGNMENT_NAMES: Final = (
 # comparisons code checks a credential with (== != === !==: `if (pwd == "...")`).
 _OPERATOR: Final = r"(?:::?:?=|\?\?=|\|\|=|[!=]==?|[?.+]=|=>|->|=|:)"
 # A quoted value (a long one one token: JWTs and OAuth tokens run to a kilobyte; an
-# Objective-C string's `@"..."` too), or a bare one up to a separator.
+# Objective-C string's `@"..."` too), or a bare one up to a separator. Possessive: a
+# shorter run ends before one of its own characters, never the closing quote, so giving
+# characters back (~200 tries where a value runs on past its limit) finds nothing.
 _VALUE: Final = (
-    r"(?:@?(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200}|[^\"'`\s]{201,1200})(?P=q)"
+    r"(?:@?(?P<q>[\"'`])(?P<qvalue>[^\"'`\n]{6,200}+|[^\"'`\s]{201,1200}+)(?P=q)"
     r"|(?P<value>[^\s\"'`,;}{)<>]{6,200}))"
 )
 # A dash between a name and a quoted value: lists and notes (`token - 'value'`).
@@ -150,7 +152,7 @@ _GROUP_VALUE: Final = _ASSIGNMENT.groupindex["value"]
 # secret (public, sort, cache, primary keys) are left out.
 _KEY_NAMED: Final = re.compile(
     rf"key[\"'`]?(?:[ \t]*{_OPERATOR}[ \t]*|{_DASH})"
-    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\s]{16,1200})(?P=q)"
+    r"(?:(?P<q>[\"'`])(?P<qvalue>[^\"'`\s]{16,1200}+)(?P=q)"
     r"|(?P<value>[^\s\"'`,;}{)<>]{16,200}))"
 )
 _NOT_SECRET_KEYS: Final = (
@@ -223,8 +225,9 @@ _CLI_NAME_ENDS: Final = ("-key", "-token", "-secret", "-password", "-passwd", "-
 # at "/", "?" or "#" after that "@": the shortest value reaching an "@" with no other
 # before the authority's end (an e-mail in the query is not part of it). The value may
 # hold a raw "?" or "#" itself, as pasted passwords do (`postgres://u:Pa#ss@db/x`).
+# (The user possessive: a shorter one ends before one of its own characters, no ":".)
 _DSN: Final = re.compile(
-    r"://(?P<user>[^\s:/@\"']{0,64}):(?P<value>[^\s/\"']{3,128}?)"
+    r"://(?P<user>[^\s:/@\"']{0,64}+):(?P<value>[^\s/\"']{3,128}?)"
     r"@(?=[^\s@/?#\"']*(?:[/?#\s\"']|$))"
 )
 _AUTH_HEADER: Final = re.compile(
