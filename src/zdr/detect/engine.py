@@ -90,14 +90,12 @@ class DetectorSet:
             if needs is None or not needs.isdisjoint(present):
                 spans.extend(detector.find(scanned))
         taken = _resolve(spans, PRIORITY)
-        mentions = other_mentions(text, taken)
-        # Not only the ones found: another mention. (Counting them against every span
+        # Only another mention than those taken. (Counting them against every span
         # taken missed one whenever the text held a span of another label: "Maria
         # Lopez wrote <password> ... Password: <password>" left the first.)
+        mentions = other_mentions(text, taken)
         if mentions:
-            found = set(taken)
-            if any(m not in found for m in mentions):
-                taken = _resolve([*taken, *mentions], PRIORITY)
+            taken = _resolve([*taken, *mentions], PRIORITY)
         return taken
 
 

@@ -57,11 +57,13 @@ _AFTER: Final = 640
 _AROUND: Final = 80
 # A part of a rule's regex that every match holds after its keyword, written as the
 # regex writes it, and its literals: where none of them is in the stretch a match
-# may cover, the regex is not tried. curl's header rule reads up to six lines after
-# `curl` for a `-H` flag that most commands pasted with it lack (~40k instructions a
-# failed try).
+# may cover, the regex is not tried. curl's header and user rules read up to six lines
+# after `curl` for a `-H` or `-u` flag that most commands pasted with it lack (~40k and
+# ~130k instructions a failed try).
 _NEEDS: Final = {
     "curl-auth-header": (r"[ \t\n\r](?:-H|--header)(?:=|[ \t]{0,5})", ("-H", "--header")),
+    # the same of its user flag (`-u`, `--user`: "--user" holds "-u")
+    "curl-auth-user": (r"[ \t\n\r](?:-u|--user)(?:=|[ \t]{0,5})", ("-u",)),
 }
 # What a regex reads that matches no character: flags, boundaries, a leading boundary
 # alternation (`(?:^|[\'"\s>=:(,)])`), groups opening.

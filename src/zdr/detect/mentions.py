@@ -25,23 +25,28 @@ _INDEX_ABOVE: Final = 2_000_000
 
 
 def other_mentions(text: str, spans: list[Span], labels: frozenset[str] = BY_CONTEXT) -> list[Span]:
-    """Spans for the occurrences of the found values (of ``labels``) that stand alone:
-    not inside a longer run of letters and digits. Found ones are included."""
+    """Spans for the occurrences of the found values (of ``labels``) that stand alone
+    (not inside a longer run of letters and digits) and are none of ``spans``: in the
+    usual text, none (each value occurs once, where it was found)."""
     values: dict[str, str] = {}
+    # The spans a mention can equal: of these labels and lengths (not every span found).
+    given: set[Span] = set()
     for s in spans:
         if s.label in labels and s.end - s.start >= MIN_LENGTH:
             values.setdefault(text[s.start : s.end], s.label)
+            given.add(s)
     if not values:
         return []
     if len(values) * len(text) > _INDEX_ABOVE:
         found = _by_index(text, values)
     else:
         found = [(pos, value) for value in values for pos in occurrences(text, value)]
-    return [
-        span(pos, pos + len(value), values[value])
-        for pos, value in found
-        if _stands_alone(text, pos, value)
-    ]
+    out: list[Span] = []
+    for pos, value in found:
+        mention = span(pos, pos + len(value), values[value])
+        if mention not in given and _stands_alone(text, pos, value):
+            out.append(mention)
+    return out
 
 
 def _stands_alone(text: str, pos: int, value: str) -> bool:
