@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
-from zdr.detect.keyrules import _RULES, go_to_python
+from zdr.detect.keyrules import _RULES, _lead, _lead_matches, go_to_python
+from zdr.detect.model import lower
 
 DETECT = DetectorSet()
 
@@ -107,3 +110,80 @@ def test_detect_secrets_shapes_are_found_without_a_name(key: str) -> None:
 )
 def test_shapes_in_words_and_fillers_are_left_alone(text: str) -> None:
     assert not any(len(m) >= 16 for m in masked(text)), (text, masked(text))
+
+
+@pytest.mark.parametrize(
+    ("regex", "lead"),
+    [
+        (r"\b(sk-(?:proj|admin)-[a-z]{4}|sk-[a-z]{20})\b", "sk-"),  # the prefix both share
+        (r"(?i)(?:linked[_-]?in)[ \t]{0,3}=", "linked"),
+        (r"(glpat|gldt)-[a-z]{20}", "gl"),
+        (r"(?:https?://)?hooks\.slack\.com", ""),  # may begin either way
+        (r"(?:^|[\s=])AKC[a-z]{10}", ""),
+        (r"\b((?:sk|rk)_live_[a-z]{10})", ""),
+    ],
+)
+def test_a_rules_lead_is_what_every_match_begins_with(regex: str, lead: str) -> None:
+    assert _lead(regex) == lead
+
+
+_LEAD_RULES = [rule for rule in _RULES if rule.lead]
+# Made-up values each matching a rule with a lead (OpenAI's, LinkedIn's, Lob's, Slack's
+# shapes), in other cases than the lead's too, and pieces around them.
+_LEAD_PIECES = [
+    "sk-" + "a1B2" * 5 + "T3BlbkFJ" + "c3D4" * 5,
+    "LinkedIn_client_id = " + "abcdefgh123456",
+    "LINKED-IN: " + "abcdefgh12345678",
+    "LOB_API_KEY=test_" + "0123456789abcdef" * 2 + "012",
+    "xoxb-" + "1234-5678-" + "abcdef",
+    "Sk-",
+    " ",
+    "\n",
+    "=",
+    ":",
+    "'",
+    "_",
+    "-",
+    "a1",
+]
+
+
+def _same_as_searched(rule: object, text: str) -> list[tuple[int, int]]:
+    regex = rule.regex()  # type: ignore[attr-defined]
+    low = lower(text)
+    found: list[tuple[int, int]] = []
+    for start, end in ((0, len(text)), (1, max(1, len(text) - 3))):
+        searched = [m.span() for m in regex.finditer(text, start, end)]
+        lead = rule.lead  # type: ignore[attr-defined]
+        assert [m.span() for m in _lead_matches(regex, text, low, lead, start, end)] == searched
+        found += searched
+    return found
+
+
+@given(
+    st.sampled_from(_LEAD_RULES), st.lists(st.sampled_from(_LEAD_PIECES), max_size=12).map("".join)
+)
+def test_a_rule_tried_at_its_lead_finds_what_it_finds_searching(rule: object, text: str) -> None:
+    """Tried only where its lead is (in the lower-cased text), a rule searched around its
+    keyword finds the same matches, in the same places, as a search of every position."""
+    _same_as_searched(rule, text)
+
+
+def test_each_made_up_value_is_found_at_its_lead() -> None:
+    by_id = {rule.id: rule for rule in _LEAD_RULES}
+    text = " ".join(_LEAD_PIECES[:5]) + "\n"
+    for rule_id in (
+        "openai-api-key",
+        "ds-openai-key",
+        "linkedin-client-id",
+        "linkedin-client-secret",
+        "lob-api-key",
+        "ds-slack-token",
+    ):
+        assert _same_as_searched(by_id[rule_id], text), rule_id
+
+
+def test_the_rules_searched_around_their_keyword_mostly_have_a_lead() -> None:
+    inner = [rule for rule in _RULES if rule.inner]
+    assert len(_LEAD_RULES) >= len(inner) // 2
+    assert {"openai-api-key", "linkedin-client-id", "lob-api-key"} <= {r.id for r in _LEAD_RULES}

@@ -92,6 +92,21 @@ def test_every_mention_beside_values_of_other_labels() -> None:
         assert len(spans) == 2, before
 
 
+def test_other_mentions_are_only_those_not_found() -> None:
+    """other_mentions gives the occurrences the spans found do not hold: none for a
+    value found once, the second of a value found once and written twice."""
+    from zdr.detect.mentions import other_mentions
+    from zdr.detect.model import span
+
+    text = f"api_token={SECRET}\nagain: {SECRET}\n"
+    first = span(10, 10 + len(SECRET), "API_KEY")
+    second_at = text.index(SECRET, first.end)
+    assert other_mentions(text, [first]) == [span(second_at, second_at + len(SECRET), "API_KEY")]
+    both = [first, span(second_at, second_at + len(SECRET), "API_KEY")]
+    assert other_mentions(text, both) == []
+    assert other_mentions(text[: first.end], [first]) == []
+
+
 def test_a_value_inside_a_longer_word_is_not_a_mention() -> None:
     text = f"api_token={SECRET}\nchecksum {SECRET}ff00 unrelated"
     assert [text[s.start : s.end] for s in DETECT.detect(text)] == [SECRET]

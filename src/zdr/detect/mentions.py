@@ -26,15 +26,18 @@ _INDEX_ABOVE: Final = 2_000_000
 
 def other_mentions(text: str, spans: list[Span], labels: frozenset[str] = BY_CONTEXT) -> list[Span]:
     """Spans for the occurrences of the found values (of ``labels``) that stand alone
-    (not inside a longer run of letters and digits) and are none of ``spans``: in the
-    usual text, none (each value occurs once, where it was found)."""
+    (not inside a longer run of letters and digits) and are not found already: in the
+    usual text, none (each value occurs once, where it was found). Found is the first
+    of ``spans`` at a start (the engine's do not overlap; a detector's own may, and a
+    mention equal to one of those others comes back, a duplicate resolve drops)."""
     values: dict[str, str] = {}
-    # The spans a mention can equal: of these labels and lengths (not every span found).
-    given: set[Span] = set()
+    # The spans a mention can be: of these labels and lengths, by start (no hashing of
+    # a span's fields, no span made for an occurrence found already).
+    given: dict[int, Span] = {}
     for s in spans:
         if s.label in labels and s.end - s.start >= MIN_LENGTH:
             values.setdefault(text[s.start : s.end], s.label)
-            given.add(s)
+            given.setdefault(s.start, s)
     if not values:
         return []
     if len(values) * len(text) > _INDEX_ABOVE:
@@ -43,9 +46,12 @@ def other_mentions(text: str, spans: list[Span], labels: frozenset[str] = BY_CON
         found = [(pos, value) for value in values for pos in occurrences(text, value)]
     out: list[Span] = []
     for pos, value in found:
-        mention = span(pos, pos + len(value), values[value])
-        if mention not in given and _stands_alone(text, pos, value):
-            out.append(mention)
+        end, label = pos + len(value), values[value]
+        known = given.get(pos)
+        if known is not None and known.end == end and known.label == label:
+            continue
+        if _stands_alone(text, pos, value):
+            out.append(span(pos, end, label))
     return out
 
 
