@@ -32,13 +32,16 @@ def other_mentions(text: str, spans: list[Span], labels: frozenset[str] = BY_CON
     mention equal to one of those others comes back, a duplicate resolve drops)."""
     values: dict[str, str] = {}
     # The spans a mention can be: of these labels and lengths, by start (no hashing of
-    # a span's fields, no span made for an occurrence found already).
-    given: dict[int, Span] = {}
+    # a span's fields, no span made for an occurrence found already). Made at the first
+    # such span: most texts have none.
+    given: dict[int, Span] | None = None
     for s in spans:
         if s.label in labels and s.end - s.start >= MIN_LENGTH:
             values.setdefault(text[s.start : s.end], s.label)
+            if given is None:
+                given = {}
             given.setdefault(s.start, s)
-    if not values:
+    if given is None:
         return []
     if len(values) * len(text) > _INDEX_ABOVE:
         found = _by_index(text, values)
