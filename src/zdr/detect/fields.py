@@ -17,6 +17,7 @@ from zdr.detect.names import (
     NOT_IN_A_NAME,
     PERSON_KEYS,
     first_names,
+    strip_accents,
 )
 from zdr.detect.scan import Anchor, Text
 
@@ -380,11 +381,15 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
 
 
 def _name_alone(value: str) -> bool:
-    """Shaped like a name, and no ordinary word, firm's or role's in it ("Seattle
-    Coffee Co" in a column of customers' names)."""
-    return plausible(value, "PERSON") and not any(
-        w in NOT_IN_A_NAME for w in value.lower().replace(".", " ").split()
-    )
+    """Shaped like a name, a given name of the lists among its words, and no ordinary
+    word, firm's or role's in it ("Li Wei" in a column of customers' names; not
+    "Seattle Coffee Co", nor a brand and its product: "Hennessy Cognac", "Grey
+    Goose")."""
+    if not plausible(value, "PERSON"):
+        return False
+    words = [strip_accents(w) for w in value.lower().replace(".", " ").split()]
+    given = first_names()
+    return not any(w in NOT_IN_A_NAME for w in words) and any(w in given for w in words)
 
 
 # SQL's INSERT: the columns named, then the rows of values in the same order.

@@ -350,16 +350,18 @@ _FIELD_KEYS: Final = PERSON_KEYS | LOOSE_PERSON_KEYS | {"customer", "patient", "
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 
 
-def _person_key(low: str, start: int) -> bool:
-    """The key whose last word begins at ``start`` names a person: read back over the
-    identifier ("company_name" names a company, "first_name" a person)."""
+def _person_key(low: str, start: int) -> str | None:
+    """The key whose last word begins at ``start``, lower-cased without separators,
+    when it names a person, else None: read back over the identifier ("company_name"
+    names a company, "first_name" a person)."""
     key_start = start
     while key_start > 0 and start - key_start < 30 and low[key_start - 1] in _KEY_CHARS:
         key_start -= 1
     end = start
     while end < len(low) and low[end].isalpha():
         end += 1
-    return "".join(c for c in low[key_start:end] if c.isalnum()) in _FIELD_KEYS
+    key = "".join(c for c in low[key_start:end] if c.isalnum())
+    return key if key in _FIELD_KEYS else None
 
 
 _VCARD_NAME: Final = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
@@ -527,7 +529,10 @@ class PersonDetector:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
             value = text[m.start(1) : m.end(1)].strip()
-            if _plausible_name(value) and _person_key(low, m.start()):
+            key = _person_key(low, m.start()) if _plausible_name(value) else None
+            # A loose key ("name", "owner") names a product or a team as often: a
+            # word of the name lists must be in its value ("Grey Goose" stays).
+            if key is not None and (key not in LOOSE_PERSON_KEYS or self._names_a_word(value)):
                 found.append((m.start(1), m.start(1) + len(value)))
         if "@" in text and tokens:
             found.extend(_named_by_email(text, tokens, bares))
@@ -619,6 +624,9 @@ class PersonDetector:
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
             ):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
+                continue
+            if proper and j > i and self._brand_and_product(low, start, bares[i + 1 : j + 1]):
+                i = j + 1  # "Name: Hennessy Cognac": a brand and its product
                 continue
             if j == i and ambiguous and not cued:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
@@ -724,8 +732,9 @@ class PersonDetector:
                 found.append(self._lower_run(low, m.start(), m.end()))
             elif weak and self._lower_name(word, first=False):
                 # A name of the wider list after "soy", "i'm" only with a surname after
-                # it ("soy lucía fernández de la vega"; "i'm fine" stays)
-                run = self._lower_run(low, m.start(), m.end())
+                # it ("soy lucía fernández de la vega"; "i'm fine" stays), a surname of
+                # the lists that hold no ordinary word ("it's parker pen" stays)
+                run = self._lower_run(low, m.start(), m.end(), strict=True)
                 if run[1] > m.end():
                     found.append(run)
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
@@ -837,6 +846,21 @@ class PersonDetector:
                     found.append((start, m.end(1)))
         return found
 
+    def _brand_and_product(self, low: str, start: int, rest: list[str]) -> bool:
+        """A run that a word of the proper surnames begins (a place's, a brand's or a
+        famous person's name too) after a label, not a title, and no other word of
+        which is in the name lists: a brand or a place and a thing ("Name: Hennessy
+        Cognac", "Customer: Kafka Connect"), not "Name: Hennessy Byrne", "Dr.
+        Hennessy Cognac"."""
+        cue = _word_before(low, start, _CUE_WINDOW).strip(_STRIP).rstrip(".")
+        return cue not in _TITLE_OR_KIN and not any(
+            self._known(strip_accents(w)) for w in rest
+        )
+
+    def _names_a_word(self, value: str) -> bool:
+        """A word of the value is a given name or a surname of the lists."""
+        return any(self._known(strip_accents(w.lower())) for w in value.split())
+
     def _listed(self, word: str) -> bool:
         return word in self.names or word in self.surnames or word in self.proper_surnames
 
@@ -883,8 +907,12 @@ class PersonDetector:
             or (proper and word in self.proper_surnames)
         )
 
-    def _lower_run(self, low: str, start: int, end: int) -> tuple[int, int]:
-        """A lower-case name from its first word: the name words and initials after it."""
+    def _lower_run(
+        self, low: str, start: int, end: int, strict: bool = False
+    ) -> tuple[int, int]:
+        """A lower-case name from its first word: the name words and initials after it
+        (when ``strict``, not the words of the wider list of given names, which holds
+        ordinary ones: "it's parker pen")."""
         for _ in range(3):
             m = _LOWER_NEXT.match(low, end)
             if m is None:
@@ -902,7 +930,7 @@ class PersonDetector:
             # After a name, a surname that is also a place's or a thing's is one too.
             # An initial, not a one-letter word ("y", "e", "a": and, to).
             initial = len(word) == 1 and word not in "yeoaiu"
-            if not (initial or self._lower_name(word, first=False, proper=True)):
+            if not (initial or self._lower_name(word, first=strict, proper=True)):
                 break
             end = m.end()
         return start, end
