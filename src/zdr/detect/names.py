@@ -329,6 +329,25 @@ _PEOPLE_LIST_LABELS: Final = frozenset(
 _NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS | _PEOPLE_LIST_LABELS
 _NO_FIRST_NAME: Final = COMMON_WORDS | _TITLE_OR_KIN | _GREETING_WORDS  # before a surname
 
+# Vietnamese names are written family name first ("Nguyễn Văn An", "Trần Thị Bích"),
+# their given syllables often ordinary words elsewhere ("An", "Van", "Long"). The
+# family names borne by nine Vietnamese in ten (a short closed set; Wikipedia,
+# "Vietnamese name"), with and without their diacritics, lower-cased. A name when such
+# a word begins a run of capitalised syllables: written with diacritics, or with the
+# middle name "Văn" or "Thị", or with a family name that is no word or name elsewhere.
+_VIET_FAMILY_PLAIN: Final = frozenset(
+    "nguyen tran pham hoang huynh phan dang bui ngo duong vuong trinh truong doan "
+    "phung quach".split()
+)
+_VIET_FAMILY: Final = _VIET_FAMILY_PLAIN | frozenset(
+    """nguyễn trần phạm hoàng huỳnh đặng bùi ngô dương vương trịnh trương đoàn phùng
+    quách lê vũ võ đỗ hồ lý đào lâm tô hà tạ lưu lương đinh châu thái le vu vo do ho
+    ly dao lam to ha ta luu luong dinh chau thai mai cao""".split()
+)
+_VIET_MIDDLE: Final = frozenset("van văn thi thị".split())
+# Most letters of one syllable ("Nguyễn", "Trường").
+_SYLLABLE_MAX: Final = 7
+
 
 # "name": "...", customer='...': where the field begins, then its quoted value.
 _NAME_FIELD_HEAD: Final = (
@@ -564,6 +583,18 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
+            if (
+                i + 1 < len(tokens)
+                and tokens[i + 1][0] == end + 1  # another capitalised word after a space
+                and bare in _VIET_FAMILY
+            ):
+                last = _vietnamese_run(text, tokens, bares, i)
+                if last > i:
+                    span_end = tokens[last][1] - (tokens[last][2][-1] == ".")
+                    found.append((start, span_end))
+                    taken_to = span_end
+                    i = last + 1
+                    continue
             if bare in _NO_NAME_TOKENS:
                 if bare in _PEOPLE_LIST_LABELS and text[end : end + 1] == ":":
                     lists.append(end + 1)  # "Attendees:": its items are read after
@@ -1022,6 +1053,42 @@ def _listed_after_label(
                 break
             k = j + 1
     return out
+
+
+def _vietnamese_run(
+    text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int
+) -> int:
+    """The last token of a Vietnamese name that a family name at token ``i`` begins
+    (one to three capitalised syllables after it, each after one space), or -1: the
+    syllables written with diacritics, or "Văn" or "Thị" second, or a family name no
+    other word is ("Nguyen Van Long", "Bui Thanh Tam", "Lê Thị Hồng"; not "Le Monde",
+    "Ho Chi Minh City", "Do Not Disturb")."""
+    last = i
+    while last + 1 < len(tokens) and last - i < 3:
+        start, end, word = tokens[last + 1]
+        if start != tokens[last][1] + 1 or tokens[last][2][-1] == ".":
+            break  # not the next word, or a sentence ended
+        if len(word.rstrip(".")) > _SYLLABLE_MAX or "-" in word or "'" in word:
+            break
+        if bares[last + 1] in _FIRM_WORDS or bares[last + 1] in _PLACE_WORDS_AFTER:
+            return -1  # "Phan Thiet Resort", "Ho Chi Minh City": a firm or a place
+        last += 1
+    if last == i:
+        return -1
+    words = text[tokens[i][0] : tokens[last][1]]
+    if (
+        bares[i] in _VIET_FAMILY_PLAIN
+        or bares[i + 1] in _VIET_MIDDLE
+        or not words.isascii()
+    ):
+        return last
+    return -1
+
+
+# Words after a run of capitalised words that make it a place's name.
+_PLACE_WORDS_AFTER: Final = frozenset(
+    "city province district street road avenue river bay beach island airport".split()
+)
 
 
 def _mid_sentence(text: str, start: int) -> bool:
