@@ -525,8 +525,7 @@ class PersonDetector:
         low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
-        lists: list[int] = []
-        found = self._capitalised(text, low, tokens, bares, lists) if tokens else []
+        found = self._capitalised(text, low, tokens, bares) if tokens else []
         if found:
             found = [
                 kept
@@ -535,6 +534,7 @@ class PersonDetector:
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
+        lists = _people_list_starts(low) if ":" in low else []
         if lists:
             found.extend(self._people_listed(text, lists))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
@@ -568,12 +568,10 @@ class PersonDetector:
         low: str,
         tokens: list[tuple[int, int, str]],
         bares: list[str],
-        lists: list[int],
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
-        initials) that follow it on the line. The ends of the labels of lists of
-        people met on the way go to ``lists``."""
+        initials) that follow it on the line."""
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
@@ -596,8 +594,6 @@ class PersonDetector:
                     i = last + 1
                     continue
             if bare in _NO_NAME_TOKENS:
-                if bare in _PEOPLE_LIST_LABELS and text[end : end + 1] == ":":
-                    lists.append(end + 1)  # "Attendees:": its items are read after
                 i += 1  # the title stays; the name after it is what is masked
                 continue
             known = bare in self.names
@@ -836,46 +832,69 @@ class PersonDetector:
         address beside it, and none an ordinary word, a firm's or a role's ("me", "the
         team"). An aside after an item is passed over ("Nidra
         Choudhary (nidra@...)", "Ana Lima <ana@...>"), and so is an e-mail address
-        standing as an item; the list ends where its line does."""
+        standing as an item; the list ends where its line does, or, when the label
+        ends its line, at the first line that holds no item (one name a line, after
+        a bullet or not)."""
         found: list[tuple[int, int]] = []
         for pos in starts:
             line_end = text.find("\n", pos)
             line_end = len(text) if line_end < 0 else line_end
-            while pos < line_end:
-                while text[pos : pos + 1] in (" ", "\t"):
-                    pos += 1
-                m = _LIST_ITEM.match(text, pos, line_end)
-                if m is None:
+            if text[pos:line_end].strip():
+                self._items_of_line(text, pos, line_end, found)
+                continue
+            for _ in range(_LIST_LINES_MAX):
+                pos = line_end + 1
+                if pos >= len(text):
                     break
-                pos = m.end()
-                if m.group(1) is None:
-                    continue  # an e-mail address: its own detector's
-                words = m.group(1).split()
-                lows = [strip_accents(w.lower().rstrip(".")) for w in words]
-                # A title or a firm's possessive before the name stays ("Dr. Ahmed
-                # Khan", "Amazon's Werner Vogels"): the name is what is masked.
-                first = 0
-                while first < len(words) - 1 and (
-                    lows[first] in _TITLE_OR_KIN or words[first].endswith(("'s", "’s"))
-                ):
-                    first += 1
-                lows = lows[first:]
-                if any(w in NOT_IN_A_NAME for w in lows):
-                    continue
-                # A word of the name lists, an initial beside a word ("J. Mbeki",
-                # "ahmed k."), or capitalised words with an address beside them ("Bo
-                # Lindqvist <bo@...>"); two capitalised words alone are as often a
-                # product, a place or a team (review29 R1).
-                words = words[first:]
-                shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
-                if (
-                    (len(words) >= 2 and (_initial(words[0]) or _initial(words[-1])))
-                    or (shaped and "@" in text[m.end(1) : m.end()])
-                    or any(self._known(p) for w in lows for p in (w, *w.split("-")))
-                ):
-                    start = text.index(words[0], m.start(1)) if first else m.start(1)
-                    found.append((start, m.end(1)))
+                line_end = text.find("\n", pos)
+                line_end = len(text) if line_end < 0 else line_end
+                bullet = _BULLET.match(text, pos, line_end)
+                if bullet is None or not self._items_of_line(text, bullet.end(), line_end, found):
+                    break
         return found
+
+    def _items_of_line(
+        self, text: str, pos: int, line_end: int, found: list[tuple[int, int]]
+    ) -> bool:
+        """The names among the items of a list on one line (``_people_listed``), added
+        to ``found``; whether the line holds items of a list at all."""
+        items = False
+        while pos < line_end:
+            while text[pos : pos + 1] in (" ", "\t"):
+                pos += 1
+            m = _LIST_ITEM.match(text, pos, line_end)
+            if m is None:
+                break
+            items = True
+            pos = m.end()
+            if m.group(1) is None:
+                continue  # an e-mail address: its own detector's
+            words = m.group(1).split()
+            lows = [strip_accents(w.lower().rstrip(".")) for w in words]
+            # A title or a firm's possessive before the name stays ("Dr. Ahmed
+            # Khan", "Amazon's Werner Vogels"): the name is what is masked.
+            first = 0
+            while first < len(words) - 1 and (
+                lows[first] in _TITLE_OR_KIN or words[first].endswith(("'s", "’s"))
+            ):
+                first += 1
+            lows = lows[first:]
+            if any(w in NOT_IN_A_NAME for w in lows):
+                continue
+            # A word of the name lists, an initial beside a word ("J. Mbeki",
+            # "ahmed k."), or capitalised words with an address beside them ("Bo
+            # Lindqvist <bo@...>"); two capitalised words alone are as often a
+            # product, a place or a team (review29 R1).
+            words = words[first:]
+            shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
+            if (
+                (len(words) >= 2 and (_initial(words[0]) or _initial(words[-1])))
+                or (shaped and "@" in text[m.end(1) : m.end()])
+                or any(self._known(p) for w in lows for p in (w, *w.split("-")))
+            ):
+                start = text.index(words[0], m.start(1)) if first else m.start(1)
+                found.append((start, m.end(1)))
+        return items
 
     def _brand_and_product(self, low: str, start: int, rest: list[str]) -> bool:
         """A run that a word of the proper surnames begins (a place's, a brand's or a
@@ -980,6 +999,37 @@ _ROLE_WORDS: Final = frozenset(
 _PEOPLE_LABELS: Final = frozenset(
     "attendees participants to cc bcc guests members speakers invitees recipients".split()
 )
+# A list after a label ending its line: at most this many lines, each one after a
+# bullet, a number or nothing.
+_LIST_LINES_MAX: Final = 60
+_BULLET: Final = re.compile(r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])?[ \t]*+")
+# The last letters of the labels of lists of people (_PEOPLE_LIST_LABELS): a colon
+# after another letter (a time, a JSON key, a URL's scheme) is passed at once.
+_LIST_LABEL_ENDS: Final = frozenset(w[-1] for w in _PEOPLE_LIST_LABELS)
+
+
+def _people_list_starts(low: str) -> list[int]:
+    """Where the items of each list after a label of people begin: after the colon
+    of the label in any case, a space before the colon or none ("Attendees:",
+    "attendees :", "ATTENDEES:")."""
+    starts: list[int] = []
+    colon = low.find(":")
+    while colon >= 0:
+        k = colon - 1
+        if k > 0 and low[k] == " ":
+            k -= 1
+        if k >= 0 and low[k] in _LIST_LABEL_ENDS:
+            word = k
+            while word > 0 and low[word - 1].isalpha():
+                word -= 1
+            if low[word : k + 1] in _PEOPLE_LIST_LABELS and (
+                word == 0 or not (low[word - 1].isalnum() or low[word - 1] in "_-.@/")
+            ):
+                starts.append(colon + 1)
+        colon = low.find(":", colon + 1)
+    return starts
+
+
 # An item of a list after a people label: one to four words of letters ("ahmed k.",
 # "Sun-hee Park", "J. Mbeki"; not the word joining the last item), then an aside, then
 # the separator or the line's end; or an e-mail address standing as an item.
