@@ -153,6 +153,8 @@ class FieldDetector:
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
                 continue  # not such a key, or an XML element's end
             value = _value_after(text, key_end)
+            if value is None and text[key_end : key_end + 1] == "?":
+                value = _answer_after(text, key_end + 1)  # "What's your name? → ana"
             if value is not None:
                 v_start, v_end = value
                 whole = (
@@ -283,6 +285,24 @@ def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
     if i == n or text[i] not in "=:>":
         return None
     return _value_after_separator(text, key_end)
+
+
+# After a form's question: an arrow, a colon, a dash or the line's end, then the answer.
+_ANSWER_AFTER: Final = re.compile(r"[ \t]*+(?:→|->|=>|:|-|–|\r?\n)[ \t]*+")
+
+
+def _answer_after(text: str, after_question: int) -> tuple[int, int] | None:
+    """The answer to a form's question about a key ("Q1 What's your name? → ibrahim
+    al-hashimi", "Your surname?\nOkafor"): the rest of its line."""
+    sep = _ANSWER_AFTER.match(text, after_question)
+    if sep is None:
+        return None
+    bare = _bare(text, sep.end())
+    if bare is None:
+        return None
+    start, end = bare
+    value = text[start:end].rstrip(" .\t\r")
+    return (start, start + len(value)) if value else None
 
 
 def _value_after_separator(text: str, key_end: int) -> tuple[int, int] | None:
