@@ -692,6 +692,9 @@ class PersonDetector:
             if j == i and not cued and _word_before(low, start, _CUE_WINDOW) in _PLACE_BEFORE:
                 i += 1  # a first name alone after "in", "near": a place ("in Hernani")
                 continue
+            if j == i and not cued and (_opens_with_verb(text, start, end) or _heading(text, end)):
+                i += 1  # "Per my notes", "Grant the role": a verb or a preposition; a
+                continue  # column's heading ("| Due |")
             if (
                 i > 0
                 and tokens[i - 1][1] > taken_to
@@ -1207,6 +1210,42 @@ def _vietnamese_run(
 _PLACE_WORDS_AFTER: Final = frozenset(
     "city province district street road avenue river bay beach island airport".split()
 )
+
+
+# Words that open a noun phrase: after a capitalised word opening a sentence they make
+# it a verb or a preposition ("Per my notes", "Sue the vendor", "Grant all access").
+_DETERMINERS: Final = frozenset(
+    "the a an my your our their his her its this that these those all each every "
+    "any some no".split()
+)
+
+
+def _opens_with_verb(text: str, start: int, end: int) -> bool:
+    """The word at ``start:end`` opens a sentence (the text, a line, a bullet, or
+    after a full stop) and a determiner follows it: a verb or a preposition."""
+    if text[end : end + 1] != " ":
+        return False
+    after = end + 1
+    stop = after
+    while stop < len(text) and stop - after < 6 and text[stop].isalpha():
+        stop += 1
+    if text[after:stop] not in _DETERMINERS or (stop < len(text) and text[stop].isalnum()):
+        return False
+    line = text.rfind("\n", 0, start) + 1
+    before = text[line:start].strip(" \t-*•>")
+    return not before or before[-1] in ".!?:"
+
+
+def _heading(text: str, end: int) -> bool:
+    """The word ends a cell of a Markdown table's heading row: its line is followed
+    by the row of dashes ("| Owner | Due |" then "|---|---|")."""
+    if text[end : end + 2] != " |" and text[end : end + 1] != "|":
+        return False
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        return False
+    below = text[line_end + 1 : line_end + 8].lstrip(" |:")
+    return below.startswith("---")
 
 
 def _opens_line(low: str, start: int) -> bool:
