@@ -476,3 +476,18 @@ def test_a_list_one_name_a_line_ends_at_a_blank_line() -> None:
     # The names under "Notes:" are found as capitalised names, not as list items.
     assert "Olivia" in persons(text)
     assert persons("Invitees:\n\nWe ship on Friday with Ravi") == ["Ravi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Customer: its babajide ogunleye, babajide.o@yahoo.com", ["babajide ogunleye"]),
+        ("from: sione tupou <stupou@example.org>", ["sione tupou"]),
+        ("reach out to joaquín at joaquin.r@x.es", ["joaquín"]),
+        # Words the address does not spell, or no name's words, stay.
+        ("contact billing, billing@x.com or support <support@x.com>", []),
+        ("look at x@y.com or ask maria about jobs@x.com", []),
+    ],
+)
+def test_lower_case_words_an_address_spells(text: str, names: list[str]) -> None:
+    assert persons(text) == names

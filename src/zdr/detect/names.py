@@ -548,6 +548,8 @@ class PersonDetector:
             found.extend(self._dash_signoff(low, last_line))
         found.extend(self._caps_after_cue(text, t.spans("fields.key"), title=False))
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
+        if "@" in text:
+            found.extend(self._lower_named_by_email(text, low))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -788,6 +790,33 @@ class PersonDetector:
                     if written and _prose_word(low, m.start(), m.end()):
                         found.append(self._lower_run(low, m.start(), m.end()))
         return found
+
+    def _lower_named_by_email(self, text: str, low: str) -> list[tuple[int, int]]:
+        """Lower-case words right before an e-mail address that its local part spells
+        ("its babajide ogunleye, babajide.o@...", "sione tupou <stupou@...>"): from
+        the address back, the words of the name lists, one at least in the local part
+        (not "billing, billing@...", "support <support@...>")."""
+        out: list[tuple[int, int]] = []
+        for at in occurrences(text, "@"):
+            local_start = local_part_start(text, at)
+            if at - local_start < 3 or not _domain_label(text, at + 1):
+                continue
+            m = _WORDS_BEFORE_ADDRESS.search(text, max(0, local_start - 60), local_start)
+            if m is None:
+                continue
+            local = strip_accents(low[local_start:at])
+            words = m.group(1).split(" ")
+            start = end = m.end(1)
+            spelled = False
+            for word in reversed(words):
+                plain = strip_accents(word)
+                if not self._lower_name(word, first=False):
+                    break
+                spelled = spelled or (len(plain) >= 3 and plain in local)
+                start -= len(word) + (start != end)
+            if spelled:
+                out.append((start, end))
+        return out
 
     def _here_names(self, low: str) -> list[tuple[int, int]]:
         """A writer naming themselves at a line's start, after a greeting or none:
@@ -1246,6 +1275,13 @@ def _heading(text: str, end: int) -> bool:
         return False
     below = text[line_end + 1 : line_end + 8].lstrip(" |:")
     return below.startswith("---")
+
+
+# One to three lower-case words, then the separator before an e-mail address (", ",
+# " <", " (", ": ", " - ", " at ", a space), at the end of the text searched.
+_WORDS_BEFORE_ADDRESS: Final = re.compile(
+    r"(?<![\w.@-])([a-zß-öø-ÿ]{2,}+(?: [a-zß-öø-ÿ]{2,}+){0,2})(?:,? ?[<(]?|: | - | at )\Z"
+)
 
 
 def _opens_line(low: str, start: int) -> bool:
