@@ -444,9 +444,7 @@ def test_a_quoted_command_after_a_name_is_no_nickname() -> None:
         ('{"name": "Maria Savant"}', ["Maria Savant"]),
     ],
 )
-def test_lists_in_any_case_vietnamese_here_couples_and_scripts(
-    text: str, names: list[str]
-) -> None:
+def test_lists_in_any_case_vietnamese_here_couples_and_scripts(text: str, names: list[str]) -> None:
     assert persons(text) == names
 
 
@@ -490,4 +488,21 @@ def test_a_list_one_name_a_line_ends_at_a_blank_line() -> None:
     ],
 )
 def test_lower_case_words_an_address_spells(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("PNR X7K2LM  ANDERSEN/RASMUS MR  CPH-BKK", ["ANDERSEN/RASMUS"]),
+        (
+            "1.1OKONKWO/ADAEZE NGOZI MS 2.1HALVORSEN/TOMAS MR",
+            ["OKONKWO/ADAEZE NGOZI", "HALVORSEN/TOMAS"],
+        ),
+        ("Passenger name: XQWERT/ZYXWV MR", ["XQWERT/ZYXWV"]),  # unlisted, a title after
+        ("AND/OR, TCP/IP, CI/CD, UI/UX, N/A, INPUT/OUTPUT, AC/DC, GET /API/V1", []),
+        ("see XQWERT/ZYXWV for the spec", []),  # unlisted, no title
+    ],
+)
+def test_names_as_airlines_write_them(text: str, names: list[str]) -> None:
     assert persons(text) == names

@@ -550,6 +550,8 @@ class PersonDetector:
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
         if "@" in text:
             found.extend(self._lower_named_by_email(text, low))
+        if "/" in text:
+            found.extend(self._slashed_names(text))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -816,6 +818,39 @@ class PersonDetector:
                 start -= len(word) + (start != end)
             if spelled:
                 out.append((start, end))
+        return out
+
+    def _slashed_names(self, text: str) -> list[tuple[int, int]]:
+        """Names written as airlines and travel systems write them, SURNAME/GIVEN in
+        capitals ("ANDERSEN/RASMUS MR", "1.1OKONKWO/ADAEZE NGOZI MS"): a word of the
+        name lists or a title after them, no ordinary word ("AND/OR", "TCP/IP",
+        "CI/CD" stay)."""
+        out: list[tuple[int, int]] = []
+        at = text.find("/")
+        while at >= 0:
+            if 0 < at < len(text) - 1 and text[at - 1].isupper() and text[at + 1].isupper():
+                start = at - 1
+                while start > 0 and at - start < 30 and (
+                    text[start - 1].isupper() or text[start - 1] in "'’-"
+                ):
+                    start -= 1
+                m = _SLASHED_NAME.match(text, start)
+                if m is not None and not (start and text[start - 1].isalpha()):
+                    words = m.group(1).replace("/", " ").split()
+                    if words[-1] in _TRAVEL_TITLES:
+                        words.pop()
+                    lows = [strip_accents(w.lower()) for w in words]
+                    end = text.index(words[-1], at) + len(words[-1])
+                    if (
+                        len(words) >= 2
+                        and not any(w in NOT_IN_A_NAME for w in lows)
+                        and (
+                            m.group(2) is not None
+                            or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
+                        )
+                    ):
+                        out.append((start, end))
+            at = text.find("/", at + 1)
         return out
 
     def _here_names(self, low: str) -> list[tuple[int, int]]:
@@ -1281,6 +1316,15 @@ def _heading(text: str, end: int) -> bool:
 # " <", " (", ": ", " - ", " at ", a space), at the end of the text searched.
 _WORDS_BEFORE_ADDRESS: Final = re.compile(
     r"(?<![\w.@-])([a-zß-öø-ÿ]{2,}+(?: [a-zß-öø-ÿ]{2,}+){0,2})(?:,? ?[<(]?|: | - | at )\Z"
+)
+
+
+# Titles after a name in an airline's record ("MR", "CHD": a child, "INF": an infant).
+_TRAVEL_TITLES: Final = frozenset("MR MRS MS MISS MSTR DR PROF CHD INF".split())
+# SURNAME/GIVEN NAMES, then a title or none.
+_SLASHED_NAME: Final = re.compile(
+    rf"({_CAPS_ONLY}/{_CAPS_ONLY}(?: {_CAPS_ONLY})?)"
+    rf"(?: ({'|'.join(sorted(_TRAVEL_TITLES, key=len, reverse=True))}))?(?![\w/])"
 )
 
 
