@@ -837,15 +837,17 @@ class PersonDetector:
                 m = _SLASHED_NAME.match(text, start)
                 if m is not None and not (start and text[start - 1].isalpha()):
                     words = m.group(1).replace("/", " ").split()
+                    titled = m.group(2) is not None
                     if words[-1] in _TRAVEL_TITLES:
-                        words.pop()
+                        words.pop()  # the title read as a second given name
+                        titled = True
                     lows = [strip_accents(w.lower()) for w in words]
                     end = text.index(words[-1], at) + len(words[-1])
                     if (
                         len(words) >= 2
                         and not any(w in NOT_IN_A_NAME for w in lows)
                         and (
-                            m.group(2) is not None
+                            titled
                             or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
                         )
                     ):
