@@ -506,3 +506,17 @@ def test_lower_case_words_an_address_spells(text: str, names: list[str]) -> None
 )
 def test_names_as_airlines_write_them(text: str, names: list[str]) -> None:
     assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Caller = MARGARET O'CONNELL-BYRNE, callback after 5pm", ["MARGARET O'CONNELL-BYRNE"]),
+        ("CUSTOMER: JOHN MWANGI KAMAU", ["JOHN MWANGI KAMAU"]),
+        ("Patient : OKAFOR CHIDI", ["OKAFOR CHIDI"]),
+        # A firm's name, an ordinary word, one word alone: no name.
+        ("Customer: ACME CORP\nDriver: ABS ON, ESP OFF\nAgent: OK THANKS\nGuest: KOFI", []),
+    ],
+)
+def test_names_in_capitals_after_a_label_of_one_person(text: str, names: list[str]) -> None:
+    assert persons(text) == names

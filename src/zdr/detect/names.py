@@ -538,9 +538,16 @@ class PersonDetector:
             found.extend(_native_script_asides(text, found))
         if " here" in low:
             found.extend(self._here_names(low))
-        lists = _people_list_starts(low) if ":" in low else []
+        lists: list[int] = []
+        labels: list[tuple[int, int]] = []
+        if ":" in low:
+            _labels_before(low, ":", lists, labels)
+        if "=" in low:
+            _labels_before(low, "=", lists, labels)
         if lists:
             found.extend(self._people_listed(text, lists))
+        if labels:
+            found.extend(self._caps_after_cue(text, labels, title=False))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
@@ -1142,29 +1149,47 @@ _LIST_LINES_MAX: Final = 60
 _BULLET: Final = re.compile(r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])?[ \t]*+")
 # The last letters of the labels of lists of people (_PEOPLE_LIST_LABELS): a colon
 # after another letter (a time, a JSON key, a URL's scheme) is passed at once.
-_LIST_LABEL_ENDS: Final = frozenset(w[-1] for w in _PEOPLE_LIST_LABELS)
+# Labels of one person, after which a name in capitals is read ("Caller = MARGARET
+# BYRNE"; the field detector's keys are read from its anchor).
+_ONE_PERSON_LABELS: Final = (_LABEL_WORDS - _PEOPLE_LIST_LABELS - {"to", "from"}) | frozenset(
+    "caller callee requester requestor sender signatory witness guarantor".split()
+)
+_LABEL_LAST_LETTERS: Final = frozenset(w[-1] for w in _PEOPLE_LIST_LABELS | _ONE_PERSON_LABELS)
 
 
-def _people_list_starts(low: str) -> list[int]:
-    """Where the items of each list after a label of people begin: after the colon
-    of the label in any case, a space before the colon or none ("Attendees:",
-    "attendees :", "ATTENDEES:")."""
-    starts: list[int] = []
-    colon = low.find(":")
-    while colon >= 0:
-        k = colon - 1
+def _labels_before(
+    low: str, separator: str, lists: list[int], labels: list[tuple[int, int]]
+) -> None:
+    """The labels before each ``separator`` (":" or "=", a space before it or none)
+    in any case: where the items of a list of people begin ("Attendees:", "attendees
+    :", "ATTENDEES:"; after a colon only) go to ``lists``, the (start, end) of a
+    label of one person followed by capitals ("CUSTOMER: JOHN MWANGI KAMAU", "Caller
+    = MARGARET BYRNE") to ``labels``. A separator after a letter that ends no such
+    label (a time, a JSON key, a URL's scheme) is passed at once."""
+    at = low.find(separator)
+    while at >= 0:
+        k = at - 1
         if k > 0 and low[k] == " ":
             k -= 1
-        if k >= 0 and low[k] in _LIST_LABEL_ENDS:
+        if k >= 0 and low[k] in _LABEL_LAST_LETTERS:
             word = k
             while word > 0 and low[word - 1].isalpha():
                 word -= 1
-            if low[word : k + 1] in _PEOPLE_LIST_LABELS and (
-                word == 0 or not (low[word - 1].isalnum() or low[word - 1] in "_-.@/")
-            ):
-                starts.append(colon + 1)
-        colon = low.find(":", colon + 1)
-    return starts
+            label = low[word : k + 1]
+            if word == 0 or not (low[word - 1].isalnum() or low[word - 1] in "_-.@/"):
+                if label in _PEOPLE_LIST_LABELS and separator == ":":
+                    lists.append(at + 1)
+                elif label in _ONE_PERSON_LABELS and _caps_follow(low, at + 1):
+                    labels.append((word, at))
+        at = low.find(separator, at + 1)
+
+
+def _caps_follow(low: str, pos: int) -> bool:
+    """Past spaces and a quote, two letters: a value that may be a name (whether they
+    are capitals is read on the text, by the caller's regex)."""
+    while pos < len(low) and low[pos] in " \t\"'":
+        pos += 1
+    return low[pos : pos + 2].isalpha()
 
 
 # An item of a list after a people label: one to four words of letters ("ahmed k.",
