@@ -575,6 +575,8 @@ class PersonDetector:
                 for part in _VCARD_PART.finditer(m.group(1)):
                     if _plausible_name(part.group().strip()):
                         found.append((m.start(1) + part.start(), m.start(1) + part.end()))
+        if found:
+            found.extend(self._lower_case_mentions(text, found))
         return _every_mention(text, found)
 
     def _capitalised(
@@ -629,6 +631,9 @@ class PersonDetector:
                 )
                 known = ambiguous = both_listed  # known, but a name alone only after a cue
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
+            if cued and not (known or family) and bare in _GREETING_WORDS:
+                i += 1  # "Agent: Hi Dragana": the greeting is the next word's cue
+                continue
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
                 bare in COMMON_WORDS and not cued
@@ -860,6 +865,29 @@ class PersonDetector:
                     ):
                         out.append((start, end))
             at = text.find("/", at + 1)
+        return out
+
+    def _lower_case_mentions(
+        self, text: str, found: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """A name found capitalised, mentioned again in lower case ("Hi Dragana," ...
+        "thx, dragana"): each word of the lists that hold no ordinary word ("Will",
+        "Mark", "Rose" are not looked for as "will", "mark", "rose")."""
+        words: set[str] = set()
+        for start, end in found:
+            for w in text[start:end].split():
+                if len(w) >= 3 and w[0].isupper() and w[1:].islower():
+                    words.add(w)
+        out: list[tuple[int, int]] = []
+        for w in words:
+            low_word = lower(w)
+            if low_word in text and self._lower_name(low_word, first=True):
+                n = len(low_word)
+                out.extend(
+                    (pos, pos + n)
+                    for pos in occurrences(text, low_word)
+                    if _stands_alone(text, pos, n)
+                )
         return out
 
     def _here_names(self, low: str) -> list[tuple[int, int]]:
