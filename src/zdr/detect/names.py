@@ -525,7 +525,8 @@ class PersonDetector:
         low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
-        found = self._capitalised(text, low, tokens, bares) if tokens else []
+        labels: list[tuple[int, int]] = []  # a label of one person: to its separator
+        found = self._capitalised(text, low, tokens, bares, labels) if tokens else []
         if found:
             found = [
                 kept
@@ -538,17 +539,12 @@ class PersonDetector:
             found.extend(_native_script_asides(text, found))
         if " here" in low:
             found.extend(self._here_names(low))
-        lists: list[int] = []
-        labels: list[tuple[int, int]] = []
-        if ":" in low:
-            _labels_before(low, ":", lists, labels)
-        if "=" in low:
-            _labels_before(low, "=", lists, labels)
+        found.extend(self._lower_case(text, low, t.spans("person.cue"), not tokens, labels))
+        lists = _people_list_starts(low) if ":" in low else []
         if lists:
             found.extend(self._people_listed(text, lists))
         if labels:
             found.extend(self._caps_after_cue(text, labels, title=False))
-        found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
@@ -585,10 +581,12 @@ class PersonDetector:
         low: str,
         tokens: list[tuple[int, int, str]],
         bares: list[str],
+        labels: list[tuple[int, int]],
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
-        initials) that follow it on the line."""
+        initials) that follow it on the line. The labels of one person met on the
+        way go to ``labels`` (``_label_met``)."""
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
@@ -610,9 +608,12 @@ class PersonDetector:
                     taken_to = span_end
                     i = last + 1
                     continue
-            if bare in _NO_NAME_TOKENS:
-                i += 1  # the title stays; the name after it is what is masked
-                continue
+            if bare in _LABEL_TOKENS:  # one look-up for the usual word
+                if bare in _ONE_PERSON_LABELS:
+                    _label_met(text, start, end, labels)
+                if bare in _NO_NAME_TOKENS:
+                    i += 1  # the title stays; the name after it is what is masked
+                    continue
             known = bare in self.names
             family = not known and bare in self.surnames
             if not (known or family or ascii_text) and not bare.isascii():
@@ -631,7 +632,12 @@ class PersonDetector:
                 )
                 known = ambiguous = both_listed  # known, but a name alone only after a cue
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
-            if cued and not (known or family) and bare in _GREETING_WORDS:
+            if (
+                cued
+                and not (known or family)
+                and bare in _GREETING_WORDS
+                and _word_before(low, start, _CUE_WINDOW).endswith(":")
+            ):
                 i += 1  # "Agent: Hi Dragana": the greeting is the next word's cue
                 continue
             proper = cued and not (known or family) and bare in self.proper_surnames
@@ -670,17 +676,20 @@ class PersonDetector:
                     break
             beside_and = text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & "
             if (
-                beside_and or _firm_after(text, last_end) or any(
-                    bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1)
-                )
+                beside_and
+                or _firm_after(text, last_end)
+                or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
             ) and not (beside_and and self._couple(text, tokens, bares, i, j)):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
                 continue
             if proper and j > i and self._brand_and_product(low, start, bares[i + 1 : j + 1]):
                 i = j + 1  # "Name: Hennessy Cognac": a brand and its product
                 continue
-            if j == i and ambiguous and not cued and not (
-                "-" in bare and self._hyphenated_given_placed(text, start, end)
+            if (
+                j == i
+                and ambiguous
+                and not cued
+                and not ("-" in bare and self._hyphenated_given_placed(text, start, end))
             ):
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
@@ -741,13 +750,19 @@ class PersonDetector:
         return found
 
     def _lower_case(
-        self, text: str, low: str, cues: Sequence[tuple[int, int]], caseless: bool
+        self,
+        text: str,
+        low: str,
+        cues: Sequence[tuple[int, int]],
+        caseless: bool,
+        labels: list[tuple[int, int]],
     ) -> list[tuple[int, int]]:
         """Names written in lower case: after "my name is", "i'm", "call me" (a first
         name or surname of the lists, then its other parts), and in a text with no
         capital letter at all, a first name of the US or the world's list (which hold
         no ordinary word of the claimed languages; a word of code or a British spelling
-        may pass: "elif", "favour") with the surnames after it."""
+        may pass: "elif", "favour") with the surnames after it; the labels of one
+        person of such a text go to ``labels`` ("CUSTOMER:", "patient:")."""
         found: list[tuple[int, int]] = []
         for cue_start, cue_end in cues:
             if cue_start and low[cue_start - 1].isalnum():
@@ -795,6 +810,8 @@ class PersonDetector:
                     found.append(run)
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
             for m in _LOWER_WORD.finditer(low):
+                if m.group() in _ONE_PERSON_LABELS:
+                    _label_met(low, m.start(), m.end(), labels)
                 if found and m.start() < found[-1][1]:
                     continue
                 if m.group() in self.lower_first and m.group() not in COMMON_WORDS:
@@ -842,8 +859,10 @@ class PersonDetector:
         while at >= 0:
             if 0 < at < len(text) - 1 and text[at - 1].isupper() and text[at + 1].isupper():
                 start = at - 1
-                while start > 0 and at - start < 30 and (
-                    text[start - 1].isupper() or text[start - 1] in "'’-"
+                while (
+                    start > 0
+                    and at - start < 30
+                    and (text[start - 1].isupper() or text[start - 1] in "'’-")
                 ):
                     start -= 1
                 m = _SLASHED_NAME.match(text, start)
@@ -859,8 +878,7 @@ class PersonDetector:
                         len(words) >= 2
                         and not any(w in NOT_IN_A_NAME for w in lows)
                         and (
-                            titled
-                            or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
+                            titled or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
                         )
                     ):
                         out.append((start, end))
@@ -1075,9 +1093,7 @@ class PersonDetector:
         Cognac", "Customer: Kafka Connect"), not "Name: Hennessy Byrne", "Dr.
         Hennessy Cognac"."""
         cue = _word_before(low, start, _CUE_WINDOW).strip(_STRIP).rstrip(".")
-        return cue not in _TITLE_OR_KIN and not any(
-            self._known(strip_accents(w)) for w in rest
-        )
+        return cue not in _TITLE_OR_KIN and not any(self._known(strip_accents(w)) for w in rest)
 
     def _names_a_word(self, value: str) -> bool:
         """A word of the value is a given name or a surname of the lists."""
@@ -1129,9 +1145,7 @@ class PersonDetector:
             or (proper and word in self.proper_surnames)
         )
 
-    def _lower_run(
-        self, low: str, start: int, end: int, strict: bool = False
-    ) -> tuple[int, int]:
+    def _lower_run(self, low: str, start: int, end: int, strict: bool = False) -> tuple[int, int]:
         """A lower-case name from its first word: the name words and initials after it
         (when ``strict``, not the words of the wider list of given names, which holds
         ordinary ones: "it's parker pen")."""
@@ -1182,42 +1196,40 @@ _BULLET: Final = re.compile(r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])?[ \t]*+")
 _ONE_PERSON_LABELS: Final = (_LABEL_WORDS - _PEOPLE_LIST_LABELS - {"to", "from"}) | frozenset(
     "caller callee requester requestor sender signatory witness guarantor".split()
 )
-_LABEL_LAST_LETTERS: Final = frozenset(w[-1] for w in _PEOPLE_LIST_LABELS | _ONE_PERSON_LABELS)
+# A label of a list of people and its colon, a space between them or none.
+_LIST_LABELS_COLON: Final = tuple(
+    sorted(f"{w}{s}:" for w in _PEOPLE_LIST_LABELS for s in ("", " "))
+)
+_LIST_LABEL_ENDS: Final = "".join(sorted({w[-1] for w in _PEOPLE_LIST_LABELS} | {" "}))
 
 
-def _labels_before(
-    low: str, separator: str, lists: list[int], labels: list[tuple[int, int]]
-) -> None:
-    """The labels before each ``separator`` (":" or "=", a space before it or none)
-    in any case: where the items of a list of people begin ("Attendees:", "attendees
-    :", "ATTENDEES:"; after a colon only) go to ``lists``, the (start, end) of a
-    label of one person followed by capitals ("CUSTOMER: JOHN MWANGI KAMAU", "Caller
-    = MARGARET BYRNE") to ``labels``. A separator after a letter that ends no such
-    label (a time, a JSON key, a URL's scheme) is passed at once."""
-    at = low.find(separator)
-    while at >= 0:
-        k = at - 1
-        if k > 0 and low[k] == " ":
-            k -= 1
-        if k >= 0 and low[k] in _LABEL_LAST_LETTERS:
-            word = k
-            while word > 0 and low[word - 1].isalpha():
-                word -= 1
-            label = low[word : k + 1]
-            if word == 0 or not (low[word - 1].isalnum() or low[word - 1] in "_-.@/"):
-                if label in _PEOPLE_LIST_LABELS and separator == ":":
-                    lists.append(at + 1)
-                elif label in _ONE_PERSON_LABELS and _caps_follow(low, at + 1):
-                    labels.append((word, at))
-        at = low.find(separator, at + 1)
+def _people_list_starts(low: str) -> list[int]:
+    """Where the items of each list after a label of people begin, the label in any
+    case ("Attendees:", "attendees :", "ATTENDEES:"): read at each colon, after one
+    character's test for the most (a time, a JSON key) and one call for the rest."""
+    starts: list[int] = []
+    at = low.find(":")
+    while at > 0:
+        if low[at - 1] in _LIST_LABEL_ENDS and low.endswith(_LIST_LABELS_COLON, 0, at + 1):
+            word = low.rfind(" ", 0, at - 1) + 1  # the label is a whole word
+            word = max(word, low.rfind("\n", 0, at - 1) + 1, low.rfind("\t", 0, at - 1) + 1)
+            if low[word:at].rstrip() in _PEOPLE_LIST_LABELS:
+                starts.append(at + 1)
+        at = low.find(":", at + 1)
+    return starts
 
 
-def _caps_follow(low: str, pos: int) -> bool:
-    """Past spaces and a quote, two letters: a value that may be a name (whether they
-    are capitals is read on the text, by the caller's regex)."""
-    while pos < len(low) and low[pos] in " \t\"'":
-        pos += 1
-    return low[pos : pos + 2].isalpha()
+# The capitalised words looked up first: labels and words that are no name.
+_LABEL_TOKENS: Final = _NO_NAME_TOKENS | _ONE_PERSON_LABELS
+
+
+def _label_met(text: str, start: int, end: int, labels: list[tuple[int, int]]) -> None:
+    """A label of one person at ``start:end`` before a colon or an "=" (a space
+    before it or none): the label to its separator goes to ``labels`` ("Caller =
+    MARGARET BYRNE", "customer: JOHN KAMAU")."""
+    sep = end if text[end : end + 1] in (":", "=") else end + 1
+    if text[sep : sep + 1] in (":", "=") and (sep == end or text[end] == " "):
+        labels.append((start, sep))
 
 
 # An item of a list after a people label: one to four words of letters ("ahmed k.",
@@ -1295,9 +1307,7 @@ def _listed_after_label(
     return out
 
 
-def _vietnamese_run(
-    text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int
-) -> int:
+def _vietnamese_run(text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int) -> int:
     """The last token of a Vietnamese name that a family name at token ``i`` begins
     (one to three capitalised syllables after it, each after one space), or -1: the
     syllables written with diacritics, or "Văn" or "Thị" second, or a family name no
@@ -1316,11 +1326,7 @@ def _vietnamese_run(
     if last == i:
         return -1
     words = text[tokens[i][0] : tokens[last][1]]
-    if (
-        bares[i] in _VIET_FAMILY_PLAIN
-        or bares[i + 1] in _VIET_MIDDLE
-        or not words.isascii()
-    ):
+    if bares[i] in _VIET_FAMILY_PLAIN or bares[i + 1] in _VIET_MIDDLE or not words.isascii():
         return last
     return -1
 
@@ -1414,8 +1420,10 @@ def _native_script_asides(text: str, found: list[tuple[int, int]]) -> list[tuple
                 out.append((end + 2, close))
         if start >= 3 and text[start - 1] == "(" and text[start - 2] == " ":
             first = start - 2
-            while first > 0 and start - 2 - first < _NATIVE_NAME_MAX and (
-                _east_asian(text[first - 1]) or text[first - 1] == " "
+            while (
+                first > 0
+                and start - 2 - first < _NATIVE_NAME_MAX
+                and (_east_asian(text[first - 1]) or text[first - 1] == " ")
             ):
                 first -= 1
             first += len(text[first : start - 2]) - len(text[first : start - 2].lstrip())
@@ -1427,8 +1435,10 @@ def _native_script_asides(text: str, found: list[tuple[int, int]]) -> list[tuple
 def _native_name(value: str) -> bool:
     """Two to eight East Asian letters, a space between them at most."""
     letters = value.replace(" ", "")
-    return 2 <= len(letters) <= _NATIVE_NAME_MAX and value.count(" ") <= 1 and all(
-        _east_asian(c) for c in letters
+    return (
+        2 <= len(letters) <= _NATIVE_NAME_MAX
+        and value.count(" ") <= 1
+        and all(_east_asian(c) for c in letters)
     )
 
 
