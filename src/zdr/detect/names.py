@@ -1079,8 +1079,8 @@ class PersonDetector:
             surname < len(tokens)
             and tokens[surname][0] == tokens[second][1] + 1
             and not tokens[second][2].endswith(("'s", "’s", "."))
-            and bares[first] in self.names
-            and bares[second] in self.names
+            and self._known(bares[first])
+            and self._known(bares[second])
             and bares[surname] not in NOT_IN_A_NAME
             and self._listed(strip_accents(bares[surname]))
             and not _firm_after(text, tokens[surname][1])
