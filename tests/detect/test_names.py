@@ -535,3 +535,18 @@ def test_names_in_capitals_after_a_label_of_one_person(text: str, names: list[st
 )
 def test_lower_case_mentions_and_greetings_after_labels(text: str, names: list[str]) -> None:
     assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Scorecard\nCandidate: priya venkataraman\nDriver: none yet", ["priya venkataraman"]),
+        ("Ticket\nCustomer = ollie brennan", ["ollie brennan"]),
+        ("Ticket\nCustomer: hi i ordered a blender", []),
+        ("Ticket\nCustomer: parker pen order", []),
+        # A word before a role's or a group's is no name after a greeting.
+        ("Dear Hiring Manager,\nHi Ops Team,", []),
+    ],
+)
+def test_lower_case_names_after_a_label_of_one_person(text: str, names: list[str]) -> None:
+    assert persons(text) == names

@@ -232,7 +232,11 @@ def _not_a_name_after_cue(
         return True
     if key.endswith("name") or key in LOOSE_PERSON_KEYS or key.replace("_", "") in PERSON_KEYS:
         return False
-    if i + 1 < len(tokens) and text[end : tokens[i + 1][0]] == " " and bares[i + 1] in _GROUP_WORDS:
+    if (
+        i + 1 < len(tokens)
+        and text[end : tokens[i + 1][0]] == " "
+        and (bares[i + 1] in _GROUP_WORDS or bares[i + 1] in _ROLE_OR_MANAGER)
+    ):  # "Hi Ops Team", "Dear Hiring Manager"
         return True
     return text[end : end + 1] in ("!", "?") and cue.endswith(":")
 
@@ -545,6 +549,7 @@ class PersonDetector:
             found.extend(self._people_listed(text, lists))
         if labels:
             found.extend(self._caps_after_cue(text, labels, title=False))
+            found.extend(self._lower_after_label(text, low, labels))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
@@ -820,6 +825,30 @@ class PersonDetector:
                     written = text[m.start()].islower() or m.end() - m.start() >= 4
                     if written and _prose_word(low, m.start(), m.end()):
                         found.append(self._lower_run(low, m.start(), m.end()))
+        return found
+
+    def _lower_after_label(
+        self, text: str, low: str, labels: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """A name in lower case after a label of one person ("Candidate: priya
+        venkataraman", "Customer = ollie brennan"): a first name of the lists that
+        hold no ordinary word, or a name of the wider list with a surname after it,
+        as after "i'm"."""
+        found: list[tuple[int, int]] = []
+        for _, sep in labels:
+            pos = sep + 1
+            while text[pos : pos + 1] == " ":
+                pos += 1
+            m = _LOWER_WORD.match(text, pos)
+            if m is None:
+                continue
+            word = m.group()
+            if self._lower_name(word, first=True):
+                found.append(self._lower_run(low, m.start(), m.end(), strict=True))
+            elif self._lower_name(word, first=False):
+                run = self._lower_run(low, m.start(), m.end(), strict=True)
+                if run[1] > m.end():
+                    found.append(run)
         return found
 
     def _lower_named_by_email(self, text: str, low: str) -> list[tuple[int, int]]:
@@ -1181,6 +1210,7 @@ _ROLE_WORDS: Final = frozenset(
     principal partner senior junior staff executive owner editor researcher scientist
     accountant auditor recruiter buyer""".split()
 )
+_ROLE_OR_MANAGER: Final = _ROLE_WORDS | {"manager", "managers"}
 # Labels of a list of people (other labels name one person).
 _PEOPLE_LABELS: Final = frozenset(
     "attendees participants to cc bcc guests members speakers invitees recipients".split()
@@ -1194,7 +1224,8 @@ _BULLET: Final = re.compile(r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])?[ \t]*+")
 # Labels of one person, after which a name in capitals is read ("Caller = MARGARET
 # BYRNE"; the field detector's keys are read from its anchor).
 _ONE_PERSON_LABELS: Final = (_LABEL_WORDS - _PEOPLE_LIST_LABELS - {"to", "from"}) | frozenset(
-    "caller callee requester requestor sender signatory witness guarantor".split()
+    "caller callee requester requestor sender signatory witness guarantor candidate "
+    "interviewer interviewee".split()
 )
 # A label of a list of people and its colon, a space between them or none.
 _LIST_LABELS_COLON: Final = tuple(
