@@ -576,8 +576,6 @@ class PersonDetector:
                 for part in _VCARD_PART.finditer(m.group(1)):
                     if _plausible_name(part.group().strip()):
                         found.append((m.start(1) + part.start(), m.start(1) + part.end()))
-        if found:
-            found.extend(self._lower_case_mentions(text, found))
         return _every_mention(text, found)
 
     def _capitalised(
@@ -859,9 +857,19 @@ class PersonDetector:
         out: list[tuple[int, int]] = []
         for at in occurrences(text, "@"):
             local_start = local_part_start(text, at)
+            # The usual address follows a capitalised name, a key or nothing: the
+            # character before its separator is no lower-case letter.
+            if text.endswith(" at ", 0, local_start):
+                before = local_start - 5
+            else:
+                before = local_start - 1
+                while before > 0 and local_start - before <= 3 and text[before] in " ,<(:-":
+                    before -= 1
+            if before < 0 or before == local_start - 1 or not text[before].islower():
+                continue
             if at - local_start < 3 or not _domain_label(text, at + 1):
                 continue
-            m = _WORDS_BEFORE_ADDRESS.search(text, max(0, local_start - 60), local_start)
+            m = _WORDS_BEFORE_ADDRESS.search(text, max(0, before - 50), before + 1)
             if m is None:
                 continue
             local = strip_accents(low[local_start:at])
@@ -912,29 +920,6 @@ class PersonDetector:
                     ):
                         out.append((start, end))
             at = text.find("/", at + 1)
-        return out
-
-    def _lower_case_mentions(
-        self, text: str, found: list[tuple[int, int]]
-    ) -> list[tuple[int, int]]:
-        """A name found capitalised, mentioned again in lower case ("Hi Dragana," ...
-        "thx, dragana"): each word of the lists that hold no ordinary word ("Will",
-        "Mark", "Rose" are not looked for as "will", "mark", "rose")."""
-        words: set[str] = set()
-        for start, end in found:
-            for w in text[start:end].split():
-                if len(w) >= 3 and w[0].isupper() and w[1:].islower():
-                    words.add(w)
-        out: list[tuple[int, int]] = []
-        for w in words:
-            low_word = lower(w)
-            if low_word in text and self._lower_name(low_word, first=True):
-                n = len(low_word)
-                out.extend(
-                    (pos, pos + n)
-                    for pos in occurrences(text, low_word)
-                    if _stands_alone(text, pos, n)
-                )
         return out
 
     def _here_names(self, low: str) -> list[tuple[int, int]]:
@@ -1227,24 +1212,27 @@ _ONE_PERSON_LABELS: Final = (_LABEL_WORDS - _PEOPLE_LIST_LABELS - {"to", "from"}
     "caller callee requester requestor sender signatory witness guarantor candidate "
     "interviewer interviewee".split()
 )
-# A label of a list of people and its colon, a space between them or none.
-_LIST_LABELS_COLON: Final = tuple(
-    sorted(f"{w}{s}:" for w in _PEOPLE_LIST_LABELS for s in ("", " "))
-)
-_LIST_LABEL_ENDS: Final = "".join(sorted({w[-1] for w in _PEOPLE_LIST_LABELS} | {" "}))
+# The last letters of the labels of lists of people, and a window longer than each.
+_LIST_LABEL_LAST_LETTERS: Final = frozenset(w[-1] for w in _PEOPLE_LIST_LABELS)
+_LABEL_WINDOW: Final = max(map(len, _PEOPLE_LIST_LABELS)) + 3
 
 
 def _people_list_starts(low: str) -> list[int]:
     """Where the items of each list after a label of people begin, the label in any
-    case ("Attendees:", "attendees :", "ATTENDEES:"): read at each colon, after one
-    character's test for the most (a time, a JSON key) and one call for the rest."""
+    case ("Attendees:", "attendees :", "ATTENDEES:"): read at each colon after a
+    letter that ends such a label (one character's look-up for the most colons: a
+    time's, a JSON key's), then the word before it."""
     starts: list[int] = []
     at = low.find(":")
     while at > 0:
-        if low[at - 1] in _LIST_LABEL_ENDS and low.endswith(_LIST_LABELS_COLON, 0, at + 1):
-            word = low.rfind(" ", 0, at - 1) + 1  # the label is a whole word
-            word = max(word, low.rfind("\n", 0, at - 1) + 1, low.rfind("\t", 0, at - 1) + 1)
-            if low[word:at].rstrip() in _PEOPLE_LIST_LABELS:
+        last = low[at - 1]
+        if last == " " and at > 1:
+            last = low[at - 2]
+        if last in _LIST_LABEL_LAST_LETTERS:
+            # The label is the last word before the colon, shorter than the window:
+            # a word that fills the window is a longer one's end.
+            words = low[max(0, at - _LABEL_WINDOW) : at].split()
+            if words and len(words[-1]) < _LABEL_WINDOW - 1 and words[-1] in _PEOPLE_LIST_LABELS:
                 starts.append(at + 1)
         at = low.find(":", at + 1)
     return starts
@@ -1404,10 +1392,10 @@ def _heading(text: str, end: int) -> bool:
     return below.startswith("---")
 
 
-# One to three lower-case words, then the separator before an e-mail address (", ",
-# " <", " (", ": ", " - ", " at ", a space), at the end of the text searched.
+# One to three lower-case words at the end of the text searched (which ends before
+# the separator of an e-mail address: ", ", " <", " (", ": ", " - ", " at ").
 _WORDS_BEFORE_ADDRESS: Final = re.compile(
-    r"(?<![\w.@-])([a-zß-öø-ÿ]{2,}+(?: [a-zß-öø-ÿ]{2,}+){0,2})(?:,? ?[<(]?|: | - | at )\Z"
+    r"(?<![\w.@-])([a-zß-öø-ÿ]{2,}+(?: [a-zß-öø-ÿ]{2,}+){0,2})\Z"
 )
 
 
