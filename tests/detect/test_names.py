@@ -420,7 +420,7 @@ def test_a_quoted_command_after_a_name_is_no_nickname() -> None:
             "Attendees:\n- Anna Schmidt\n- K. Osei\n- ravi\n\nAgenda:\n- Mark the release",
             ["Anna Schmidt", "K. Osei", "ravi"],
         ),
-        ("PARTICIPANTS:\nANNA SCHMIDT\nBEN OKAFOR\nDecisions", ["ANNA SCHMIDT", "BEN OKAFOR"]),
+        ("PARTICIPANTS:\nANNA SCHMIDT\nBEN OKAFOR\n\nNOTES", ["ANNA SCHMIDT", "BEN OKAFOR"]),
         # Vietnamese names, family name first.
         (
             "Meeting with Nguyễn Văn An and Trần Thị Bích tomorrow.",
@@ -474,21 +474,6 @@ def test_a_list_one_name_a_line_ends_at_a_blank_line() -> None:
     # The names under "Notes:" are found as capitalised names, not as list items.
     assert "Olivia" in persons(text)
     assert persons("Invitees:\n\nWe ship on Friday with Ravi") == ["Ravi"]
-
-
-@pytest.mark.parametrize(
-    ("text", "names"),
-    [
-        ("Customer: its babajide ogunleye, babajide.o@yahoo.com", ["babajide ogunleye"]),
-        ("from: sione tupou <stupou@example.org>", ["sione tupou"]),
-        ("reach out to joaquín at joaquin.r@x.es", ["joaquín"]),
-        # Words the address does not spell, or no name's words, stay.
-        ("contact billing, billing@x.com or support <support@x.com>", []),
-        ("look at x@y.com or ask maria about jobs@x.com", []),
-    ],
-)
-def test_lower_case_words_an_address_spells(text: str, names: list[str]) -> None:
-    assert persons(text) == names
 
 
 @pytest.mark.parametrize(

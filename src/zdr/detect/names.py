@@ -529,8 +529,9 @@ class PersonDetector:
         low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
+        lists: list[int] = []  # where the items of a list after a label of people begin
         labels: list[tuple[int, int]] = []  # a label of one person: to its separator
-        found = self._capitalised(text, low, tokens, bares, labels) if tokens else []
+        found = self._capitalised(text, low, tokens, bares, lists, labels) if tokens else []
         if found:
             found = [
                 kept
@@ -543,8 +544,7 @@ class PersonDetector:
             found.extend(_native_script_asides(text, found))
         if " here" in low:
             found.extend(self._here_names(low))
-        found.extend(self._lower_case(text, low, t.spans("person.cue"), not tokens, labels))
-        lists = _people_list_starts(low) if ":" in low else []
+        found.extend(self._lower_case(text, low, t.spans("person.cue"), not tokens, lists, labels))
         if lists:
             found.extend(self._people_listed(text, lists))
         if labels:
@@ -556,8 +556,6 @@ class PersonDetector:
             found.extend(self._dash_signoff(low, last_line))
         found.extend(self._caps_after_cue(text, t.spans("fields.key"), title=False))
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
-        if "@" in text:
-            found.extend(self._lower_named_by_email(text, low))
         if "/" in text:
             found.extend(self._slashed_names(text))
         if not found and not tokens:
@@ -584,12 +582,13 @@ class PersonDetector:
         low: str,
         tokens: list[tuple[int, int, str]],
         bares: list[str],
+        lists: list[int],
         labels: list[tuple[int, int]],
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
-        initials) that follow it on the line. The labels of one person met on the
-        way go to ``labels`` (``_label_met``)."""
+        initials) that follow it on the line. The labels met on the way go to
+        ``lists`` and ``labels`` (``_label_met``)."""
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
@@ -612,8 +611,7 @@ class PersonDetector:
                     i = last + 1
                     continue
             if bare in _LABEL_TOKENS:  # one look-up for the usual word
-                if bare in _ONE_PERSON_LABELS:
-                    _label_met(text, start, end, labels)
+                _label_met(text, bare, start, end, lists, labels)
                 if bare in _NO_NAME_TOKENS:
                     i += 1  # the title stays; the name after it is what is masked
                     continue
@@ -758,14 +756,15 @@ class PersonDetector:
         low: str,
         cues: Sequence[tuple[int, int]],
         caseless: bool,
+        lists: list[int],
         labels: list[tuple[int, int]],
     ) -> list[tuple[int, int]]:
         """Names written in lower case: after "my name is", "i'm", "call me" (a first
         name or surname of the lists, then its other parts), and in a text with no
         capital letter at all, a first name of the US or the world's list (which hold
         no ordinary word of the claimed languages; a word of code or a British spelling
-        may pass: "elif", "favour") with the surnames after it; the labels of one
-        person of such a text go to ``labels`` ("CUSTOMER:", "patient:")."""
+        may pass: "elif", "favour") with the surnames after it; the labels of such a
+        text go to ``lists`` and ``labels`` ("attendees:", "CUSTOMER:")."""
         found: list[tuple[int, int]] = []
         for cue_start, cue_end in cues:
             if cue_start and low[cue_start - 1].isalnum():
@@ -813,8 +812,8 @@ class PersonDetector:
                     found.append(run)
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
             for m in _LOWER_WORD.finditer(low):
-                if m.group() in _ONE_PERSON_LABELS:
-                    _label_met(low, m.start(), m.end(), labels)
+                if m.group() in _LABEL_WORDS_ANY_CASE:
+                    _label_met(low, m.group(), m.start(), m.end(), lists, labels)
                 if found and m.start() < found[-1][1]:
                     continue
                 if m.group() in self.lower_first and m.group() not in COMMON_WORDS:
@@ -848,43 +847,6 @@ class PersonDetector:
                 if run[1] > m.end():
                     found.append(run)
         return found
-
-    def _lower_named_by_email(self, text: str, low: str) -> list[tuple[int, int]]:
-        """Lower-case words right before an e-mail address that its local part spells
-        ("its babajide ogunleye, babajide.o@...", "sione tupou <stupou@...>"): from
-        the address back, the words of the name lists, one at least in the local part
-        (not "billing, billing@...", "support <support@...>")."""
-        out: list[tuple[int, int]] = []
-        for at in occurrences(text, "@"):
-            local_start = local_part_start(text, at)
-            # The usual address follows a capitalised name, a key or nothing: the
-            # character before its separator is no lower-case letter.
-            if text.endswith(" at ", 0, local_start):
-                before = local_start - 5
-            else:
-                before = local_start - 1
-                while before > 0 and local_start - before <= 3 and text[before] in " ,<(:-":
-                    before -= 1
-            if before < 0 or before == local_start - 1 or not text[before].islower():
-                continue
-            if at - local_start < 3 or not _domain_label(text, at + 1):
-                continue
-            m = _WORDS_BEFORE_ADDRESS.search(text, max(0, before - 50), before + 1)
-            if m is None:
-                continue
-            local = strip_accents(low[local_start:at])
-            words = m.group(1).split(" ")
-            start = end = m.end(1)
-            spelled = False
-            for word in reversed(words):
-                plain = strip_accents(word)
-                if not self._lower_name(word, first=False):
-                    break
-                spelled = spelled or (len(plain) >= 3 and plain in local)
-                start -= len(word) + (start != end)
-            if spelled:
-                out.append((start, end))
-        return out
 
     def _slashed_names(self, text: str) -> list[tuple[int, int]]:
         """Names written as airlines and travel systems write them, SURNAME/GIVEN in
@@ -1204,50 +1166,33 @@ _PEOPLE_LABELS: Final = frozenset(
 # bullet, a number or nothing.
 _LIST_LINES_MAX: Final = 60
 _BULLET: Final = re.compile(r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])?[ \t]*+")
-# The last letters of the labels of lists of people (_PEOPLE_LIST_LABELS): a colon
-# after another letter (a time, a JSON key, a URL's scheme) is passed at once.
 # Labels of one person, after which a name in capitals is read ("Caller = MARGARET
 # BYRNE"; the field detector's keys are read from its anchor).
 _ONE_PERSON_LABELS: Final = (_LABEL_WORDS - _PEOPLE_LIST_LABELS - {"to", "from"}) | frozenset(
     "caller callee requester requestor sender signatory witness guarantor candidate "
     "interviewer interviewee".split()
 )
-# The last letters of the labels of lists of people, and a window longer than each.
-_LIST_LABEL_LAST_LETTERS: Final = frozenset(w[-1] for w in _PEOPLE_LIST_LABELS)
-_LABEL_WINDOW: Final = max(map(len, _PEOPLE_LIST_LABELS)) + 3
-
-
-def _people_list_starts(low: str) -> list[int]:
-    """Where the items of each list after a label of people begin, the label in any
-    case ("Attendees:", "attendees :", "ATTENDEES:"): read at each colon after a
-    letter that ends such a label (one character's look-up for the most colons: a
-    time's, a JSON key's), then the word before it."""
-    starts: list[int] = []
-    at = low.find(":")
-    while at > 0:
-        last = low[at - 1]
-        if last == " " and at > 1:
-            last = low[at - 2]
-        if last in _LIST_LABEL_LAST_LETTERS:
-            # The label is the last word before the colon, shorter than the window:
-            # a word that fills the window is a longer one's end.
-            words = low[max(0, at - _LABEL_WINDOW) : at].split()
-            if words and len(words[-1]) < _LABEL_WINDOW - 1 and words[-1] in _PEOPLE_LIST_LABELS:
-                starts.append(at + 1)
-        at = low.find(":", at + 1)
-    return starts
+_LABEL_WORDS_ANY_CASE: Final = _PEOPLE_LIST_LABELS | _ONE_PERSON_LABELS
 
 
 # The capitalised words looked up first: labels and words that are no name.
 _LABEL_TOKENS: Final = _NO_NAME_TOKENS | _ONE_PERSON_LABELS
 
 
-def _label_met(text: str, start: int, end: int, labels: list[tuple[int, int]]) -> None:
-    """A label of one person at ``start:end`` before a colon or an "=" (a space
-    before it or none): the label to its separator goes to ``labels`` ("Caller =
-    MARGARET BYRNE", "customer: JOHN KAMAU")."""
+def _label_met(
+    text: str, label: str, start: int, end: int, lists: list[int], labels: list[tuple[int, int]]
+) -> None:
+    """A label word at ``start:end`` (lower-cased, ``label``) before a colon or an
+    "=" (a space before it or none): where the items of a list of people begin
+    ("Attendees:", "attendees :") go to ``lists``, a label of one person (to its
+    separator: "Caller = MARGARET BYRNE") to ``labels``."""
     sep = end if text[end : end + 1] in (":", "=") else end + 1
-    if text[sep : sep + 1] in (":", "=") and (sep == end or text[end] == " "):
+    if text[sep : sep + 1] not in (":", "=") or (sep > end and text[end] != " "):
+        return
+    if label in _PEOPLE_LIST_LABELS:
+        if text[sep] == ":":
+            lists.append(sep + 1)
+    elif label in _ONE_PERSON_LABELS:
         labels.append((start, sep))
 
 
@@ -1390,13 +1335,6 @@ def _heading(text: str, end: int) -> bool:
         return False
     below = text[line_end + 1 : line_end + 8].lstrip(" |:")
     return below.startswith("---")
-
-
-# One to three lower-case words at the end of the text searched (which ends before
-# the separator of an e-mail address: ", ", " <", " (", ": ", " - ", " at ").
-_WORDS_BEFORE_ADDRESS: Final = re.compile(
-    r"(?<![\w.@-])([a-zß-öø-ÿ]{2,}+(?: [a-zß-öø-ÿ]{2,}+){0,2})\Z"
-)
 
 
 # Titles after a name in an airline's record ("MR", "CHD": a child, "INF": an infant).
