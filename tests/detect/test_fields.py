@@ -183,3 +183,34 @@ def test_value_after_reads_the_separator_as_its_regex(after: str) -> None:
 
     text = "name" + after
     assert _value_after(text, 4) == _value_after_separator(text, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Q1 What's your name? → ibrahim al-hashimi\nQ2 Email → x@y.org", "ibrahim al-hashimi"),
+        ("Your surname?\nOkafor\n", "Okafor"),
+        ("Full name? - Adaeze Nwosu", "Adaeze Nwosu"),
+    ],
+)
+def test_the_answer_to_a_question_about_a_person_key(text: str, value: str) -> None:
+    assert (value, "PERSON") in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is the file name?\nconfig",
+        "What's the product name? - Grey Goose",
+        "What is your name? Please tell me.",
+        # A brand and its product in a column of names: no given name of the lists.
+        "name,price\nHennessy Cognac,45.00\nJohnnie Walker,30.00\nMaria Lopez,12\n",
+    ],
+)
+def test_questions_and_products_are_no_answers(text: str) -> None:
+    assert not {v for v, label in found(text) if label == "PERSON"} & {
+        "config",
+        "Grey Goose",
+        "Please tell me",
+        "Hennessy Cognac",
+    }, found(text)

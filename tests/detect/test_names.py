@@ -406,3 +406,128 @@ def test_lists_and_weak_cues_leave_words(text: str) -> None:
 
 def test_a_quoted_command_after_a_name_is_no_nickname() -> None:
     assert persons("Ask Jordan 'Why' Twice before you merge.") == ["Jordan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # Lists of people after a label in any case, a space before its colon or none,
+        # and one name a line when the label ends its line.
+        ("attendees: anna schmidt, ben okafor", ["anna schmidt", "ben okafor"]),
+        ("ATTENDEES: ANNA SCHMIDT, BEN OKAFOR", ["ANNA SCHMIDT", "BEN OKAFOR"]),
+        ("Attendees : ravi s., K. Osei", ["ravi s.", "K. Osei"]),
+        (
+            "Attendees:\n- Anna Schmidt\n- K. Osei\n- ravi\n\nAgenda:\n- Mark the release",
+            ["Anna Schmidt", "K. Osei", "ravi"],
+        ),
+        ("PARTICIPANTS:\nANNA SCHMIDT\nBEN OKAFOR\n\nNOTES", ["ANNA SCHMIDT", "BEN OKAFOR"]),
+        # Vietnamese names, family name first.
+        (
+            "Meeting with Nguyễn Văn An and Trần Thị Bích tomorrow.",
+            ["Nguyễn Văn An", "Trần Thị Bích"],
+        ),
+        ("Customer (Nguyen Van Long): toi can ho tro", ["Nguyen Van Long"]),
+        ("meeting moved; Bui Thanh Tam will present", ["Bui Thanh Tam"]),
+        # A writer naming themselves before "here".
+        ("hey, dragana here again, still waiting", ["dragana"]),
+        ("hello, tomasz here. my card was charged twice", ["tomasz"]),
+        # A couple beside an "&".
+        ("Guests: - Oksana & Dmytro Kovalenko (2)", ["Oksana", "Dmytro Kovalenko"]),
+        # A hyphenated given name opening a speaker's line, or after a surname in capitals.
+        ("Oma: wie komt er?\nPieter-Jan: wij! met de kids", ["Pieter-Jan"]),
+        ("Réclamation: client M. DUBOIS Jean-Philippe, tél.", ["DUBOIS Jean-Philippe"]),
+        # A name again in its own script, in parentheses beside it.
+        ("Quote request from Ms. Wang (王芳) today", ["Wang", "王芳"]),
+        ("김민준 (Kim Min-jun) joined the call", ["김민준", "Kim Min-jun"]),
+        # A name of the lists that begins a run after a "name" label, a listed word after.
+        ("Name: Hennessy Byrne", ["Hennessy Byrne"]),
+        ('{"name": "Maria Savant"}', ["Maria Savant"]),
+    ],
+)
+def test_lists_in_any_case_vietnamese_here_couples_and_scripts(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's parker pen, not a pencil",  # a word of the wider list after a weak cue
+        "name: Hennessy Cognac",  # a brand and its product under a loose key
+        '{"name": "Hennessy Cognac", "price": 45}',
+        '{"name": "Grey Goose"}',
+        "Participants: 12\nGuests: none",
+        "https://cc:pw@x.org/a mailto:cc@x.org",  # no label, a URL's parts
+        "Le Monde reported it. Do Not Disturb. To Do list.",
+        "Click here to sign. Everyone here agrees. Start here",
+        "Ben & Jerry's, Johnson & Johnson, Marks & Spencer, Anna & Ben Jones LLC",
+        "Per my notes we ship on Friday. Sue the vendor.",
+        "| Task | Due |\n|---|---|\n| Contract | 03/08 |",
+        "Sony (ソニー) stays a firm",
+    ],
+)
+def test_lists_vietnamese_here_couples_and_scripts_leave_words(text: str) -> None:
+    assert persons(text) == [], persons(text)
+
+
+def test_a_list_one_name_a_line_ends_at_a_blank_line() -> None:
+    text = "Attendees:\n- Anna Schmidt\n\nNotes:\n- Anna Schmidt met Olivia"
+    # The names under "Notes:" are found as capitalised names, not as list items.
+    assert "Olivia" in persons(text)
+    assert persons("Invitees:\n\nWe ship on Friday with Ravi") == ["Ravi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("PNR X7K2LM  ANDERSEN/RASMUS MR  CPH-BKK", ["ANDERSEN/RASMUS"]),
+        (
+            "1.1OKONKWO/ADAEZE NGOZI MS 2.1HALVORSEN/TOMAS MR",
+            ["OKONKWO/ADAEZE NGOZI", "HALVORSEN/TOMAS"],
+        ),
+        ("Passenger name: XQWERT/ZYXWV MR", ["XQWERT/ZYXWV"]),  # unlisted, a title after
+        ("AND/OR, TCP/IP, CI/CD, UI/UX, N/A, INPUT/OUTPUT, AC/DC, GET /API/V1", []),
+        ("see XQWERT/ZYXWV for the spec", []),  # unlisted, no title
+    ],
+)
+def test_names_as_airlines_write_them(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Caller = MARGARET O'CONNELL-BYRNE, callback after 5pm", ["MARGARET O'CONNELL-BYRNE"]),
+        ("CUSTOMER: JOHN MWANGI KAMAU", ["JOHN MWANGI KAMAU"]),
+        ("Patient : OKAFOR CHIDI", ["OKAFOR CHIDI"]),
+        # A firm's name, an ordinary word, one word alone: no name.
+        ("Customer: ACME CORP\nDriver: ABS ON, ESP OFF\nAgent: OK THANKS\nGuest: KOFI", []),
+    ],
+)
+def test_names_in_capitals_after_a_label_of_one_person(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A greeting after a speaker's label is no part of the name after it.
+        ("Agent: Hi Tomasz, how can I help?", ["Tomasz"]),
+    ],
+)
+def test_greetings_after_labels(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Scorecard\nCandidate: priya venkataraman\nDriver: none yet", ["priya venkataraman"]),
+        ("Ticket\nCustomer = ollie brennan", ["ollie brennan"]),
+        ("Ticket\nCustomer: hi i ordered a blender", []),
+        ("Ticket\nCustomer: parker pen order", []),
+        # A word before a role's or a group's is no name after a greeting.
+        ("Dear Hiring Manager,\nHi Ops Team,", []),
+    ],
+)
+def test_lower_case_names_after_a_label_of_one_person(text: str, names: list[str]) -> None:
+    assert persons(text) == names

@@ -17,6 +17,7 @@ from zdr.detect.names import (
     NOT_IN_A_NAME,
     PERSON_KEYS,
     first_names,
+    strip_accents,
 )
 from zdr.detect.scan import Anchor, Text
 
@@ -152,6 +153,8 @@ class FieldDetector:
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
                 continue  # not such a key, or an XML element's end
             value = _value_after(text, key_end)
+            if value is None and text[key_end : key_end + 1] == "?":
+                value = _answer_after(text, key_end + 1)  # "What's your name? → ana"
             if value is not None:
                 v_start, v_end = value
                 whole = (
@@ -284,6 +287,24 @@ def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
     return _value_after_separator(text, key_end)
 
 
+# After a form's question: an arrow, a colon, a dash or the line's end, then the answer.
+_ANSWER_AFTER: Final = re.compile(r"[ \t]*+(?:→|->|=>|:|-|–|\r?\n)[ \t]*+")
+
+
+def _answer_after(text: str, after_question: int) -> tuple[int, int] | None:
+    """The answer to a form's question about a key ("Q1 What's your name? → ibrahim
+    al-hashimi", "Your surname?\nOkafor"): the rest of its line."""
+    sep = _ANSWER_AFTER.match(text, after_question)
+    if sep is None:
+        return None
+    bare = _bare(text, sep.end())
+    if bare is None:
+        return None
+    start, end = bare
+    value = text[start:end].rstrip(" .\t\r")
+    return (start, start + len(value)) if value else None
+
+
 def _value_after_separator(text: str, key_end: int) -> tuple[int, int] | None:
     """_value_after without its first test: the separator read by _AFTER_KEY alone
     (the reference its test compares it with)."""
@@ -380,11 +401,15 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
 
 
 def _name_alone(value: str) -> bool:
-    """Shaped like a name, and no ordinary word, firm's or role's in it ("Seattle
-    Coffee Co" in a column of customers' names)."""
-    return plausible(value, "PERSON") and not any(
-        w in NOT_IN_A_NAME for w in value.lower().replace(".", " ").split()
-    )
+    """Shaped like a name, a given name of the lists among its words, and no ordinary
+    word, firm's or role's in it ("Li Wei" in a column of customers' names; not
+    "Seattle Coffee Co", nor a brand and its product: "Hennessy Cognac", "Grey
+    Goose")."""
+    if not plausible(value, "PERSON"):
+        return False
+    words = [strip_accents(w) for w in value.lower().replace(".", " ").split()]
+    given = first_names()
+    return not any(w in NOT_IN_A_NAME for w in words) and any(w in given for w in words)
 
 
 # SQL's INSERT: the columns named, then the rows of values in the same order.

@@ -232,7 +232,11 @@ def _not_a_name_after_cue(
         return True
     if key.endswith("name") or key in LOOSE_PERSON_KEYS or key.replace("_", "") in PERSON_KEYS:
         return False
-    if i + 1 < len(tokens) and text[end : tokens[i + 1][0]] == " " and bares[i + 1] in _GROUP_WORDS:
+    if (
+        i + 1 < len(tokens)
+        and text[end : tokens[i + 1][0]] == " "
+        and (bares[i + 1] in _GROUP_WORDS or bares[i + 1] in _ROLE_OR_MANAGER)
+    ):  # "Hi Ops Team", "Dear Hiring Manager"
         return True
     return text[end : end + 1] in ("!", "?") and cue.endswith(":")
 
@@ -329,6 +333,25 @@ _PEOPLE_LIST_LABELS: Final = frozenset(
 _NO_NAME_TOKENS: Final = _TITLE_OR_KIN | _CONTRACTIONS | _PEOPLE_LIST_LABELS
 _NO_FIRST_NAME: Final = COMMON_WORDS | _TITLE_OR_KIN | _GREETING_WORDS  # before a surname
 
+# Vietnamese names are written family name first ("Nguyễn Văn An", "Trần Thị Bích"),
+# their given syllables often ordinary words elsewhere ("An", "Van", "Long"). The
+# family names borne by nine Vietnamese in ten (a short closed set; Wikipedia,
+# "Vietnamese name"), with and without their diacritics, lower-cased. A name when such
+# a word begins a run of capitalised syllables: written with diacritics, or with the
+# middle name "Văn" or "Thị", or with a family name that is no word or name elsewhere.
+_VIET_FAMILY_PLAIN: Final = frozenset(
+    "nguyen tran pham hoang huynh phan dang bui ngo duong vuong trinh truong doan "
+    "phung quach".split()
+)
+_VIET_FAMILY: Final = _VIET_FAMILY_PLAIN | frozenset(
+    """nguyễn trần phạm hoàng huỳnh đặng bùi ngô dương vương trịnh trương đoàn phùng
+    quách lê vũ võ đỗ hồ lý đào lâm tô hà tạ lưu lương đinh châu thái le vu vo do ho
+    ly dao lam to ha ta luu luong dinh chau thai mai cao""".split()
+)
+_VIET_MIDDLE: Final = frozenset("van văn thi thị".split())
+# Most letters of one syllable ("Nguyễn", "Trường").
+_SYLLABLE_MAX: Final = 7
+
 
 # "name": "...", customer='...': where the field begins, then its quoted value.
 _NAME_FIELD_HEAD: Final = (
@@ -350,16 +373,18 @@ _FIELD_KEYS: Final = PERSON_KEYS | LOOSE_PERSON_KEYS | {"customer", "patient", "
 _KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 
 
-def _person_key(low: str, start: int) -> bool:
-    """The key whose last word begins at ``start`` names a person: read back over the
-    identifier ("company_name" names a company, "first_name" a person)."""
+def _person_key(low: str, start: int) -> str | None:
+    """The key whose last word begins at ``start``, lower-cased without separators,
+    when it names a person, else None: read back over the identifier ("company_name"
+    names a company, "first_name" a person)."""
     key_start = start
     while key_start > 0 and start - key_start < 30 and low[key_start - 1] in _KEY_CHARS:
         key_start -= 1
     end = start
     while end < len(low) and low[end].isalpha():
         end += 1
-    return "".join(c for c in low[key_start:end] if c.isalnum()) in _FIELD_KEYS
+    key = "".join(c for c in low[key_start:end] if c.isalnum())
+    return key if key in _FIELD_KEYS else None
 
 
 _VCARD_NAME: Final = re.compile(r"^(?:N|FN)(?:;[^:\n]*)?:([^\n]+)$", re.MULTILINE)
@@ -504,8 +529,9 @@ class PersonDetector:
         low = t.low
         tokens = _capitalised_words(text)
         bares = _bare_words(tokens) if tokens else []
-        lists: list[int] = []
-        found = self._capitalised(text, low, tokens, bares, lists) if tokens else []
+        lists: list[int] = []  # where the items of a list after a label of people begin
+        labels: list[tuple[int, int]] = []  # a label of one person: to its separator
+        found = self._capitalised(text, low, tokens, bares, lists, labels) if tokens else []
         if found:
             found = [
                 kept
@@ -514,20 +540,32 @@ class PersonDetector:
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
+        if found and "(" in text:
+            found.extend(_native_script_asides(text, found))
+        if " here" in low:
+            found.extend(self._here_names(low))
+        found.extend(self._lower_case(text, low, t.spans("person.cue"), not tokens, lists, labels))
         if lists:
             found.extend(self._people_listed(text, lists))
-        found.extend(self._lower_case(text, low, t.spans("person.cue"), caseless=not tokens))
+        if labels:
+            found.extend(self._caps_after_cue(text, labels, title=False))
+            found.extend(self._lower_after_label(text, low, labels))
         found.extend(_chat_speakers(low, t.spans("person.chat"), self._lower_name))
         last_line = low.rfind("\n", 0, len(low.rstrip()))
         if last_line >= 0 and low[last_line + 1 : last_line + 2] in _DASHES:
             found.extend(self._dash_signoff(low, last_line))
         found.extend(self._caps_after_cue(text, t.spans("fields.key"), title=False))
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
+        if "/" in text:
+            found.extend(self._slashed_names(text))
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
             value = text[m.start(1) : m.end(1)].strip()
-            if _plausible_name(value) and _person_key(low, m.start()):
+            key = _person_key(low, m.start()) if _plausible_name(value) else None
+            # A loose key ("name", "owner") names a product or a team as often: a
+            # word of the name lists must be in its value ("Grey Goose" stays).
+            if key is not None and (key not in LOOSE_PERSON_KEYS or self._names_a_word(value)):
                 found.append((m.start(1), m.start(1) + len(value)))
         if "@" in text and tokens:
             found.extend(_named_by_email(text, tokens, bares))
@@ -545,11 +583,12 @@ class PersonDetector:
         tokens: list[tuple[int, int, str]],
         bares: list[str],
         lists: list[int],
+        labels: list[tuple[int, int]],
     ) -> list[tuple[int, int]]:
         """Names among the capitalised words: a first name or a surname of the lists,
         or any word after a strong cue, with the capitalised words (and particles and
-        initials) that follow it on the line. The ends of the labels of lists of
-        people met on the way go to ``lists``."""
+        initials) that follow it on the line. The labels met on the way go to
+        ``lists`` and ``labels`` (``_label_met``)."""
         found: list[tuple[int, int]] = []
         i = 0
         taken_to = 0  # the end of the last name found: a word before it is not taken
@@ -559,11 +598,23 @@ class PersonDetector:
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
-            if bare in _NO_NAME_TOKENS:
-                if bare in _PEOPLE_LIST_LABELS and text[end : end + 1] == ":":
-                    lists.append(end + 1)  # "Attendees:": its items are read after
-                i += 1  # the title stays; the name after it is what is masked
-                continue
+            if (
+                i + 1 < len(tokens)
+                and tokens[i + 1][0] == end + 1  # another capitalised word after a space
+                and bare in _VIET_FAMILY
+            ):
+                last = _vietnamese_run(text, tokens, bares, i)
+                if last > i:
+                    span_end = tokens[last][1] - (tokens[last][2][-1] == ".")
+                    found.append((start, span_end))
+                    taken_to = span_end
+                    i = last + 1
+                    continue
+            if bare in _LABEL_TOKENS:  # one look-up for the usual word
+                _label_met(text, bare, start, end, lists, labels)
+                if bare in _NO_NAME_TOKENS:
+                    i += 1  # the title stays; the name after it is what is masked
+                    continue
             known = bare in self.names
             family = not known and bare in self.surnames
             if not (known or family or ascii_text) and not bare.isascii():
@@ -575,9 +626,21 @@ class PersonDetector:
             if not (known or family) and "-" in bare:
                 # A hyphenated given name of two listed ones ("Anne-Sophie Roux"); alone,
                 # as a double surname's or a firm's ("Fritz-Armstrong"), only after a cue.
-                both_listed = all(strip_accents(p) in self.names for p in bare.split("-"))
+                # (a part may be an ordinary word that is a given name too: "Pieter-Jan")
+                parts = [strip_accents(p) for p in bare.split("-")]
+                both_listed = all(p in self.names or p in _COMMON_NAMES for p in parts) and any(
+                    p in self.names for p in parts
+                )
                 known = ambiguous = both_listed  # known, but a name alone only after a cue
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
+            if (
+                cued
+                and not (known or family)
+                and bare in _GREETING_WORDS
+                and _word_before(low, start, _CUE_WINDOW).endswith(":")
+            ):
+                i += 1  # "Agent: Hi Dragana": the greeting is the next word's cue
+                continue
             proper = cued and not (known or family) and bare in self.proper_surnames
             if not (known or family or cued or _middle_initial(text, tokens, i, bares)) or (
                 bare in COMMON_WORDS and not cued
@@ -612,15 +675,23 @@ class PersonDetector:
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
+            beside_and = text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & "
             if (
-                text[end : end + 3] == " & "
-                or text[max(0, start - 3) : start] == " & "
+                beside_and
                 or _firm_after(text, last_end)
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
-            ):
+            ) and not (beside_and and self._couple(text, tokens, bares, i, j)):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
                 continue
-            if j == i and ambiguous and not cued:
+            if proper and j > i and self._brand_and_product(low, start, bares[i + 1 : j + 1]):
+                i = j + 1  # "Name: Hennessy Cognac": a brand and its product
+                continue
+            if (
+                j == i
+                and ambiguous
+                and not cued
+                and not ("-" in bare and self._hyphenated_given_placed(text, start, end))
+            ):
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
             if (
@@ -647,6 +718,9 @@ class PersonDetector:
             if j == i and not cued and _word_before(low, start, _CUE_WINDOW) in _PLACE_BEFORE:
                 i += 1  # a first name alone after "in", "near": a place ("in Hernani")
                 continue
+            if j == i and not cued and (_opens_with_verb(text, start, end) or _heading(text, end)):
+                i += 1  # "Per my notes", "Grant the role": a verb or a preposition; a
+                continue  # column's heading ("| Due |")
             if (
                 i > 0
                 and tokens[i - 1][1] > taken_to
@@ -677,13 +751,20 @@ class PersonDetector:
         return found
 
     def _lower_case(
-        self, text: str, low: str, cues: Sequence[tuple[int, int]], caseless: bool
+        self,
+        text: str,
+        low: str,
+        cues: Sequence[tuple[int, int]],
+        caseless: bool,
+        lists: list[int],
+        labels: list[tuple[int, int]],
     ) -> list[tuple[int, int]]:
         """Names written in lower case: after "my name is", "i'm", "call me" (a first
         name or surname of the lists, then its other parts), and in a text with no
         capital letter at all, a first name of the US or the world's list (which hold
         no ordinary word of the claimed languages; a word of code or a British spelling
-        may pass: "elif", "favour") with the surnames after it."""
+        may pass: "elif", "favour") with the surnames after it; the labels of such a
+        text go to ``lists`` and ``labels`` ("attendees:", "CUSTOMER:")."""
         found: list[tuple[int, int]] = []
         for cue_start, cue_end in cues:
             if cue_start and low[cue_start - 1].isalnum():
@@ -724,12 +805,15 @@ class PersonDetector:
                 found.append(self._lower_run(low, m.start(), m.end()))
             elif weak and self._lower_name(word, first=False):
                 # A name of the wider list after "soy", "i'm" only with a surname after
-                # it ("soy lucía fernández de la vega"; "i'm fine" stays)
-                run = self._lower_run(low, m.start(), m.end())
+                # it ("soy lucía fernández de la vega"; "i'm fine" stays), a surname of
+                # the lists that hold no ordinary word ("it's parker pen" stays)
+                run = self._lower_run(low, m.start(), m.end(), strict=True)
                 if run[1] > m.end():
                     found.append(run)
         if caseless and not any(c in low for c in "={};<"):  # prose, not code
             for m in _LOWER_WORD.finditer(low):
+                if m.group() in _LABEL_WORDS_ANY_CASE:
+                    _label_met(low, m.group(), m.start(), m.end(), lists, labels)
                 if found and m.start() < found[-1][1]:
                     continue
                 if m.group() in self.lower_first and m.group() not in COMMON_WORDS:
@@ -738,6 +822,88 @@ class PersonDetector:
                     written = text[m.start()].islower() or m.end() - m.start() >= 4
                     if written and _prose_word(low, m.start(), m.end()):
                         found.append(self._lower_run(low, m.start(), m.end()))
+        return found
+
+    def _lower_after_label(
+        self, text: str, low: str, labels: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """A name in lower case after a label of one person ("Candidate: priya
+        venkataraman", "Customer = ollie brennan"): a first name of the lists that
+        hold no ordinary word, or a name of the wider list with a surname after it,
+        as after "i'm"."""
+        found: list[tuple[int, int]] = []
+        for _, sep in labels:
+            pos = sep + 1
+            while text[pos : pos + 1] == " ":
+                pos += 1
+            m = _LOWER_WORD.match(text, pos)
+            if m is None:
+                continue
+            word = m.group()
+            if self._lower_name(word, first=True):
+                found.append(self._lower_run(low, m.start(), m.end(), strict=True))
+            elif self._lower_name(word, first=False):
+                run = self._lower_run(low, m.start(), m.end(), strict=True)
+                if run[1] > m.end():
+                    found.append(run)
+        return found
+
+    def _slashed_names(self, text: str) -> list[tuple[int, int]]:
+        """Names written as airlines and travel systems write them, SURNAME/GIVEN in
+        capitals ("ANDERSEN/RASMUS MR", "1.1OKONKWO/ADAEZE NGOZI MS"): a word of the
+        name lists or a title after them, no ordinary word ("AND/OR", "TCP/IP",
+        "CI/CD" stay)."""
+        out: list[tuple[int, int]] = []
+        at = text.find("/")
+        while at >= 0:
+            if 0 < at < len(text) - 1 and text[at - 1].isupper() and text[at + 1].isupper():
+                start = at - 1
+                while (
+                    start > 0
+                    and at - start < 30
+                    and (text[start - 1].isupper() or text[start - 1] in "'’-")
+                ):
+                    start -= 1
+                m = _SLASHED_NAME.match(text, start)
+                if m is not None and not (start and text[start - 1].isalpha()):
+                    words = m.group(1).replace("/", " ").split()
+                    titled = m.group(2) is not None
+                    if words[-1] in _TRAVEL_TITLES:
+                        words.pop()  # the title read as a second given name
+                        titled = True
+                    lows = [strip_accents(w.lower()) for w in words]
+                    end = text.index(words[-1], at) + len(words[-1])
+                    if (
+                        len(words) >= 2
+                        and not any(w in NOT_IN_A_NAME for w in lows)
+                        and (
+                            titled or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
+                        )
+                    ):
+                        out.append((start, end))
+            at = text.find("/", at + 1)
+        return out
+
+    def _here_names(self, low: str) -> list[tuple[int, int]]:
+        """A writer naming themselves at a line's start, after a greeting or none:
+        "hey, dragana here again", "tomasz here." (a first name of the lists that hold
+        no ordinary word: "click here", "everyone here" stay)."""
+        found: list[tuple[int, int]] = []
+        at = low.find(" here")
+        while at >= 0:
+            after = low[at + 5 : at + 6]
+            if not after.isalpha():
+                word_start = at
+                while word_start > 0 and low[word_start - 1].isalpha():
+                    word_start -= 1
+                word = low[word_start:at]
+                if (
+                    at - word_start >= 3
+                    and _opens_line(low, word_start)
+                    and self._lower_name(word, first=True)
+                ):
+                    found.append((word_start, at))
+            at = low.find(" here", at + 5)
         return found
 
     def _dash_signoff(self, low: str, last_line: int) -> list[tuple[int, int]]:
@@ -796,46 +962,118 @@ class PersonDetector:
         address beside it, and none an ordinary word, a firm's or a role's ("me", "the
         team"). An aside after an item is passed over ("Nidra
         Choudhary (nidra@...)", "Ana Lima <ana@...>"), and so is an e-mail address
-        standing as an item; the list ends where its line does."""
+        standing as an item; the list ends where its line does, or, when the label
+        ends its line, at the first line that holds no item (one name a line, after
+        a bullet or not)."""
         found: list[tuple[int, int]] = []
         for pos in starts:
             line_end = text.find("\n", pos)
             line_end = len(text) if line_end < 0 else line_end
-            while pos < line_end:
-                while text[pos : pos + 1] in (" ", "\t"):
-                    pos += 1
-                m = _LIST_ITEM.match(text, pos, line_end)
-                if m is None:
+            if text[pos:line_end].strip():
+                self._items_of_line(text, pos, line_end, found)
+                continue
+            for _ in range(_LIST_LINES_MAX):
+                pos = line_end + 1
+                if pos >= len(text):
                     break
-                pos = m.end()
-                if m.group(1) is None:
-                    continue  # an e-mail address: its own detector's
-                words = m.group(1).split()
-                lows = [strip_accents(w.lower().rstrip(".")) for w in words]
-                # A title or a firm's possessive before the name stays ("Dr. Ahmed
-                # Khan", "Amazon's Werner Vogels"): the name is what is masked.
-                first = 0
-                while first < len(words) - 1 and (
-                    lows[first] in _TITLE_OR_KIN or words[first].endswith(("'s", "’s"))
-                ):
-                    first += 1
-                lows = lows[first:]
-                if any(w in NOT_IN_A_NAME for w in lows):
-                    continue
-                # A word of the name lists, an initial beside a word ("J. Mbeki",
-                # "ahmed k."), or capitalised words with an address beside them ("Bo
-                # Lindqvist <bo@...>"); two capitalised words alone are as often a
-                # product, a place or a team (review29 R1).
-                words = words[first:]
-                shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
-                if (
-                    (len(words) >= 2 and (_initial(words[0]) or _initial(words[-1])))
-                    or (shaped and "@" in text[m.end(1) : m.end()])
-                    or any(self._known(p) for w in lows for p in (w, *w.split("-")))
-                ):
-                    start = text.index(words[0], m.start(1)) if first else m.start(1)
-                    found.append((start, m.end(1)))
+                line_end = text.find("\n", pos)
+                line_end = len(text) if line_end < 0 else line_end
+                bullet = _BULLET.match(text, pos, line_end)
+                if bullet is None or not self._items_of_line(text, bullet.end(), line_end, found):
+                    break
         return found
+
+    def _items_of_line(
+        self, text: str, pos: int, line_end: int, found: list[tuple[int, int]]
+    ) -> bool:
+        """The names among the items of a list on one line (``_people_listed``), added
+        to ``found``; whether the line holds items of a list at all."""
+        items = False
+        while pos < line_end:
+            while text[pos : pos + 1] in (" ", "\t"):
+                pos += 1
+            m = _LIST_ITEM.match(text, pos, line_end)
+            if m is None:
+                break
+            items = True
+            pos = m.end()
+            if m.group(1) is None:
+                continue  # an e-mail address: its own detector's
+            words = m.group(1).split()
+            lows = [strip_accents(w.lower().rstrip(".")) for w in words]
+            # A title or a firm's possessive before the name stays ("Dr. Ahmed
+            # Khan", "Amazon's Werner Vogels"): the name is what is masked.
+            first = 0
+            while first < len(words) - 1 and (
+                lows[first] in _TITLE_OR_KIN or words[first].endswith(("'s", "’s"))
+            ):
+                first += 1
+            lows = lows[first:]
+            if any(w in NOT_IN_A_NAME for w in lows):
+                continue
+            # A word of the name lists, an initial beside a word ("J. Mbeki",
+            # "ahmed k."), or capitalised words with an address beside them ("Bo
+            # Lindqvist <bo@...>"); two capitalised words alone are as often a
+            # product, a place or a team (review29 R1).
+            words = words[first:]
+            shaped = len(words) >= 2 and all(w[0].isupper() for w in words)
+            if (
+                (len(words) >= 2 and (_initial(words[0]) or _initial(words[-1])))
+                or (shaped and "@" in text[m.end(1) : m.end()])
+                or any(self._known(p) for w in lows for p in (w, *w.split("-")))
+            ):
+                start = text.index(words[0], m.start(1)) if first else m.start(1)
+                found.append((start, m.end(1)))
+        return items
+
+    def _hyphenated_given_placed(self, text: str, start: int, end: int) -> bool:
+        """A hyphenated given name of two listed ones where only a person's name
+        stands: a speaker's, opening its line before a colon ("Pieter-Jan: wij!"), or
+        after a surname of the lists in capitals ("M. DUBOIS Jean-Philippe")."""
+        if text[end : end + 2] == ": " and (start == 0 or text[start - 1] == "\n"):
+            return True
+        m = _CAPS_BEFORE.search(text, max(0, start - 40), start) if start >= 3 else None
+        return m is not None and self._caps_surname(m.group(1))
+
+    def _couple(
+        self, text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int, j: int
+    ) -> bool:
+        """The run ``i..j`` beside an "&" is one of a couple's names, not a firm's:
+        a given name of the lists on each side, and after the second a surname of the
+        lists ("Oksana & Dmytro Kovalenko"; not "Johnson & Johnson", "Ben & Jerry's",
+        "Ernst & Young Global")."""
+        if text[tokens[i][1] : tokens[i][1] + 3] == " & ":
+            first, second = i, i + 1  # the first given name, alone before the "&"
+            if j != i or second >= len(tokens) or tokens[second][0] != tokens[i][1] + 3:
+                return False
+        else:
+            first, second = i - 1, i
+            if first < 0 or tokens[first][1] != tokens[i][0] - 3:
+                return False
+        surname = second + 1
+        return (
+            surname < len(tokens)
+            and tokens[surname][0] == tokens[second][1] + 1
+            and not tokens[second][2].endswith(("'s", "’s", "."))
+            and self._known(bares[first])
+            and self._known(bares[second])
+            and bares[surname] not in NOT_IN_A_NAME
+            and self._listed(strip_accents(bares[surname]))
+            and not _firm_after(text, tokens[surname][1])
+        )
+
+    def _brand_and_product(self, low: str, start: int, rest: list[str]) -> bool:
+        """A run that a word of the proper surnames begins (a place's, a brand's or a
+        famous person's name too) after a label, not a title, and no other word of
+        which is in the name lists: a brand or a place and a thing ("Name: Hennessy
+        Cognac", "Customer: Kafka Connect"), not "Name: Hennessy Byrne", "Dr.
+        Hennessy Cognac"."""
+        cue = _word_before(low, start, _CUE_WINDOW).strip(_STRIP).rstrip(".")
+        return cue not in _TITLE_OR_KIN and not any(self._known(strip_accents(w)) for w in rest)
+
+    def _names_a_word(self, value: str) -> bool:
+        """A word of the value is a given name or a surname of the lists."""
+        return any(self._known(strip_accents(w.lower())) for w in value.split())
 
     def _listed(self, word: str) -> bool:
         return word in self.names or word in self.surnames or word in self.proper_surnames
@@ -883,8 +1121,10 @@ class PersonDetector:
             or (proper and word in self.proper_surnames)
         )
 
-    def _lower_run(self, low: str, start: int, end: int) -> tuple[int, int]:
-        """A lower-case name from its first word: the name words and initials after it."""
+    def _lower_run(self, low: str, start: int, end: int, strict: bool = False) -> tuple[int, int]:
+        """A lower-case name from its first word: the name words and initials after it
+        (when ``strict``, not the words of the wider list of given names, which holds
+        ordinary ones: "it's parker pen")."""
         for _ in range(3):
             m = _LOWER_NEXT.match(low, end)
             if m is None:
@@ -902,7 +1142,7 @@ class PersonDetector:
             # After a name, a surname that is also a place's or a thing's is one too.
             # An initial, not a one-letter word ("y", "e", "a": and, to).
             initial = len(word) == 1 and word not in "yeoaiu"
-            if not (initial or self._lower_name(word, first=False, proper=True)):
+            if not (initial or self._lower_name(word, first=strict, proper=True)):
                 break
             end = m.end()
         return start, end
@@ -917,10 +1157,45 @@ _ROLE_WORDS: Final = frozenset(
     principal partner senior junior staff executive owner editor researcher scientist
     accountant auditor recruiter buyer""".split()
 )
+_ROLE_OR_MANAGER: Final = _ROLE_WORDS | {"manager", "managers"}
 # Labels of a list of people (other labels name one person).
 _PEOPLE_LABELS: Final = frozenset(
     "attendees participants to cc bcc guests members speakers invitees recipients".split()
 )
+# A list after a label ending its line: at most this many lines, each one after a
+# bullet, a number or nothing.
+_LIST_LINES_MAX: Final = 60
+_BULLET: Final = re.compile(r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])?[ \t]*+")
+# Labels of one person, after which a name in capitals is read ("Caller = MARGARET
+# BYRNE"; the field detector's keys are read from its anchor).
+_ONE_PERSON_LABELS: Final = (_LABEL_WORDS - _PEOPLE_LIST_LABELS - {"to", "from"}) | frozenset(
+    "caller callee requester requestor sender signatory witness guarantor candidate "
+    "interviewer interviewee".split()
+)
+_LABEL_WORDS_ANY_CASE: Final = _PEOPLE_LIST_LABELS | _ONE_PERSON_LABELS
+
+
+# The capitalised words looked up first: labels and words that are no name.
+_LABEL_TOKENS: Final = _NO_NAME_TOKENS | _ONE_PERSON_LABELS
+
+
+def _label_met(
+    text: str, label: str, start: int, end: int, lists: list[int], labels: list[tuple[int, int]]
+) -> None:
+    """A label word at ``start:end`` (lower-cased, ``label``) before a colon or an
+    "=" (a space before it or none): where the items of a list of people begin
+    ("Attendees:", "attendees :") go to ``lists``, a label of one person (to its
+    separator: "Caller = MARGARET BYRNE") to ``labels``."""
+    sep = end if text[end : end + 1] in (":", "=") else end + 1
+    if text[sep : sep + 1] not in (":", "=") or (sep > end and text[end] != " "):
+        return
+    if label in _PEOPLE_LIST_LABELS:
+        if text[sep] == ":":
+            lists.append(sep + 1)
+    elif label in _ONE_PERSON_LABELS:
+        labels.append((start, sep))
+
+
 # An item of a list after a people label: one to four words of letters ("ahmed k.",
 # "Sun-hee Park", "J. Mbeki"; not the word joining the last item), then an aside, then
 # the separator or the line's end; or an e-mail address standing as an item.
@@ -994,6 +1269,134 @@ def _listed_after_label(
                 break
             k = j + 1
     return out
+
+
+def _vietnamese_run(text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int) -> int:
+    """The last token of a Vietnamese name that a family name at token ``i`` begins
+    (one to three capitalised syllables after it, each after one space), or -1: the
+    syllables written with diacritics, or "Văn" or "Thị" second, or a family name no
+    other word is ("Nguyen Van Long", "Bui Thanh Tam", "Lê Thị Hồng"; not "Le Monde",
+    "Ho Chi Minh City", "Do Not Disturb")."""
+    last = i
+    while last + 1 < len(tokens) and last - i < 3:
+        start, end, word = tokens[last + 1]
+        if start != tokens[last][1] + 1 or tokens[last][2][-1] == ".":
+            break  # not the next word, or a sentence ended
+        if len(word.rstrip(".")) > _SYLLABLE_MAX or "-" in word or "'" in word:
+            break
+        if bares[last + 1] in _FIRM_WORDS or bares[last + 1] in _PLACE_WORDS_AFTER:
+            return -1  # "Phan Thiet Resort", "Ho Chi Minh City": a firm or a place
+        last += 1
+    if last == i:
+        return -1
+    words = text[tokens[i][0] : tokens[last][1]]
+    if bares[i] in _VIET_FAMILY_PLAIN or bares[i + 1] in _VIET_MIDDLE or not words.isascii():
+        return last
+    return -1
+
+
+# Words after a run of capitalised words that make it a place's name.
+_PLACE_WORDS_AFTER: Final = frozenset(
+    "city province district street road avenue river bay beach island airport".split()
+)
+
+
+# Words that open a noun phrase: after a capitalised word opening a sentence they make
+# it a verb or a preposition ("Per my notes", "Sue the vendor", "Grant all access").
+_DETERMINERS: Final = frozenset(
+    "the a an my your our their his her its this that these those all each every "
+    "any some no".split()
+)
+
+
+def _opens_with_verb(text: str, start: int, end: int) -> bool:
+    """The word at ``start:end`` opens a sentence (the text, a line, a bullet, or
+    after a full stop) and a determiner follows it: a verb or a preposition."""
+    if text[end : end + 1] != " ":
+        return False
+    after = end + 1
+    stop = after
+    while stop < len(text) and stop - after < 6 and text[stop].isalpha():
+        stop += 1
+    if text[after:stop] not in _DETERMINERS or (stop < len(text) and text[stop].isalnum()):
+        return False
+    line = text.rfind("\n", 0, start) + 1
+    before = text[line:start].strip(" \t-*•>")
+    return not before or before[-1] in ".!?:"
+
+
+def _heading(text: str, end: int) -> bool:
+    """The word ends a cell of a Markdown table's heading row: its line is followed
+    by the row of dashes ("| Owner | Due |" then "|---|---|")."""
+    if text[end : end + 2] != " |" and text[end : end + 1] != "|":
+        return False
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        return False
+    below = text[line_end + 1 : line_end + 8].lstrip(" |:")
+    return below.startswith("---")
+
+
+# Titles after a name in an airline's record ("MR", "CHD": a child, "INF": an infant).
+_TRAVEL_TITLES: Final = frozenset("MR MRS MS MISS MSTR DR PROF CHD INF".split())
+# SURNAME/GIVEN NAMES, then a title or none.
+_SLASHED_NAME: Final = re.compile(
+    rf"({_CAPS_ONLY}/{_CAPS_ONLY}(?: {_CAPS_ONLY})?)"
+    rf"(?: ({'|'.join(sorted(_TRAVEL_TITLES, key=len, reverse=True))}))?(?![\w/])"
+)
+
+
+def _opens_line(low: str, start: int) -> bool:
+    """Nothing but a greeting and its punctuation is before ``start`` on its line."""
+    line = low.rfind("\n", 0, start) + 1
+    before = low[line:start].strip(" \t\r,!.-")
+    return not before or (" " not in before and before.rstrip(",!") in _GREETING_WORDS)
+
+
+# Letters of the scripts a name of East Asia is written in: CJK ideographs (and
+# extension A), Hiragana, Katakana, Hangul syllables.
+_EAST_ASIAN: Final = ((0x3400, 0x9FFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))
+# Most characters of such a name in an aside ("王芳", "김민준", "田中 由紀").
+_NATIVE_NAME_MAX: Final = 8
+
+
+def _east_asian(c: str) -> bool:
+    code = ord(c)
+    return any(lo <= code <= hi for lo, hi in _EAST_ASIAN)
+
+
+def _native_script_asides(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A name written again in its own script in parentheses beside a name found:
+    "Ms. Wang (王芳)", "김민준 (Kim Min-jun)"."""
+    out: list[tuple[int, int]] = []
+    for start, end in found:
+        if text[end : end + 2] == " (":
+            close = text.find(")", end + 2, end + 3 + _NATIVE_NAME_MAX)
+            inner = text[end + 2 : close] if close >= 0 else ""
+            if inner and _native_name(inner):
+                out.append((end + 2, close))
+        if start >= 3 and text[start - 1] == "(" and text[start - 2] == " ":
+            first = start - 2
+            while (
+                first > 0
+                and start - 2 - first < _NATIVE_NAME_MAX
+                and (_east_asian(text[first - 1]) or text[first - 1] == " ")
+            ):
+                first -= 1
+            first += len(text[first : start - 2]) - len(text[first : start - 2].lstrip())
+            if first < start - 2 and _native_name(text[first : start - 2]):
+                out.append((first, start - 2))
+    return out
+
+
+def _native_name(value: str) -> bool:
+    """Two to eight East Asian letters, a space between them at most."""
+    letters = value.replace(" ", "")
+    return (
+        2 <= len(letters) <= _NATIVE_NAME_MAX
+        and value.count(" ") <= 1
+        and all(_east_asian(c) for c in letters)
+    )
 
 
 def _mid_sentence(text: str, start: int) -> bool:
