@@ -540,10 +540,6 @@ class PersonDetector:
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
-        if found and "(" in text:
-            found.extend(_native_script_asides(text, found))
-        if " here" in low:
-            found.extend(self._here_names(low))
         found.extend(self._lower_case(text, low, t.spans("person.cue"), not tokens, lists, labels))
         if lists:
             found.extend(self._people_listed(text, lists))
@@ -626,11 +622,7 @@ class PersonDetector:
             if not (known or family) and "-" in bare:
                 # A hyphenated given name of two listed ones ("Anne-Sophie Roux"); alone,
                 # as a double surname's or a firm's ("Fritz-Armstrong"), only after a cue.
-                # (a part may be an ordinary word that is a given name too: "Pieter-Jan")
-                parts = [strip_accents(p) for p in bare.split("-")]
-                both_listed = all(p in self.names or p in _COMMON_NAMES for p in parts) and any(
-                    p in self.names for p in parts
-                )
+                both_listed = all(strip_accents(p) in self.names for p in bare.split("-"))
                 known = ambiguous = both_listed  # known, but a name alone only after a cue
             cued, titled = _cued(low, start) if not known or ambiguous else (False, False)
             if (
@@ -675,23 +667,18 @@ class PersonDetector:
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
-            beside_and = text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & "
             if (
-                beside_and
+                text[end : end + 3] == " & "
+                or text[max(0, start - 3) : start] == " & "
                 or _firm_after(text, last_end)
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
-            ) and not (beside_and and self._couple(text, tokens, bares, i, j)):
+            ):
                 i = j + 1  # "Johnson & Johnson", "Smith & Sons", "Fernandez Inc.": a firm
                 continue
             if proper and j > i and self._brand_and_product(low, start, bares[i + 1 : j + 1]):
                 i = j + 1  # "Name: Hennessy Cognac": a brand and its product
                 continue
-            if (
-                j == i
-                and ambiguous
-                and not cued
-                and not ("-" in bare and self._hyphenated_given_placed(text, start, end))
-            ):
+            if j == i and ambiguous and not cued:
                 i += 1  # "Will", "Grace", "Paris" alone: a word or a place
                 continue
             if (
@@ -884,27 +871,6 @@ class PersonDetector:
             at = text.find("/", at + 1)
         return out
 
-    def _here_names(self, low: str) -> list[tuple[int, int]]:
-        """A writer naming themselves at a line's start, after a greeting or none:
-        "hey, dragana here again", "tomasz here." (a first name of the lists that hold
-        no ordinary word: "click here", "everyone here" stay)."""
-        found: list[tuple[int, int]] = []
-        at = low.find(" here")
-        while at >= 0:
-            after = low[at + 5 : at + 6]
-            if not after.isalpha():
-                word_start = at
-                while word_start > 0 and low[word_start - 1].isalpha():
-                    word_start -= 1
-                word = low[word_start:at]
-                if (
-                    at - word_start >= 3
-                    and _opens_line(low, word_start)
-                    and self._lower_name(word, first=True)
-                ):
-                    found.append((word_start, at))
-            at = low.find(" here", at + 5)
-        return found
 
     def _dash_signoff(self, low: str, last_line: int) -> list[tuple[int, int]]:
         """A message signed on its last line after a dash ("thanks!\n\n- rahim"): a
@@ -1025,42 +991,6 @@ class PersonDetector:
                 start = text.index(words[0], m.start(1)) if first else m.start(1)
                 found.append((start, m.end(1)))
         return items
-
-    def _hyphenated_given_placed(self, text: str, start: int, end: int) -> bool:
-        """A hyphenated given name of two listed ones where only a person's name
-        stands: a speaker's, opening its line before a colon ("Pieter-Jan: wij!"), or
-        after a surname of the lists in capitals ("M. DUBOIS Jean-Philippe")."""
-        if text[end : end + 2] == ": " and (start == 0 or text[start - 1] == "\n"):
-            return True
-        m = _CAPS_BEFORE.search(text, max(0, start - 40), start) if start >= 3 else None
-        return m is not None and self._caps_surname(m.group(1))
-
-    def _couple(
-        self, text: str, tokens: list[tuple[int, int, str]], bares: list[str], i: int, j: int
-    ) -> bool:
-        """The run ``i..j`` beside an "&" is one of a couple's names, not a firm's:
-        a given name of the lists on each side, and after the second a surname of the
-        lists ("Oksana & Dmytro Kovalenko"; not "Johnson & Johnson", "Ben & Jerry's",
-        "Ernst & Young Global")."""
-        if text[tokens[i][1] : tokens[i][1] + 3] == " & ":
-            first, second = i, i + 1  # the first given name, alone before the "&"
-            if j != i or second >= len(tokens) or tokens[second][0] != tokens[i][1] + 3:
-                return False
-        else:
-            first, second = i - 1, i
-            if first < 0 or tokens[first][1] != tokens[i][0] - 3:
-                return False
-        surname = second + 1
-        return (
-            surname < len(tokens)
-            and tokens[surname][0] == tokens[second][1] + 1
-            and not tokens[second][2].endswith(("'s", "’s", "."))
-            and self._known(bares[first])
-            and self._known(bares[second])
-            and bares[surname] not in NOT_IN_A_NAME
-            and self._listed(strip_accents(bares[surname]))
-            and not _firm_after(text, tokens[surname][1])
-        )
 
     def _brand_and_product(self, low: str, start: int, rest: list[str]) -> bool:
         """A run that a word of the proper surnames begins (a place's, a brand's or a
@@ -1344,59 +1274,6 @@ _SLASHED_NAME: Final = re.compile(
     rf"({_CAPS_ONLY}/{_CAPS_ONLY}(?: {_CAPS_ONLY})?)"
     rf"(?: ({'|'.join(sorted(_TRAVEL_TITLES, key=len, reverse=True))}))?(?![\w/])"
 )
-
-
-def _opens_line(low: str, start: int) -> bool:
-    """Nothing but a greeting and its punctuation is before ``start`` on its line."""
-    line = low.rfind("\n", 0, start) + 1
-    before = low[line:start].strip(" \t\r,!.-")
-    return not before or (" " not in before and before.rstrip(",!") in _GREETING_WORDS)
-
-
-# Letters of the scripts a name of East Asia is written in: CJK ideographs (and
-# extension A), Hiragana, Katakana, Hangul syllables.
-_EAST_ASIAN: Final = ((0x3400, 0x9FFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))
-# Most characters of such a name in an aside ("王芳", "김민준", "田中 由紀").
-_NATIVE_NAME_MAX: Final = 8
-
-
-def _east_asian(c: str) -> bool:
-    code = ord(c)
-    return any(lo <= code <= hi for lo, hi in _EAST_ASIAN)
-
-
-def _native_script_asides(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A name written again in its own script in parentheses beside a name found:
-    "Ms. Wang (王芳)", "김민준 (Kim Min-jun)"."""
-    out: list[tuple[int, int]] = []
-    for start, end in found:
-        if text[end : end + 2] == " (":
-            close = text.find(")", end + 2, end + 3 + _NATIVE_NAME_MAX)
-            inner = text[end + 2 : close] if close >= 0 else ""
-            if inner and _native_name(inner):
-                out.append((end + 2, close))
-        if start >= 3 and text[start - 1] == "(" and text[start - 2] == " ":
-            first = start - 2
-            while (
-                first > 0
-                and start - 2 - first < _NATIVE_NAME_MAX
-                and (_east_asian(text[first - 1]) or text[first - 1] == " ")
-            ):
-                first -= 1
-            first += len(text[first : start - 2]) - len(text[first : start - 2].lstrip())
-            if first < start - 2 and _native_name(text[first : start - 2]):
-                out.append((first, start - 2))
-    return out
-
-
-def _native_name(value: str) -> bool:
-    """Two to eight East Asian letters, a space between them at most."""
-    letters = value.replace(" ", "")
-    return (
-        2 <= len(letters) <= _NATIVE_NAME_MAX
-        and value.count(" ") <= 1
-        and all(_east_asian(c) for c in letters)
-    )
 
 
 def _mid_sentence(text: str, start: int) -> bool:
