@@ -871,7 +871,6 @@ class PersonDetector:
             at = text.find("/", at + 1)
         return out
 
-
     def _dash_signoff(self, low: str, last_line: int) -> list[tuple[int, int]]:
         """A message signed on its last line after a dash ("thanks!\n\n- rahim"): a
         word of the name lists and its other parts; not the last item of a bulleted
