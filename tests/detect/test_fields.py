@@ -214,3 +214,12 @@ def test_questions_and_products_are_no_answers(text: str) -> None:
         "Please tell me",
         "Hennessy Cognac",
     }, found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Your surname?\nLeave blank if unknown", "Your surname?\nPlease use Latin characters"],
+)
+def test_a_form_questions_help_text_is_no_answer(text: str) -> None:
+    """review30: the line after a question about a person key was taken whole."""
+    assert [s for s in DETECT.detect(text) if s.label == "PERSON"] == []

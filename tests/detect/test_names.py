@@ -520,3 +520,22 @@ def test_greetings_after_labels(text: str, names: list[str]) -> None:
 )
 def test_lower_case_names_after_a_label_of_one_person(text: str, names: list[str]) -> None:
     assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review30: city pairs and month ranges have SURNAME/GIVEN's shape; a product's
+        # word after a lower-case given name after a one-person label.
+        "Routes LONDON/PARIS and BOSTON/AUSTIN are full",
+        "Freeze window MAY/JUNE, then DALLAS/FORT WORTH",
+        "Caller: cassandra driver timeout on write",
+        "Requester: siri shortcuts team",
+    ],
+)
+def test_travel_shapes_and_products_after_labels_are_left(text: str) -> None:
+    assert persons(text) == []
+
+
+def test_a_lower_case_given_name_alone_after_a_label_is_taken() -> None:
+    assert persons("Caller: cassandra\nIssue: billing") == ["cassandra"]

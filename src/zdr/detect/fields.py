@@ -15,6 +15,7 @@ from zdr.detect.names import (
     COMMON_WORDS,
     LOOSE_PERSON_KEYS,
     NOT_IN_A_NAME,
+    PARTICLES,
     PERSON_KEYS,
     first_names,
     strip_accents,
@@ -302,6 +303,10 @@ def _answer_after(text: str, after_question: int) -> tuple[int, int] | None:
         return None
     start, end = bare
     value = text[start:end].rstrip(" .\t\r")
+    # The form's help text, not an answer ("Leave blank if unknown", "Please use
+    # Latin characters"): an ordinary word among the words, not a particle (review30).
+    if any(w in NOT_IN_A_NAME and w not in PARTICLES for w in value.lower().split()):
+        return None
     return (start, start + len(value)) if value else None
 
 

@@ -828,7 +828,11 @@ class PersonDetector:
                 continue
             word = m.group()
             if self._lower_name(word, first=True):
-                found.append(self._lower_run(low, m.start(), m.end(), strict=True))
+                run = self._lower_run(low, m.start(), m.end(), strict=True)
+                # With a surname after it, or alone in its field: a product's word
+                # after it makes it the product's ("Caller: cassandra driver"; review30).
+                if run[1] > m.end() or text[run[1] : run[1] + 1] in ("", "\n", "\r", ",", ";"):
+                    found.append(run)
             elif self._lower_name(word, first=False):
                 run = self._lower_run(low, m.start(), m.end(), strict=True)
                 if run[1] > m.end():
@@ -860,13 +864,9 @@ class PersonDetector:
                         titled = True
                     lows = [strip_accents(w.lower()) for w in words]
                     end = text.index(words[-1], at) + len(words[-1])
-                    if (
-                        len(words) >= 2
-                        and not any(w in NOT_IN_A_NAME for w in lows)
-                        and (
-                            titled or any(self._listed(p) for w in lows for p in (w, *w.split("-")))
-                        )
-                    ):
+                    # A title after the name: without one, city pairs and month
+                    # ranges have the shape ("LONDON/PARIS", "MAY/JUNE"; review30).
+                    if len(words) >= 2 and titled and not any(w in NOT_IN_A_NAME for w in lows):
                         out.append((start, end))
             at = text.find("/", at + 1)
         return out
@@ -1434,6 +1434,8 @@ _FIRM_WORDS: Final = frozenset(
 # A word that makes the words around it no person's name: an ordinary word, a firm's
 # or a role's ("Seattle Coffee Co", "the team", "Lea Roy, Founder").
 NOT_IN_A_NAME: Final = COMMON_WORDS | _FIRM_WORDS | _ROLE_WORDS
+# The particles of surnames ("van der", "de la"): ordinary words inside a name.
+PARTICLES: Final = _PARTICLES
 # A saint's or a landform's word opening a run of capitalised words: a place ("São
 # Paulo", "San Francisco", "St Mary's", "Rio de Janeiro", "Fort Collins").
 _PLACE_OPENERS: Final = frozenset(
