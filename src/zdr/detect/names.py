@@ -841,9 +841,9 @@ class PersonDetector:
 
     def _slashed_names(self, text: str) -> list[tuple[int, int]]:
         """Names written as airlines and travel systems write them, SURNAME/GIVEN in
-        capitals ("ANDERSEN/RASMUS MR", "1.1OKONKWO/ADAEZE NGOZI MS"): a word of the
-        name lists or a title after them, no ordinary word ("AND/OR", "TCP/IP",
-        "CI/CD" stay)."""
+        capitals ("ANDERSEN/RASMUS MR", "1.1OKONKWO/ADAEZE NGOZI MS"): a title after
+        them and no ordinary word (city pairs and month ranges have the shape without
+        one: "LONDON/PARIS", "MAY/JUNE"; "AND/OR", "TCP/IP" stay; review30)."""
         out: list[tuple[int, int]] = []
         at = text.find("/")
         while at >= 0:
@@ -863,11 +863,8 @@ class PersonDetector:
                         words.pop()  # the title read as a second given name
                         titled = True
                     lows = [strip_accents(w.lower()) for w in words]
-                    end = text.index(words[-1], at) + len(words[-1])
-                    # A title after the name: without one, city pairs and month
-                    # ranges have the shape ("LONDON/PARIS", "MAY/JUNE"; review30).
                     if len(words) >= 2 and titled and not any(w in NOT_IN_A_NAME for w in lows):
-                        out.append((start, end))
+                        out.append((start, text.index(words[-1], at) + len(words[-1])))
             at = text.find("/", at + 1)
         return out
 
