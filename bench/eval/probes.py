@@ -74,6 +74,34 @@ labelled, a documentation IPv6 address (2001:db8::) and Wikipedia's sample Belgi
 replaced by made-up ones, and one IBAN's check digits corrected; nothing was changed
 after scoring. F-dev may be read while rules change (-v lists its misses); F-held is
 only ever scored: do not print, list or diff its misses.
+
+Probe G (G-dev and G-held, PROBES_G in probes_g.py) was written on 2026-12-07 by a
+helper (probe31) who had read neither the detection rules (src/zdr/detect/,
+docs/detection.md, tests/detect/) nor the texts of probes A-F or ../shared/pii-dev: 240
+short texts in the format of E and F (same labels, same scoring and summary), written in
+runs of one kind (live chats, CRM and helpdesk notes, e-mails with headers and
+signatures, meeting, HR, medical-admin, insurance, travel and shipping records;
+CSV/TSV/markdown tables, JSON, YAML, XML; log lines, stack traces, shell history, .env,
+properties and .pgpass files, credentials in call arguments, XML elements, CLI flags,
+headers and URL userinfo; SQL, form dumps, Slack/WhatsApp/Teams/Discord/Telegram exports;
+prose heavy on look-alikes) in English, German, French, Spanish, Italian, Dutch,
+Brazilian Portuguese and Hindi-English. Names (African, South and East Asian, Arabic,
+Eastern European, Latin American, Pacific and European) are written by hand in lower
+case, all caps, family name first, with particles, hyphens, initials and nicknames;
+street addresses in the nine claimed locales in their own formats (firms' and
+landmarks' addresses, and addresses outside those locales, are left unlabelled);
+profile, scheduling, share and reset URLs; IPv4/IPv6 and private IPs, some after a "/";
+birthdays in prose. KEEP marks product, place, company and room names (several of them
+first names), order, ticket and booking numbers, hashes, UUIDs, versions, dates that
+are no birthday, public documentation URLs, published test values (4111 1111 1111 1111,
+DE89370400440532013000, AKIAIOSFODNN7EXAMPLE) and documentation fillers. No test-data
+generator's word lists were used; key-shaped secrets were drawn at random (seeded) in
+each vendor's shape by a script not committed, cards pass Luhn, IBANs their check
+digits, SSNs use valid areas. All texts were written before zdr ran on any of them, then
+split by alternation in the order written (even texts G-dev, odd G-held); probes_g.py
+asserts at import that every value occurs in its text. G-dev may be read while rules
+change (-v lists its misses); G-held is only ever scored: do not print, list or diff
+its misses.
 """
 
 from __future__ import annotations
@@ -81,9 +109,13 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Final
 
 from zdr.detect import DetectorSet
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from probes_g import PROBES_G
 
 # A case is (text, values that must not survive masking) or, with a third item, the
 # look-alikes in the text that must stay as they are (placeholders, hashes, public keys):
@@ -4104,7 +4136,7 @@ def score_e(
     left: Counter[str] = Counter()
     partly = stray = 0
     misses: list[tuple[str, str, str]] = []
-    for text, values in {**PROBES_E, **PROBES_F}[half]:
+    for text, values in {**PROBES_E, **PROBES_F, **PROBES_G}[half]:
         covered = [False] * len(text)
         spans = [m for _, v in values for m in _mentions(text, v, [])]
         for found in detect.detect(text):
@@ -4152,7 +4184,7 @@ def main() -> None:
                 print(f"  {value!r} in {text[:60]!r}")
             for text, value in bad:
                 print(f"  flagged {value!r} in {text[:60]!r}")
-    for half in [*PROBES_E, *PROBES_F]:
+    for half in [*PROBES_E, *PROBES_F, *PROBES_G]:
         counts, lefts, partly, stray, misses = score_e(detect, half)
         n = sum(v for k, v in counts.items() if k != "KEEP")
         k = sum(v for k, v in lefts.items() if k != "KEEP")
@@ -4165,7 +4197,7 @@ def main() -> None:
         )
         for label in sorted(counts):
             print(f"  {label:<15} {lefts[label]:>3} of {counts[label]:>3}")
-        if "-v" in sys.argv and half in ("E-dev", "F-dev"):  # E-held, F-held: scored, not read
+        if "-v" in sys.argv and half in ("E-dev", "F-dev", "G-dev"):  # *-held: scored, not read
             for label, value, text in sorted(misses, key=lambda m: m[0]):
                 print(f"  {label}: {value!r} in {text[:70]!r}")
 
