@@ -86,3 +86,36 @@ def test_a_phone_after_a_record_word_and_a_phone_label_is_still_a_phone() -> Non
 def test_a_code_on_the_line_before_does_not_make_a_number_an_id() -> None:
     text = "55470 72 Acheron Road Apt. 237 BUNDALAGUAH VIC\n655 437 108 office"
     assert phones(text) == ["655 437 108"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # "No" after a phone's label is the label's, not an id's ("Order No 98450...").
+        ("Phone No. 9876543210", "9876543210"),
+        ("Contact No 9876543210", "9876543210"),
+        ("Tel. No. 030 1234567", "030 1234567"),
+        ("Ph No 9845012345", "9845012345"),
+        ("Mob. No. 9845012345", "9845012345"),
+        # A person's number, and what is done with one.
+        ("my number is 7049231695 thanks", "7049231695"),
+        ("text me at 9876543210", "9876543210"),
+        ("just dial 2025550143 when you land", "2025550143"),
+    ],
+)
+def test_a_bare_number_after_a_phone_label_or_a_persons_number(text: str, value: str) -> None:
+    assert phones(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order No 9845012345",  # a record's number, as before
+        "Your order number is 4471229188",  # "number is" alone is no phone's
+        "Kundennummer 4471229188",
+        "graph No 9845012345",  # "ph" only as a word of its own
+        "Invoice No 9845012345",
+    ],
+)
+def test_ids_after_no_or_number_stay_ids(text: str) -> None:
+    assert phones(text) == []

@@ -23,6 +23,10 @@ _PHONE_WORDS: Final = (
     "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
     "numero", "número", "telefono", "teléfono", "telefone", "portable",
     "rufen", "contact", "ph", "sms", "handy", "celular",
+    # a person's number, and what is done with one ("my number is", "text me at"); not
+    # "number is" nor "nummer" ("your order number is", "Kundennummer")
+    "my number", "his number", "her number", "your number", "our number",
+    "text me", "text him", "text her", "please text", "dial ", "landline", "mob",
 )  # fmt: skip
 
 
@@ -73,7 +77,11 @@ class PhoneDetector:
                 continue  # dotted versions and builds (01.84.17.61.18 only beside a label)
             if "." in raw and _DOTTED_SINGLE.search(raw):
                 continue  # 2025.5.13: a version or a date, not a phone
-            if _id_prefixed(text[max(0, start - 8) : start]) or (
+            if (
+                # "No." after a phone's label is the label's ("Phone No. 98450 12345")
+                _id_prefixed(text[max(0, start - 8) : start])
+                and not _labelled(text, start, start + len(raw))
+            ) or (
                 # a number with an international or a trunk prefix is dialled, not filed
                 not (international or raw.startswith("0")) and _id_worded(text, start)
             ):
@@ -213,7 +221,9 @@ def _us_shaped(raw: str) -> bool:
 # (numbers of made-up exchanges, or of a plan newer than the metadata).
 _LABEL_BEFORE: Final = re.compile(
     r"(?:phone|tel|telephone|telefon|teléfono|telefono|mobile|mobil|cell|fax|whatsapp|sms|"
-    r"call me|call me on|call me at|call us on|call us at|ring me on)"
+    r"call me|call me on|call me at|call us on|call us at|ring me on|"
+    # Indian forms' "Ph No", "Mob. No.", "Contact No": a label's word before "No" only
+    r"(?<![^\W\d_])(?:ph|mob|contact)\.?[ \t]*(?=no\b|number|nr\b))"
     r"\.?[ \t]*(?:no\.?|number|nr\.?|#)?[ \t]*[:=]?[ \t]*$",
     re.IGNORECASE,
 )
@@ -226,7 +236,10 @@ _DOTTED_PAIRS: Final = re.compile(r"\d{2}(?:\.\d{2}){3,4}")
 
 # What every label of _LABEL_BEFORE holds. A window holding none is not searched: the
 # case-insensitive regex, tried at each of its 24 places, cost ~56k instructions.
-_LABEL_STEMS: Final = ("phone", "tel", "mobil", "cell", "fax", "whatsapp", "sms", "call", "ring")
+_LABEL_STEMS: Final = (
+    "phone", "tel", "mobil", "cell", "fax", "whatsapp", "sms", "call", "ring", "ph", "mob",
+    "contact",
+)  # fmt: skip
 
 
 def _labelled(text: str, start: int, end: int) -> bool:
