@@ -741,6 +741,36 @@ def test_an_adverb_before_an_ordinary_word_is_no_password() -> None:
     assert masked("my password is now expired, please reset it") == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # What the password is for, between its word and the verb, in each language.
+        ("the password for the staff portal is Birch!Lane42 now", "Birch!Lane42"),
+        ("das Passwort für den Drucker ist Kiefer#2231", "Kiefer#2231"),
+        ("het wachtwoord van de wifi is Duin!Zee2024", "Duin!Zee2024"),
+        ("le mot de passe du routeur est Lune*7788", "Lune*7788"),
+        ("la contraseña del correo es Sierra_9910x", "Sierra_9910x"),
+        ("la password della posta è Vela!3012", "Vela!3012"),  # and Italian's verb
+        ("her token for the build server was Qm7rT2xKp9LzW4nVb8Hc", "Qm7rT2xKp9LzW4nVb8Hc"),
+    ],
+)
+def test_a_password_said_with_what_it_is_for(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the password for the portal is not working",  # an ordinary word after the verb
+        "the password for 2FA is enabled",
+        "the password of the wifi was changed by 12 people",
+        "a password for each of the five accounts is required2",  # more than four words
+    ],
+)
+def test_what_a_password_is_for_then_no_password(text: str) -> None:
+    assert masked(text) == set(), text
+
+
 @settings(max_examples=3000)
 @given(st.text(alphabet="passwordtkn_-ñ09 \t=:\"'x-", max_size=24))
 def test_cli_named_only_where_a_space_follows_the_name(rest: str) -> None:

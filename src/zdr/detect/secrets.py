@@ -170,8 +170,16 @@ _CURL_USER: Final = re.compile(r"(?:-u|--user)[ =][\"']?[^\s:\"']{1,64}:(?P<valu
 # "AWS secret <value>", "API key: <value>" in prose: a credential word, then a value
 # that looks random.
 _CREDENTIAL_WORDS: Final = r"secret|token|api key|access key|password|passwort|credential"
+# What a credential is for, between its word and the verb: "password for the portal
+# is", "Passwort für das Portal ist", "wachtwoord voor de gedeelde mailbox is", "token
+# for the registry was": a preposition and at most four words, only when a verb follows.
+_VERBS: Final = r"is|ist|est|es|é|è|was|war|era"
+_WHAT_FOR: Final = (
+    r"(?:\s++(?:for|of|on|to|für|fürs|zum|zur|voor|van|bij|pour|du|des|de|del|della|per|"
+    r"di|para|da|do)(?:\s++[^\s,;:.!?=]++){1,4}?(?=\s++(?:" + _VERBS + r")\s))?"
+)
 _WORD_THEN_VALUE: Final = re.compile(
-    rf"(?:{_CREDENTIAL_WORDS})s?"
+    rf"(?:{_CREDENTIAL_WORDS})s?{_WHAT_FOR}"
     r"(?: (?:is|was|ist|est))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{20,200})"
 )
 # A password passed as the argument after the user name to a login call or an auth
@@ -253,11 +261,11 @@ _PASSWORD_WORDS: Final = (
     r"passcode|pwd|pw"
 )
 _PASSWORD_WORD: Final = re.compile(
-    rf"(?:{_PASSWORD_WORDS})\b"
+    rf"(?:{_PASSWORD_WORDS})\b{_WHAT_FOR}"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
     # `password was ...`, `password changed to ...`
-    r"(?:\s++(?:is|ist|est|es|é|is:|was)|\s++(?:changed|set|reset|updated)\s++to)?"
+    rf"(?:\s++(?:{_VERBS}|is:)|\s++(?:changed|set|reset|updated)\s++to)?"
     # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
     r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
     r"maintenant|toujours|ahora|agora|ora|nu))?"
