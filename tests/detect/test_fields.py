@@ -121,6 +121,29 @@ def test_a_call_of_quotes_in_an_insert_is_read_in_linear_time() -> None:
     assert time.perf_counter() - started < 1.0
 
 
+def test_a_birth_date_column_of_an_insert_or_a_table_labels_its_dates() -> None:
+    # The column named far from its value: the birth word is no cue at that distance.
+    text = (
+        "INSERT INTO patients (first_name, last_name, email, dob, street, zip) VALUES "
+        "('Ekow', 'Asante', 'ekow.asante@example.org', '1979-06-02', '12 Ring Road', "
+        "'00233'), ('Lina', 'Haddad', 'lina@example.org', '12/03/1988', '7 Rue X', '75001');"
+    )
+    assert {("1979-06-02", "DATE_OF_BIRTH"), ("12/03/1988", "DATE_OF_BIRTH")} <= found(text)
+    # A semicolon-separated table (Europe's CSV) and a TSV, the date column last.
+    text = "Nom;Prénom;Ville;CP;Né(e) le\nDURAND;Léa;Lyon;69007;1994-11-05"
+    assert ("1994-11-05", "DATE_OF_BIRTH") in found(text), found(text)
+    text = "Name\tCity\tNote\tGeburtsdatum\nJonas Weber\tKöln\tVIP\t12.03.1985"
+    assert ("12.03.1985", "DATE_OF_BIRTH") in found(text), found(text)
+    # A compact date after its key on a line of such separators: the key's cue still holds.
+    text = "fields: ssn=433168623; dob=19880214; first=KOJO; last=ANSAH"
+    assert ("19880214", "DATE_OF_BIRTH") in found(text), found(text)
+
+
+def test_a_birth_date_column_holds_only_dates() -> None:
+    text = "INSERT INTO t (first_name, dob) VALUES ('Ana', 'unknown'), ('Bo', '2199-01-01');"
+    assert not {v for v, label in found(text) if label == "DATE_OF_BIRTH"}, found(text)
+
+
 def test_an_insert_into_other_columns_labels_nothing() -> None:
     text = "INSERT INTO products (name, price) VALUES ('Blue Widget', 3), ('Desk Lamp', 4);"
     assert found(text) == set()

@@ -90,13 +90,17 @@ class BirthDateDetector:
         cues = [m.end() for m in matches_at(_BIRTH, low, t.spans("dob.cue"))]
         if not cues:
             return out
-        columns = _birth_columns(text, cues) if "," in text or "|" in text else {}
+        # Any separator _birth_columns reads (";" is Europe's CSV, "\t" a TSV's).
+        tabular = "," in text or "|" in text or ";" in text or "\t" in text
+        columns = _birth_columns(text, cues) if tabular else {}
+        dates = [d for d in (_date_after(low, c) for c in cues) if d is not None]
         if columns:
-            # A column's dates can be anywhere: tried where a date can begin.
+            # A column's dates can be anywhere: tried where a date can begin; with those
+            # after a cue, which may be of a shape only a cue allows ("dob=19880214;").
             starts = _word_starts(low, _DATE_FIRST, "/.-")
-            dates = matches_from(_DATE, low, starts)
-        else:
-            dates = [d for d in (_date_after(low, c) for c in cues) if d is not None]
+            after_cue = {m.start() for m in dates}
+            in_columns = [m for m in matches_from(_DATE, low, starts) if m.start() not in after_cue]
+            dates = sorted([*dates, *in_columns], key=lambda m: m.start())
         prev_end = 0
         this_year = date.today().year
         for m in dates:
@@ -112,6 +116,16 @@ class BirthDateDetector:
                 out.append(span(m.start(), m.end(), "DATE_OF_BIRTH"))
             prev_end = m.end()
         return out
+
+
+def birth_date_value(value: str) -> bool:
+    """A whole date of a year from 1900 to this one: the value of a birth-date key or
+    column (``dob`` in an SQL INSERT's columns, a table's "Geburtsdatum")."""
+    low = value.strip().lower()
+    if _DATE.fullmatch(low) is None and _SHORT_DATE.fullmatch(low) is None:
+        return False
+    year = _year(low)
+    return year is not None and 1900 <= year <= date.today().year
 
 
 def _date_after(low: str, cue: int) -> re.Match[str] | None:

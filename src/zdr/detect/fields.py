@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from zdr.detect.birthdate import birth_date_value
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import Span, span
 from zdr.detect.names import (
@@ -31,6 +32,13 @@ _ADDRESS_KEYS: Final = frozenset(
     address2 homeaddress postaladdress mailingaddress billingaddress shippingaddress
     residentialaddress addr adresse anschrift strasse straße wohnadresse indirizzo
     direccion dirección domicilio endereco endereço morada adres straat woonadres""".split()
+)
+# Birth-date keys and columns: their values are masked where the key labels them (an SQL
+# INSERT's columns, a table's header); the birth-date detector finds the rest by its cue.
+_BIRTH_DATE_KEYS: Final = frozenset(
+    """dob birthdate dateofbirth birthday geburtsdatum geburtstag datedenaissance
+    datenaissance naissance datanascita datadinascita fechadenacimiento fechanacimiento
+    datadenascimento datanascimento nascimento geboortedatum""".split()
 )
 # Where such a key can be: its last part (the anchor), read backwards to the key's start.
 _KEY_WORDS: Final = (
@@ -76,7 +84,9 @@ _NOT_VALUES: Final = frozenset(
 
 # The most letters and digits a key holds: a table's cell of prose (a header line of
 # a CSV is any line with a comma) is given up once it holds more.
-_LONGEST_KEY: Final = max(map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS)))
+_LONGEST_KEY: Final = max(
+    map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS, *_BIRTH_DATE_KEYS))
+)
 
 
 def label_of(key: str) -> str | None:
@@ -97,6 +107,8 @@ def label_of(key: str) -> str | None:
         return "PERSON?"
     if compact in _ADDRESS_KEYS:
         return "STREET_ADDRESS"
+    if compact in _BIRTH_DATE_KEYS:
+        return "DATE_OF_BIRTH"
     return None
 
 
@@ -106,6 +118,8 @@ def plausible(value: str, label: str) -> bool:
         return False
     if label == "STREET_ADDRESS":
         return 6 <= len(value) <= 120 and any(c.isdigit() for c in value) and _three_letters(value)
+    if label == "DATE_OF_BIRTH":
+        return birth_date_value(value)
     words = value.split()
     if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
@@ -133,10 +147,11 @@ def _three_letters(value: str) -> bool:
 
 
 class FieldDetector:
-    """Values of keys and table columns that name a person or a street address."""
+    """Values of keys and table columns that name a person or a street address, and
+    the birth dates of an INSERT's or a table's birth-date column."""
 
     name = "fields"
-    labels = ("PERSON", "STREET_ADDRESS")
+    labels = ("PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH")
     anchored = True
     anchors = (
         Anchor("fields.key", _KEY_WORDS, lower=True),
@@ -160,7 +175,7 @@ class FieldDetector:
                 v_start, v_end = value
                 whole = (
                     _given_after_surname(text, v_start, v_end)
-                    if label != "STREET_ADDRESS"
+                    if label.startswith("PERSON")
                     else v_end
                 )
                 if whole != v_end or plausible(text[v_start:v_end], label):
