@@ -83,6 +83,11 @@ def test_a_phone_after_a_record_word_and_a_phone_label_is_still_a_phone() -> Non
     assert phones("Name: Jane Doe, Booking: 07700 900123") == ["07700 900123"]
 
 
+def test_a_phone_word_before_an_earlier_number_is_that_numbers() -> None:
+    text = "linked phone 98150 27734 hai. order no. 402-8819921-7712"
+    assert phones(text) == ["98150 27734"]
+
+
 def test_a_code_on_the_line_before_does_not_make_a_number_an_id() -> None:
     text = "55470 72 Acheron Road Apt. 237 BUNDALAGUAH VIC\n655 437 108 office"
     assert phones(text) == ["655 437 108"]

@@ -194,13 +194,18 @@ _ID_WORD: Final = re.compile(
 def _id_worded(text: str, start: int) -> bool:
     """_ID_WORD right before ``start`` (searched only after a letter, "#", ":", "." or
     "°", one space or tab between), and no phone word earlier on the line ("Phone for
-    the booking: 07700 900123", "call me re the case 415-555-0132")."""
+    the booking: 07700 900123", "call me re the case 415-555-0132") since its last
+    number: that word was the earlier number's ("phone 98150 27734, order no.
+    402-8819921-7712")."""
     before = text[max(0, start - 28) : start]
     last = before.rstrip(" \t")[-1:]
     if not (last.isalpha() or last in "#:.°º") or _ID_WORD.search(before) is None:
         return False
-    line = text[text.rfind("\n", 0, start) + 1 : start].lower()
-    return not _says_phone(line)
+    line_start = text.rfind("\n", 0, start) + 1
+    since = start
+    while since > line_start and not text[since - 1].isdigit():
+        since -= 1
+    return not _says_phone(text[since:start].lower())
 
 
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")
