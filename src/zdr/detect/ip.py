@@ -103,7 +103,11 @@ def _ipv6(text: str, anchors: Sequence[tuple[int, int]]) -> list[Span]:
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
             continue
-        if end < n and (text[end].isalnum() or text[end] == "."):
+        # Not part of a longer token: a letter, a digit or "." and more after it (an
+        # IPv4 tail, a domain); a full stop ending the sentence is no part of it.
+        if end < n and (
+            text[end].isalnum() or (text[end] == "." and text[end + 1 : end + 2].isalnum())
+        ):
             continue
         if _DECIMAL_COLONS.fullmatch(value) and "::" not in value:
             continue  # clock times and ratios
