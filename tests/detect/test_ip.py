@@ -53,7 +53,7 @@ def test_a_network_in_cidr_form_is_no_address_but_a_host_with_its_prefix_is() ->
     ("text", "found"),
     [
         # A full stop ending the sentence is no part of the address.
-        ("my phone's is 2a00:23c7:8e81:6b01:4d2:9f1e:aa07:31c2.", ["2a00:23c7:8e81:6b01:4d2:9f1e:aa07:31c2"]),
+        ("my phone's is 2a00:23c7:8e81:6b01::31c2.", ["2a00:23c7:8e81:6b01::31c2"]),
         ("resolver: 2001:4860:4860::8888.\nnext line", ["2001:4860:4860::8888"]),
         # A "." with more after it makes a longer token: a domain, not an address.
         ("2001:4860:4860::8888.example", []),
