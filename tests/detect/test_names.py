@@ -220,6 +220,9 @@ def test_list_and_cue_look_alikes_left(text: str, names: list[str]) -> None:
         ("SELECT 1;\n--\nSome Comment Here", []),
         ("Migrate to: Kubernetes, Terraform, Ansible", ["Kubernetes"]),  # the list stops
         ("123 maple dr. springfield il", []),
+        # A title ending a form's line is that field's answer, no cue for the next line.
+        ("Anrede: Herr\nVorname: Wolfgang", ["Wolfgang"]),
+        ("Frau Schneider ruft an", ["Schneider"]),
     ],
 )
 def test_signature_list_and_title_cues_need_their_context(text: str, names: list[str]) -> None:

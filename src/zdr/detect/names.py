@@ -188,7 +188,13 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
         signed = _after_signature_line(low, start)
         return signed, signed
     if bare in _TITLE_OR_KIN:
-        return True, True
+        # Only on the name's line: a title ending a line is a form's answer ("Anrede:
+        # Herr\nVorname: ..."), not the next line's cue.
+        k = start - 1
+        while k >= 0 and low[k] in " \t":
+            k -= 1
+        newline = k >= 0 and low[k] in "\r\n"
+        return not newline, not newline
     if bare in _GREETING_WORDS:
         strong = bare in _STRONG_GREETINGS or (
             bare in _SIGN_OFFS and low.rfind("\n", max(0, start - 4), start) >= 0
