@@ -509,6 +509,27 @@ _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
 
 
+# What _CAPS_AFTER_KEY passes over before the name's first letter.
+_CAPS_KEY_GAP: Final = "\"' \t:="
+
+
+def _caps_may_follow(text: str, pos: int) -> bool:
+    """Whether ``_CAPS_AFTER_KEY`` may match at ``pos``: past its quotes, spaces and
+    separator, two characters that may begin a word in capitals (an ASCII one a capital,
+    the second also an apostrophe or a hyphen; any other character may). Asked first,
+    as the usual value after a key is no name in capitals."""
+    n = len(text)
+    while pos < n and text[pos] in _CAPS_KEY_GAP:
+        pos += 1
+    if pos + 1 >= n:
+        return False
+    first = ord(text[pos])
+    second = ord(text[pos + 1])
+    return (first >= 128 or 65 <= first <= 90) and (
+        second >= 128 or 65 <= second <= 90 or second == 39 or second == 45
+    )
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
@@ -823,7 +844,8 @@ class PersonDetector:
             pos = sep + 1
             while text[pos : pos + 1] == " ":
                 pos += 1
-            m = _LOWER_WORD.match(text, pos)
+            # The usual value is capitalised: a test of one letter before the regex.
+            m = _LOWER_WORD.match(text, pos) if text[pos : pos + 1].islower() else None
             if m is None:
                 continue
             word = m.group()
@@ -892,9 +914,10 @@ class PersonDetector:
         after, least = (_CAPS_AFTER_TITLE, 1) if title else (_CAPS_AFTER_KEY, 2)
         found: list[tuple[int, int]] = []
         for start, end in hits:
-            # After a key, the value's first two letters must be capitals.
             if title and start and text[start - 1].isalnum():
                 continue  # a title's letters ending a word ("ITEMS")
+            if not (title or _caps_may_follow(text, end)):
+                continue  # after a key, the value's first two letters are no capitals
             m = after.match(text, start if title else end)
             if m is None:
                 continue
