@@ -509,6 +509,13 @@ _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
 
 
+def _upper_at(text: str, i: int) -> bool:
+    """``text[i].isupper()``, with no method call for an ASCII character (compiled,
+    ``isupper`` is a generic call: a URL's slashes each asked two)."""
+    c = ord(text[i])
+    return 65 <= c <= 90 if c < 128 else text[i].isupper()
+
+
 # What _CAPS_AFTER_KEY passes over before the name's first letter.
 _CAPS_KEY_GAP: Final = "\"' \t:="
 
@@ -869,12 +876,12 @@ class PersonDetector:
         out: list[tuple[int, int]] = []
         at = text.find("/")
         while at >= 0:
-            if 0 < at < len(text) - 1 and text[at - 1].isupper() and text[at + 1].isupper():
+            if 0 < at < len(text) - 1 and _upper_at(text, at - 1) and _upper_at(text, at + 1):
                 start = at - 1
                 while (
                     start > 0
                     and at - start < 30
-                    and (text[start - 1].isupper() or text[start - 1] in "'’-")
+                    and (_upper_at(text, start - 1) or text[start - 1] in "'’-")
                 ):
                     start -= 1
                 m = _SLASHED_NAME.match(text, start)
