@@ -509,6 +509,12 @@ _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
 
 
+def _ends_sentence_or_possessive(word: str) -> bool:
+    """``word.endswith((".", "'s", "’s"))``, with no tuple for a generic call."""
+    last = word[-1:]
+    return last == "." or (last == "s" and word[-2:-1] in ("'", "’"))
+
+
 def _upper_at(text: str, i: int) -> bool:
     """``text[i].isupper()``, with no method call for an ASCII character (compiled,
     ``isupper`` is a generic call: a URL's slashes each asked two)."""
@@ -619,6 +625,9 @@ class PersonDetector:
         # Words of an ASCII text need no second look-up without accents (asking each
         # word is a method call: ~500 instructions a word).
         ascii_text = text.isascii()
+        # Asked once, not at each name: a firm's "&" beside it, a table's heading.
+        amp = "&" in text
+        pipe = "|" in text
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
@@ -690,14 +699,13 @@ class PersonDetector:
                     break
                 if bares[j + 1] in COMMON_WORDS and not _initial(nxt):
                     break
-                if tokens[j][2].endswith((".", "'s", "’s")) and not _initial(tokens[j][2]):
+                if _ends_sentence_or_possessive(tokens[j][2]) and not _initial(tokens[j][2]):
                     break  # a sentence ends, or a possessive: "Marcil's Cautionary Tales"
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
             if (
-                text[end : end + 3] == " & "
-                or text[max(0, start - 3) : start] == " & "
+                (amp and (text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & "))
                 or _firm_after(text, last_end)
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
             ):
@@ -733,7 +741,11 @@ class PersonDetector:
             if j == i and not cued and _word_before(low, start, _CUE_WINDOW) in _PLACE_BEFORE:
                 i += 1  # a first name alone after "in", "near": a place ("in Hernani")
                 continue
-            if j == i and not cued and (_opens_with_verb(text, start, end) or _heading(text, end)):
+            if (
+                j == i
+                and not cued
+                and (_opens_with_verb(text, start, end) or (pipe and _heading(text, end)))
+            ):
                 i += 1  # "Per my notes", "Grant the role": a verb or a preposition; a
                 continue  # column's heading ("| Due |")
             if (
@@ -758,7 +770,7 @@ class PersonDetector:
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):
                 span_end -= 1
-            if text[span_end - 2 : span_end] in ("'s", "’s"):
+            if text[span_end - 1] == "s" and text[span_end - 2 : span_end] in ("'s", "’s"):
                 span_end -= 2  # "Marcil's": the name without its possessive
             found.append((start, span_end))
             taken_to = span_end
@@ -1526,8 +1538,8 @@ def _digit_at(text: str, start: int, end: int) -> int:
     holding a decimal digit (a regex's \\d), or -1: a loop of compiled character
     tests, not a regex's search and match object (asked on both sides of each name)."""
     for k in range(start, min(end, len(text))):
-        c = text[k]
-        if c.isdigit() and c.isdecimal():  # isdigit is compiled inline; decimals are digits
+        o = ord(text[k])  # a code point: no string or call for an ASCII character
+        if 48 <= o <= 57 or (o >= 128 and text[k].isdecimal()):
             return k
     return -1
 
