@@ -60,6 +60,40 @@ def test_cue_before_as_the_reference_finds_it(text: str, data: st.DataObject) ->
     assert runs.cue_before(*args) == cue_before(*args)
 
 
+class _Word(str):
+    pass
+
+
+def test_cue_before_filters_only_what_no_cue_can_be() -> None:
+    """The C function's filter of a cue set (by length, first and last character) is
+    made for each set it is given: a set of other shapes, a set given again after
+    another, a mutable set changed between calls, a set with a word longer than the
+    filter reads or a str subclass, all answer as the reference does."""
+    from zdr.detect.names import _CUE_WORDS, _LABEL_ENDS, _STRIP
+
+    long_word = "x" * 40
+    sets = [
+        _CUE_WORDS,
+        frozenset({"dr", "é", "😀a"}),
+        frozenset({long_word, "hi"}),
+        frozenset({_Word("hi"), "dr"}),
+        frozenset({"", "hi"}),
+        _CUE_WORDS,
+    ]
+    words = ["dr", "Dr.", "(mr", "hi,", "hello:", "é", "😀a", long_word, "hi", "", "x", "'"]
+    words += sorted(_CUE_WORDS)[::7]
+    for cues in sets:
+        for word in words:
+            for before in ("", " ", "a "):
+                text = f"{before}{word} Name"
+                args = (text, len(text) - 4, 48, _STRIP, _LABEL_ENDS, cues)
+                assert runs.cue_before(*args) == cue_before(*args), (cues, text)
+    mutable = {"dr"}
+    assert runs.cue_before("dr Ann", 3, 48, ",", ":", mutable) == "dr"
+    mutable.add("mr")
+    assert runs.cue_before("mr Ann", 3, 48, ",", ":", mutable) == "mr"
+
+
 @settings(max_examples=3000)
 @given(
     st.text(alphabet="ab1/.-_ éΩ٣😀,", max_size=30) | st.text(max_size=30),

@@ -387,6 +387,54 @@ static PyObject *word_before(PyObject *Py_UNUSED(module), PyObject *const *args,
 
 static int in_str(const Text *set, Py_UCS4 c);
 
+/* A filter of the cue words, made from the set of the last call (a frozenset whose
+ * elements are all exact str, held by a strong reference: the detector passes the same
+ * one each time): for each length up to CUE_LEN, the first and the last characters of
+ * its words, one bit each (ASCII; bit 127 for any other). A word whose length or end
+ * characters no word of the set has is not in it, and is neither made nor hashed (the
+ * usual word before a capitalised one). Any other set is looked up unfiltered. */
+#define CUE_LEN 31
+static PyObject *cue_set = NULL;
+static int cue_filtered = 0;
+static uint64_t cue_first[CUE_LEN + 1][2], cue_last[CUE_LEN + 1][2];
+
+static inline unsigned cue_bit(Py_UCS4 c) { return c < 127 ? (unsigned)c : 127u; }
+
+static inline int cue_has(const uint64_t bits[2], Py_UCS4 c) {
+    unsigned b = cue_bit(c);
+    return (int)((bits[b >> 6] >> (b & 63)) & 1u);
+}
+
+/* Makes the filter for `set` unless it is the one made last; -1 with an exception. */
+static int cue_filter(PyObject *set) {
+    if (set == cue_set) return 0;
+    int filtered = PyFrozenSet_CheckExact(set);
+    uint64_t first[CUE_LEN + 1][2] = {{0}}, last[CUE_LEN + 1][2] = {{0}};
+    if (filtered) {
+        PyObject *it = PyObject_GetIter(set), *word;
+        if (it == NULL) return -1;
+        while ((word = PyIter_Next(it)) != NULL) {
+            Py_ssize_t n = PyUnicode_CheckExact(word) && READY(word) == 0 ? PyUnicode_GET_LENGTH(word) : -1;
+            if (n >= 1 && n <= CUE_LEN) {
+                unsigned f = cue_bit(PyUnicode_READ_CHAR(word, 0)), l = cue_bit(PyUnicode_READ_CHAR(word, n - 1));
+                first[n][f >> 6] |= 1ULL << (f & 63);
+                last[n][l >> 6] |= 1ULL << (l & 63);
+            } else {
+                filtered = 0; /* "", a longer word or no str: no filter */
+            }
+            Py_DECREF(word);
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) return -1;
+    }
+    Py_INCREF(set);
+    Py_XSETREF(cue_set, set);
+    cue_filtered = filtered;
+    memcpy(cue_first, first, sizeof first);
+    memcpy(cue_last, last, sizeof last);
+    return 0;
+}
+
 /* That word when it may cue a name: its last character is one of `label_ends`, or,
  * without the `strip` characters around it and its final dots, it is one of `cues`;
  * else "". Only that bare word is made for the usual word, for the set look-up. */
@@ -410,6 +458,10 @@ static PyObject *cue_before(PyObject *Py_UNUSED(module), PyObject *const *args, 
         while (b > a && in_str(&strip, at(&t, b - 1))) b--;
         while (b > a && at(&t, b - 1) == '.') b--;
     }
+    if (cue_filter(args[5]) < 0) return NULL;
+    if (cue_filtered && (b - a < 1 || b - a > CUE_LEN || !cue_has(cue_first[b - a], at(&t, a)) ||
+                         !cue_has(cue_last[b - a], at(&t, b - 1))))
+        return PyUnicode_Substring(args[0], i, i); /* "": no word of the set */
     PyObject *bare = PyUnicode_Substring(args[0], a, b);
     if (bare == NULL) return NULL;
     int cue = PySet_Contains(args[5], bare);

@@ -515,6 +515,40 @@ _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 _NOT_IN_CAPS_NAME: Final = frozenset("addr tel dob ssn acct id no nr ref exp dept".split())
 
 
+def _ends_sentence_or_possessive(word: str) -> bool:
+    """``word.endswith((".", "'s", "’s"))``, with no tuple for a generic call."""
+    last = word[-1:]
+    return last == "." or (last == "s" and word[-2:-1] in ("'", "’"))
+
+
+def _upper_at(text: str, i: int) -> bool:
+    """``text[i].isupper()``, with no method call for an ASCII character (compiled,
+    ``isupper`` is a generic call: a URL's slashes each asked two)."""
+    c = ord(text[i])
+    return 65 <= c <= 90 if c < 128 else text[i].isupper()
+
+
+# What _CAPS_AFTER_KEY passes over before the name's first letter.
+_CAPS_KEY_GAP: Final = "\"' \t:="
+
+
+def _caps_may_follow(text: str, pos: int) -> bool:
+    """Whether ``_CAPS_AFTER_KEY`` may match at ``pos``: past its quotes, spaces and
+    separator, two characters that may begin a word in capitals (an ASCII one a capital,
+    the second also an apostrophe or a hyphen; any other character may). Asked first,
+    as the usual value after a key is no name in capitals."""
+    n = len(text)
+    while pos < n and text[pos] in _CAPS_KEY_GAP:
+        pos += 1
+    if pos + 1 >= n:
+        return False
+    first = ord(text[pos])
+    second = ord(text[pos + 1])
+    return (first >= 128 or 65 <= first <= 90) and (
+        second >= 128 or 65 <= second <= 90 or second == 39 or second == 45
+    )
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
@@ -597,6 +631,9 @@ class PersonDetector:
         # Words of an ASCII text need no second look-up without accents (asking each
         # word is a method call: ~500 instructions a word).
         ascii_text = text.isascii()
+        # Asked once, not at each name: a firm's "&" beside it, a table's heading.
+        amp = "&" in text
+        pipe = "|" in text
         while i < len(tokens):
             start, end, word = tokens[i]
             bare = bares[i]
@@ -668,14 +705,13 @@ class PersonDetector:
                     break
                 if bares[j + 1] in COMMON_WORDS and not _initial(nxt):
                     break
-                if tokens[j][2].endswith((".", "'s", "’s")) and not _initial(tokens[j][2]):
+                if _ends_sentence_or_possessive(tokens[j][2]) and not _initial(tokens[j][2]):
                     break  # a sentence ends, or a possessive: "Marcil's Cautionary Tales"
                 j, last_end = j + 1, nxt_end
                 if j - i >= 3:
                     break
             if (
-                text[end : end + 3] == " & "
-                or text[max(0, start - 3) : start] == " & "
+                (amp and (text[end : end + 3] == " & " or text[max(0, start - 3) : start] == " & "))
                 or _firm_after(text, last_end)
                 or any(bares[k] in _FIRM_WORDS for k in range(i + 1, j + 1))
             ):
@@ -711,7 +747,11 @@ class PersonDetector:
             if j == i and not cued and _word_before(low, start, _CUE_WINDOW) in _PLACE_BEFORE:
                 i += 1  # a first name alone after "in", "near": a place ("in Hernani")
                 continue
-            if j == i and not cued and (_opens_with_verb(text, start, end) or _heading(text, end)):
+            if (
+                j == i
+                and not cued
+                and (_opens_with_verb(text, start, end) or (pipe and _heading(text, end)))
+            ):
                 i += 1  # "Per my notes", "Grant the role": a verb or a preposition; a
                 continue  # column's heading ("| Due |")
             if (
@@ -736,7 +776,7 @@ class PersonDetector:
             span_end = last_end
             if text[last_end - 1] == "." and not _initial(tokens[j][2]):
                 span_end -= 1
-            if text[span_end - 2 : span_end] in ("'s", "’s"):
+            if text[span_end - 1] == "s" and text[span_end - 2 : span_end] in ("'s", "’s"):
                 span_end -= 2  # "Marcil's": the name without its possessive
             found.append((start, span_end))
             taken_to = span_end
@@ -829,7 +869,8 @@ class PersonDetector:
             pos = sep + 1
             while text[pos : pos + 1] == " ":
                 pos += 1
-            m = _LOWER_WORD.match(text, pos)
+            # The usual value is capitalised: a test of one letter before the regex.
+            m = _LOWER_WORD.match(text, pos) if text[pos : pos + 1].islower() else None
             if m is None:
                 continue
             word = m.group()
@@ -853,12 +894,12 @@ class PersonDetector:
         out: list[tuple[int, int]] = []
         at = text.find("/")
         while at >= 0:
-            if 0 < at < len(text) - 1 and text[at - 1].isupper() and text[at + 1].isupper():
+            if 0 < at < len(text) - 1 and _upper_at(text, at - 1) and _upper_at(text, at + 1):
                 start = at - 1
                 while (
                     start > 0
                     and at - start < 30
-                    and (text[start - 1].isupper() or text[start - 1] in "'’-")
+                    and (_upper_at(text, start - 1) or text[start - 1] in "'’-")
                 ):
                     start -= 1
                 m = _SLASHED_NAME.match(text, start)
@@ -898,9 +939,10 @@ class PersonDetector:
         after, least = (_CAPS_AFTER_TITLE, 1) if title else (_CAPS_AFTER_KEY, 2)
         found: list[tuple[int, int]] = []
         for start, end in hits:
-            # After a key, the value's first two letters must be capitals.
             if title and start and text[start - 1].isalnum():
                 continue  # a title's letters ending a word ("ITEMS")
+            if not (title or _caps_may_follow(text, end)):
+                continue  # after a key, the value's first two letters are no capitals
             m = after.match(text, start if title else end)
             if m is None:
                 continue
@@ -1502,8 +1544,8 @@ def _digit_at(text: str, start: int, end: int) -> int:
     holding a decimal digit (a regex's \\d), or -1: a loop of compiled character
     tests, not a regex's search and match object (asked on both sides of each name)."""
     for k in range(start, min(end, len(text))):
-        c = text[k]
-        if c.isdigit() and c.isdecimal():  # isdigit is compiled inline; decimals are digits
+        o = ord(text[k])  # a code point: no string or call for an ASCII character
+        if 48 <= o <= 57 or (o >= 128 and text[k].isdecimal()):
             return k
     return -1
 
