@@ -50,8 +50,8 @@ _CAP: Final = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 
 @functools.cache
 def street_types(kind: str) -> tuple[str, ...]:
-    """The words of data/street_types.txt of one kind ("after", "suffix", "before",
-    "before_titled"), longest first (how the file was made: data/streets.py)."""
+    """The words of data/street_types.txt of one kind ("after", "suffix", "before"),
+    longest first (how the file was made: data/streets.py)."""
     data = resources.files("zdr.detect") / "data" / "street_types.txt"
     with data.open(encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f if line[:1] != "#"]
@@ -81,13 +81,7 @@ _US_TAIL: Final = re.compile(
 )
 # rue de la Paix 12 / Via Roma, 5 / Calle Mayor 4 Apt. 57, Teruel, 37000: found on the
 # lower-cased text, the rest read from the original.
-_BEFORE_WORDS: Final = (
-    rf"{_STREET_WORDS_BEFORE}|ul\.|{_alternation(street_types('before'))}|"
-    rf"{_alternation(street_types('before_titled'))}"
-)
-# Brazil's street types that are ordinary words in lower case ("o jardim", "um conjunto
-# de dados"): a street's only written with a capital ("Jardim Machado, 96").
-_TITLED_ONLY: Final = frozenset(street_types("before_titled"))
+_BEFORE_WORDS: Final = rf"{_STREET_WORDS_BEFORE}|ul\.|{_alternation(street_types('before'))}"
 _BEFORE: Final = re.compile(rf"(?:{_BEFORE_WORDS})\s+")
 _BEFORE_TAIL: Final = re.compile(
     r"(?:(?:(?:de|del|della|delle|dello|degli|dei|di|da|dal|dalla|do|dos|das|la|le|les|"
@@ -440,8 +434,6 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
                 break
     for m in matches_at(_BEFORE, low, t.spans("address.word_before")):
         if not starts_word(low, m.start(), "_-"):
-            continue
-        if not text[m.start()].isupper() and m.group().rstrip() in _TITLED_ONLY:
             continue
         tail = _BEFORE_TAIL.match(text, m.end())
         if not (tail and tail.end() > m.end()):

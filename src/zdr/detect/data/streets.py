@@ -2,9 +2,8 @@
 libpostal's address dictionaries (run at commit time; the file it writes is committed,
 the source is not):
 
-    # git snapshots of openvenues/libpostal and ipeaGIT/enderecobr_rs (both MIT) at
-    # the commits below
-    python src/zdr/detect/data/streets.py /path/to/libpostal.git /path/to/enderecobr_rs.git
+    # a git snapshot of openvenues/libpostal (MIT) at the commit below
+    python src/zdr/detect/data/streets.py /path/to/libpostal.git
 
 libpostal (openvenues/libpostal, MIT) is the address parser most address tools build
 on; its ``resources/dictionaries/<language>/`` lists, per language, the words that
@@ -24,13 +23,6 @@ What is written, one ``kind<TAB>word`` a line:
   ``Koskikatu 25``, ``Fagradalsbraut 7``): bare, "tie" or "tori" are other words.
 - ``before``: a street type written before the name (French, Spanish, Italian,
   Portuguese, Polish): ``rue``, ``calle``, ``viale``, ``travessa``, ``ulica``/``ul.``.
-- ``before_titled``: Brazil's street types that libpostal's Portuguese list (written
-  for Portugal) lacks, from Ipea's address standardizer (ipeaGIT/enderecobr_rs, MIT;
-  its ``src/tipo_logradouro.rs`` names every type of the Correios' and the census'
-  records): ``Jardim``, ``Conjunto``, ``Núcleo``, ``Recanto``. Each is an ordinary noun
-  or adjective too ("o jardim", "um conjunto de dados", "uso residencial"), so the
-  detector takes one only written with a capital. Ipea writes the types in capitals
-  without accents; ACCENTED gives the spelling text uses where it differs.
 
 Each entry's canonical form and its variants are kept, but no variant with a word of
 fewer than five letters ("c", "pl", "trav", "g bd"): bare or with a dot, such
@@ -42,7 +34,6 @@ left out below: a rule that fires on them would mask ordinary words next to a nu
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,26 +42,6 @@ HERE = Path(__file__).resolve().parent
 COMMIT = "4c030d8ff2fcf59c26510f68823c28a2346034d4"
 AFTER = ("de", "nl", "da", "sv", "nb", "fi", "is")
 BEFORE = ("fr", "es", "it", "pt", "pl")
-# Ipea's standardizer at the commit below: each type is the target of a rule
-# `.adicionar(r"<pattern>", "<TYPE>")` between "// tipos de logradouro" and "OUTROS".
-IPEA_COMMIT = "d3571e2290033216432bc0d71457837ff9bf318c"
-IPEA_FILE = "src/tipo_logradouro.rs"
-# Brazil's types as text writes them, where an accent is part of the word.
-ACCENTED = {
-    "calcada": "calçada", "chacara": "chácara", "colonia": "colônia",
-    "condominio": "condomínio", "nucleo": "núcleo", "servidao": "servidão",
-}  # fmt: skip
-# Ipea's types that are more often a place, a building or an ordinary word before a
-# capitalised name and a number than a street ("Aeroporto Santos Dumont", "Fazenda
-# Nacional", "Campo Grande", "Porto Alegre", "Quadra 5" is a number's), and those
-# already in libpostal's Portuguese list or left out of it above (vila, sitio) or in the
-# detector's own list (boulevard).
-LEFT_OUT_BR = frozenset(
-    "acampamento acesso adro aeroporto alto area arteria atalho baixa bloco bosque buraco "
-    "cais campo distrito elevada fazenda feira ferrovia fonte forte galeria granja ilha "
-    "modulo monte parque patio porto quadra reta rotula subida terminal trincheira tunel "
-    "unidade vala variante vila sitio boulevard zigue-zague".split()
-)
 # Languages that write the street type only as the end of one word (Koskikatu).
 SUFFIX_ONLY = ("fi", "is")
 FILES_AFTER = (
@@ -150,24 +121,7 @@ def _forms(line: str) -> list[str]:
     return out
 
 
-def _brazil_types(ipea: Path) -> list[str]:
-    """Ipea's street types, lower case and accented as written, without LEFT_OUT_BR."""
-    shown = subprocess.run(
-        ["git", "--git-dir", str(ipea), "show", f"{IPEA_COMMIT}:{IPEA_FILE}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    source = shown.stdout
-    rules = source[source.index("// tipos de logradouro") : source.index('"OUTROS"')]
-    types = set(re.findall(r'\.adicionar(?:_com_ignorar)?\(r?"[^"]*",\s*"([A-Z -]+)"', rules))
-    if len(types) < 50:
-        sys.exit(f"{IPEA_FILE}: {len(types)} street types read, not the list this was made from")
-    words = {t.lower() for t in types} - LEFT_OUT_BR
-    return sorted(ACCENTED.get(w, w) for w in words)
-
-
-def main(repo: Path, ipea: Path) -> None:
+def main(repo: Path) -> None:
     rows: set[tuple[str, str]] = set()
     for lang in AFTER:
         kind = "suffix" if lang in SUFFIX_ONLY else "after"
@@ -179,16 +133,13 @@ def main(repo: Path, ipea: Path) -> None:
             rows.update(("before", f) for f in _forms(line))
     if not rows:
         sys.exit("no dictionary read: is the path a git directory of libpostal?")
-    before = {word for kind, word in rows if kind == "before"}
-    rows.update(("before_titled", w) for w in _brazil_types(ipea) if w not in before)
     header = (
         f"# Street types from libpostal's dictionaries (openvenues/libpostal @ {COMMIT[:8]}, "
-        f"MIT) and Ipea's enderecobr_rs (ipeaGIT/enderecobr_rs @ {IPEA_COMMIT[:8]}, MIT), "
-        "made by streets.py\n"
+        "MIT), made by streets.py\n"
     )
     body = "".join(f"{kind}\t{word}\n" for kind, word in sorted(rows))
     (HERE / "street_types.txt").write_text(header + body, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]))
