@@ -761,10 +761,10 @@ def test_a_password_said_with_what_it_is_for(text: str, value: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "the password for the portal is not working",  # an ordinary word after the verb
-        "the password for 2FA is enabled",
-        "the password of the wifi was changed by 12 people",
-        "a password for each of the five accounts is required2",  # more than four words
+        "the password for the portal is incorrect.",  # a word and the sentence's stop
+        "das Passwort für das Konto ist abgelaufen: bitte neu setzen",
+        "the password policy for admins is 12chars+",  # no preposition after the word
+        "a password for each of the five accounts is Required2!",  # more than four words
     ],
 )
 def test_what_a_password_is_for_then_no_password(text: str) -> None:

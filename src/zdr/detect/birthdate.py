@@ -101,6 +101,7 @@ class BirthDateDetector:
             after_cue = {m.start() for m in dates}
             in_columns = [m for m in matches_from(_DATE, low, starts) if m.start() not in after_cue]
             dates = sorted([*dates, *in_columns], key=lambda m: m.start())
+        separators: dict[tuple[int, str], list[int]] = {}  # per line and separator
         prev_end = 0
         this_year = date.today().year
         for m in dates:
@@ -112,7 +113,7 @@ class BirthDateDetector:
             # (cues are in order: the first one from there, by bisection).
             first = bisect.bisect_left(cues, max(prev_end, m.start() - 60))
             cue = first < len(cues) and cues[first] <= m.start()
-            if cue or _in_birth_column(text, m.start(), columns):
+            if cue or _in_birth_column(text, m.start(), columns, separators):
                 out.append(span(m.start(), m.end(), "DATE_OF_BIRTH"))
             prev_end = m.end()
         return out
@@ -192,9 +193,27 @@ def _line_start_after(text: str, newlines: int) -> int:
     return pos + 1
 
 
-def _in_birth_column(text: str, pos: int, columns: dict[str, int]) -> bool:
+def _in_birth_column(
+    text: str, pos: int, columns: dict[str, int], separators: dict[tuple[int, str], list[int]]
+) -> bool:
+    """Whether ``pos`` is in a birth column's cell: as many separators before it on its
+    line as the column's index. Each line's separators are found once (``separators``,
+    kept by the caller): counting them from the line's start for each date was
+    quadratic on one long line (review31a)."""
     if not columns:
         return False
     line_start = text.rfind("\n", 0, pos) + 1
-    prefix = text[line_start:pos]
-    return any(prefix.count(sep) == index for sep, index in columns.items())
+    for sep, index in columns.items():
+        found = separators.get((line_start, sep))
+        if found is None:
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            found = []
+            at = text.find(sep, line_start, line_end)
+            while at >= 0:
+                found.append(at)
+                at = text.find(sep, at + len(sep), line_end)
+            separators[(line_start, sep)] = found
+        if bisect.bisect_left(found, pos) == index:
+            return True
+    return False

@@ -33,8 +33,9 @@ _ADDRESS_KEYS: Final = frozenset(
     residentialaddress addr adresse anschrift strasse straße wohnadresse indirizzo
     direccion dirección domicilio endereco endereço morada adres straat woonadres""".split()
 )
-# Birth-date keys and columns: their values are masked where the key labels them (an SQL
-# INSERT's columns, a table's header); the birth-date detector finds the rest by its cue.
+# Birth-date keys: the values of such a column of an SQL INSERT or a table whose other
+# columns name a person or an address (the keys this detector is anchored on); the
+# birth-date detector finds the rest by its cue and its own column reading.
 _BIRTH_DATE_KEYS: Final = frozenset(
     """dob birthdate dateofbirth birthday geburtsdatum geburtstag datedenaissance
     datenaissance naissance datanascita datadinascita fechadenacimiento fechanacimiento

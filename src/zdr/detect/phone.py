@@ -23,16 +23,25 @@ _PHONE_WORDS: Final = (
     "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
     "numero", "número", "telefono", "teléfono", "telefone", "portable",
     "rufen", "contact", "ph", "sms", "handy", "celular",
-    # a person's number, and what is done with one ("my number is", "text me at"); not
-    # "number is" nor "nummer" ("your order number is", "Kundennummer")
-    "my number", "his number", "her number", "your number", "our number",
-    "text me", "text him", "text her", "please text", "dial ", "landline", "mob",
 )  # fmt: skip
+# A person's number, and what is done with one, right before the number and as words of
+# their own ("my number is", "text me at", "dial", "Mob. No."): not "this number", "your
+# number of attempts", "context menu", "radial", "your order number is".
+_PERSONS_NUMBER: Final = re.compile(
+    r"(?<![\w'’])(?:(?:my|his|her|your|our|their)(?: (?:phone|cell|mobile))? number"
+    r"(?: is|:)?|text (?:me|him|her|us)(?: at| on)?|please text|dial|landline(?: is|:)?|"
+    r"mob\.?(?: no\.?)?:?)[ \t]*\Z"
+)
+# What each of those holds: a window with none is not searched.
+_PERSONS_NUMBER_STEMS: Final = ("number", "text", "dial", "landline", "mob")
 
 
 def _says_phone(before: str) -> bool:
-    """A phone word in ``before`` (the text before a number, lower case or not)."""
-    return any(w in before for w in _PHONE_WORDS)
+    """A phone word in ``before`` (the lower-cased text before a number)."""
+    return any(w in before for w in _PHONE_WORDS) or (
+        any(w in before for w in _PERSONS_NUMBER_STEMS)
+        and _PERSONS_NUMBER.search(before) is not None
+    )
 
 
 class PhoneDetector:
@@ -54,7 +63,9 @@ class PhoneDetector:
         out: list[Span] = []
         text = t.raw
         runs = _number_runs(text, t.has(OTHER_DIGITS.name))
+        last_end = 0  # where the number before this one ends
         for start, raw, span_end in self._candidates(text, runs):
+            since, last_end = last_end, span_end
             digits = _without_separators(raw)
             if not 7 <= len(digits) - digits.startswith("+") <= 15:
                 continue
@@ -83,7 +94,7 @@ class PhoneDetector:
                 and not _labelled(text, start, start + len(raw))
             ) or (
                 # a number with an international or a trunk prefix is dialled, not filed
-                not (international or raw.startswith("0")) and _id_worded(text, start)
+                not (international or raw.startswith("0")) and _id_worded(text, start, since)
             ):
                 continue  # P/N 739-5662-53, SN 2192-9960-5274, Case 2025-118-4472
             if (
@@ -191,21 +202,19 @@ _ID_WORD: Final = re.compile(
 )
 
 
-def _id_worded(text: str, start: int) -> bool:
+def _id_worded(text: str, start: int, since: int) -> bool:
     """_ID_WORD right before ``start`` (searched only after a letter, "#", ":", "." or
     "°", one space or tab between), and no phone word earlier on the line ("Phone for
-    the booking: 07700 900123", "call me re the case 415-555-0132") since its last
-    number: that word was the earlier number's ("phone 98150 27734, order no.
-    402-8819921-7712")."""
+    the booking: 07700 900123", "call me re the case 415-555-0132") after the number
+    candidate before it, which ends at ``since``: that word was the earlier number's
+    ("phone 98150 27734, order no. 402-8819921-7712"; "Phone (24h) for booking:
+    415-555-0132" keeps its)."""
     before = text[max(0, start - 28) : start]
     last = before.rstrip(" \t")[-1:]
     if not (last.isalpha() or last in "#:.°º") or _ID_WORD.search(before) is None:
         return False
     line_start = text.rfind("\n", 0, start) + 1
-    since = start
-    while since > line_start and not text[since - 1].isdigit():
-        since -= 1
-    return not _says_phone(text[since:start].lower())
+    return not _says_phone(text[max(line_start, since) : start].lower())
 
 
 _TWO_NUMBERS: Final = re.compile(r"( / |  +)")
@@ -242,8 +251,8 @@ _DOTTED_PAIRS: Final = re.compile(r"\d{2}(?:\.\d{2}){3,4}")
 # What every label of _LABEL_BEFORE holds. A window holding none is not searched: the
 # case-insensitive regex, tried at each of its 24 places, cost ~56k instructions.
 _LABEL_STEMS: Final = (
-    "phone", "tel", "mobil", "cell", "fax", "whatsapp", "sms", "call", "ring", "ph", "mob",
-    "contact",
+    "phone", "tel", "mobil", "cell", "fax", "whatsapp", "sms", "call", "ring", "ph ", "ph.",
+    "mob", "contact",
 )  # fmt: skip
 
 

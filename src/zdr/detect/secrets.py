@@ -180,7 +180,7 @@ _WHAT_FOR: Final = (
 )
 _WORD_THEN_VALUE: Final = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})s?{_WHAT_FOR}"
-    r"(?: (?:is|was|ist|est))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{20,200})"
+    rf"(?: (?:{_VERBS}))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{{20,200}})"
 )
 # A password passed as the argument after the user name to a login call or an auth
 # tuple: `client.login("svc", "...")`, `auth=("svc", "...")`, `HTTPBasicAuth(u, "...")`,
@@ -482,7 +482,9 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if value.startswith("-"):
                 continue  # a command's option after `passwd` (`openssl passwd -stdin`)
-            if _strong(value) and not (placeholder(value) or _code_like(value)):
+            # A sentence's stop is no part of what makes it a password: "The password
+            # for your account is incorrect." (review31a); the value masked keeps it.
+            if _strong(value.rstrip(".!?:")) and not (placeholder(value) or _code_like(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return _public(text, out)
 
