@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from typing import Final
 
 from zdr.detect.model import (
