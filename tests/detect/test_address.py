@@ -3,12 +3,15 @@ rule with a hit and a near-miss (text written for this test)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zdr.detect import DetectorSet
-from zdr.detect.address import street_types
+from zdr.detect.address import _PIN_ADDRESS_END, _pin_starts, street_types
+from zdr.detect.scan import DIGIT, matches_from
 
 DETECT = DetectorSet()
 
@@ -182,3 +185,46 @@ def test_block_line_characters_rule_out_only_lines_no_block_line_matches(line: s
         chars = _BLOCK_CHARS.match(text, 1)
         end = text.find("\n", 1)
         assert chars is not None and chars.end() == (len(text) if end < 0 else end)
+
+
+# address.pin reads ASCII digits only; _pin_starts searches a text holding another
+# script's digits itself. Together they must find every start the anchor with any digit
+# (DIGIT: an ASCII digit or any non-ASCII character) found where a PIN address can end.
+_PIN_WITH_DIGIT = re.compile(rf"[a-z],? (?:- ?)?[1-9]{DIGIT}{{5}}")
+
+
+def _pin_reference(text: str) -> list[int]:
+    low = DETECT.scanner.scan(text).low
+    return [
+        p
+        for p in range(len(low))
+        if _PIN_WITH_DIGIT.match(low, p) and _PIN_ADDRESS_END.match(text, p)
+    ]
+
+
+def _pin_found(text: str) -> list[int]:
+    starts = [start for start, _ in _pin_starts(DETECT.scanner.scan(text))]
+    return [m.start() for m in matches_from(_PIN_ADDRESS_END, text, starts)]
+
+
+_PIN_PIECES = ["a", "Z", "é", " ", ",", "-", "1", "5", "0", "٥", "５", "\u0967", "x", "\n"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MG Road, Bengaluru 560001",
+        "Hyderabad - 500034, Hyderabad -500034, Pune,411001",
+        "Pune ٥٦٠٠٠١ and Pune 56٠001 and pune, \u0967\u0968\u0969\u0966\u0966\u0967",
+        "Pune ５６００01 and Pune 5é0001 and Delhi 110001",
+        "no 012345 or x 1234 or a,-123456",
+    ],
+)
+def test_pin_starts_as_with_any_digit(text: str) -> None:
+    assert _pin_found(text) == _pin_reference(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIN_PIECES), max_size=40).map("".join))
+def test_pin_starts_as_with_any_digit_generated(text: str) -> None:
+    assert _pin_found(text) == _pin_reference(text)
