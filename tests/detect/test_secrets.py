@@ -822,3 +822,27 @@ def test_cli_named_characters_are_name_characters() -> None:
     assert rest is not None
     assert _characters_matched(_ASSIGNMENT_NAMES) <= _NAME_CHARACTERS
     assert _characters_matched(rest.group(1)) <= _NAME_CHARACTERS
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "value"),
+    [
+        # a password word before a URL: where a password is set or read, no password
+        ("curl -uadmin:pw https://api.x.com", "https://api.x.com", None),
+        ("reset your pw https://accounts.acme.io/reset", "https://accounts.acme.io/reset", None),
+        ("password: https://vault.corp.internal/ui", "https://vault.corp.internal/ui", None),
+        # the value before the URL is still one
+        ("password: Hunter-Zeta-449 https://intranet.acme.io", None, "Hunter-Zeta-449"),
+        # a URL's own password is still covered (the URL with its credentials)
+        ("password https://svc:Qe7-vLm2xR9@db.acme.io/app", None, "Qe7-vLm2xR9"),
+    ],
+)
+def test_a_url_after_a_password_word_is_no_password(
+    text: str, kept: str | None, value: str | None
+) -> None:
+    found = masked(text)
+    if kept is not None:
+        assert not any(kept in f or f in kept for f in found if "://" in f), (text, found)
+        assert kept not in found, (text, found)
+    if value is not None:
+        assert any(value in f for f in found), (text, found)

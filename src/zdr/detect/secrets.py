@@ -474,6 +474,11 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if value.startswith("-"):
                 continue  # a command's option after `passwd` (`openssl passwd -stdin`)
+            if "://" in value:
+                # a URL: where a password is set or read (`password: https://vault/ui`),
+                # or the next argument after a pair's password (`curl -uadmin:pw https://
+                # api`); a URL's own password is _DSN's
+                continue
             if _strong(value) and not (placeholder(value) or _code_like(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return _public(text, out)
