@@ -444,8 +444,11 @@ class SecretDetector:
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
             value = text[m.start("value") : m.end("value")]
-            if not (placeholder(value) or (label == "API_KEY" and _typed(value))):
-                out.append(span(m.start("value"), m.end("value"), label))
+            if placeholder(value) or (label == "API_KEY" and _typed(value)):
+                continue
+            if label == "SECRET" and _placeholder_pair(value):
+                continue  # `Basic dXNlcjpwYXNzd29yZA==`: "user:password", documentation's
+            out.append(span(m.start("value"), m.end("value"), label))
         for m in matches_at(_COOKIE, low, t.spans("secret.cookie")):
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
@@ -480,7 +483,7 @@ class SecretDetector:
                 # or the next argument after a pair's password (`curl -uadmin:pw https://
                 # api`); a URL's own password is _DSN's
                 continue
-            if _strong(value) and not (placeholder(value) or _code_like(value)):
+            if _strong(value) and not (placeholder(value) or _code_like(value) or _names_slot(value)):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return _public(text, out)
 
@@ -536,6 +539,8 @@ class SecretDetector:
             return out
         if _about_name(text, name_start, name_end, value, _ABOUT_LAST, _ABOUT_ANY):
             return out  # `password_reset_url = ...`, `POSTGRES_PASSWORD=postgres`
+        if _digest_name(name):
+            return out  # `password_md5 = ...`, `api_key_sha256: ...`: a digest of it
         if value.startswith(("http://", "https://")) or "://" in value:
             return out  # a URL-valued setting; DSN passwords are found on their own
         if value.endswith("]]") and text.startswith("]]>", end - 2):
@@ -989,11 +994,58 @@ def _name_before(text: str, quote: int) -> str:
     return m.group(1) if m else ""
 
 
+def _placeholder_pair(value: str) -> bool:
+    """Whether a Basic credential decodes to a user and a password that is a stand-in
+    (`user:password`, `username:changeme`, `admin:<pass>`): held to the test a URL's
+    `user:password@` and `curl -u user:password` are (placeholder_password)."""
+    decoded = _b64_text(value)
+    colon = decoded.find(":")
+    return colon >= 0 and decoded.isprintable() and placeholder_password(decoded[colon + 1 :])
+
+
+def _digest_name(name: str) -> bool:
+    """Whether the credential's name ends in a digest's algorithm (`password_md5`,
+    `api_key_sha256`, `secret-sha512`, `tokenSha1` lower-cased): its value is the
+    credential's digest, as `password_hash` names one (_ABOUT_ANY), not the credential.
+    Not a key named for the algorithm it signs with (`hmac_sha256_key`: "key" is last)."""
+    core = name.rstrip("\"'`").rstrip("0123456789").rstrip("-_")
+    for algorithm in ("sha", "md"):
+        if core.endswith(algorithm):
+            before = len(core) - len(algorithm)
+            if algorithm == "md" and not name.rstrip("\"'`").endswith("md5"):
+                return False
+            # its own word: after a separator or a credential word (`tokensha1`)
+            return before > 0 and (core[before - 1] in "-_." or core[:before].endswith(
+                ("password", "passwd", "pwd", "secret", "token", "key", "pass")
+            ))
+    return False
+
+
 def _names_slot(value: str) -> bool:
     """Letters alone that hold the name of the slot (`notapassword`, `mysecret`,
-    `supersecrettoken`): a writer's stand-in, not a credential."""
+    `supersecrettoken`), or lower-case words and short numbers joined by "-", "_" or
+    "." one of which names it (`my-test-secret`, `test-token-123`, `api-key-1234`,
+    `super-secret-password`): a writer's stand-in, not a credential. Not a value with
+    a capital (`Secret-Garden-2024` may be a password someone chose) or a random part."""
     low = value.lower()
-    return value.isalpha() and any(w in low for w in ("password", "passwd", "secret", "token"))
+    if value.isalpha():
+        return any(w in low for w in ("password", "passwd", "secret", "token"))
+    if low != value or not ("-" in value or "_" in value or "." in value):
+        return False
+    slot = False
+    for part in _JOINERS.split(value):
+        if part in _SLOT_WORDS:
+            slot = True
+        elif not (part.isascii() and (part.isalpha() or (part.isdigit() and len(part) <= 4))):
+            return False  # a random part, a long number, a symbol: maybe generated
+    return slot
+
+
+_JOINERS: Final = re.compile(r"[-_.]")
+# The names of a credential's slot, as a whole word of a stand-in value.
+_SLOT_WORDS: Final = frozenset(
+    "password passwd pass pwd passphrase secret token key apikey credential credentials".split()
+)
 
 
 def _in_url(text: str, at: int) -> bool:
