@@ -852,3 +852,107 @@ def test_cli_named_characters_are_name_characters() -> None:
     assert rest is not None
     assert _characters_matched(_ASSIGNMENT_NAMES) <= _NAME_CHARACTERS
     assert _characters_matched(rest.group(1)) <= _NAME_CHARACTERS
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "value"),
+    [
+        # a password word before a URL: where a password is set or read, no password
+        ("curl -uadmin:pw https://api.x.com", "https://api.x.com", None),
+        ("reset your pw https://accounts.acme.io/reset", "https://accounts.acme.io/reset", None),
+        ("password: https://vault.corp.internal/ui", "https://vault.corp.internal/ui", None),
+        # the value before the URL is still one
+        ("password: Hunter-Zeta-449 https://intranet.acme.io", None, "Hunter-Zeta-449"),
+        # a URL's own password is still covered (the URL with its credentials)
+        ("password https://svc:Qe7-vLm2xR9@db.acme.io/app", None, "Qe7-vLm2xR9"),
+    ],
+)
+def test_a_url_after_a_password_word_is_no_password(
+    text: str, kept: str | None, value: str | None
+) -> None:
+    found = masked(text)
+    if kept is not None:
+        assert not any(kept in f or f in kept for f in found if "://" in f), (text, found)
+        assert kept not in found, (text, found)
+    if value is not None:
+        assert any(value in f for f in found), (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a name ending in a digest's algorithm: the value is the credential's digest
+        ('password_md5 = "5f4dcc3b5aa765d61d8327deb882cf99"', None),
+        ("api_key_sha1: 40bd001563085fc35165329ea1ff5c5ecbdbbeef", None),
+        ('tokenSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"', None),
+        # a key named for the algorithm it signs with is a key ("key" is its last word)
+        ('hmac_sha256_key = "Zq7Lm2Xv9Rk4Wp1Tn8Bc"', "Zq7Lm2Xv9Rk4Wp1Tn8Bc"),
+        ('sha_token = "Zq7Lm2Xv9Rk4Wp1Tn8Bc"', "Zq7Lm2Xv9Rk4Wp1Tn8Bc"),
+        ('password_admin = "Zq7Lm2Xv9Rk4Wp1Tn8Bc"', "Zq7Lm2Xv9Rk4Wp1Tn8Bc"),
+    ],
+)
+def test_a_value_named_a_digest_of_a_credential_is_left(text: str, value: str | None) -> None:
+    found = masked(text)
+    if value is None:
+        assert not found, (text, found)
+    else:
+        assert value in found, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # lower-case words and short numbers, one of them the slot's name: a stand-in
+        ('token = "test-token-123"', None),
+        ('secret: "my-test-secret"', None),
+        ('API_KEY="api-key-1234"', None),
+        ('password = "super-secret-password"', None),
+        ('secret_key = "dev.secret.key"', None),
+        # a capital, a random part, a long number or no slot word: maybe chosen or drawn
+        ('token: "Secret-Garden-2024"', "Secret-Garden-2024"),
+        ('password = "blue-horse-7731x"', "blue-horse-7731x"),
+        ('secret = "prod-secret-xk29ql"', "prod-secret-xk29ql"),
+        ('password = "correct-horse-battery"', "correct-horse-battery"),
+        ('token = "token-20240518113000"', "token-20240518113000"),
+    ],
+)
+def test_a_value_of_words_naming_its_slot_is_a_stand_in(text: str, value: str | None) -> None:
+    found = masked(text)
+    if value is None:
+        assert not found, (text, found)
+    else:
+        assert value in found, (text, found)
+
+
+def _basic(pair: str) -> str:
+    import base64
+
+    return base64.b64encode(pair.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("pair", "kept"),
+    [
+        ("user:password", True),
+        ("username:changeme", True),
+        ("deploy:${DEPLOY_PASS}", True),
+        ("svc-ci:Tq9#mWz2!pLx", False),
+        ("admin:Hunter-Zeta-449", False),
+    ],
+)
+def test_a_basic_credential_of_a_stand_in_pair_is_left(pair: str, kept: bool) -> None:
+    """`Authorization: Basic <base64 of user:password>` is held to the test a URL's
+    `user:password@` is: a documentation pair stays readable, a real one is masked."""
+    value = _basic(pair)
+    found = masked(f"Authorization: Basic {value}")
+    assert (value not in found) == kept, (pair, found)
+
+
+def test_a_fixed_length_rule_inside_a_longer_token_masks_all_of_it() -> None:
+    """gitleaks' `glpat-[\\w-]{20}` has no boundary after it: in a longer token it read the
+    first 20 characters, and the rest reached the provider."""
+    body = "C3J27XDCG2LmlZGEONYlgCtjfIZ4SOcMz9CPVNPkNa1Hedcm4pM"
+    found = masked(f"export GL_TOKEN=glpat-{body} # ci")
+    assert any(body in f for f in found), found
+    short = "AepfJBd0Kh8oOOL8dKLz"
+    assert f"glpat-{short}" in masked(f"token glpat-{short} here")

@@ -482,5 +482,19 @@ def find_keys(t: Text) -> list[Span]:
                 continue
             if rule.allow and any(a.allows(secret, m, text) for a in rule.allow):
                 continue
-            out.append(span(start, end, "API_KEY"))
+            out.append(span(start, _word_end(text, start, end), "API_KEY"))
     return out
+
+
+def _word_end(text: str, start: int, end: int) -> int:
+    """Where the key at ``text[start:end]`` ends: at ``end``, or at the end of the run
+    of letters and digits it stops inside when a rule of fixed length (`glpat-[\\w-]{20}`,
+    no boundary after it) read only the first part of a longer token: the rest of the
+    token is the key's too, and would reach the provider unmasked."""
+    n = len(text)
+    if end >= n or not (text[end].isalnum() and text[end - 1].isalnum()):
+        return end
+    ceiling = min(n, end + 1200)
+    while end < ceiling and text[end].isalnum():
+        end += 1
+    return end

@@ -451,8 +451,11 @@ class SecretDetector:
             scheme = m.group("scheme") or ""
             label = "SECRET" if scheme == "basic" else "API_KEY"
             value = text[m.start("value") : m.end("value")]
-            if not (placeholder(value) or (label == "API_KEY" and _typed(value))):
-                out.append(span(m.start("value"), m.end("value"), label))
+            if placeholder(value) or (label == "API_KEY" and _typed(value)):
+                continue
+            if label == "SECRET" and _placeholder_pair(value):
+                continue  # `Basic dXNlcjpwYXNzd29yZA==`: "user:password", documentation's
+            out.append(span(m.start("value"), m.end("value"), label))
         for m in matches_at(_COOKIE, low, t.spans("secret.cookie")):
             value = text[m.start("value") : m.end("value")].strip()
             if "=" in value and not placeholder(value):
@@ -482,9 +485,16 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if value.startswith("-"):
                 continue  # a command's option after `passwd` (`openssl passwd -stdin`)
+            if "://" in value:
+                # a URL: where a password is set or read (`password: https://vault/ui`),
+                # or the next argument after a pair's password (`curl -uadmin:pw https://
+                # api`); a URL's own password is _DSN's
+                continue
             # A sentence's stop is no part of what makes it a password: "The password
             # for your account is incorrect." (review31a); the value masked keeps it.
-            if _strong(value.rstrip(".!?:")) and not (placeholder(value) or _code_like(value)):
+            if _strong(value.rstrip(".!?:")) and not (
+                placeholder(value) or _code_like(value) or _names_slot(value)
+            ):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return _public(text, out)
 
@@ -521,7 +531,7 @@ class SecretDetector:
         if _about_secret(text[name_start : m.start() + 3]):
             return []
         name = text[name_start : m.start()].lower()
-        if any(w in name for w in _NOT_SECRET_KEYS):
+        if _holds(name, _NOT_SECRET_KEYS):
             return []
         if _code_like(value) or placeholder(value) or typed_stretch(value):
             return []
@@ -536,7 +546,7 @@ class SecretDetector:
             start, end = regs[_GROUP_VALUE]
         name_start, name_end = regs[_GROUP_NAME]
         name, value = low[name_start:name_end], text[start:end]
-        if placeholder(value) or value.lower() in _NOT_SECRET_VALUES or _names_slot(value):
+        if placeholder(value) or value.lower() in _NOT_SECRET_VALUES:
             return out
         if _about_name(text, name_start, name_end, value, _ABOUT_LAST, _ABOUT_ANY):
             return out  # `password_reset_url = ...`, `POSTGRES_PASSWORD=postgres`
@@ -551,13 +561,21 @@ class SecretDetector:
             return out  # a variable, an attribute or a call: where the value comes from
         if regs[_GROUP_CALL][0] >= 0 and not _call_value(value):
             return out  # `get_secret("prod/db")`, `token("refresh")`: a name, a path
-        if typed_stretch(value) and not any(w in name for w in _PASSWORD_NAMES):
+        if typed_stretch(value) and not _holds(name, _PASSWORD_NAMES):
             return out  # typed over a generated value's slot; passwords are typed
-        secret_name = any(w in name for w in _SECRET_NAMES)
+        secret_name = _holds(name, _SECRET_NAMES)
         if secret_name and (len(value) >= 8 or _strong(value)):
-            out.append(span(start, end, "SECRET"))
+            label = "SECRET"
         elif (looks_random(value, 16, 3.0) or _token_like(value)) and not _typed(value):
-            out.append(span(start, end, "API_KEY"))
+            label = "API_KEY"
+        else:
+            return out
+        # Asked last, of the values about to be reported only (most are not):
+        if _names_slot(value):
+            return out  # `notapassword`, `my-test-secret`: a stand-in naming its slot
+        if _digest_name(name):
+            return out  # `password_md5 = ...`, `api_key_sha256: ...`: a digest of it
+        out.append(span(start, end, label))
         return out
 
 
@@ -567,22 +585,37 @@ _ANCHOR_NAMES: Final = frozenset(a.name for a in _ANCHORS)
 def _url_and_login_passwords(text: str, out: list[Span]) -> None:
     """The passwords of URLs (``scheme://user:password@host``) and of an e-mail address
     with a password after it (``x@y.z / P4ssw0rd!``), added to ``out``."""
-    if "://" in text:
-        for m in _DSN.finditer(text):
-            value, start = m.group("value"), m.start("value")
-            if "@" in value and placeholder_password(value):
-                value = value[: value.index("@")]  # what it swallowed was the filler
-            if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
-                continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
-            if not placeholder_password(value):
-                out.append(span(start, start + len(value), "SECRET"))
-    if "@" in text:
-        for m in _LOGIN_PAIR.finditer(text):
-            value = m.group("value")
-            if _in_url(text, m.start()):
-                continue  # an address in a URL's path: what follows is the path
-            if _strong(value) and not placeholder(value):
-                out.append(span(m.start("value"), m.end("value"), "SECRET"))
+    for m in _literal_matches(_DSN, text, "://"):
+        value, start = m.group("value"), m.start("value")
+        if "@" in value and placeholder_password(value):
+            value = value[: value.index("@")]  # what it swallowed was the filler
+        if documentation_host(text[start + len(value) + 1 : start + len(value) + 300]):
+            continue  # `user:pass@db.example.com`: documentation's (RFC 2606)
+        if not placeholder_password(value):
+            out.append(span(start, start + len(value), "SECRET"))
+    for m in _literal_matches(_LOGIN_PAIR, text, "@"):
+        value = m.group("value")
+        if _in_url(text, m.start()):
+            continue  # an address in a URL's path: what follows is the path
+        if _strong(value) and not placeholder(value):
+            out.append(span(m.start("value"), m.end("value"), "SECRET"))
+
+
+def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that begins with ``literal``: its places
+    found by ``str.find`` (a fast search of the text) and the pattern matched there
+    only; the regex's own search steps through every character of the text (~10
+    instructions each), and these two are asked of every text holding the literal."""
+    out: list[re.Match[str]] = []
+    at = text.find(literal)
+    while at >= 0:
+        m = pattern.match(text, at)
+        if m is None:
+            at = text.find(literal, at + 1)
+        else:
+            out.append(m)
+            at = text.find(literal, max(m.end(), at + 1))
+    return out
 
 
 def _public(text: str, out: list[Span]) -> list[Span]:
@@ -801,16 +834,32 @@ def _filler(value: str) -> bool:
     return placeholder(value) or typed_stretch(value)
 
 
+def _holds(name: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` occurs in ``name``: a loop, no generator (compiled, the
+    generator's frame cost more than the tests; validators.any_in, in C, indexes the
+    words of the tuple it was last given, which is placeholder's, so asking it of
+    another tuple between two placeholder tests would index both again each time)."""
+    for w in words:
+        if w in name:
+            return True
+    return False
+
+
 def _token_like(value: str) -> bool:
     """A value a token-named setting holds: ten or more characters mixing at least three
     letters and two digits (generated tokens of any alphabet, lower-case ones too), or
     a long run of digits; dates, times and versions have fewer letters."""
     if len(value) < 10:
         return False
-    digits = sum(c.isdigit() for c in value)
+    # one loop, no generator (compiled, two sums of generators cost ~5x this)
+    digits = letters = 0
+    for c in value:
+        if c.isdigit():
+            digits += 1
+        elif c.isalpha():  # never both: a digit is no letter
+            letters += 1
     if digits == len(value):
         return digits >= 20
-    letters = sum(c.isalpha() for c in value)
     return letters >= 3 and digits >= 2
 
 
@@ -848,9 +897,17 @@ def _one_word(value: str) -> bool:
 
 def _strong(value: str) -> bool:
     """Password-like: letters and digits or symbols mixed, not a plain word or number."""
-    has_alpha = any(c.isalpha() for c in value)
-    has_other = any(not c.isalpha() for c in value)
-    return has_alpha and has_other and not value.isdigit() and len(value) >= 6
+    if len(value) < 6 or value.isdigit():
+        return False
+    has_alpha = has_other = False
+    for c in value:  # one loop, no generator
+        if c.isalpha():
+            has_alpha = True
+        else:
+            has_other = True
+        if has_alpha and has_other:
+            return True
+    return False
 
 
 def _typed(value: str) -> bool:
@@ -980,11 +1037,67 @@ def _name_before(text: str, quote: int) -> str:
     return m.group(1) if m else ""
 
 
+def _placeholder_pair(value: str) -> bool:
+    """Whether a Basic credential decodes to a user and a password that is a stand-in
+    (`user:password`, `username:changeme`, `admin:<pass>`): held to the test a URL's
+    `user:password@` and `curl -u user:password` are (placeholder_password)."""
+    decoded = _b64_text(value)
+    colon = decoded.find(":")
+    return colon >= 0 and decoded.isprintable() and placeholder_password(decoded[colon + 1 :])
+
+
+def _digest_name(name: str) -> bool:
+    """Whether the credential's name ends in a digest's algorithm (`password_md5`,
+    `api_key_sha256`, `secret-sha512`, `tokenSha1` lower-cased): its value is the
+    credential's digest, as `password_hash` names one (_ABOUT_ANY), not the credential.
+    Not a key named for the algorithm it signs with (`hmac_sha256_key`: "key" is last)."""
+    if "sha" not in name and "md5" not in name:
+        return False  # (most names: two searches, no copies)
+    core = name.rstrip("\"'`").rstrip("0123456789").rstrip("-_")
+    for algorithm in ("sha", "md"):
+        if core.endswith(algorithm):
+            before = len(core) - len(algorithm)
+            if algorithm == "md" and not name.rstrip("\"'`").endswith("md5"):
+                return False
+            # its own word: after a separator or a credential word (`tokensha1`)
+            return before > 0 and (
+                core[before - 1] in "-_."
+                or core[:before].endswith(
+                    ("password", "passwd", "pwd", "secret", "token", "key", "pass")
+                )
+            )
+    return False
+
+
 def _names_slot(value: str) -> bool:
     """Letters alone that hold the name of the slot (`notapassword`, `mysecret`,
-    `supersecrettoken`): a writer's stand-in, not a credential."""
-    low = value.lower()
-    return value.isalpha() and any(w in low for w in ("password", "passwd", "secret", "token"))
+    `supersecrettoken`), or lower-case words and short numbers joined by "-", "_" or
+    "." one of which names it (`my-test-secret`, `test-token-123`, `api-key-1234`,
+    `super-secret-password`): a writer's stand-in, not a credential. Not a value with
+    a capital (`Secret-Garden-2024` may be a password someone chose) or a random part."""
+    if value.isalpha():
+        low = value.lower()
+        return any(w in low for w in ("password", "passwd", "secret", "token"))
+    # (cheap tests first: most values hold a capital, or no joiner)
+    if not value.islower() or not ("-" in value or "_" in value or "." in value):
+        return False
+    if _SLOT_IN.search(value) is None:
+        return False  # (one search, where splitting each value cost more)
+    slot = False
+    for part in _JOINERS.split(value):
+        if part in _SLOT_WORDS:
+            slot = True
+        elif not (part.isascii() and (part.isalpha() or (part.isdigit() and len(part) <= 4))):
+            return False  # a random part, a long number, a symbol: maybe generated
+    return slot
+
+
+_JOINERS: Final = re.compile(r"[-_.]")
+_SLOT_IN: Final = re.compile(r"pass|pwd|secret|token|key|credential")
+# The names of a credential's slot, as a whole word of a stand-in value.
+_SLOT_WORDS: Final = frozenset(
+    "password passwd pass pwd passphrase secret token key apikey credential credentials".split()
+)
 
 
 def _in_url(text: str, at: int) -> bool:
