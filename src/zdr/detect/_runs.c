@@ -46,8 +46,10 @@
  * character class at every position (~6 ns a character) and making a match object
  * per find, tuples made per occurrence, interpreted code (a NamedTuple constructor).
  *
- * They only read their arguments (every index checked against the length), return
- * new objects and keep nothing; scripts/sanitize runs the tests under ASan/UBSan. */
+ * They only read their arguments (every index checked against the length) and return
+ * new objects; what they keep is a cache of the last argument they were given (a word
+ * index, cue_before's filter of its cue set), held by a strong reference.
+ * scripts/sanitize runs the tests under ASan/UBSan. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
@@ -427,11 +429,14 @@ static int cue_filter(PyObject *set) {
         Py_DECREF(it);
         if (PyErr_Occurred()) return -1;
     }
-    Py_INCREF(set);
-    Py_XSETREF(cue_set, set);
+    /* The tables first, the old set freed last: freeing it may run code (a subclass's
+     * __del__) that calls here again, which must find the state whole (review31b). */
+    PyObject *old = cue_set;
     cue_filtered = filtered;
     memcpy(cue_first, first, sizeof first);
     memcpy(cue_last, last, sizeof last);
+    cue_set = Py_NewRef(set);
+    Py_XDECREF(old);
     return 0;
 }
 

@@ -488,13 +488,19 @@ def find_keys(t: Text) -> list[Span]:
 
 def _word_end(text: str, start: int, end: int) -> int:
     """Where the key at ``text[start:end]`` ends: at ``end``, or at the end of the run
-    of letters and digits it stops inside when a rule of fixed length (`glpat-[\\w-]{20}`,
+    of ASCII letters and digits it stops inside when a rule of fixed length (`glpat-[\\w-]{20}`,
     no boundary after it) read only the first part of a longer token: the rest of the
     token is the key's too, and would reach the provider unmasked."""
     n = len(text)
-    if end >= n or not (text[end].isalnum() and text[end - 1].isalnum()):
+    # ASCII letters and digits only: a key's characters; Chinese or Japanese written
+    # without spaces is letters too, and would be masked with it (review31b).
+    if end >= n or not (_ascii_alnum(text[end]) and _ascii_alnum(text[end - 1])):
         return end
     ceiling = min(n, end + 1200)
-    while end < ceiling and text[end].isalnum():
+    while end < ceiling and _ascii_alnum(text[end]):
         end += 1
     return end
+
+
+def _ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()

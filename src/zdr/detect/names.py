@@ -188,13 +188,19 @@ def _cued(low: str, start: int) -> tuple[bool, bool]:
         signed = _after_signature_line(low, start)
         return signed, signed
     if bare in _TITLE_OR_KIN:
-        # Only on the name's line: a title ending a line is a form's answer ("Anrede:
-        # Herr\nVorname: ..."), not the next line's cue.
+        # A title ending a line before a label is a form's answer ("Anrede: Herr\n
+        # Vorname: Wolfgang"), not the label's cue; a mail's wrapped line is one
+        # ("Dear Mrs.\nBrown,", review31b).
         k = start - 1
         while k >= 0 and low[k] in " \t":
             k -= 1
-        newline = k >= 0 and low[k] in "\r\n"
-        return not newline, not newline
+        if k >= 0 and low[k] in "\r\n":
+            word_end = start
+            while word_end < len(low) and (low[word_end].isalpha() or low[word_end] in "-'’"):
+                word_end += 1
+            if low[word_end : word_end + 1] == ":":
+                return False, False
+        return True, True
     if bare in _GREETING_WORDS:
         strong = bare in _STRONG_GREETINGS or (
             bare in _SIGN_OFFS and low.rfind("\n", max(0, start - 4), start) >= 0

@@ -492,8 +492,13 @@ class SecretDetector:
                 continue
             # A sentence's stop is no part of what makes it a password: "The password
             # for your account is incorrect." (review31a); the value masked keeps it.
-            if _strong(value.rstrip(".!?:")) and not (
-                placeholder(value) or _code_like(value) or _names_slot(value)
+            # Not "!" ("password is Summer!", review31b). Nor two lower-case words
+            # joined ("is case-sensitive.", "is single-use."): prose.
+            bare = value.rstrip(".:")
+            if (
+                _strong(bare)
+                and _PROSE_PAIR.fullmatch(bare) is None
+                and not (placeholder(value) or _code_like(value) or _names_slot(value))
             ):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         return _public(text, out)
@@ -573,8 +578,8 @@ class SecretDetector:
         # Asked last, of the values about to be reported only (most are not):
         if _names_slot(value):
             return out  # `notapassword`, `my-test-secret`: a stand-in naming its slot
-        if _digest_name(name):
-            return out  # `password_md5 = ...`, `api_key_sha256: ...`: a digest of it
+        if _digest_name(name) and _DIGEST_VALUE.fullmatch(value) is not None:
+            return out  # `password_md5 = <hex>`, `api_key_sha256: <hex>`: a digest of it
         out.append(span(start, end, label))
         return out
 
@@ -1046,6 +1051,14 @@ def _placeholder_pair(value: str) -> bool:
     return colon >= 0 and decoded.isprintable() and placeholder_password(decoded[colon + 1 :])
 
 
+# What a digest is written as: hex of 32, 40, 56, 64, 96 or 128 digits, or a crypt
+# string (`$1$`, `$2b$`, `$5$`, `$6$`, `$argon2id$`).
+_DIGEST_VALUE: Final = re.compile(
+    r"(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}"
+    r"|[0-9a-fA-F]{128}|\$(?:1|2[abxy]?|5|6|argon2(?:id|i|d)?)\$\S+)"
+)
+
+
 def _digest_name(name: str) -> bool:
     """Whether the credential's name ends in a digest's algorithm (`password_md5`,
     `api_key_sha256`, `secret-sha512`, `tokenSha1` lower-cased): its value is the
@@ -1071,10 +1084,11 @@ def _digest_name(name: str) -> bool:
 
 def _names_slot(value: str) -> bool:
     """Letters alone that hold the name of the slot (`notapassword`, `mysecret`,
-    `supersecrettoken`), or lower-case words and short numbers joined by "-", "_" or
-    "." one of which names it (`my-test-secret`, `test-token-123`, `api-key-1234`,
-    `super-secret-password`): a writer's stand-in, not a credential. Not a value with
-    a capital (`Secret-Garden-2024` may be a password someone chose) or a random part."""
+    `supersecrettoken`), or the slot's name joined by "-", "_" or "." to words a
+    stand-in is written with and short numbers (`my-test-secret`, `test-token-123`,
+    `api-key-1234`, `super-secret-password`): a writer's stand-in, not a credential.
+    Not a value with a capital (`Secret-Garden-2024` may be a password someone chose),
+    another word (`summer-password-2024`) or a random part."""
     if value.isalpha():
         low = value.lower()
         return any(w in low for w in ("password", "passwd", "secret", "token"))
@@ -1087,13 +1101,23 @@ def _names_slot(value: str) -> bool:
     for part in _JOINERS.split(value):
         if part in _SLOT_WORDS:
             slot = True
-        elif not (part.isascii() and (part.isalpha() or (part.isdigit() and len(part) <= 4))):
-            return False  # a random part, a long number, a symbol: maybe generated
+        elif not (part in _STAND_IN_WORDS or (part.isdigit() and len(part) <= 4)):
+            # another word, a random part, a long number: maybe chosen or generated
+            # (`summer-password-2024`, `blue-key-77`; review31b)
+            return False
     return slot
 
 
 _JOINERS: Final = re.compile(r"[-_.]")
+# Two lower-case words joined by a hyphen: an adjective of prose, after "password is".
+_PROSE_PAIR: Final = re.compile(r"[^\W\d_A-Z]+-[^\W\d_A-Z]+")
 _SLOT_IN: Final = re.compile(r"pass|pwd|secret|token|key|credential")
+# The words a stand-in is written with beside its slot's name (`my-test-secret`,
+# `super-secret-password`, `dummy-api-key`).
+_STAND_IN_WORDS: Final = frozenset(
+    "my your test testing example sample demo dummy fake mock placeholder super dev "
+    "local api the a this some default".split()
+)
 # The names of a credential's slot, as a whole word of a stand-in value.
 _SLOT_WORDS: Final = frozenset(
     "password passwd pass pwd passphrase secret token key apikey credential credentials".split()
