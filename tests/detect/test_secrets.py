@@ -956,3 +956,26 @@ def test_a_fixed_length_rule_inside_a_longer_token_masks_all_of_it() -> None:
     assert any(body in f for f in found), found
     short = "AepfJBd0Kh8oOOL8dKLz"
     assert f"glpat-{short}" in masked(f"token glpat-{short} here")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # "xxx" in mixed case is a random key's chance run, not a writer's filler
+        (
+            'key = "a8F2mxXXO4pQ7rT2xKp9LzW4nVb8Hc3dE5fG6hJ7kL8mN9pQ0rS1tU2vW3x"',
+            "a8F2mxXXO4pQ7rT2xKp9LzW4nVb8Hc3dE5fG6hJ7kL8mN9pQ0rS1tU2vW3x",
+        ),
+        ("postgres://admin:XxXx1234@db.internal:5432/app", "XxXx1234"),
+    ],
+)
+def test_a_key_holding_xxx_in_mixed_case_is_masked(text: str, value: str) -> None:
+    assert value in masked(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['api_key = "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx"', "token: XXXX-XXXX-XXXX-XXXX"],
+)
+def test_xxx_in_one_case_is_a_filler(text: str) -> None:
+    assert masked(text) == set(), text
