@@ -106,6 +106,8 @@ def test_a_code_on_the_line_before_does_not_make_a_number_an_id() -> None:
         ("my number is 7049231695 thanks", "7049231695"),
         ("text me at 9876543210", "9876543210"),
         ("just dial 2025550143 when you land", "2025550143"),
+        ("my number is: 9876543210", "9876543210"),  # "is" and a colon
+        ("PhNo. 9845012345", "9845012345"),  # the label written as one word
     ],
 )
 def test_a_bare_number_after_a_phone_label_or_a_persons_number(text: str, value: str) -> None:

@@ -29,7 +29,7 @@ _PHONE_WORDS: Final = (
 # number of attempts", "context menu", "radial", "your order number is".
 _PERSONS_NUMBER: Final = re.compile(
     r"(?<![\w'’])(?:(?:my|his|her|your|our|their)(?: (?:phone|cell|mobile))? number"
-    r"(?: is|:)?|text (?:me|him|her|us)(?: at| on)?|please text|dial|landline(?: is|:)?|"
+    r"(?: is)?:?|text (?:me|him|her|us)(?: at| on)?|please text|dial|landline(?: is)?:?|"
     r"mob\.?(?: no\.?)?:?)[ \t]*\Z"
 )
 # What each of those holds: a window with none is not searched.
@@ -252,7 +252,7 @@ _DOTTED_PAIRS: Final = re.compile(r"\d{2}(?:\.\d{2}){3,4}")
 # case-insensitive regex, tried at each of its 24 places, cost ~56k instructions.
 _LABEL_STEMS: Final = (
     "phone", "tel", "mobil", "cell", "fax", "whatsapp", "sms", "call", "ring", "ph ", "ph.",
-    "mob", "contact",
+    "phno", "mob", "contact",
 )  # fmt: skip
 
 
