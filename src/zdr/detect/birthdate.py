@@ -119,6 +119,12 @@ class BirthDateDetector:
         return out
 
 
+def names_a_birth_date(key: str) -> bool:
+    """Whether a key or a column's name holds a birth word (``dob``, ``Geburtsdatum``,
+    ``data_nascimento``): the words this detector's cue is."""
+    return _BIRTH.search(key.lower()) is not None
+
+
 def birth_date_value(value: str) -> bool:
     """A whole date of a year from 1900 to this one: the value of a birth-date key or
     column (``dob`` in an SQL INSERT's columns, a table's "Geburtsdatum")."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from zdr.detect.birthdate import birth_date_value
+from zdr.detect.birthdate import birth_date_value, names_a_birth_date
 from zdr.detect.mentions import other_mentions
 from zdr.detect.model import Span, span
 from zdr.detect.names import (
@@ -32,14 +32,6 @@ _ADDRESS_KEYS: Final = frozenset(
     address2 homeaddress postaladdress mailingaddress billingaddress shippingaddress
     residentialaddress addr adresse anschrift strasse straße wohnadresse indirizzo
     direccion dirección domicilio endereco endereço morada adres straat woonadres""".split()
-)
-# Birth-date keys: the values of such a column of an SQL INSERT or a table whose other
-# columns name a person or an address (the keys this detector is anchored on); the
-# birth-date detector finds the rest by its cue and its own column reading.
-_BIRTH_DATE_KEYS: Final = frozenset(
-    """dob birthdate dateofbirth birthday geburtsdatum geburtstag datedenaissance
-    datenaissance naissance datanascita datadinascita fechadenacimiento fechanacimiento
-    datadenascimento datanascimento nascimento geboortedatum""".split()
 )
 # Where such a key can be: its last part (the anchor), read backwards to the key's start.
 _KEY_WORDS: Final = (
@@ -85,9 +77,7 @@ _NOT_VALUES: Final = frozenset(
 
 # The most letters and digits a key holds: a table's cell of prose (a header line of
 # a CSV is any line with a comma) is given up once it holds more.
-_LONGEST_KEY: Final = max(
-    map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS, *_BIRTH_DATE_KEYS))
-)
+_LONGEST_KEY: Final = max(map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS)))
 
 
 def label_of(key: str) -> str | None:
@@ -108,7 +98,9 @@ def label_of(key: str) -> str | None:
         return "PERSON?"
     if compact in _ADDRESS_KEYS:
         return "STREET_ADDRESS"
-    if compact in _BIRTH_DATE_KEYS:
+    # A birth-date column (`dob`, `Geburtsdatum`) of an INSERT or a table whose other
+    # columns name a person or an address: the birth-date detector's own words.
+    if names_a_birth_date(compact):
         return "DATE_OF_BIRTH"
     return None
 

@@ -497,7 +497,7 @@ class SecretDetector:
             bare = value.rstrip(".:")
             if (
                 _strong(bare)
-                and _PROSE_PAIR.fullmatch(bare) is None
+                and not _prose_pair(bare)
                 and not (placeholder(value) or _code_like(value) or _names_slot(value))
             ):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
@@ -1082,6 +1082,13 @@ def _digest_name(name: str) -> bool:
     return False
 
 
+def _prose_pair(value: str) -> bool:
+    """Two lower-case words joined by a hyphen: an adjective of prose after "password
+    is" (`case-sensitive`, `single-use`)."""
+    first, hyphen, second = value.partition("-")
+    return bool(hyphen) and first.isalpha() and second.isalpha() and value.islower()
+
+
 def _names_slot(value: str) -> bool:
     """Letters alone that hold the name of the slot (`notapassword`, `mysecret`,
     `supersecrettoken`), or the slot's name joined by "-", "_" or "." to words a
@@ -1109,8 +1116,6 @@ def _names_slot(value: str) -> bool:
 
 
 _JOINERS: Final = re.compile(r"[-_.]")
-# Two lower-case words joined by a hyphen: an adjective of prose, after "password is".
-_PROSE_PAIR: Final = re.compile(r"[^\W\d_A-Z]+-[^\W\d_A-Z]+")
 _SLOT_IN: Final = re.compile(r"pass|pwd|secret|token|key|credential")
 # The words a stand-in is written with beside its slot's name (`my-test-secret`,
 # `super-secret-password`, `dummy-api-key`).

@@ -441,10 +441,6 @@ def placeholder_password(password: str) -> bool:
     (``${password}``, ``{{pass}}``, ``<pass>``, ``%PASS%``), a filler word, too short or
     too plain to be one (``abc``, ``1111``, ``xxxx``), or any :func:`placeholder`."""
     low = password.lower()
-    if (
-        _PASSWORD_TEMPLATE.fullmatch(password)
-        or any(w in low for w in _PASSWORD_FILLERS)
-        or _filler_x(password)
-    ):
+    if _PASSWORD_TEMPLATE.fullmatch(password) or any(w in low for w in _PASSWORD_FILLERS):
         return True
     return len(password) < 4 or _at_most_two_characters(low) or placeholder(password)
