@@ -764,7 +764,8 @@ def test_a_password_said_with_what_it_is_for(text: str, value: str) -> None:
         "the password for the portal is incorrect.",  # a word and the sentence's stop
         "das Passwort für das Konto ist abgelaufen: bitte neu setzen",
         "the password policy for admins is 12chars+",  # no preposition after the word
-        "a password for each of the five accounts is Required2!",  # more than four words
+        # more than four words (a capital, a symbol would make it said: Required2!)
+        "a password for each of the five accounts is required2",
     ],
 )
 def test_what_a_password_is_for_then_no_password(text: str) -> None:
@@ -979,3 +980,51 @@ def test_a_key_holding_xxx_in_mixed_case_is_masked(text: str, value: str) -> Non
 )
 def test_xxx_in_one_case_is_a_filler(text: str) -> None:
     assert masked(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a sentence or two after the word, not right after it
+        ("my password is the cat's name and the year, Whiskers1999, don't laugh", ["Whiskers1999"]),
+        ("the router password was admin? no, I set it to Pl4nk&Rope9 on Monday", ["Pl4nk&Rope9"]),
+        (
+            "new wifi password Harbour-Gull-3318 (the old one was Harbour-Tern-1207)",
+            [
+                "Harbour-Gull-3318",
+                "Harbour-Tern-1207",
+            ],
+        ),
+        ("lost my steam pw (F1refly$Den) again", ["F1refly$Den"]),
+        ("vpn creds for you:\nuser kmeyer / pass Valparaiso.77", ["Valparaiso.77"]),
+        (
+            "dumped creds:\nroot:Winter2025!\nm.okoro:Lagos4life\nguest:guest",
+            [
+                "Winter2025!",
+                "Lagos4life",
+            ],
+        ),
+    ],
+)
+def test_a_password_said_in_the_sentences_after_its_word(text: str, values: list[str]) -> None:
+    found = masked(text)
+    for value in values:
+        assert value in found, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # hosts, versions, ids and keys of key: value pairs near the word stay
+        "I reset the password on web-prod-03 running ubuntu-22.04, ticket INC-20931",
+        "the password policy applies from v2.14.0-rc1 onwards",
+        "credentials file:\n  region: eu-west-1\n  auth0_clientID: (see vault)",
+        "Failed password for root, port 22 ssh2: RSA SHA256:ab12/Pw3QagMg0Lle6uZHu",
+        "call getPassword2() or os.getenv('DB_PASSWORD_2'); the password is in vault",
+        "use $DB_PASSWORD2 from the environment, the password lives in vault",
+        "your boarding pass for flight LH2041 and the seat 14C",
+        "the password must hold a digit, e.g. Password123!, and 12 characters",
+    ],
+)
+def test_words_near_a_password_word_that_are_no_password(text: str) -> None:
+    assert masked(text) == set(), (text, masked(text))

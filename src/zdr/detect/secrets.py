@@ -322,6 +322,9 @@ _ANCHORS: Final = (
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
     Anchor("secret.pair", _PAIR_WORDS, lower=True),
+    # "pass" and "cred" as words of their own (_said_passwords checks the word's end):
+    # `user dhernandez / pass ...`, `cred dump: ...`; not "bypass" (word_start).
+    Anchor("secret.said", r"pass|cred", lower=True, word_start=""),
     # What the rules that once searched the whole text for a literal need (their
     # pattern holds it): found by the shared scan, not by one more pass over the text
     # each. Not "@" and "://" (_LOGIN_PAIR, _DSN): as anchors they cost the scan more
@@ -481,6 +484,9 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if _strong(value) and not (placeholder_password(value) or value.startswith("/")):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
+        said = [*t.spans("secret.password_word"), *t.spans("secret.pair"), *t.spans("secret.said")]
+        if said:
+            _said_passwords(text, low, sorted(said), out)
         for m in matches_at(_PASSWORD_WORD, low, t.spans("secret.password_word")):
             value = text[m.start("value") : m.end("value")]
             if value.startswith("-"):
@@ -604,6 +610,101 @@ def _url_and_login_passwords(text: str, out: list[Span]) -> None:
             continue  # an address in a URL's path: what follows is the path
         if _strong(value) and not placeholder(value):
             out.append(span(m.start("value"), m.end("value"), "SECRET"))
+
+
+# How far after a credential word a password said in prose is looked for: a sentence
+# or two (`my password is literally my dog's name + birth year, Biscuit2014`), never
+# past a blank line.
+_SAID_REACH: Final = 160
+# What a word said in prose is wrapped in, or ends with, that is no part of it.
+_SAID_LEADING: Final = "([{\"'`\u201c\u2018<"
+_SAID_TRAILING: Final = ".,;:?)]}\"'`\u201d\u2019>"
+# A character no password said in a sentence holds, but code, paths, addresses and
+# assignments do (`getPassword2()`, `/etc/app1.conf`, `DB_PASS=...`, `ops@x.io`).
+_NOT_SAID: Final = frozenset("/\\<>=(){}[]@|:")
+# Words that separate parts of a name or version, not what makes a password strong.
+_SEPARATORS: Final = frozenset("-._")
+
+
+def _said_passwords(text: str, low: str, words: list[tuple[int, int]], out: list[Span]) -> None:
+    """Passwords said in prose away from their word, added to ``out``: after a credential
+    word ("password", "pw", "pass", "creds", "login"), in the sentence or two that follow,
+    a word shaped as people make passwords (_said_password_shape): `changed it to
+    Tr0ub4dor&3x last week`, `(was stg-Koala-2219)`, `steam pw (Gr3mlin$Cave)`, and the
+    password of each `user:password` line of a credential dump."""
+    reached = 0
+    for start, end in words:
+        n = len(low)
+        if end < n and low[end] == "s":
+            end += 1  # "passwords", "creds"
+        if (end < n and low[end].isalnum()) or (start > 0 and not _word_before(low[start - 1])):
+            continue  # part of a longer word or token: "passport", "credit", "/Pw3Qag"
+        stop = min(n, end + _SAID_REACH)
+        blank = text.find("\n\n", end, stop)
+        if blank >= 0:
+            stop = blank
+        at = max(end, reached)
+        while at < stop:
+            while at < stop and text[at].isspace():
+                at += 1
+            if at == stop:
+                break
+            word_end = at
+            while word_end < n and not text[word_end].isspace():
+                word_end += 1
+            _said_password(text, at, word_end, out)
+            at = word_end
+        reached = max(reached, stop)
+
+
+def _word_before(c: str) -> bool:
+    """Whether a word may start after ``c``: a space or an opening mark, not a letter
+    or the inside of a token (`SHA256:.../Pw3Qag`, `x_pw`, `a.pass`)."""
+    return c.isspace() or c in _SAID_LEADING
+
+
+def _said_password(text: str, start: int, end: int, out: list[Span]) -> None:
+    """The word ``text[start:end]`` (between spaces) if it is a said password, or its
+    part after a user name and ":" (`j.mwangi:Kenya4ever`), added to ``out``."""
+    if text[end - 1] == ":":
+        return  # a key, its value follows (`auth0_clientID: ...`)
+    while start < end and text[start] in _SAID_LEADING:
+        start += 1
+    while end > start and text[end - 1] in _SAID_TRAILING:
+        end -= 1
+    colon = text.find(":", start, end)
+    if colon > start:
+        start = colon + 1  # `user:password`; a second ":" fails the shape
+    value = text[start:end]
+    if _said_password_shape(value):
+        out.append(span(start, end, "SECRET"))
+
+
+def _said_password_shape(value: str) -> bool:
+    """A word people make a password of: 8 to 64 characters, lower-case letters (three
+    or more letters) with a digit, and a capital or a symbol other than a separator
+    inside it (`Biscuit2014`, `QA_backup#11`, `stg-Koala-2219`); not a host, version or id
+    (`web-prod-03`, `ubuntu-22.04`, `INC-20931`), nor code, a path or an address
+    (_NOT_SAID), nor a documentation filler."""
+    if not 8 <= len(value) <= 64 or value[0] in "$%":
+        return False  # a variable (`$DB_PASS2`, `%PASS_1%`) names one
+    letters = 0
+    lower = digit = strong = False
+    last = len(value) - 1
+    for i, c in enumerate(value):  # one loop, no generator
+        if c in _NOT_SAID or c.isspace():
+            return False
+        if c.isalpha():
+            letters += 1
+            if c.islower():
+                lower = True
+            else:
+                strong = True
+        elif c.isdigit():
+            digit = True
+        elif c not in _SEPARATORS and 0 < i < last:
+            strong = True  # inside the word: `12chars+` is a length said, no password
+    return lower and digit and strong and letters >= 3 and not placeholder_password(value)
 
 
 def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
