@@ -461,6 +461,9 @@ def test_card_numbers_found_where_the_former_scan_anchor_found_them(text: str) -
         "born in a small town by the sea; flights on 03/14/26",  # too far from the word
         "born in 1988, order 20240214 shipped",  # a compact date only as the key's value
         "order 14FEB1988 shipped",  # no birth word
+        # "nato"/"nata" inside another word is no birth word
+        "la sonata 14/02/1988 in do minore",
+        "Donatoni 14/02/1988 concerto",
     ],
 )
 def test_short_dates_are_birth_dates_only_right_after_a_birth_word(text: str) -> None:

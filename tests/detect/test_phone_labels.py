@@ -25,6 +25,7 @@ def phones(text: str) -> list[str]:
         ("+41 (0)38 512 44 90 office", "+41 (0)38 512 44 90"),
         ("ring +910948359304 tomorrow", "+910948359304"),  # "+", India, 10 digits
         ("+913483123225", "+913483123225"),  # no label: the "+" says it is dialled
+        ("(ph) 2025550143", "2025550143"),  # "ph" as a word of its own
     ],
 )
 def test_labelled_numbers_of_a_possible_length_are_phones(text: str, value: str) -> None:
@@ -37,6 +38,7 @@ def test_labelled_numbers_of_a_possible_length_are_phones(text: str, value: str)
         "4151550199 was the reference",  # invalid, no separator and no label
         "release 04.12.55.66.78 is out",  # dotted pairs without a label
         "fax +1-415-155",  # a label, but too short for any number of the country
+        "see graph 2025550143 for the trend",  # "ph" inside a word is no label
     ],
 )
 def test_unlabelled_or_impossible_numbers_are_left_alone(text: str) -> None:

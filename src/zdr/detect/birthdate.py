@@ -64,7 +64,9 @@ _SHORT_DATE: Final = re.compile(
     r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d|:\d)"
 )
 _BIRTH: Final = re.compile(
-    r"born|birth|b[-'’]?day|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|nato|nata|"
+    # "nato"/"nata" as words: not in "Donatoni", "sonata", "Renata"
+    r"born|birth|b[-'’]?day|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|"
+    r"\bnat[oa]\b|"
     r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|nasc\.|geboortedatum|"
     # "birthday" in the languages zdr claims (a date after it is the birth date)
     r"geburtstag|anniversaire|cumplea[nñ]os|compleanno|verjaardag|anivers[aá]rio"

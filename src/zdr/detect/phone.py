@@ -22,8 +22,11 @@ from zdr.detect.scan import OTHER_DIGITS, Text
 _PHONE_WORDS: Final = (
     "phone", "tel", "mobile", "mobil", "call", "cell", "whatsapp", "fax", "reach",
     "numero", "número", "telefono", "teléfono", "telefone", "portable",
-    "rufen", "contact", "ph", "sms", "handy", "celular",
+    "rufen", "contact", "sms", "handy", "celular",
 )  # fmt: skip
+# "ph" (a phone's abbreviation) says it only as the start of a word: not "graph",
+# "morph", "Joseph" (_starts_a_word).
+_PHONE_ABBREVIATION: Final = "ph"
 # A person's number, and what is done with one, right before the number and as words of
 # their own ("my number is", "text me at", "dial", "Mob. No."): not "this number", "your
 # number of attempts", "context menu", "radial", "your order number is".
@@ -38,10 +41,24 @@ _PERSONS_NUMBER_STEMS: Final = ("number", "text", "dial", "landline", "mob")
 
 def _says_phone(before: str) -> bool:
     """A phone word in ``before`` (the lower-cased text before a number)."""
-    return any(w in before for w in _PHONE_WORDS) or (
-        any(w in before for w in _PERSONS_NUMBER_STEMS)
-        and _PERSONS_NUMBER.search(before) is not None
+    return (
+        any(w in before for w in _PHONE_WORDS)
+        or _starts_a_word(before, _PHONE_ABBREVIATION)
+        or (
+            any(w in before for w in _PERSONS_NUMBER_STEMS)
+            and _PERSONS_NUMBER.search(before) is not None
+        )
     )
+
+
+def _starts_a_word(text: str, part: str) -> bool:
+    """Whether ``part`` occurs in ``text`` after no letter."""
+    at = text.find(part)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalpha():
+            return True
+        at = text.find(part, at + 1)
+    return False
 
 
 class PhoneDetector:
