@@ -322,9 +322,10 @@ _ANCHORS: Final = (
     Anchor("secret.word_value", _CREDENTIAL_WORDS, lower=True),
     Anchor("secret.password_word", _PASSWORD_WORDS, lower=True),
     Anchor("secret.pair", _PAIR_WORDS, lower=True),
-    # "pass" and "cred" as words of their own (_said_passwords checks the word's end):
-    # `user dhernandez / pass ...`, `cred dump: ...`; not "bypass" (word_start).
-    Anchor("secret.said", r"pass|cred", lower=True, word_start=""),
+    # "pass" and "cred" as words of their own, before a space: `user dhernandez / pass
+    # ...`, `cred dump: ...`; not "bypass" (word_start), "password" or "credit" (the
+    # two other anchors _said_passwords reads hold "password" and "creds").
+    Anchor("secret.said", r"(?:pass|cred)[ \t]", lower=True, word_start=""),
     # What the rules that once searched the whole text for a literal need (their
     # pattern holds it): found by the shared scan, not by one more pass over the text
     # each. Not "@" and "://" (_LOGIN_PAIR, _DSN): as anchors they cost the scan more
@@ -622,6 +623,9 @@ _SAID_TRAILING: Final = ".,;:?)]}\"'`\u201d\u2019>"
 # A character no password said in a sentence holds, but code, paths, addresses and
 # assignments do (`getPassword2()`, `/etc/app1.conf`, `DB_PASS=...`, `ops@x.io`).
 _NOT_SAID: Final = frozenset("/\\<>=(){}[]@|:")
+# A word long enough to be a said password (_said_password_shape: 8 or more), found by
+# the regex engine: most words of a sentence are shorter, and are not looked at.
+_LONG_WORD: Final = re.compile(r"\S{8,}")
 # Words that separate parts of a name or version, not what makes a password strong.
 _SEPARATORS: Final = frozenset("-._")
 
@@ -635,6 +639,8 @@ def _said_passwords(text: str, low: str, words: list[tuple[int, int]], out: list
     reached = 0
     for start, end in words:
         n = len(low)
+        if low[end - 1] in " \t":
+            end -= 1  # secret.said's match holds the space after its word
         if end < n and low[end] == "s":
             end += 1  # "passwords", "creds"
         if (end < n and low[end].isalnum()) or (start > 0 and not _word_before(low[start - 1])):
@@ -643,17 +649,12 @@ def _said_passwords(text: str, low: str, words: list[tuple[int, int]], out: list
         blank = text.find("\n\n", end, stop)
         if blank >= 0:
             stop = blank
-        at = max(end, reached)
-        while at < stop:
-            while at < stop and text[at].isspace():
-                at += 1
-            if at == stop:
-                break
-            word_end = at
+        for m in _LONG_WORD.finditer(text, max(end, reached), stop):
+            word_end = m.end()
             while word_end < n and not text[word_end].isspace():
-                word_end += 1
-            _said_password(text, at, word_end, out)
-            at = word_end
+                word_end += 1  # the word goes on past the window
+            _said_password(text, m.start(), word_end, out)
+            reached = word_end  # the next window starts after it, not inside it
         reached = max(reached, stop)
 
 
