@@ -258,6 +258,8 @@ def test_a_form_questions_help_text_is_no_answer(text: str) -> None:
         ),
         # FHIR's HumanName: the given names in an array
         ('{"patient":{"given":["Oyelaran","T."],"family":"Adewale"}}', "Oyelaran"),
+        # a nickname in parentheses in a cell of a name column
+        ("naam,adres\nP. (Pieter) Jansen,Oudegracht 231\nJ. de Vries,Laan 3", "P. (Pieter) Jansen"),
     ],
 )
 def test_form_answers_and_fhir_given_names(text: str, value: str) -> None:

@@ -555,6 +555,9 @@ def test_a_lower_case_given_name_alone_after_a_label_is_taken() -> None:
         ("so my sister hannah-louise is getting married", ["hannah-louise"]),
         ("my name is michael adeyemi-jones", ["michael adeyemi-jones"]),
         ("name on the account is lukas weißgerber", ["lukas weißgerber"]),
+        ("hi, its ji-ho park here", ["ji-ho"]),  # the lists write "jiho"
+        # a nickname in parentheses inside a name
+        ("Robert (Bob) Smith joined the call", ["Robert (Bob) Smith"]),
         # family name first, in capitals, before a comma or after a title
         ("Referral: pt. LOPEZ GARCIA, Juan Carlos (DOB 11/23/1958)", ["LOPEZ GARCIA, Juan Carlos"]),
         ("Réclamation: client M. DUBOIS Jean-Philippe, 45 boulevard", ["DUBOIS Jean-Philippe"]),

@@ -113,7 +113,8 @@ def plausible(value: str, label: str) -> bool:
         return 6 <= len(value) <= 120 and any(c.isdigit() for c in value) and _three_letters(value)
     if label == "DATE_OF_BIRTH":
         return birth_date_value(value)
-    words = value.split()
+    # A nickname in parentheses is a word of the name ("P. (Pieter) Jansen").
+    words = [w[1:-1] if w[:1] == "(" and w[-1:] == ")" else w for w in value.split()]
     if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
     if label == "PERSON":

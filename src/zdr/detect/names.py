@@ -1168,14 +1168,18 @@ class PersonDetector:
 
     def _hyphenated_name(self, low: str, pos: int) -> int:
         """The end of a hyphenated name in lower case at ``pos`` ("sung-min",
-        "hannah-louise", "mei-ling"), or -1: a name of the lists as a whole, or each
-        part a name of the lists ("well-known", "follow-up" are not)."""
+        "hannah-louise", "mei-ling", "ji-ho"), or -1: a name of the lists as a whole,
+        with or without its hyphen, or each part a name of the lists ("well-known",
+        "follow-up" are not)."""
         m = _LOWER_HYPHENATED.match(low, pos)
         if m is None:
             return -1
         whole = m.group()
-        if (whole in self.names and whole not in _AMBIGUOUS) or all(
-            self._lower_name(part, first=False) for part in whole.split("-")
+        joined = whole.replace("-", "")  # "ji-ho": the lists write "jiho"
+        if (
+            (whole in self.names and whole not in _AMBIGUOUS)
+            or joined in self.names
+            or all(self._lower_name(part, first=False) for part in whole.split("-"))
         ):
             return m.end()
         return -1
@@ -1274,8 +1278,8 @@ _LIST_ITEM: Final = re.compile(
     r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t\r]*\Z)"  # "\r\n" lines too
 )
 # A nickname's quotes between a given name and a surname: the gap before it, and the
-# gap after it that goes with it.
-_NICKNAME_QUOTES: Final = {" '": "' ", ' "': '" ', " ‘": "’ ", " “": "” "}
+# gap after it that goes with it; or its parentheses ("Robert (Bob) Smith").
+_NICKNAME_QUOTES: Final = {" '": "' ", ' "': '" ', " ‘": "’ ", " “": "” ", " (": ") "}
 # Between the items of a list of names on one line: "Okonkwo, Adaeze; Hart, Per".
 _LIST_SEPARATOR: Final = re.compile(r"[ \t]*[,;/][ \t]*| (?:and|und|et|y|e|en|&) ")
 
