@@ -246,3 +246,28 @@ def test_questions_and_products_are_no_answers(text: str) -> None:
 def test_a_form_questions_help_text_is_no_answer(text: str) -> None:
     """review30: the line after a question about a person key was taken whole."""
     assert [s for s in DETECT.detect(text) if s.label == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a form's "Q: ... A:" answer to "Your name?" (stop 32)
+        (
+            "Typeform response\nQ: Your name? A: jo-anne mcallister-nkemelu\nQ: Best email? A: -",
+            "jo-anne mcallister-nkemelu",
+        ),
+        # FHIR's HumanName: the given names in an array
+        ('{"patient":{"given":["Oyelaran","T."],"family":"Adewale"}}', "Oyelaran"),
+        # a nickname in parentheses in a cell of a name column
+        ("naam,adres\nP. (Pieter) Jansen,Oudegracht 231\nJ. de Vries,Laan 3", "P. (Pieter) Jansen"),
+    ],
+)
+def test_form_answers_and_fhir_given_names(text: str, value: str) -> None:
+    assert (value, "PERSON") in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Q: Project name? A: apollo", '{"given": ["true"], "family": "x"}']
+)
+def test_other_answers_and_arrays_left(text: str) -> None:
+    assert not {v for v, label in found(text) if label == "PERSON"}

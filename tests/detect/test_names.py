@@ -542,3 +542,63 @@ def test_travel_shapes_and_products_after_labels_are_left(text: str) -> None:
 
 def test_a_lower_case_given_name_alone_after_a_label_is_taken() -> None:
     assert persons("Caller: cassandra\nIssue: billing") == ["cassandra"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "its" for "it's" where it opens a clause (stop 32)
+        ("Customer: its babajide ogunleye, babajide@example.com", ["babajide ogunleye"]),
+        ("hi, its chidinma okafor here, order 88123-A never arrived", ["chidinma okafor"]),
+        # hyphenated given names and surnames in lower case after a cue
+        ("hey, it's sung-min park - card got charged twice", ["sung-min"]),
+        ("so my sister hannah-louise is getting married", ["hannah-louise"]),
+        ("my name is michael adeyemi-jones", ["michael adeyemi-jones"]),
+        ("name on the account is lukas weißgerber", ["lukas weißgerber"]),
+        ("hi, its ji-ho park here", ["ji-ho"]),  # the lists write "jiho"
+        # a nickname in parentheses inside a name
+        ("Robert (Bob) Smith joined the call", ["Robert (Bob) Smith"]),
+        # family name first, in capitals, before a comma or after a title
+        ("Referral: pt. LOPEZ GARCIA, Juan Carlos (DOB 11/23/1958)", ["LOPEZ GARCIA, Juan Carlos"]),
+        ("Réclamation: client M. DUBOIS Jean-Philippe, 45 boulevard", ["DUBOIS Jean-Philippe"]),
+        ("daughter of the account holder (ALVAREZ, ROSA M.) wants", ["ALVAREZ, ROSA M."]),
+    ],
+)
+def test_names_of_stop_32_found(text: str, names: list[str]) -> None:
+    assert persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's well-known that the API is slow",
+        "its follow-up is due",
+        "the company, its co-founder and staff",
+        "The app updates; its dark-mode toggle broke",
+        "it's a win-win",
+        "it's check-in time at noon",
+        "the name on the card is wrong",
+        "The router, its admin page, its default password",
+        "Contact (PARIS, FRANCE)",
+        "the account holder (SALES TEAM)",
+        "SAN JOSE, Maria",
+    ],
+)
+def test_look_alikes_of_stop_32_left(text: str) -> None:
+    found = " ".join(persons(text))
+    assert not any(
+        w in found
+        for w in (
+            "well",
+            "follow",
+            "co-founder",
+            "dark",
+            "win",
+            "check",
+            "wrong",
+            "admin",
+            "PARIS",
+            "SALES",
+            "SAN",
+        )
+    ), found

@@ -113,7 +113,8 @@ def plausible(value: str, label: str) -> bool:
         return 6 <= len(value) <= 120 and any(c.isdigit() for c in value) and _three_letters(value)
     if label == "DATE_OF_BIRTH":
         return birth_date_value(value)
-    words = value.split()
+    # A nickname in parentheses is a word of the name ("P. (Pieter) Jansen").
+    words = [w[1:-1] if w[:1] == "(" and w[-1:] == ")" else w for w in value.split()]
     if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
     if label == "PERSON":
@@ -164,6 +165,8 @@ class FieldDetector:
             value = _value_after(text, key_end)
             if value is None and text[key_end : key_end + 1] == "?":
                 value = _answer_after(text, key_end + 1)  # "What's your name? → ana"
+                if value is not None and label == "PERSON?" and _asks_for_yours(low, key_start):
+                    label = "PERSON"  # "Your name? A: jo-anne ...": the one who answers
             if value is not None:
                 v_start, v_end = value
                 whole = (
@@ -240,9 +243,17 @@ def _paired_key_values(text: str, low: str, start: int) -> list[Span]:
     return [span(*value, "PERSON"), span(*other, "PERSON")]
 
 
+# A JSON array's first string after a key: `"given": ["Oyelaran", "T."]`.
+_ARRAY_FIRST: Final = re.compile(r"[\"']?[ \t]*:[ \t]*\[[ \t]*\"([^\"\n]{1,60})\"")
+
+
 def _pair_value(text: str, key_end: int, key: str) -> tuple[int, int] | None:
     """The value after a paired key, when shaped like a name and no ordinary word."""
     value = _value_after(text, key_end)
+    if value is None:
+        # FHIR's HumanName: `"given": ["Oyelaran", "T."]`, the names in an array.
+        first = _ARRAY_FIRST.match(text, key_end)
+        value = first.span(1) if first is not None else None
     if value is None:
         return None
     words = text[value[0] : value[1]]
@@ -297,7 +308,11 @@ def _value_after(text: str, key_end: int) -> tuple[int, int] | None:
 
 
 # After a form's question: an arrow, a colon, a dash or the line's end, then the answer.
-_ANSWER_AFTER: Final = re.compile(r"[ \t]*+(?:→|->|=>|:|-|–|\r?\n)[ \t]*+")
+# A form's "Q: ... A:" too, on the question's line ("Q: Your name? A: jo-anne ...").
+_ANSWER_AFTER: Final = re.compile(
+    r"[ \t]*+(?:→|->|=>|:|-|–|\r?\n|(?:A|Answer|Antwort|Réponse|Respuesta|Risposta|Resposta)"
+    r"[ \t]*+[:.)])[ \t]*+"
+)
 
 
 def _answer_after(text: str, after_question: int) -> tuple[int, int] | None:
@@ -316,6 +331,16 @@ def _answer_after(text: str, after_question: int) -> tuple[int, int] | None:
     if any(w in NOT_IN_A_NAME and w not in PARTICLES for w in value.lower().split()):
         return None
     return (start, start + len(value)) if value else None
+
+
+# "Your name?": the question asks for the name of the one who answers.
+_YOUR: Final = frozenset("your ihr dein deine votre ton tu su seu teu uw jouw vostro tuo".split())
+
+
+def _asks_for_yours(low: str, key_start: int) -> bool:
+    """The word before the key at ``key_start`` is "your" in a claimed language."""
+    before = low[max(0, key_start - 12) : key_start].split()
+    return bool(before) and before[-1] in _YOUR
 
 
 def _value_after_separator(text: str, key_end: int) -> tuple[int, int] | None:

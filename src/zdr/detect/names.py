@@ -452,6 +452,27 @@ _WEAK_CUES: Final = (
     "i'm", "i am", "this is", "it's", "it’s", "ich bin", "je suis", "soy", "sono",
     "ik ben", "eu sou",
 )  # fmt: skip
+# "its" written for "it's" ("hi, its chidinma okafor here", "Customer: its babajide
+# ogunleye"): a weak cue only where it opens a clause, after a comma, a colon, a
+# sentence's end or a line's start (the possessive opens one far less often, and
+# "its " anywhere was a dear anchor: +2.5% instructions a chat request).
+_ITS_ANCHOR: Final = r"[,:;!?.\n] {0,2}its "
+# The cues after which only a name of the lists that hold no ordinary word is taken
+# ("the name on the card is wrong" stays).
+_WEAK_OR_ITS: Final = (*_WEAK_CUES, "its ", "name on ")
+
+
+def _with_its(
+    low: str, cues: Sequence[tuple[int, int]], its: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The lower-case cues with each "its " that opens a clause (``its``: the anchor's
+    hits, from the character before it; or the text's start), as the word's own span."""
+    out = [*cues, *((end - 4, end) for _, end in its)]
+    if low.startswith("its "):
+        out.append((0, 4))
+    return sorted(out)
+
+
 # A person named by their relation to the writer or their role ("her husband emeka",
 # "mi esposo andrés", "for candidate shreya banerjee"): a word of the name lists after
 # it is a name. The possessive is required of family and friends ("the son of").
@@ -476,6 +497,8 @@ _LOWER_CUES: Final = (
     "(?:"
     + "|".join(re.escape(c) for c in (*_FIRST_PERSON_NAME_CUES, *_WEAK_CUES, "name is", "call me"))
     + ") |"
+    # "the name on the account is lukas weißgerber": a name of the lists after it
+    + r"name on (?:the|my|your|his|her|our|this) [a-z]{2,12} (?:is|was) |"
     + _TITLE_CUE.pattern
     + "|"
     + _RELATION_CUE.pattern
@@ -514,7 +537,8 @@ _CAPS_RUN: Final = (
     rf"({_CAPS_ONLY}(?:,? (?:{_CAPS_NAME_WORD}))?(?: (?:{_CAPS_NAME_WORD})){{0,2}}"
     rf"(?: [{_UPPER}]\.?(?![\w'’-]))?)(?![\w'’-])"
 )
-_CAPS_AFTER_KEY: Final = re.compile(r"[\"']?[ \t]*[:=]?[ \t]*[\"']?" + _CAPS_RUN)
+# After the key, a value in parentheses too: "account holder (ALVAREZ, ROSA M.)".
+_CAPS_AFTER_KEY: Final = re.compile(r"[\"']?[ \t]*[:=]?[ \t]*[\"'(]?" + _CAPS_RUN)
 _CAPS_AFTER_TITLE: Final = re.compile(rf"(?:{_CAPS_TITLES})\.? " + _CAPS_RUN)
 # Words in capitals that end a name's run or show it is none: the next field's label,
 # an ordinary word, a firm's or a role's.
@@ -535,7 +559,7 @@ def _upper_at(text: str, i: int) -> bool:
 
 
 # What _CAPS_AFTER_KEY passes over before the name's first letter.
-_CAPS_KEY_GAP: Final = "\"' \t:="
+_CAPS_KEY_GAP: Final = "\"' \t:=("
 
 
 def _caps_may_follow(text: str, pos: int) -> bool:
@@ -562,6 +586,7 @@ class PersonDetector:
         Anchor("person.name_field", _NAME_FIELD_HEAD, lower=True),
         Anchor("person.cue", _LOWER_CUES, lower=True),
         Anchor("person.chat", _CHAT_ANCHOR, lower=True),
+        Anchor("person.its", _ITS_ANCHOR, lower=True),
     )
 
     def __init__(self) -> None:
@@ -586,7 +611,11 @@ class PersonDetector:
             ]
             found.extend(_listed_after_label(text, low, tokens, bares, found, self._known))
             found = [self._widen(text, start, end) for start, end in found]
-        found.extend(self._lower_case(text, low, t.spans("person.cue"), not tokens, lists, labels))
+        cues = t.spans("person.cue")
+        its = t.spans("person.its")
+        if its or low.startswith("its "):
+            cues = _with_its(low, cues, its)
+        found.extend(self._lower_case(text, low, cues, not tokens, lists, labels))
         if lists:
             found.extend(self._people_listed(text, lists))
         if labels:
@@ -726,9 +755,14 @@ class PersonDetector:
             if proper and j > i and self._brand_and_product(low, start, bares[i + 1 : j + 1]):
                 i = j + 1  # "Name: Hennessy Cognac": a brand and its product
                 continue
-            if j == i and ambiguous and not cued:
-                i += 1  # "Will", "Grace", "Paris" alone: a word or a place
-                continue
+            if (
+                j == i
+                and ambiguous
+                and not cued
+                and not ("-" in bare and self._after_caps_surname(text, start))
+            ):
+                i += 1  # "Will", "Grace", "Paris" alone: a word or a place; not a
+                continue  # hyphenated given name after a surname ("M. DUBOIS Jean-Paul")
             if (
                 j == i
                 and cued
@@ -818,6 +852,11 @@ class PersonDetector:
                     break
                 m = _LOWER_WORD.match(low, m.end() + 2)
             if m is None:
+                # A hyphenated given name ("it's sung-min park", "my sister
+                # hannah-louise"), after any cue but a title's ("dr. ..." reads words).
+                hyphenated = self._hyphenated_name(low, cue_end)
+                if hyphenated > 0 and _TITLE_CUE.match(low, cue_start) is None:
+                    found.append(self._lower_run(low, cue_end, hyphenated))
                 continue
             word = m.group()
             titled = _TITLE_CUE.match(low, cue_start) is not None
@@ -834,7 +873,7 @@ class PersonDetector:
             first_person = (titled and low[cue_end - 2] == ".") or low.startswith(
                 _FIRST_PERSON_NAME_CUES, cue_start
             )
-            weak = not first_person and low.startswith(_WEAK_CUES, cue_start)
+            weak = not first_person and low.startswith(_WEAK_OR_ITS, cue_start)
             if self._lower_name(word, first=weak) or (
                 first_person
                 and word not in COMMON_WORDS
@@ -878,6 +917,11 @@ class PersonDetector:
             # The usual value is capitalised: a test of one letter before the regex.
             m = _LOWER_WORD.match(text, pos) if text[pos : pos + 1].islower() else None
             if m is None:
+                hyphenated = (
+                    self._hyphenated_name(low, pos) if text[pos : pos + 1].islower() else -1
+                )
+                if hyphenated > 0:
+                    found.append(self._lower_run(low, pos, hyphenated, strict=True))
                 continue
             word = m.group()
             if self._lower_name(word, first=True):
@@ -959,6 +1003,10 @@ class PersonDetector:
             if len(named) < least:
                 continue
             lows = [strip_accents(w.lower()) for w in named]
+            if text[m.start(1) - 1] == "(" and any(
+                w in _AMBIGUOUS or w in _GROUP_WORDS or w in _PLACE_WORDS_AFTER for w in lows
+            ):
+                continue  # "owner (JORDAN, GEORGIA)", "(DENVER OFFICE)": a place, a team
             if any(w in NOT_IN_A_NAME or w in _NOT_IN_CAPS_NAME for w in lows) or not (
                 # after a title with its dot any such word ("Mr. SMITH"), as in lower case
                 (title and text[m.start(1) - 2 : m.start(1)] == ". ")
@@ -1068,6 +1116,15 @@ class PersonDetector:
             m = _CAPS_BEFORE.search(text, max(0, start - 40), start)
             if m is not None and self._caps_surname(m.group(1)):
                 start = m.start(1)
+        elif start >= 4 and text[start - 2 : start] == ", " and _upper_at(text, start - 3):
+            # Family name first, in capitals, then a comma: "LOPEZ GARCIA, Juan Carlos"
+            m = _CAPS_BEFORE_COMMA.search(text, max(0, start - 40), start)
+            if (
+                m is not None
+                and self._caps_surname(m.group(1), proper=True)
+                and m.group(1).split()[0].lower() not in _PLACE_OPENERS  # "SAN JOSE, Ana"
+            ):
+                start = m.start(1)
         if text[end : end + 1] == "-":
             m = _HYPHEN_REST.match(text, end)
             if m is not None:
@@ -1078,12 +1135,20 @@ class PersonDetector:
                 end = m.end(1)
         return start, end
 
-    def _caps_surname(self, words: str) -> bool:
+    def _after_caps_surname(self, text: str, start: int) -> bool:
+        """A surname in capitals stands right before ``start`` ("DUBOIS Jean-Paul")."""
+        if start < 3 or text[start - 1] != " " or not _upper_at(text, start - 2):
+            return False
+        m = _CAPS_BEFORE.search(text, max(0, start - 40), start)
+        return m is not None and self._caps_surname(m.group(1))
+
+    def _caps_surname(self, words: str, proper: bool = False) -> bool:
         """Capitalised words that are a surname: each a particle or a word of the
-        lists, one at least not a particle (not "IT", "CEO", "USA": not in the lists)."""
+        lists (``proper``: those that are also a place's or a brand's too), one at
+        least not a particle (not "IT", "CEO", "USA": not in the lists)."""
         parts = [w.lower() for w in words.split()]
         return any(p not in _PARTICLES for p in parts) and all(
-            p in _PARTICLES or self._lower_name(p, first=False) for p in parts
+            p in _PARTICLES or self._lower_name(p, first=False, proper=proper) for p in parts
         )
 
     def _known(self, bare: str) -> bool:
@@ -1101,6 +1166,24 @@ class PersonDetector:
             or (proper and word in self.proper_surnames)
         )
 
+    def _hyphenated_name(self, low: str, pos: int) -> int:
+        """The end of a hyphenated name in lower case at ``pos`` ("sung-min",
+        "hannah-louise", "mei-ling", "ji-ho"), or -1: a name of the lists as a whole,
+        with or without its hyphen, or each part a name of the lists ("well-known",
+        "follow-up" are not)."""
+        m = _LOWER_HYPHENATED.match(low, pos)
+        if m is None:
+            return -1
+        whole = m.group()
+        joined = whole.replace("-", "")  # "ji-ho": the lists write "jiho"
+        if (
+            (whole in self.names and whole not in _AMBIGUOUS)
+            or joined in self.names
+            or all(self._lower_name(part, first=False) for part in whole.split("-"))
+        ):
+            return m.end()
+        return -1
+
     def _lower_run(self, low: str, start: int, end: int, strict: bool = False) -> tuple[int, int]:
         """A lower-case name from its first word: the name words and initials after it
         (when ``strict``, not the words of the wider list of given names, which holds
@@ -1108,6 +1191,14 @@ class PersonDetector:
         for _ in range(3):
             m = _LOWER_NEXT.match(low, end)
             if m is None:
+                # A hyphenated surname ("michael adeyemi-jones"): one part of the lists.
+                if low[end : end + 1] == " ":
+                    h = _LOWER_HYPHENATED.match(low, end + 1)
+                    if h is not None and any(
+                        self._lower_name(part, first=strict, proper=True)
+                        for part in h.group().split("-")
+                    ):
+                        end = h.end()
                 break
             word = m.group(1)
             if word in _PARTICLES:
@@ -1187,8 +1278,8 @@ _LIST_ITEM: Final = re.compile(
     r"(?:[ \t]*[,;][ \t]*| (?:and|und|et|y|e|en|&) |[ \t\r]*\Z)"  # "\r\n" lines too
 )
 # A nickname's quotes between a given name and a surname: the gap before it, and the
-# gap after it that goes with it.
-_NICKNAME_QUOTES: Final = {" '": "' ", ' "': '" ', " ‘": "’ ", " “": "” "}
+# gap after it that goes with it; or its parentheses ("Robert (Bob) Smith").
+_NICKNAME_QUOTES: Final = {" '": "' ", ' "': '" ', " ‘": "’ ", " “": "” ", " (": ") "}
 # Between the items of a list of names on one line: "Okonkwo, Adaeze; Hart, Per".
 _LIST_SEPARATOR: Final = re.compile(r"[ \t]*[,;/][ \t]*| (?:and|und|et|y|e|en|&) ")
 
@@ -1570,7 +1661,10 @@ _LOWER_WORD: Final = re.compile(r"(?<![a-zß-öø-ÿ])[a-zß-öø-ÿ]{2,}+(?![\w
 # One or two words in capitals right before a name or after it, on its line.
 _CAPS_WORD: Final = rf"[{_UPPER}][{_UPPER}'’-]*[{_UPPER}]"
 _CAPS_BEFORE: Final = re.compile(rf"(?<![\w.-])({_CAPS_WORD}(?: {_CAPS_WORD})?) \Z")
+_CAPS_BEFORE_COMMA: Final = re.compile(rf"(?<![\w.-])({_CAPS_WORD}(?: {_CAPS_WORD})?), \Z")
 _CAPS_AFTER: Final = re.compile(rf" ({_CAPS_WORD}(?: {_CAPS_WORD})?)(?![\w@.-]|\.\w)")
+# A word of two parts joined by a hyphen, in lower case ("sung-min", "adeyemi-jones").
+_LOWER_HYPHENATED: Final = re.compile(r"[a-zß-öø-ÿ]{2,}+-[a-zß-öø-ÿ]{2,}+(?![\w@(=/-]|\.\w)")
 _HYPHEN_REST: Final = re.compile(rf"-[{_LOWER}]{{2,}}+(?![\w@-])")
 # The last line of a text: a dash, then one to three lower-case words.
 _DASH_CHARS: Final = "-–—~"  # "-" first: a literal in the class below
