@@ -131,13 +131,18 @@ _PLACEHOLDER = re.compile(
 # A positive that only stands in for a secret: a filler run, a short unit repeated, a
 # documentation word. The issue asks for these to be left alone, so such a fixture
 # "positive" is scored as a placeholder look-alike, in every secret source.
-_ASCENDING = "|".join(
-    run[i : i + 7]
-    for run in ("0123456789", "abcdefghijklmnopqrstuvwxyz")
-    for i in range(len(run) - 6)
+# A run of 7 characters counting up or down, in the order of hex and base 36 (digits,
+# then letters), is a writer's filler either way: the fixtures write the same key
+# counting up and counting down (secretlint's `dapi0123456789ABCDEF...` beside
+# `dapiFEDCBA9876543210...`, `gsk_zYxWvUt...9876543210`). Until stop 32 only runs
+# counting up within digits or within letters were read as fillers, which scored the
+# twin counting down as a secret. (A random hex key of 40 holds one about once in 10^7.)
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_COUNTING = "|".join(
+    run[i : i + 7] for run in (_BASE36, _BASE36[::-1]) for i in range(len(run) - 6)
 )
 _FILLER = re.compile(
-    rf"(.)\1{{5}}|(.{{2,8}})\2{{3}}|{_ASCENDING}|example|sample|fake|dummy|placeholder"
+    rf"(.)\1{{5}}|(.{{2,8}})\2{{3}}|{_COUNTING}|example|sample|fake|dummy|placeholder"
     r"|^(?:password|passwd|secret|token|test|pass)$",
     re.IGNORECASE,
 )

@@ -271,3 +271,40 @@ def test_form_answers_and_fhir_given_names(text: str, value: str) -> None:
 )
 def test_other_answers_and_arrays_left(text: str) -> None:
     assert not {v for v, label in found(text) if label == "PERSON"}
+
+    ("text", "kept"),
+    [
+        # A key or a column naming a thing (a place, a firm, a brand, a venue): its
+        # value is no person's, though written like one.
+        (
+            "cliente,email,cidade\nLarissa Moura Tavares,l.tavares@uol.com.br,Rio de Janeiro\n"
+            "Renato Okabe,r.okabe@terra.com.br,Curitiba\n",
+            "Rio de Janeiro",
+        ),
+        ('{"city": "Victoria", "hotel": "Maria Cristina", "guest": "Anna Weber"}', "Victoria"),
+        ('{"hotel": "Maria Cristina", "guest": "Anna Weber"}', "Maria Cristina"),
+        ("hotel_name=Hotel Maria Santos brand=Ted Baker guest=Anna Weber", "Ted Baker"),
+        ("| Guest | Hotel |\n|---|---|\n| Anna Weber | Grand Victoria |\n", "Grand Victoria"),
+        ("name,company\nAnna Weber,Tommy Hilfiger\nTom Baker,Ted Baker\n", "Tommy Hilfiger"),
+        ("<order><brand>Tommy Hilfiger</brand><city>Marion</city></order>", "Marion"),
+        ("Brand: Tommy Hilfiger\nStore: Ted Baker\n", "Brand"),
+        ("Nome da empresa: Ferreira Santos\n", "Ferreira Santos"),
+    ],
+)
+def test_a_key_naming_a_thing_keeps_its_value(text: str, kept: str) -> None:
+    assert not any(kept in value or value in kept for value, _ in found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # The person keys and columns beside them still name persons; a possessive
+        # is a person's place; a row's header is read by its own column.
+        ('{"city": "Victoria", "guest": "Anna Weber"}', "Anna Weber"),
+        ("name,company\nAnna Weber,Tommy Hilfiger\nTom Baker,Ted Baker\n", "Tom Baker"),
+        ("Location: Maria Okafor's desk, 3rd floor", "Maria Okafor"),
+        ("I moved to the city: Maria Okafor helped me", "Maria Okafor"),
+    ],
+)
+def test_persons_beside_keys_naming_things_stay_masked(text: str, name: str) -> None:
+    assert (name, "PERSON") in found(text)

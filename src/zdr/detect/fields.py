@@ -514,3 +514,189 @@ def _inserted_values(text: str, insert: re.Match[str]) -> list[Span]:
             break
         pos = row.end() - 1
     return out
+
+
+# --- Keys and columns that name a thing: their values are no person's ----------------
+
+# Kinds of things whose names are written like a person's (`cidade: Rio de Janeiro`,
+# `"hotel": "Maria Cristina"`, a `Brand` column's `Ted Baker`): places, organisations,
+# products, venues, in the languages zdr claims. A key is read by its last word
+# ("billing_city", "hotelName", "nome_empresa"), a trailing "name" left out; a key
+# naming a person or an address is never one of these.
+_THING_KEYS: Final = frozenset(
+    """city town village cidade ciudad citta città ville stadt ort wohnort plaats
+    woonplaats stad gemeente municipio município comune localidad localidade localita
+    località country pais país pays land paese nation state estado province provincia
+    província region regiao região regione county district distrito bairro barrio
+    neighborhood neighbourhood quartier location place lugar venue destination airport
+    station company empresa firma societe société azienda bedrijf unternehmen
+    organization organisation org organizacao organização organizacion organización
+    employer arbeitgeber werkgever empregador employeur institution school university
+    hospital clinic bank banco banque vendor supplier fornecedor proveedor fournisseur
+    lieferant manufacturer fabricante merchant store shop loja tienda negozio magasin
+    winkel restaurant restaurante ristorante hotel hostel airline carrier brand marca
+    marque marke merk product produto producto produit prodotto produkt model modelo
+    device app application software vessel ship project projeto proyecto projet
+    progetto""".split()
+)
+_NAME_WORDS: Final = frozenset("name names naam nome nombre nom".split())
+# The words of a key: split at separators and where a lower-case letter meets a capital.
+_KEY_PART: Final = re.compile(r"[A-Z]?[a-zß-ÿ]+|[A-Z]+(?![a-z])|\d+")
+
+
+def names_a_thing(key: str) -> bool:
+    """Whether ``key`` (`cidade`, `billing_city`, `hotelName`, `Nome da empresa`)
+    names a kind of thing whose values are no person's (_THING_KEYS): its last word
+    (before a name word) is one, and it has three words at most. The last word is
+    read by hand: most keys and words asked are none (a regex or a str.endswith of
+    the kinds cost ~4 us each)."""
+    key = key.rstrip(" \"'`:*")
+    if len(key) > 40:
+        return False
+    end = len(key)
+    start = _last_word(key, end)
+    last = key[start:end].lower()
+    if last in _NAME_WORDS:  # "hotel_name", "Company Name"
+        end = start
+        while end > 0 and not key[end - 1].isalpha():
+            end -= 1
+        start = _last_word(key, end)
+        last = key[start:end].lower()
+    return last in _THING_KEYS and len(_KEY_PART.findall(key, 0, end)) <= 3
+
+
+def _last_word(key: str, end: int) -> int:
+    """Where the word of ``key`` ending at ``end`` starts: lower-case letters back to a
+    capital (`hotelName`: `Name`), or a run of capitals (`CIDADE`)."""
+    i = end
+    while i > 0 and key[i - 1].islower():
+        i -= 1
+    if i > 0 and key[i - 1].isupper():
+        if i == end:
+            while i > 0 and key[i - 1].isupper():
+                i -= 1
+        else:
+            i -= 1
+    return i
+
+
+# How far back from a value its key is looked for: over the value's words before the
+# span, then over the key's.
+_VALUE_REACH: Final = 60
+_KEY_REACH: Final = 40
+_VALUE_CHARS: Final = frozenset(" .&'’-_")
+_KEY_CHARS_BEFORE: Final = frozenset(" .-_")
+
+
+def keyed_thing(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is (in) the value of a key naming a thing
+    (`City: Rio de Janeiro`, `"brand": "Ted Baker"`, `<hotel>Maria Cristina</hotel>`,
+    `hotel=Alfama brand=Ted Baker`), or such a key itself before its colon (`Brand:
+    ...` read as a speaker). Not a possessive (`Location: Maria's desk`: a person's).
+    Read backwards by hand: a regex tried at every start of the line cost ~50 us a
+    name."""
+    if text[end : end + 1] == ":" and names_a_thing(text[start:end]):
+        return True
+    if text[end : end + 2] in ("'s", "’s"):
+        return False
+    stop = max(0, start - _VALUE_REACH)
+    if text.find(":", stop, start) < 0 and text.find("=", stop, start) < 0:
+        if text.find(">", stop, start) < 0:
+            return False  # no separator before the span: most names are in prose
+    i = start
+    while i > stop and (text[i - 1].isalnum() or text[i - 1] in _VALUE_CHARS):
+        i -= 1  # the value's words before the span
+    if i > 0 and text[i - 1] in "\"'`":
+        i -= 1
+    while i > 0 and text[i - 1] in " \t*":
+        i -= 1
+    if i == 0:
+        return False
+    sep = text[i - 1]
+    if sep == ">" and text[i - 2 : i - 1] == "=":
+        sep = "="  # "=>"
+        i -= 1
+    elif sep == "=" and text[i - 2 : i - 1] == ":":
+        i -= 1  # ":="
+    elif sep not in ":=>":
+        return False
+    i -= 1
+    while i > 0 and text[i - 1] in "\"'`]* \t":
+        i -= 1
+    key_end = i
+    stop = max(0, key_end - _KEY_REACH)
+    while i > stop and (text[i - 1].isalnum() or text[i - 1] in _KEY_CHARS_BEFORE):
+        i -= 1
+    key = text[i:key_end].strip(" .-_")
+    # A log's pairs (`hotel=Alfama brand=Ted Baker`): the key is the last word before "=".
+    return names_a_thing(key.rsplit(" ", 1)[-1] if sep == "=" else key)
+
+
+def column_thing(text: str, start: int, end: int, tops: dict[tuple[str, int], int]) -> bool:
+    """Whether ``text[start:end]`` lies in one cell of a table's row (CSV, TSV, pipe,
+    Markdown) whose column's header names a thing (`cidade`, `| Hotel |`). The header
+    is the first of the lines above holding as many separators, the row among them;
+    ``tops`` keeps what was read, so that a table is walked up once."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0:
+        return False  # no line above: no header
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    above = text.rfind("\n", 0, line_start - 1) + 1
+    for sep in _SEPARATORS:
+        cells = text.count(sep, line_start, line_end)
+        if cells == 0 or text.count(sep, above, line_start - 1) != cells:
+            continue  # no cells, or the first row of its run: a header or prose
+        if text.find(sep, start, end) >= 0:
+            continue  # the span is no one cell's
+        header = _top_of_run(text, line_start, sep, cells, tops)
+        if header == line_start:
+            continue  # the first line of its run: a header or no table
+        header_end = text.find("\n", header)
+        index = text.count(sep, line_start, start)
+        cell = text[header:header_end].split(sep)[index].strip(_CELL_PADDING + "#*")
+        if names_a_thing(cell):
+            return True
+    return False
+
+
+def _top_of_run(
+    text: str, line_start: int, sep: str, cells: int, tops: dict[tuple[str, int], int]
+) -> int:
+    """The start of the first line of the run of lines around ``line_start`` each
+    holding ``cells`` separators ``sep`` (the line itself when the one above holds
+    another number), remembered in ``tops`` for every line walked over."""
+    walked: list[int] = []
+    at = line_start
+    while True:
+        known = tops.get((sep, at))
+        if known is not None:
+            top = known
+            break
+        walked.append(at)
+        if at == 0:
+            top = 0
+            break
+        above = text.rfind("\n", 0, at - 1) + 1
+        if text.count(sep, above, at - 1) != cells:
+            top = at
+            break
+        at = above
+    for line in walked:
+        tops[(sep, line)] = top
+    return top
+
+
+def things_named(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` without the persons that are the value of a key or a column naming
+    a thing (a city, a firm, a product): the key says what its value is, as a person
+    key does (the other way round) for the values this module labels."""
+    if not any(s.label == "PERSON" for s in spans):
+        return spans
+    tops: dict[tuple[str, int], int] = {}
+    return [
+        s
+        for s in spans
+        if s.label != "PERSON"
+        or not (keyed_thing(text, s.start, s.end) or column_thing(text, s.start, s.end, tops))
+    ]
