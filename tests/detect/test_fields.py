@@ -272,6 +272,8 @@ def test_form_answers_and_fhir_given_names(text: str, value: str) -> None:
 def test_other_answers_and_arrays_left(text: str) -> None:
     assert not {v for v, label in found(text) if label == "PERSON"}
 
+
+@pytest.mark.parametrize(
     ("text", "kept"),
     [
         # A key or a column naming a thing (a place, a firm, a brand, a venue): its
