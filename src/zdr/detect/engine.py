@@ -12,7 +12,7 @@ from zdr.detect.address import AddressDetector
 from zdr.detect.birthdate import BirthDateDetector
 from zdr.detect.card import CardDetector
 from zdr.detect.email import EmailDetector
-from zdr.detect.fields import FieldDetector, things_named
+from zdr.detect.fields import FieldDetector
 from zdr.detect.iban import IbanDetector
 from zdr.detect.ip import IpDetector
 from zdr.detect.mentions import other_mentions
@@ -89,9 +89,7 @@ class DetectorSet:
         for detector, needs in self._plan:
             if needs is None or not needs.isdisjoint(present):
                 spans.extend(detector.find(scanned))
-        # A key or a column that names a thing (a city, a firm, a brand) says its
-        # value is no person's, whichever detector read it as one.
-        taken = _resolve(things_named(text, spans), PRIORITY)
+        taken = _resolve(spans, PRIORITY)
         # Only another mention than those taken. (Counting them against every span
         # taken missed one whenever the text held a span of another label: "Maria
         # Lopez wrote <password> ... Password: <password>" left the first.)
