@@ -986,7 +986,8 @@ def test_xxx_in_one_case_is_a_filler(text: str) -> None:
     ("text", "values"),
     [
         # a sentence or two after the word, not right after it
-        ("my password is the cat's name and the year, Whiskers1999, don't laugh", ["Whiskers1999"]),
+        ("my password is the cat's name and the year: Whiskers1999, don't laugh", ["Whiskers1999"]),
+        ("a password for each of the five accounts is Required2!", ["Required2!"]),
         ("the router password was admin? no, I set it to Pl4nk&Rope9 on Monday", ["Pl4nk&Rope9"]),
         (
             "new wifi password Harbour-Gull-3318 (the old one was Harbour-Tern-1207)",
@@ -1024,6 +1025,15 @@ def test_a_password_said_in_the_sentences_after_its_word(text: str, values: list
         "use $DB_PASSWORD2 from the environment, the password lives in vault",
         "your boarding pass for flight LH2041 and the seat 14C",
         "the password must hold a digit, e.g. Password123!, and 12 characters",
+        # review32: models, hosts, files, identifiers and ids in the same sentences
+        "I reset my password but the login on MacBookPro16 still fails after macOS14.",
+        "password reset fails on host web-prod03a with ubuntu22.04LTS and python3.12rc1",
+        "The password field in LoginFormV2Component should use inputType2 masking.",
+        "pass the config file appSettings2.json to the loginService via ConfigLoader",
+        "I forgot my password. Order number A12345bc, product SKU XJ9-200Qb.",
+        "login failed on server DB01Prod, error code ERR_AUTH401x",
+        "the password is set, see socks.PROXY_TYPE_SOCKS5 in the docs",
+        "Reset your password.\r\n\r\nRelease notes: Stg-koala-2219 support",
     ],
 )
 def test_words_near_a_password_word_that_are_no_password(text: str) -> None:

@@ -623,6 +623,13 @@ _SAID_TRAILING: Final = ".,;:?)]}\"'`\u201d\u2019>"
 # A character no password said in a sentence holds, but code, paths, addresses and
 # assignments do (`getPassword2()`, `/etc/app1.conf`, `DB_PASS=...`, `ops@x.io`).
 _NOT_SAID: Final = frozenset("/\\<>=(){}[]@|:")
+# Words that tie the word after them to a password said: the credential words' last
+# words, the verbs of _PASSWORD_WORD, and a few of time and change.
+_SAID_LINKS: Final = frozenset(
+    [w.split()[-1] for w in _PASSWORD_WORDS.split("|")]
+    + _VERBS.split("|")
+    + ["pass", "passwords", "to", "now", "still", "new", "old"]
+)
 # A word long enough to be a said password (_said_password_shape: 8 or more), found by
 # the regex engine: most words of a sentence are shorter, and are not looked at.
 _LONG_WORD: Final = re.compile(r"\S{8,}")
@@ -632,8 +639,9 @@ _SEPARATORS: Final = frozenset("-._")
 
 def _said_passwords(text: str, low: str, words: list[tuple[int, int]], out: list[Span]) -> None:
     """Passwords said in prose away from their word, added to ``out``: after a credential
-    word ("password", "pw", "pass", "creds", "login"), in the sentence or two that follow,
-    a word shaped as people make passwords (_said_password_shape): `changed it to
+    word ("password", "pw", "pass", "creds"; not "login", a page's or a count's as often),
+    in the sentence or two that follow, a word shaped as people make passwords
+    (_said_password_shape) and tied to what is said (_said_password): `changed it to
     Tr0ub4dor&3x last week`, `(was stg-Koala-2219)`, `steam pw (Gr3mlin$Cave)`, and the
     password of each `user:password` line of a credential dump."""
     reached = 0
@@ -645,10 +653,13 @@ def _said_passwords(text: str, low: str, words: list[tuple[int, int]], out: list
             end += 1  # "passwords", "creds"
         if (end < n and low[end].isalnum()) or (start > 0 and not _word_before(low[start - 1])):
             continue  # part of a longer word or token: "passport", "credit", "/Pw3Qag"
+        if low.startswith("login", start):
+            continue
         stop = min(n, end + _SAID_REACH)
-        blank = text.find("\n\n", end, stop)
-        if blank >= 0:
-            stop = blank
+        for blank_line in ("\n\n", "\n\r\n"):
+            blank = text.find(blank_line, end, stop)
+            if blank >= 0:
+                stop = blank
         for m in _LONG_WORD.finditer(text, max(end, reached), stop):
             word_end = m.end()
             while word_end < n and not text[word_end].isspace():
@@ -666,9 +677,16 @@ def _word_before(c: str) -> bool:
 
 def _said_password(text: str, start: int, end: int, out: list[Span]) -> None:
     """The word ``text[start:end]`` (between spaces) if it is a said password, or its
-    part after a user name and ":" (`j.mwangi:Kenya4ever`), added to ``out``."""
+    part after a user name and ":" (`j.mwangi:Kenya4ever`), added to ``out``. Only a word
+    tied to what is said: in parentheses (`pw (Gr3mlin$Cave)`), right after a credential
+    word or a verb (`pass Valparaiso.77`, `changed it to ...`, `(was ...`) or a colon, or
+    a `user:password` line's; not any model, host or file named in the same sentence
+    (`the login on MacBookPro16`, `ubuntu22.04LTS`: review32)."""
     if text[end - 1] == ":":
         return  # a key, its value follows (`auth0_clientID: ...`)
+    line_start = start == 0 or text[start - 1] == "\n"
+    if not (text[start] == "(" or (line_start and ":" in text[start:end]) or _tied(text, start)):
+        return
     while start < end and text[start] in _SAID_LEADING:
         start += 1
     while end > start and text[end - 1] in _SAID_TRAILING:
@@ -681,31 +699,56 @@ def _said_password(text: str, start: int, end: int, out: list[Span]) -> None:
         out.append(span(start, end, "SECRET"))
 
 
+def _tied(text: str, start: int) -> bool:
+    """Whether the word before ``start`` ties the word there to what is said: a
+    credential word, a verb (`is`, `was`, `to`, `now`...) or a word ending with ":"."""
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end > 0 and text[end - 1] == ":":
+        return True
+    begin = end
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    while begin < end and text[begin] in _SAID_LEADING:
+        begin += 1
+    return text[begin:end].lower() in _SAID_LINKS
+
+
 def _said_password_shape(value: str) -> bool:
     """A word people make a password of: 8 to 64 characters, lower-case letters (three
     or more letters) with a digit, and a capital or a symbol other than a separator
     inside it (`Biscuit2014`, `QA_backup#11`, `stg-Koala-2219`); not a host, version or id
-    (`web-prod-03`, `ubuntu-22.04`, `INC-20931`), nor code, a path or an address
+    (`web-prod-03`, `ubuntu-22.04`, `INC-20931`), nor a camelCase, dotted or capitals'
+    name (`MacBookPro16`, `socks.PROXY5`, `ERR_AUTH401x`), nor code, a path or an address
     (_NOT_SAID), nor a documentation filler."""
     if not 8 <= len(value) <= 64 or value[0] in "$%":
         return False  # a variable (`$DB_PASS2`, `%PASS_1%`) names one
-    letters = 0
-    lower = digit = strong = False
+    letters = capitals = 0
+    digit = strong = False
     last = len(value) - 1
+    previous = ""
     for i, c in enumerate(value):  # one loop, no generator
         if c in _NOT_SAID or c.isspace():
             return False
         if c.isalpha():
             letters += 1
-            if c.islower():
-                lower = True
-            else:
+            if not c.islower():
+                if previous.islower():
+                    return False  # a camelCase name: `MacBookPro16`, `SignupForm2`
+                capitals += 1
                 strong = True
+            if previous == ".":
+                return False  # a dotted name or a file's: `socks.PROXY5`, `a2.json`
         elif c.isdigit():
             digit = True
         elif c not in _SEPARATORS and 0 < i < last:
             strong = True  # inside the word: `12chars+` is a length said, no password
-    return lower and digit and strong and letters >= 3 and not placeholder_password(value)
+        previous = c
+    lowers = letters - capitals  # more capitals: a code or a constant (`ERR_AUTH401x`)
+    return (
+        lowers > capitals and digit and strong and letters >= 3 and not placeholder_password(value)
+    )
 
 
 def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
