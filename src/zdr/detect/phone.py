@@ -52,10 +52,10 @@ def _says_phone(before: str) -> bool:
 
 
 def _starts_a_word(text: str, part: str) -> bool:
-    """Whether ``part`` occurs in ``text`` after no letter."""
+    """Whether ``part`` occurs in ``text`` after no letter or digit (model.starts_word)."""
     at = text.find(part)
     while at >= 0:
-        if at == 0 or not text[at - 1].isalpha():
+        if starts_word(text, at, ""):
             return True
         at = text.find(part, at + 1)
     return False
