@@ -228,3 +228,20 @@ def test_pin_starts_as_with_any_digit(text: str) -> None:
 @given(st.lists(st.sampled_from(_PIN_PIECES), max_size=40).map("".join))
 def test_pin_starts_as_with_any_digit_generated(text: str) -> None:
     assert _pin_found(text) == _pin_reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # must-fix: Brazil's types at a sentence's start, before a year or a count
+        "Conjunto de dados 3 foi carregado com sucesso.",
+        "Setor de vendas 3 cresceu 12% no trimestre.",
+        "Setor Público, 2023: receitas cresceram.",
+        "Morro do Chapéu, 2019: chuvas fortes.",
+        "Conjunto A, 5 elementos; Conjunto B, 7 elementos.",
+        "Jardim Botânico 2 ingressos esgotados",
+        "Morro Bay 3 nights at the Inn",
+    ],
+)
+def test_brazils_street_types_in_prose_are_no_address(text: str) -> None:
+    assert addresses(text) == []

@@ -602,3 +602,16 @@ def test_look_alikes_of_stop_32_left(text: str) -> None:
             "SAN",
         )
     ), found
+
+
+# should-fix (21b69a1): hard-wrapped mail breaks a line after a title; the name on the
+# next line is no form's field.
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("I met Mr.\nBaker yesterday about the roof.", "Baker"),
+        ("Dear Mrs.\nBrown, thank you for your letter.", "Brown"),
+    ],
+)
+def test_a_title_ending_a_wrapped_line_cues_the_name(text: str, name: str) -> None:
+    assert name in persons(text)

@@ -128,3 +128,32 @@ def test_a_bare_number_after_a_phone_label_or_a_persons_number(text: str, value:
 )
 def test_ids_after_no_or_number_stay_ids(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # must-fix: the new phone words are found inside other words
+        "Is this number 2147483647 the max int?",  # "his number"
+        "Pick another number: 2125551234 was already taken.",  # "her number"
+        "The other number 3125550143 is the invoice total in cents.",
+        "Four numbers: 2125551234 and more",  # "our number"
+        "Use a dummy number like 6175550199 in tests.",  # "my number"
+        "Right-click to open the context menu 4155552671 times",  # "text me"
+        "a radial distance of 2125551234 meters",  # "dial "
+    ],
+)
+def test_phone_words_inside_other_words_are_no_cue(text: str) -> None:
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # should-fix: a number in the phone's own label ("24h") hides its phone word
+        ("Phone (24h) for booking: 415-555-0132", "415-555-0132"),
+        ("call me after 3pm re booking 415-555-0132", "415-555-0132"),
+    ],
+)
+def test_a_digit_in_the_phones_label_keeps_its_phone_word(text: str, value: str) -> None:
+    assert phones(text) == [value]

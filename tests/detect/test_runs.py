@@ -627,3 +627,21 @@ def test_bare_words_refuses_what_it_cannot_read() -> None:
         runs.bare_words([(0, 4)])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         runs.bare_words([(0, 4, b"Anna")])  # type: ignore[list-item]
+
+
+# should-fix (_runs.c cue_filter): Py_XSETREF frees the previous set before the new
+# set's tables are stored; a finalizer run by that free (a set subclass's __del__, or
+# another thread switched to while it runs) that caches a third set leaves cue_set
+# pointing at it with the second set's tables.
+def test_cue_filter_is_consistent_when_freeing_the_last_set_runs_code() -> None:
+    _runs = pytest.importorskip("zdr.detect._runs", reason="built without a C compiler")
+    first, second = frozenset({"aa"}), frozenset({"zz"})
+
+    class Dropped(set[str]):
+        def __del__(self) -> None:
+            _runs.cue_before("zz Ann", 3, 48, ",", ":", second)
+
+    _runs.cue_before("q Ann", 2, 48, ",", ":", Dropped({"q"}))
+    _runs.cue_before("aa Ann", 3, 48, ",", ":", first)
+    args = ("zz Ann", 3, 48, ",", ":", second)
+    assert _runs.cue_before(*args) == cue_before(*args) == "zz"
