@@ -97,6 +97,15 @@ def test_credentials_in_a_url_are_not_an_email() -> None:
         "torstenblumenthal.substack.com",
         "https://jane-doe.github.io/cv",
         "jdoe.medium.com",
+        # Shared files: the link is the key, with or without a scheme.
+        "docs.google.com/presentation/d/1qZ7rTbX0vK9mWcY3nLpA5sDfG2hJ8kEuR4oI6tV/edit",
+        "https://docs.google.com/spreadsheets/d/1Rk3VbN8qXz2LmT9wPcY5sHdJ7gF4aE0uKoI6tMn",
+        "drive.google.com/file/d/1x7Qm2VbR9kLzT4wN8cYpA3sDf/view?usp=sharing",
+        "www.dropbox.com/scl/fi/k2v9x8q7m1r4t6w3z5y0a/report.pdf?rlkey=q8w7e6r5t4y3u2i1o0p9",
+        "dropbox.com/s/h7d2k9q4w1z8x3c/notes.docx?dl=0",
+        "app.box.com/s/q3k8v2m9x7z1w4r6t0y5u8i2o9p3a1",
+        "we.tl/t-Xk29fjQ0aL",
+        "loom.com/share/578f5afe929d9f1d8a731a962b3a78a0",
     ],
 )
 def test_links_to_an_account_or_a_room(url: str) -> None:
@@ -118,6 +127,11 @@ def test_a_users_site_opening_the_text_is_found() -> None:
         "read https://www.substack.com/about and docs.github.io",  # the sites' own
         "see username.github.io and yourname.substack.com",  # documentation placeholders
         "dropbox.com/ is not x.com/ and github.com/ alone names no one",
+        # A share link's documentation filler, and the sites' own pages.
+        "share docs.google.com/document/d/YOUR_DOC_ID/edit with the team",
+        "see https://drive.google.com/file/d/<FILE_ID>/view for the format",
+        "read https://docs.google.com/document/u/0/ and dropbox.com/developers",
+        "help at support.google.com/docs/answer/7068618 and box.com/pricing",
     ],
 )
 def test_pages_of_account_sites_stay_readable(text: str) -> None:

@@ -138,7 +138,11 @@ _DOCS_PROFILE_SEGMENTS: Final = frozenset("users profile profiles people members
 
 
 def _docs_site(host: str) -> bool:
-    return host.split(".", 1)[0] in _DOC_LABELS or host.endswith(_DOC_HOSTS)
+    """A documentation host; not one the sites list names for its users' links
+    (docs.google.com opens a user's document)."""
+    return (
+        host.split(".", 1)[0] in _DOC_LABELS or host.endswith(_DOC_HOSTS)
+    ) and host not in account_sites()
 
 
 _SITE_HOST: Final = re.compile(r"[a-z0-9.-]*[a-z0-9]/[^\s\"'<>`\])|]*", re.IGNORECASE)
@@ -159,6 +163,8 @@ def _account_path(host: str, path: str) -> bool:
         segments = [s for s in path[len(prefix) :].split("/") if s]
         if not segments or len(segments[0]) < 2 or len(segments) > most:
             continue
+        if placeholder(segments[0]):
+            continue  # documentation's filler: drive.google.com/file/d/YOUR_FILE_ID
         if prefix == "/" and segments[0].lower() in _SITE_PAGES:
             continue
         return True
