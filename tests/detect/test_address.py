@@ -245,3 +245,39 @@ def test_pin_starts_as_with_any_digit_generated(text: str) -> None:
 )
 def test_brazils_street_types_in_prose_are_no_address(text: str) -> None:
     assert addresses(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # A street in lower case, right after words that say an address follows.
+        ("i live at 1423 oak street, austin tx 78701", "1423 oak street, austin tx 78701"),
+        ("send it to 88 n main st", "88 n main st"),
+        ("ship to 5 maple ave apt 3b, boston ma 02118", "5 maple ave apt 3b, boston ma 02118"),
+        ("my address is 742 evergreen terrace springfield", "742 evergreen terrace"),
+        ("my new address: 12 kings road, sheffield s11 8tj", "12 kings road, sheffield s11 8tj"),
+        ("deliver to 9 rose close, leeds ls6 2bh please", "9 rose close, leeds ls6 2bh"),
+        ("located at 221b baker st", "221b baker st"),
+    ],
+)
+def test_a_street_in_lower_case_after_an_address_cue(text: str, value: str) -> None:
+    assert addresses(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A count or a distance after the same words is no street.
+        "i live at 3 blocks from the station",
+        "send it to 2 people on the street",
+        "we moved to 4 different cities",
+        "the address is 127.0.0.1 port 8080",
+        "send to 3 users: st john, ave maria",
+        "ship to 12 countries by road",
+        # No cue: a number and a street word in lower case stay text.
+        "we need 5 main st items in the cart",
+        "version 2 st build is out",
+    ],
+)
+def test_a_count_after_an_address_cue_is_no_street(text: str) -> None:
+    assert addresses(text) == []

@@ -393,11 +393,57 @@ _FIELD_NAMES: Final = r"address|adresse|anschrift|indirizzo|dirección|direccion
 _FIELD_PHRASES: Final = (
     r"residente in|residente a|wohnhaft in|domicilié à|domiciliado en|lives at|living at"
 )
+# A street written in lower case, as chats and call notes write it ("i live at 214 w
+# elm st apt 2", "ship to 88 n main st, austin tx 78701"): taken only right after words
+# that say an address follows, where a number and a street word in lower case are an
+# address and not a count ("walk 3 blocks down the road").
+_TOLD: Final = (
+    r"address|addr|live at|lives at|living at|ship to|ship it to|send it to|send to|"
+    r"deliver to|deliver it to|mail it to|mail to|moved to|located at|staying at"
+)
+_LOWER_STREET: Final = re.compile(
+    r"\d{1,6}[a-z]?(?:[-/]\d{1,4}[a-z]?)?,? ((?:[a-z][a-z'’.-]* ){1,3}?)"
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
+    r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|crescent|cres|close|way|"
+    r"square|sq|grove|mews|row)\.?(?![\w'’-])"
+)
+# After the street: a direction, a unit, and a place with its state and ZIP code or
+# its UK postcode ("springfield il 62704", "sheffield s11 8tj").
+_LOWER_TAIL: Final = re.compile(
+    r"(?: (?:n|s|e|w|ne|nw|se|sw)\.?(?![\w-]))?"
+    r"(?:,? (?:apt|apartment|unit|suite|ste|flat|#)\.? ?#?[a-z\d-]{1,6}(?![\w-]))?"
+    r"(?:,? [a-z][a-z'’-]*(?: [a-z][a-z'’-]*){0,2},? "
+    r"(?:[a-z]{2} \d{5}(?:-\d{4})?(?!\d)|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}(?![a-z\d])))?"
+)
+# Words that make "<number> ... <street word>" a count or a distance, not a street.
+_NOT_STREET_NAME: Final = frozenset(
+    "the a an of on in at to and or for with from by my your our his her their its this "
+    "that is was are blocks block minutes mins min miles mile km meters metres feet ft "
+    "doors houses stops".split()
+)
+
+
+def _told_streets(t: Text) -> list[tuple[int, int]]:
+    """Streets in lower case right after words that say an address follows."""
+    out: list[tuple[int, int]] = []
+    low = t.low
+    for _, cue_end in t.spans("address.told"):
+        m = _LOWER_STREET.search(low, cue_end, cue_end + 160)
+        if m is None or m.start() - cue_end > 24 or not starts_word(low, m.start(), "_-"):
+            continue
+        if any(w.strip(",.") in _NOT_STREET_NAME for w in m.group(1).split()):
+            continue
+        tail = _LOWER_TAIL.match(low, m.end())
+        out.append((m.start(), tail.end() if tail else m.end()))
+    return out
+
+
 _STREET_ANCHORS: Final = (
     Anchor("address.word_before", each_then(_BEFORE_WORDS, " "), lower=True),
     # The street type and its number; the name is read backwards from it.
     Anchor("address.after_type", rf"(?:{_alternation(_SUFFIXES)}) {DIGIT}", lower=True),
     Anchor("address.field", f"{_FIELD_NAMES}|{_FIELD_PHRASES}|adr;type=", lower=True),
+    Anchor("address.told", _TOLD, lower=True, word_start=""),
     Anchor("address.box", each_then(_BOX_WORDS, r"[ \t]*(?:no\.?[ \t]*)?" + DIGIT), lower=True),
     Anchor("address.military", r"[adf]po[ \t]+a[aep][ \t]+\d", lower=True),
     Anchor(
@@ -470,6 +516,8 @@ def _street_words(t: Text) -> list[tuple[int, int]]:
             out.append((m.start(), tail.end()))
     out.extend(_after_types(t))
     out.extend(_boxes(t))
+    if t.has("address.told"):
+        out.extend(_told_streets(t))
     if t.has("address.unit"):
         out.extend(_unit_streets(t, out))
     # The value of an address field or after an address phrase, as a whole.
