@@ -428,8 +428,16 @@ def _told_streets(t: Text) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     low = t.low
     for _, cue_end in t.spans("address.told"):
-        m = _LOWER_STREET.search(low, cue_end, cue_end + 160)
-        if m is None or m.start() - cue_end > 24 or not starts_word(low, m.start(), "_-"):
+        # The house number within a few characters ("address is 12 ...", "to: 12 ..."):
+        # found by a walk, as "address" is frequent ("e-mail address") and a regex
+        # search over a window from each cost 4% of a pii-dev pass.
+        at, stop = cue_end, min(len(low), cue_end + 25)
+        while at < stop and not ("0" <= low[at] <= "9") and low[at] != "\n":
+            at += 1
+        if at >= stop or low[at] == "\n" or not starts_word(low, at, "_-"):
+            continue
+        m = _LOWER_STREET.match(low, at)
+        if m is None:
             continue
         if any(w.strip(",.") in _NOT_STREET_NAME for w in m.group(1).split()):
             continue
