@@ -258,6 +258,7 @@ def test_brazils_street_types_in_prose_are_no_address(text: str) -> None:
         ("my new address: 12 kings road, sheffield s11 8tj", "12 kings road, sheffield s11 8tj"),
         ("deliver to 9 rose close, leeds ls6 2bh please", "9 rose close, leeds ls6 2bh"),
         ("located at 221b baker st", "221b baker st"),
+        ("Shipping address:\n14 linden ave, dayton oh 45402", "14 linden ave, dayton oh 45402"),
     ],
 )
 def test_a_street_in_lower_case_after_an_address_cue(text: str, value: str) -> None:
