@@ -249,7 +249,7 @@ class NerSettings(_Model):
 
 class DetectionSettings(_Model):
     # Which detectors run (null: all): email, phone, credit_card, iban, us_ssn,
-    # ip_address, url, date_of_birth, street_address, secrets, person.
+    # ip_address, url, date_of_birth, street_address, secrets, codes, person, fields.
     detectors: list[str] | None = None
     # Bodies larger than this are examined in a worker thread, so that the event loop
     # keeps serving other requests meanwhile (detection runs at a few MB/s).

@@ -11,6 +11,7 @@ from typing import Final
 from zdr.detect.address import AddressDetector
 from zdr.detect.birthdate import BirthDateDetector
 from zdr.detect.card import CardDetector
+from zdr.detect.codes import CodeDetector
 from zdr.detect.email import EmailDetector
 from zdr.detect.fields import FieldDetector
 from zdr.detect.iban import IbanDetector
@@ -30,6 +31,7 @@ from zdr.errors import ConfigError
 def builtin_detectors() -> dict[str, Detector]:
     detectors: list[Detector] = [
         SecretDetector(),
+        CodeDetector(),
         EmailDetector(),
         UrlDetector(),
         CardDetector(),
