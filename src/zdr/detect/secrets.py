@@ -102,6 +102,10 @@ _ASSIGNMENT_NAMES: Final = (
     r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
     r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
     r"encryption[_-]?key|_pass|_pw|"
+    # the password's name in the languages of _PASSWORD_WORDS, as code and configs
+    # written in them name it (`haslo = ...`, `"sifre": ...`, `lösenord:`)
+    r"haslo|hasło|heslo|geslo|lozinka|sifre|şifre|parola|losenord|lösenord|passord|"
+    r"adgangskode|salasana|jelszo|jelszó|contrasenya|пароль|"
     # the key names of detect-secrets' keyword plugin (its DENYLIST) not said above
     r"(?:db|database|priv|client|service|account)_key"
 )
@@ -173,7 +177,9 @@ _CREDENTIAL_WORDS: Final = r"secret|token|api key|access key|password|passwort|c
 # What a credential is for, between its word and the verb: "password for the portal
 # is", "Passwort für das Portal ist", "wachtwoord voor de gedeelde mailbox is", "token
 # for the registry was": a preposition and at most four words, only when a verb follows.
-_VERBS: Final = r"is|ist|est|es|é|è|was|war|era"
+# (and the verb in the languages of _PASSWORD_WORDS' second part: `heslo je`, `lösenord
+# är`, `passord er`, `hasło jest`, `kata sandi adalah`, `mật khẩu là`, `Passwort lautet`)
+_VERBS: Final = r"is|ist|est|es|é|è|was|war|era|je|är|er|jest|adalah|là|lautet|c'est"
 _WHAT_FOR: Final = (
     r"(?:\s++(?:for|of|on|to|für|fürs|zum|zur|voor|van|bij|pour|du|des|de|del|della|per|"
     r"di|para|da|do)(?:\s++[^\s,;:.!?=]++){1,4}?(?=\s++(?:" + _VERBS + r")\s))?"
@@ -258,10 +264,28 @@ _CRED_PAIR: Final = re.compile(
 )
 _PASSWORD_WORDS: Final = (
     r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|passwd|passphrase|"
-    r"passcode|pwd|pw"
+    r"passcode|pwd|pw|"
+    # The word in the languages people write to support in beyond the seven claimed
+    # (Polish, Czech and Slovak, Slovenian, Croatian and Serbian, Turkish, Romanian,
+    # Russian and Ukrainian, Bulgarian, the Nordic languages, Finnish, Estonian,
+    # Lithuanian, Hungarian, Greek, Indonesian and Malay, Vietnamese, Catalan, Galician,
+    # Basque, Japanese, Chinese, Korean, Arabic, Hebrew, Persian, Hindi, Thai), the forms
+    # a sentence puts them in (`şifrem`, `lösenordet`), and French's `mdp`: cues as rare
+    # as `password`, held to the same tests of the value.
+    r"hasło|hasła|hasłem|haslo|heslo|hesla|geslo|lozinka|lozinku|şifre|şifrem|şifresi|"
+    r"şifreniz|sifre|parola|parolam|parolă|пароль|пароля|паролем|парола|lösenord|"
+    r"lösenordet|losenord|passord|passordet|adgangskode|adgangskoden|kodeord|salasana|"
+    r"salasanan|salasanani|parool|slaptažodis|jelszó|jelszavam|jelszava|jelszo|"
+    r"κωδικός πρόσβασης|κωδικό πρόσβασης|kata sandi|kata laluan|mật khẩu|mat khau|"
+    r"contrasenya|contrasinal|pasahitza|mdp|パスワード|密码|密碼|비밀번호|패스워드|"
+    r"كلمة المرور|كلمة السر|סיסמה|סיסמא|رمز عبور|पासवर्ड|รหัสผ่าน"
 )
+# A word of a script written without spaces (Japanese, Chinese, Thai; Korean's
+# particles join its words): the password word may be followed at once by a
+# particle or verb (`密码是`, `パスワードは`, `비밀번호는`) and a full-width colon.
+_JOINED: Final = r"(?<=[\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])(?:是|为|為|は|は|는|은|이|가)?"
 _PASSWORD_WORD: Final = re.compile(
-    rf"(?:{_PASSWORD_WORDS})\b{_WHAT_FOR}"
+    rf"(?:{_PASSWORD_WORDS})(?:\b|{_JOINED}){_WHAT_FOR}"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
     # `password was ...`, `password changed to ...`
@@ -269,18 +293,25 @@ _PASSWORD_WORD: Final = re.compile(
     # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
     r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
     r"maintenant|toujours|ahora|agora|ora|nu))?"
-    r"(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
+    # `password: ...`, a dash (`пароль — ...`, `password - ...`) or a full-width colon
+    r"(?:\s*+(?:[:=]|[-–—](?=\s))\s++|\s*+：\s*+|\s++)[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
 )
 
+# _ASSIGNMENT_NAMES' password names of the languages beyond the seven.
+_PASSWORD_NAMES_MORE: Final = (
+    "haslo", "hasło", "heslo", "geslo", "lozinka", "sifre", "şifre", "parola", "losenord",
+    "lösenord", "passord", "adgangskode", "salasana", "jelszo", "jelszó", "contrasenya",
+    "пароль",
+)  # fmt: skip
 _SECRET_NAMES: Final = (
     "password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
     "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase", "signing",
-    "encryption", "private",
+    "encryption", "private", *_PASSWORD_NAMES_MORE,
 )  # fmt: skip
 # The names of values people type (a generated value's are the rest).
 _PASSWORD_NAMES: Final = (
     "password", "passwd", "pwd", "pass", "passwort", "kennwort", "senha", "contrase",
-    "wachtwoord", "passphrase", "mot_de_passe",
+    "wachtwoord", "passphrase", "mot_de_passe", *_PASSWORD_NAMES_MORE,
 )  # fmt: skip
 _PUBLISHABLE: Final = ("pk_live_", "pk_test_")
 _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optional", "string")
