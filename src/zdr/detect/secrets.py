@@ -141,6 +141,9 @@ _ASSIGNMENT: Final = re.compile(
     rf"|{_DASH}"
     r"|[\"'`]\s*,\s*(?=[\"'`])"
     r"|>\s*(?=[^<\s]+\s*</)"
+    # an attribute naming it, the element's content its value (`<entry
+    # key="api.secret">...</entry>`, Java's properties in XML; `<add key="x">`)
+    r"|[\"']>\s*(?=[^<\s]+\s*</)"
     r"|>\s*<!\[cdata\[(?=[^\]\s]{6,200}\]\]>)"  # `<password><![CDATA[...]]></password>`
     r"|[\"']\s+value\s*=\s*(?=[\"'])"
     r")"
@@ -186,8 +189,13 @@ _WHAT_FOR: Final = (
 )
 _WORD_THEN_VALUE: Final = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})s?{_WHAT_FOR}"
-    rf"(?: (?:{_VERBS}))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{{20,200}})"
+    rf"(?P<verb> (?:{_VERBS}))?(?P<sep>[ :]+)(?P<value>[A-Za-z0-9+/=_.~-]{{12,200}})"
 )
+# A shorter value is said to be the credential only after a verb or a colon (`the
+# secret is Yq8wZ3mK1pL9xT7v`, `token: ...`), and is letters and digits as generated
+# (no version's dots, no path).
+_SHORT_SAID: Final = 20
+_SHORT_SAID_VALUE: Final = re.compile(r"[A-Za-z0-9_-]{12,19}")
 # A password passed as the argument after the user name to a login call or an auth
 # tuple: `client.login("svc", "...")`, `auth=("svc", "...")`, `HTTPBasicAuth(u, "...")`,
 # `new UsernamePasswordCredentials("svc", "...")`.
@@ -283,7 +291,9 @@ _PASSWORD_WORDS: Final = (
 # A word of a script written without spaces (Japanese, Chinese, Thai; Korean's
 # particles join its words): the password word may be followed at once by a
 # particle or verb (`密码是`, `パスワードは`, `비밀번호는`) and a full-width colon.
-_JOINED: Final = r"(?<=[\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])(?:是|为|為|は|は|는|은|이|가)?"
+_JOINED: Final = (
+    r"(?<=[\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])(?:是|为|為|は|는|은|이|가)?"
+)
 _PASSWORD_WORD: Final = re.compile(
     rf"(?:{_PASSWORD_WORDS})(?:\b|{_JOINED}){_WHAT_FOR}"
     # Possessive spaces: "password" and a long run of spaces before no value would
@@ -436,9 +446,10 @@ class SecretDetector:
         # where none follows are not tried (most names are followed by "=", ":", '"').
         flags = [(s, e) for s, e in t.spans("secret.assignment") if _space_after_name(low, s)]
         for m in matches_at(_CLI_NAMED, low, flags):
-            if _cli_flag(low, m):
+            flag = _cli_flag(low, m)
+            if flag or _set_command(low, m):
                 value = text[m.start("value") : m.end("value")]
-                if _cli_value(value):
+                if _cli_value(value) or (not flag and _generated_value(value)):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if t.has("secret.go_dsn"):
             out.extend(_go_dsn(text))
@@ -510,7 +521,16 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
-            if looks_random(value, 20, 3.5) and not _typed(value):
+            if len(value) < _SHORT_SAID:
+                if (
+                    (m.group("verb") is not None or ":" in m.group("sep"))
+                    and _SHORT_SAID_VALUE.fullmatch(value) is not None
+                    and _token_like(value)
+                    and looks_random(value, 12, 3.0)
+                    and not (_typed(value) or typed_stretch(value) or _code_like(value))
+                ):
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+            elif looks_random(value, 20, 3.5) and not _typed(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CRED_PAIR, low, t.spans("secret.pair")):
             value = text[m.start("value") : m.end("value")]
@@ -756,7 +776,7 @@ def _said_password_shape(value: str) -> bool:
     if not 8 <= len(value) <= 64 or value[0] in "$%":
         return False  # a variable (`$DB_PASS2`, `%PASS_1%`) names one
     letters = capitals = 0
-    digit = strong = False
+    digit = strong = symbol = hump = False
     last = len(value) - 1
     previous = ""
     for i, c in enumerate(value):  # one loop, no generator
@@ -766,7 +786,7 @@ def _said_password_shape(value: str) -> bool:
             letters += 1
             if not c.islower():
                 if previous.islower():
-                    return False  # a camelCase name: `MacBookPro16`, `SignupForm2`
+                    hump = True  # a camelCase name: `MacBookPro16`, `SignupForm2`
                 capitals += 1
                 strong = True
             if previous == ".":
@@ -774,12 +794,18 @@ def _said_password_shape(value: str) -> bool:
         elif c.isdigit():
             digit = True
         elif c not in _SEPARATORS and 0 < i < last:
-            strong = True  # inside the word: `12chars+` is a length said, no password
+            strong = symbol = True  # inside the word: `12chars+` is a length said, no password
         previous = c
     lowers = letters - capitals  # more capitals: a code or a constant (`ERR_AUTH401x`)
-    return (
-        lowers > capitals and digit and strong and letters >= 3 and not placeholder_password(value)
-    )
+    # A generated password draws capitals as often as lower case (`Hj8&kL2!pQ`,
+    # `gT7#vQ2!mZ9xL4`): with a symbol inside it, as many capitals as lower-case letters
+    # or up to twice as many.
+    # A camelCase hump is a name's (`MacBookPro16`) unless a symbol says the value was
+    # drawn or typed to be strong.
+    if hump and not symbol:
+        return False
+    cased = lowers > capitals or (symbol and lowers >= 2 and 2 * lowers >= capitals)
+    return cased and digit and strong and letters >= 3 and not placeholder_password(value)
 
 
 def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
@@ -978,6 +1004,49 @@ def _cli_flag(low: str, m: re.Match[str]) -> bool:
     while i > floor and (low[i - 1].isalnum() or low[i - 1] == "-"):
         i -= 1
     return low.startswith("--", i) and (i == 0 or low[i - 1].isspace())
+
+
+# The word before a setting's name when a command sets it, its value after a space:
+# `aws configure set aws_secret_access_key ...`, `npm config set _authToken ...`,
+# `git config --global github.token ...`.
+_SET_WORDS: Final = frozenset(("set", "config", "--global", "--local", "--system"))
+_SET_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.:/")
+_SET_NAME_ENDS: Final = (
+    "secret", "token", "key", "password", "passwd", "pwd", "pass", "credential", "credentials",
+)  # fmt: skip
+
+
+def _set_command(low: str, m: re.Match[str]) -> bool:
+    """Whether the name ``m`` found is a setting a command sets, its value after a
+    space (`aws configure set aws_secret_access_key ...`, `npm config set _authToken
+    ...`): the whole name ends in a credential word, not one about it (`*_path`,
+    `public_key`), and `set`, `config` or git's scope flag stands before it."""
+    i = m.start()
+    floor = max(0, i - 80)
+    while i > floor and low[i - 1] in _SET_NAME_CHARACTERS:
+        i -= 1
+    name = low[i : m.end("rest")]
+    if not name.endswith(_SET_NAME_ENDS) or _about_secret(name):
+        return False
+    end = i
+    while end > 0 and low[end - 1] in " \t":
+        end -= 1
+    if end == i or end == 0:
+        return False  # no word before it on the line
+    begin = end
+    while begin > 0 and not low[begin - 1].isspace():
+        begin -= 1
+    return low[begin:end] in _SET_WORDS
+
+
+def _generated_value(value: str) -> bool:
+    """A setting's value that is generated, "/" and all (an AWS secret key holds "/"):
+    not a path (a leading "/", "./", "~/"), 20 characters or more, high entropy."""
+    return (
+        not value.startswith(("/", "./", "~/", "../"))
+        and looks_random(value, 20, 3.5)
+        and not (_typed(value) or _filler(value))
+    )
 
 
 def _cli_value(value: str) -> bool:
