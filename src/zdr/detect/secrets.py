@@ -521,6 +521,8 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
+            if _FILE_NAME.fullmatch(value) is not None:
+                continue  # `the secret is report_2024_final.pdf`: where it is, or a file
             if len(value) < _SHORT_SAID:
                 if (
                     (m.group("verb") is not None or ":" in m.group("sep"))
@@ -668,8 +670,9 @@ def _url_and_login_passwords(text: str, out: list[Span]) -> None:
 # or two (`my password is literally my dog's name + birth year, Biscuit2014`), never
 # past a blank line.
 _SAID_REACH: Final = 160
-# What a word said in prose is wrapped in, or ends with, that is no part of it.
-_SAID_LEADING: Final = "([{\"'`\u201c\u2018<"
+# What a word said in prose is wrapped in, or ends with, that is no part of it (a
+# full-width colon too: `密码：...`).
+_SAID_LEADING: Final = "([{\"'`\u201c\u2018<\uff1a"
 _SAID_TRAILING: Final = ".,;:?)]}\"'`\u201d\u2019>"
 # A character no password said in a sentence holds, but code, paths, addresses and
 # assignments do (`getPassword2()`, `/etc/app1.conf`, `DB_PASS=...`, `ops@x.io`).
@@ -791,6 +794,8 @@ def _said_password_shape(value: str) -> bool:
                 strong = True
             if previous == ".":
                 return False  # a dotted name or a file's: `socks.PROXY5`, `a2.json`
+        elif c.isdigit() and previous == "." and i > 1 and value[i - 2].isdigit():
+            return False  # a version's `22.04` (`ubuntu22.04LTS`)
         elif c.isdigit():
             digit = True
         elif c not in _SEPARATORS and 0 < i < last:
