@@ -966,7 +966,7 @@ def _jwt(token: str) -> bool:
 
 
 # Every character of a credential name (_ASSIGNMENT_NAMES) or of a flag's rest.
-_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-ñ")
+_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-ñłşöóпароль")
 
 
 def _space_after_name(low: str, i: int) -> bool:
