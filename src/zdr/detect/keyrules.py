@@ -3,7 +3,9 @@
 detect-secrets' plugins' key shapes (``data/detect_secrets.toml``, Apache-2.0: the
 regexes of the plugins that find a key by its shape alone, which gitleaks finds only
 beside a provider's name, or not at all: bare Slack, Telegram, Discord, Mailchimp,
-Twilio keys, test.pypi.org tokens).
+Twilio keys, test.pypi.org tokens), and secretlint's rules' shapes that neither has
+(``data/secretlint.toml``, MIT: Docker, Figma, Tailscale, Cloudflare, Groq and Vercel
+keys; Azure's tenant id, client id and secret under their names).
 
 Each rule has a regex, the keywords that must occur for it to match (gitleaks' own
 prefilter: here they are the rule's anchors in the shared scan), an optional minimum
@@ -371,6 +373,8 @@ def _load() -> tuple[list[_Rule], _Allow]:
     ]
     shapes = tomllib.loads((_DATA / "detect_secrets.toml").read_text(encoding="utf-8"))
     rules.extend(_Rule(e, whole=True) for e in shapes["rules"])
+    secretlint = tomllib.loads((_DATA / "secretlint.toml").read_text(encoding="utf-8"))
+    rules.extend(_Rule(e) for e in secretlint["rules"])
     return rules, _Allow(config.get("allowlist", {}))
 
 

@@ -102,6 +102,10 @@ _ASSIGNMENT_NAMES: Final = (
     r"wachtwoord|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|"
     r"credential|accountkey|sharedaccesskey|client[_-]?secret|signing[_-]?key|"
     r"encryption[_-]?key|_pass|_pw|"
+    # the password's name in the languages of _PASSWORD_WORDS, as code and configs
+    # written in them name it (`haslo = ...`, `"sifre": ...`, `lösenord:`)
+    r"haslo|hasło|heslo|geslo|lozinka|sifre|şifre|parola|losenord|lösenord|passord|"
+    r"adgangskode|salasana|jelszo|jelszó|contrasenya|пароль|"
     # the key names of detect-secrets' keyword plugin (its DENYLIST) not said above
     r"(?:db|database|priv|client|service|account)_key"
 )
@@ -137,6 +141,9 @@ _ASSIGNMENT: Final = re.compile(
     rf"|{_DASH}"
     r"|[\"'`]\s*,\s*(?=[\"'`])"
     r"|>\s*(?=[^<\s]+\s*</)"
+    # an attribute naming it, the element's content its value (`<entry
+    # key="api.secret">...</entry>`, Java's properties in XML; `<add key="x">`)
+    r"|[\"']>\s*(?=[^<\s]+\s*</)"
     r"|>\s*<!\[cdata\[(?=[^\]\s]{6,200}\]\]>)"  # `<password><![CDATA[...]]></password>`
     r"|[\"']\s+value\s*=\s*(?=[\"'])"
     r")"
@@ -173,15 +180,22 @@ _CREDENTIAL_WORDS: Final = r"secret|token|api key|access key|password|passwort|c
 # What a credential is for, between its word and the verb: "password for the portal
 # is", "Passwort für das Portal ist", "wachtwoord voor de gedeelde mailbox is", "token
 # for the registry was": a preposition and at most four words, only when a verb follows.
-_VERBS: Final = r"is|ist|est|es|é|è|was|war|era"
+# (and the verb in the languages of _PASSWORD_WORDS' second part: `heslo je`, `lösenord
+# är`, `passord er`, `hasło jest`, `kata sandi adalah`, `mật khẩu là`, `Passwort lautet`)
+_VERBS: Final = r"is|ist|est|es|é|è|was|war|era|je|är|er|jest|adalah|là|lautet|c'est"
 _WHAT_FOR: Final = (
     r"(?:\s++(?:for|of|on|to|für|fürs|zum|zur|voor|van|bij|pour|du|des|de|del|della|per|"
     r"di|para|da|do)(?:\s++[^\s,;:.!?=]++){1,4}?(?=\s++(?:" + _VERBS + r")\s))?"
 )
 _WORD_THEN_VALUE: Final = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})s?{_WHAT_FOR}"
-    rf"(?: (?:{_VERBS}))?[ :]+(?P<value>[A-Za-z0-9+/=_.~-]{{20,200}})"
+    rf"(?P<verb> (?:{_VERBS}))?(?P<sep>[ :]+)(?P<value>[A-Za-z0-9+/=_.~-]{{12,200}})"
 )
+# A shorter value is said to be the credential only after a verb or a colon (`the
+# secret is Yq8wZ3mK1pL9xT7v`, `token: ...`), and is letters and digits as generated
+# (no version's dots, no path).
+_SHORT_SAID: Final = 20
+_SHORT_SAID_VALUE: Final = re.compile(r"[A-Za-z0-9_-]{12,19}")
 # A password passed as the argument after the user name to a login call or an auth
 # tuple: `client.login("svc", "...")`, `auth=("svc", "...")`, `HTTPBasicAuth(u, "...")`,
 # `new UsernamePasswordCredentials("svc", "...")`.
@@ -258,10 +272,30 @@ _CRED_PAIR: Final = re.compile(
 )
 _PASSWORD_WORDS: Final = (
     r"password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|passwd|passphrase|"
-    r"passcode|pwd|pw"
+    r"passcode|pwd|pw|"
+    # The word in the languages people write to support in beyond the seven claimed
+    # (Polish, Czech and Slovak, Slovenian, Croatian and Serbian, Turkish, Romanian,
+    # Russian and Ukrainian, Bulgarian, the Nordic languages, Finnish, Estonian,
+    # Lithuanian, Hungarian, Greek, Indonesian and Malay, Vietnamese, Catalan, Galician,
+    # Basque, Japanese, Chinese, Korean, Arabic, Hebrew, Persian, Hindi, Thai), the forms
+    # a sentence puts them in (`şifrem`, `lösenordet`), and French's `mdp`: cues as rare
+    # as `password`, held to the same tests of the value.
+    r"hasło|hasła|hasłem|haslo|heslo|hesla|geslo|lozinka|lozinku|şifre|şifrem|şifresi|"
+    r"şifreniz|sifre|parola|parolam|parolă|пароль|пароля|паролем|парола|lösenord|"
+    r"lösenordet|losenord|passord|passordet|adgangskode|adgangskoden|kodeord|salasana|"
+    r"salasanan|salasanani|parool|slaptažodis|jelszó|jelszavam|jelszava|jelszo|"
+    r"κωδικός πρόσβασης|κωδικό πρόσβασης|kata sandi|kata laluan|mật khẩu|mat khau|"
+    r"contrasenya|contrasinal|pasahitza|mdp|パスワード|密码|密碼|비밀번호|패스워드|"
+    r"كلمة المرور|كلمة السر|סיסמה|סיסמא|رمز عبور|पासवर्ड|รหัสผ่าน"
+)
+# A word of a script written without spaces (Japanese, Chinese, Thai; Korean's
+# particles join its words): the password word may be followed at once by a
+# particle or verb (`密码是`, `パスワードは`, `비밀번호는`) and a full-width colon.
+_JOINED: Final = (
+    r"(?<=[\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])(?:是|为|為|は|는|은|이|가)?"
 )
 _PASSWORD_WORD: Final = re.compile(
-    rf"(?:{_PASSWORD_WORDS})\b{_WHAT_FOR}"
+    rf"(?:{_PASSWORD_WORDS})(?:\b|{_JOINED}){_WHAT_FOR}"
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
     # `password was ...`, `password changed to ...`
@@ -269,18 +303,25 @@ _PASSWORD_WORD: Final = re.compile(
     # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
     r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
     r"maintenant|toujours|ahora|agora|ora|nu))?"
-    r"(?:\s*+[:=])?\s++[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
+    # `password: ...`, a dash (`пароль — ...`, `password - ...`) or a full-width colon
+    r"(?:\s*+(?:[:=]|[-–—](?=\s))\s++|\s*+：\s*+|\s++)[\"'`]?(?P<value>[^\s,;\"'`]{6,64})"
 )
 
+# _ASSIGNMENT_NAMES' password names of the languages beyond the seven.
+_PASSWORD_NAMES_MORE: Final = (
+    "haslo", "hasło", "heslo", "geslo", "lozinka", "sifre", "şifre", "parola", "losenord",
+    "lösenord", "passord", "adgangskode", "salasana", "jelszo", "jelszó", "contrasenya",
+    "пароль",
+)  # fmt: skip
 _SECRET_NAMES: Final = (
     "password", "passwd", "pwd", "pass", "secret", "passwort", "kennwort", "senha",
     "contrase", "wachtwoord", "accountkey", "sharedaccesskey", "passphrase", "signing",
-    "encryption", "private",
+    "encryption", "private", *_PASSWORD_NAMES_MORE,
 )  # fmt: skip
 # The names of values people type (a generated value's are the rest).
 _PASSWORD_NAMES: Final = (
     "password", "passwd", "pwd", "pass", "passwort", "kennwort", "senha", "contrase",
-    "wachtwoord", "passphrase", "mot_de_passe",
+    "wachtwoord", "passphrase", "mot_de_passe", *_PASSWORD_NAMES_MORE,
 )  # fmt: skip
 _PUBLISHABLE: Final = ("pk_live_", "pk_test_")
 _NOT_SECRET_VALUES: Final = ("true", "false", "none", "null", "required", "optional", "string")
@@ -405,9 +446,10 @@ class SecretDetector:
         # where none follows are not tried (most names are followed by "=", ":", '"').
         flags = [(s, e) for s, e in t.spans("secret.assignment") if _space_after_name(low, s)]
         for m in matches_at(_CLI_NAMED, low, flags):
-            if _cli_flag(low, m):
+            flag = _cli_flag(low, m)
+            if flag or _set_command(low, m):
                 value = text[m.start("value") : m.end("value")]
-                if _cli_value(value):
+                if _cli_value(value) or (not flag and _generated_value(value)):
                     out.append(span(m.start("value"), m.end("value"), "SECRET"))
         if t.has("secret.go_dsn"):
             out.extend(_go_dsn(text))
@@ -479,7 +521,18 @@ class SecretDetector:
             value = text[m.start("value") : m.end("value")]
             if (m.start("value"), m.end("value")) in keys or placeholder(value):
                 continue  # a known key shape is reported as such above
-            if looks_random(value, 20, 3.5) and not _typed(value):
+            if _FILE_NAME.fullmatch(value) is not None:
+                continue  # `the secret is report_2024_final.pdf`: where it is, or a file
+            if len(value) < _SHORT_SAID:
+                if (
+                    (m.group("verb") is not None or ":" in m.group("sep"))
+                    and _SHORT_SAID_VALUE.fullmatch(value) is not None
+                    and _token_like(value)
+                    and looks_random(value, 12, 3.0)
+                    and not (_typed(value) or typed_stretch(value) or _code_like(value))
+                ):
+                    out.append(span(m.start("value"), m.end("value"), "SECRET"))
+            elif looks_random(value, 20, 3.5) and not _typed(value):
                 out.append(span(m.start("value"), m.end("value"), "SECRET"))
         for m in matches_at(_CRED_PAIR, low, t.spans("secret.pair")):
             value = text[m.start("value") : m.end("value")]
@@ -617,8 +670,9 @@ def _url_and_login_passwords(text: str, out: list[Span]) -> None:
 # or two (`my password is literally my dog's name + birth year, Biscuit2014`), never
 # past a blank line.
 _SAID_REACH: Final = 160
-# What a word said in prose is wrapped in, or ends with, that is no part of it.
-_SAID_LEADING: Final = "([{\"'`\u201c\u2018<"
+# What a word said in prose is wrapped in, or ends with, that is no part of it (a
+# full-width colon too: `密码：...`).
+_SAID_LEADING: Final = "([{\"'`\u201c\u2018<\uff1a"
 _SAID_TRAILING: Final = ".,;:?)]}\"'`\u201d\u2019>"
 # A character no password said in a sentence holds, but code, paths, addresses and
 # assignments do (`getPassword2()`, `/etc/app1.conf`, `DB_PASS=...`, `ops@x.io`).
@@ -725,7 +779,7 @@ def _said_password_shape(value: str) -> bool:
     if not 8 <= len(value) <= 64 or value[0] in "$%":
         return False  # a variable (`$DB_PASS2`, `%PASS_1%`) names one
     letters = capitals = 0
-    digit = strong = False
+    digit = strong = symbol = hump = False
     last = len(value) - 1
     previous = ""
     for i, c in enumerate(value):  # one loop, no generator
@@ -735,20 +789,28 @@ def _said_password_shape(value: str) -> bool:
             letters += 1
             if not c.islower():
                 if previous.islower():
-                    return False  # a camelCase name: `MacBookPro16`, `SignupForm2`
+                    hump = True  # a camelCase name: `MacBookPro16`, `SignupForm2`
                 capitals += 1
                 strong = True
             if previous == ".":
                 return False  # a dotted name or a file's: `socks.PROXY5`, `a2.json`
+        elif c.isdigit() and previous == "." and i > 1 and value[i - 2].isdigit():
+            return False  # a version's `22.04` (`ubuntu22.04LTS`)
         elif c.isdigit():
             digit = True
         elif c not in _SEPARATORS and 0 < i < last:
-            strong = True  # inside the word: `12chars+` is a length said, no password
+            strong = symbol = True  # inside the word: `12chars+` is a length said, no password
         previous = c
     lowers = letters - capitals  # more capitals: a code or a constant (`ERR_AUTH401x`)
-    return (
-        lowers > capitals and digit and strong and letters >= 3 and not placeholder_password(value)
-    )
+    # A generated password draws capitals as often as lower case (`Hj8&kL2!pQ`,
+    # `gT7#vQ2!mZ9xL4`): with a symbol inside it, as many capitals as lower-case letters
+    # or up to twice as many.
+    # A camelCase hump is a name's (`MacBookPro16`) unless a symbol says the value was
+    # drawn or typed to be strong.
+    if hump and not symbol:
+        return False
+    cased = lowers > capitals or (symbol and lowers >= 2 and 2 * lowers >= capitals)
+    return cased and digit and strong and letters >= 3 and not placeholder_password(value)
 
 
 def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
@@ -904,7 +966,7 @@ def _jwt(token: str) -> bool:
 
 
 # Every character of a credential name (_ASSIGNMENT_NAMES) or of a flag's rest.
-_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-ñ")
+_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-ñłşöóпароль")
 
 
 def _space_after_name(low: str, i: int) -> bool:
@@ -947,6 +1009,49 @@ def _cli_flag(low: str, m: re.Match[str]) -> bool:
     while i > floor and (low[i - 1].isalnum() or low[i - 1] == "-"):
         i -= 1
     return low.startswith("--", i) and (i == 0 or low[i - 1].isspace())
+
+
+# The word before a setting's name when a command sets it, its value after a space:
+# `aws configure set aws_secret_access_key ...`, `npm config set _authToken ...`,
+# `git config --global github.token ...`.
+_SET_WORDS: Final = frozenset(("set", "config", "--global", "--local", "--system"))
+_SET_NAME_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.:/")
+_SET_NAME_ENDS: Final = (
+    "secret", "token", "key", "password", "passwd", "pwd", "pass", "credential", "credentials",
+)  # fmt: skip
+
+
+def _set_command(low: str, m: re.Match[str]) -> bool:
+    """Whether the name ``m`` found is a setting a command sets, its value after a
+    space (`aws configure set aws_secret_access_key ...`, `npm config set _authToken
+    ...`): the whole name ends in a credential word, not one about it (`*_path`,
+    `public_key`), and `set`, `config` or git's scope flag stands before it."""
+    i = m.start()
+    floor = max(0, i - 80)
+    while i > floor and low[i - 1] in _SET_NAME_CHARACTERS:
+        i -= 1
+    name = low[i : m.end("rest")]
+    if not name.endswith(_SET_NAME_ENDS) or _about_secret(name):
+        return False
+    end = i
+    while end > 0 and low[end - 1] in " \t":
+        end -= 1
+    if end == i or end == 0:
+        return False  # no word before it on the line
+    begin = end
+    while begin > 0 and not low[begin - 1].isspace():
+        begin -= 1
+    return low[begin:end] in _SET_WORDS
+
+
+def _generated_value(value: str) -> bool:
+    """A setting's value that is generated, "/" and all (an AWS secret key holds "/"):
+    not a path (a leading "/", "./", "~/"), 20 characters or more, high entropy."""
+    return (
+        not value.startswith(("/", "./", "~/", "../"))
+        and looks_random(value, 20, 3.5)
+        and not (_typed(value) or _filler(value))
+    )
 
 
 def _cli_value(value: str) -> bool:
