@@ -227,7 +227,11 @@ class FieldDetector:
         headers: list[int] = []  # the starts of lines that may be a table's header
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
-            if label is None and _last_part(low, key_start, key_end) in _PEOPLE_ARRAY_KEYS:
+            if (
+                label is None
+                and low[key_end - 1] == "s"
+                and _last_part(low, key_start, key_end) in _PEOPLE_ARRAY_KEYS
+            ):
                 out.extend(_people_array(text, key_end))
                 continue
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
@@ -663,7 +667,7 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
     # holds it): most lines read here are prose, with no column named.
     may_pair: bool | None = None
     for sep in _SEPARATORS:
-        cells = _cells(header, sep)
+        cells = header.split(sep)
         if len(cells) < 2:
             continue
         columns = {i: label for i, cell in enumerate(cells) if (label := label_of(cell.strip()))}
@@ -689,7 +693,9 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
             row = text[pos:end]
-            parts = _cells(row, sep)
+            parts = row.split(sep)
+            if len(parts) != len(cells) and '"' in row:
+                parts = _cells(row, sep)  # a quoted cell holding the separator
             if len(parts) != len(cells):
                 break
             offset = pos

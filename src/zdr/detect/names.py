@@ -643,7 +643,7 @@ class PersonDetector:
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
         if "/" in text:
             found.extend(self._slashed_names(text))
-        if "@" in text:
+        if "@" in text and "<" in text:
             found.extend(_display_names(text, not text.isascii()))
         for start, end in t.spans("person.residing"):
             party = _party_at(text, start, end)
