@@ -271,3 +271,101 @@ def test_form_answers_and_fhir_given_names(text: str, value: str) -> None:
 )
 def test_other_answers_and_arrays_left(text: str) -> None:
     assert not {v for v, label in found(text) if label == "PERSON"}
+
+
+# stop 33 (names33): names and birth dates by a record's standard structure, keys in
+# other scripts, quoted CSV cells.
+_HL7 = (
+    "MSH|^~\\&|LAB|GENHOSP|||202612011200||ORU^R01|77|P|2.5\r"
+    "PID|1||448812^^^GH||NAKAMURA^HARUKI^T||19850617|M|||9 OAK ST^^AKRON^OH^44301\r"
+    "NK1|1|NAKAMURA^EMI|SPO\r"
+    "PV1|1|O|CLINIC2||||0042^OKAFOR^CHIDI^^^DR|||\r"
+    "OBX|1|NM|GLU^Glucose^L||5.4|mmol/L"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        (_HL7, "NAKAMURA^HARUKI^T", "PERSON"),
+        (_HL7, "19850617", "DATE_OF_BIRTH"),
+        (_HL7, "NAKAMURA^EMI", "PERSON"),
+        (_HL7, "OKAFOR^CHIDI^^^DR", "PERSON"),
+        (
+            "PID|1||X9||o'brien^siobhan||19920230|F\nGT1|1||O'BRIEN^LIAM|||||19600101",
+            "O'BRIEN^LIAM",
+            "PERSON",
+        ),
+        (
+            "PID|1||X9||o'brien^siobhan||19920230|F\nGT1|1||O'BRIEN^LIAM|||||19600101",
+            "19600101",
+            "DATE_OF_BIRTH",
+        ),
+        ("氏名：山田 花子\n電話：03-1234-5678", "山田 花子", "PERSON"),
+        ("이름: 박지훈\n연락처: 010-1111-2222", "박지훈", "PERSON"),
+        ("ФИО: Петров Иван Сергеевич, палата 4", "Петров Иван Сергеевич", "PERSON"),
+        ("Όνομα: Νίκος Παπαδόπουλος", "Νίκος Παπαδόπουλος", "PERSON"),
+        ("姓名：王小明（Wang Xiaoming）\n", "王小明", "PERSON"),
+        ("姓名：王小明（Wang Xiaoming）\n", "Wang Xiaoming", "PERSON"),
+        ("الاسم: فاطمة الزهراء\n", "فاطمة الزهراء", "PERSON"),
+        ("ATTENDEE;CN=Farah Haddad;RSVP=TRUE:mailto:f.h@example.org", "Farah Haddad", "PERSON"),
+        ('ORGANIZER;CN="Okoro, Chinedu":mailto:c@example.org', "Okoro, Chinedu", "PERSON"),
+        (
+            'apellido,nombre,ciudad\n"Pérez Galdós","Benito","Las Palmas, Gran Canaria"\n',
+            "Pérez Galdós",
+            "PERSON",
+        ),
+        ("nombre;fecha_nac;ciudad\nAna;1990-05-12;Lima\n", "1990-05-12", "DATE_OF_BIRTH"),
+        ("nome_cliente: roberto lima\n", "roberto lima", "PERSON"),
+        ("kundenname=Jürgen Weiß;plz=10115", "Jürgen Weiß", "PERSON"),
+        ("Patiente née le 12 déc. 1984 à Nantes", "12 déc. 1984", "DATE_OF_BIRTH"),
+        ("la signora, nata il 3 giu 1979, chiede", "3 giu 1979", "DATE_OF_BIRTH"),
+    ],
+)
+def test_standard_records_keys_in_other_scripts(text: str, value: str, label: str) -> None:
+    assert (value, label) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _HL7.split("\r")[-1],  # a lab result: no person
+        "PID|USER|COMMAND\n1234|root|nginx\n88|www|php-fpm",  # a process table
+        "PID|1||X9||||",
+        "客户：北京某某科技有限公司的采购部门",
+        "客户：腾讯科技有限公司",
+        "клиент: постоянный покупатель",
+        "고객: VIP",
+        "Имя: не указано",
+        "名前：",
+        "ATTENDEE;CN=Marketing Team:mailto:team@example.org",
+        "ATTENDEE;CN=Boardroom 4B:mailto:room@example.org",
+        "ATTENDEE;CN=Boardroom:mailto:room@example.org",
+    ],
+)
+def test_records_and_keys_without_a_person(text: str) -> None:
+    assert not {v for v, label in found(text) if label in ("PERSON", "DATE_OF_BIRTH")}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('s.authors = ["Kenji Watanabe", "Brown, Alicia"]', "Brown, Alicia"),
+        ('authors = ["Mihaela Popescu <m.p@example.ro>"]', "Mihaela Popescu"),
+        ('"contributors": [\n  "ana lima (https://example.org/ana)",\n  "Bo Kim"\n]', "ana lima"),
+    ],
+)
+def test_people_arrays(text: str, value: str) -> None:
+    assert (value, "PERSON") in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"maintainers": ["@org/platform-team", "build-bot"]',
+        'owners = ["team-payments", "Platform Team"]',
+        'authors = ["the rust project developers"]',
+    ],
+)
+def test_people_arrays_without_people(text: str) -> None:
+    assert not {v for v, label in found(text) if label == "PERSON"}

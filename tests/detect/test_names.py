@@ -615,3 +615,64 @@ def test_look_alikes_of_stop_32_left(text: str) -> None:
 )
 def test_a_title_ending_a_wrapped_line_cues_the_name(text: str, name: str) -> None:
     assert name in persons(text)
+
+
+# stop 33 (names33): a name in another script beside its Latin form, or before an
+# address in angle brackets.
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Dear Maria Ivanova (Мария Иванова), thank you", "Мария Иванова"),
+        ("Hi Sarah Chen (陈莎拉), welcome aboard", "陈莎拉"),
+        ("Seating: 山本 美咲 Misaki Yamamoto, table 2", "山本 美咲"),
+        ("From: Иван Петров <ivan.petrov@mail.example>\nSubject: счёт", "Иван Петров"),
+        ("reviewed-by: Γιάννης Οικονόμου <g.oikonomou@example.gr>", "Γιάννης Οικονόμου"),
+    ],
+)
+def test_names_in_other_scripts_beside_latin_or_an_address(text: str, value: str) -> None:
+    assert (value, "PERSON") in {(text[s.start : s.end], s.label) for s in DETECT(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use the Tokyo (東京) office for the Osaka (大阪) launch",
+        "Служба поддержки <support@shop.example>",
+        "Meeting with Maria Ivanova 2024年度报告 draft",
+        "Thanks Sarah Chen (новая версия)",
+        "请联系我们的客户经理陳美玲 Chen Mei-ling",
+    ],
+)
+def test_other_scripts_beside_latin_left(text: str) -> None:
+    spans = [text[s.start : s.end] for s in DETECT(text) if s.label == "PERSON"]
+    assert not [s for s in spans if any(ord(c) >= 0x250 for c in s)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a display name written family name first, Outlook's way
+        ("From: Okafor, Chidi <cokafor@example.org>\nSent: Monday", "Okafor, Chidi"),
+        ("Cc: Lindqvist, Per <per.l@example.se>; Dube, Ekansh <ed@example.in>", "Dube, Ekansh"),
+        # a party of a contract or deed before where they live
+        ("Verhuurder: Jan-Willem de Groot, wonende te Utrecht", "Jan-Willem de Groot"),
+        ("The Buyer, Mr. Tobias Nyström, residing at 4 Elm Road, Leeds", "Tobias Nyström"),
+        ("Mme Inès Karam, domiciliée à Lyon, et", "Inès Karam"),
+    ],
+)
+def test_display_names_and_parties(text: str, value: str) -> None:
+    assert (value, "PERSON") in {(text[s.start : s.end], s.label) for s in DETECT(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Contact: Acme, Inc <info@acme.example>",
+        "Reply-To: Support, Team <help@shop.example>",
+        "the tenant, residing at the property, shall",
+        "Acme Holdings Ltd, residing at nowhere",
+        "c'est la vie, c'est bon",
+    ],
+)
+def test_display_names_and_parties_left(text: str) -> None:
+    assert not [s for s in DETECT(text) if s.label == "PERSON"]

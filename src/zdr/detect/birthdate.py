@@ -22,7 +22,10 @@ _MONTHS: Final = (
     "novembre|décembre|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|"
     "ottobre|dicembre|enero|febrero|abril|mayo|junio|julio|septiembre|octubre|noviembre|"
     "diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
-    "januari|februari|maart|mei|augustus"
+    "januari|februari|maart|mei|augustus|"
+    # the claimed languages' abbreviations ("3 févr. 1991", "9 okt 1980", "12 dic. 1975")
+    "janv|févr|fevr|avr|juil|déc|ene|abr|ago|dic|mär|okt|dez|gen|mag|giu|lug|set|ott|mrt|"
+    "fev|out"
 )
 
 
@@ -67,7 +70,8 @@ _BIRTH: Final = re.compile(
     # "nato"/"nata" as words: not in "Donatoni", "sonata", "Renata"
     r"born|birth|b[-'’]?day|dob\b|d\.o\.b|geboren|geb\.|geburts|né\b|née\b|naissance|"
     r"\bnat[oa]\b|"
-    r"nascita|nacid[oa]|nacimiento|nascimento|nascid[oa]|nasc\.|geboortedatum|"
+    r"nascita|nacid[oa]|nacimiento|fecha[ _.-]?(?:de[ _.-]?)?nac|nascimento|nascid[oa]|nasc\.|"
+    r"geboortedatum|"
     # "birthday" in the languages zdr claims (a date after it is the birth date)
     r"geburtstag|anniversaire|cumplea[nñ]os|compleanno|verjaardag|anivers[aá]rio"
 )

@@ -7,6 +7,7 @@ lexicon; it only has to be shaped like a name or an address."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from zdr.detect.birthdate import birth_date_value, names_a_birth_date
@@ -19,6 +20,7 @@ from zdr.detect.names import (
     PARTICLES,
     PERSON_KEYS,
     first_names,
+    script_name,
     strip_accents,
 )
 from zdr.detect.scan import Anchor, Text
@@ -36,6 +38,7 @@ _ADDRESS_KEYS: Final = frozenset(
 # Where such a key can be: its last part (the anchor), read backwards to the key's start.
 _KEY_WORDS: Final = (
     r"name|surname|forename|holder|author|owner|assignee|reporter|contact|address|addr|"
+    r"maintainer|contributor|"
     r"street|adresse|anschrift|stra(?:ss|ß)e|indirizzo|direcci[oó]n|domicilio|"
     r"endere[cç]o|morada|adres|straat|vorname|nachname|nom|prenom|prénom|nome|cognome|"
     r"nombre|apellidos?|sobrenome|naam|voornaam|achternaam|woonadres"
@@ -75,9 +78,20 @@ _NOT_VALUES: Final = frozenset(
 )
 
 
+# Keys naming the person of a role in one word, compounded as the claimed languages
+# write them ("nome_cliente", "nombre_del_cliente", "Kundenname").
+_ROLE_NAME_KEYS: Final = frozenset(
+    """nomecliente nombrecliente nombredelcliente nomclient nomduclient nomecompleto
+    nomepaciente nombrepaciente nompatient kundenname patientenname gastname
+    nometitular nombretitular nomtitulaire nomeutente""".split()
+)
+
+
 # The most letters and digits a key holds: a table's cell of prose (a header line of
 # a CSV is any line with a comma) is given up once it holds more.
-_LONGEST_KEY: Final = max(map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS)))
+_LONGEST_KEY: Final = max(
+    map(len, (*PERSON_KEYS, *LOOSE_PERSON_KEYS, *_ADDRESS_KEYS, *_ROLE_NAME_KEYS))
+)
 
 
 def label_of(key: str) -> str | None:
@@ -92,7 +106,7 @@ def label_of(key: str) -> str | None:
                     return None  # longer than any key
                 kept.append(c)
         compact = "".join(kept)
-    if compact in PERSON_KEYS:
+    if compact in PERSON_KEYS or compact in _ROLE_NAME_KEYS:
         return "PERSON"
     if compact in LOOSE_PERSON_KEYS:
         return "PERSON?"
@@ -140,6 +154,56 @@ def _three_letters(value: str) -> bool:
     return sum(c.isalpha() for c in value) >= 3
 
 
+# HL7 v2 (hospital messages): a segment at a line's start ("PID|1||MRN||DUBOIS^MARIE^A||
+# 19710322|F"), its fields split by "|", a name's parts by "^". The standard fixes what
+# each field holds: the patient's name (PID-5), mother's maiden name (PID-6) and alias
+# (PID-9), next of kin (NK1-2), guarantor (GT1-3), the insured (IN1-16), a merged
+# record's old name (MRG-7), the attending, referring, consulting and admitting doctors
+# (PV1-7, 8, 9, 17: an id first, then the name); birth dates PID-7, GT1-8, IN1-18
+# (YYYYMMDD, a time after it allowed). The segment's name and "|" are the anchor.
+_HL7_SEGMENT: Final = r"(?:PID|NK1|GT1|IN1|MRG|PV1)\|"
+_HL7_PERSON: Final = {
+    "PID": (5, 6, 9),
+    "NK1": (2,),
+    "GT1": (3,),
+    "IN1": (16,),
+    "MRG": (7,),
+    "PV1": (7, 8, 9, 17),
+}
+_HL7_BIRTH: Final = {"PID": (7,), "GT1": (8,), "IN1": (18,)}
+_HL7_NAME_CHARS: Final = frozenset(" ^~&-'’.,")
+
+# A key that names a person, in a script other than Latin, before a colon (a full-width
+# one too): "顧客名：佐藤 健太", "고객: 김민준", "العميل: محمد عبدالله الشمري", "Гість: Олена
+# Коваленко", "Όνομα: ...". The keys (lower-cased, as the anchor reads them): name,
+# full name, customer, client, patient, guest, contact person, recipient, applicant,
+# cardholder, passenger, employee, author, in Chinese, Japanese, Korean, Arabic,
+# Russian, Ukrainian, Greek, Hindi and Thai. Rare outside such text, so no Latin text pays.
+_SCRIPT_KEYS: Final = (
+    "氏名 名前 お名前 顧客名 患者名 契約者名 申込者名 担当者名 担当者 宛名 受取人 会員名 "
+    "利用者名 姓名 名字 客户 客戶 客户姓名 客戶姓名 联系人 聯絡人 联系人姓名 收件人 收货人 收貨人 "
+    "患者 病人 申请人 申請人 持卡人 乘客 乘客姓名 员工 員工 负责人 負責人 "
+    "이름 성명 성함 고객 고객명 담당자 신청인 신청자 환자 환자명 수령인 수취인 예약자 보호자 "
+    "الاسم اسم العميل العميل المريض الضيف الموظف المستلم الاسم_الكامل صاحب_الحساب "
+    "имя фио фамилия отчество клиент пациент гость покупатель заказчик получатель "
+    "контактное_лицо автор сотрудник пассажир ім'я ім’я прізвище піб клієнт пацієнт гість "
+    "одержувач замовник автор співробітник пасажир "
+    "όνομα επώνυμο ονοματεπώνυμο πελάτης ασθενής επισκέπτης παραλήπτης "
+    "नाम ग्राहक मरीज़ ชื่อ ลูกค้า"
+).split()
+# Each key followed by its colon (one space allowed before it): Hyperscan compiles the
+# alternation before a shared suffix with a space in it as "too large".
+_SCRIPT_KEY: Final = "|".join(
+    k + " ?[:：]" for k in sorted({k.replace("_", " ") for k in _SCRIPT_KEYS})
+)
+# Where a value after such a key ends; the characters a name's word may hold besides
+# letters (a katakana long vowel mark and middle dots are letters of names there).
+_SCRIPT_VALUE_STOPS: Final = frozenset("\n\r(（,，、;；|/<[「『\t")
+# iCalendar's ORGANIZER and ATTENDEE name the person in their CN parameter
+# ("ORGANIZER;CN=\"Li, Wen-Hsuan\":mailto:..."); an address there is the e-mail detector's.
+_ICAL_CN: Final = ";cn="
+
+
 class FieldDetector:
     """Values of keys and table columns that name a person or a street address, and
     the birth dates of an INSERT's or a table's birth-date column."""
@@ -151,6 +215,9 @@ class FieldDetector:
         Anchor("fields.key", _KEY_WORDS, lower=True),
         Anchor("fields.pair", _PAIR_HEADER, lower=True),
         Anchor("fields.paired_key", _PAIRED_KEY, lower=True),
+        Anchor("fields.hl7", _HL7_SEGMENT),
+        Anchor("fields.script_key", _SCRIPT_KEY, lower=True),
+        Anchor("fields.ical_cn", _ICAL_CN, lower=True),
     )
 
     def find(self, t: Text) -> list[Span]:
@@ -160,6 +227,13 @@ class FieldDetector:
         headers: list[int] = []  # the starts of lines that may be a table's header
         for start, end in t.spans("fields.key"):
             key_start, key_end, label = _key(low, start, end)
+            if (
+                label is None
+                and low[key_end - 1] == "s"
+                and _last_part(low, key_start, key_end) in _PEOPLE_ARRAY_KEYS
+            ):
+                out.extend(_people_array(text, key_end))
+                continue
             if label is None or low[max(0, key_start - 2) : key_start] == "</":
                 continue  # not such a key, or an XML element's end
             value = _value_after(text, key_end)
@@ -190,12 +264,216 @@ class FieldDetector:
         for start, end in t.spans("fields.pair"):
             if _whole_cell(low, start, end):
                 headers.append(text.rfind("\n", 0, start) + 1)
+        hl7 = t.spans("fields.hl7")
+        if hl7:
+            out.extend(_hl7_fields(text, hl7))
+        value_end = -1
+        for _, end in t.spans("fields.script_key"):
+            if end > value_end:  # "お名前：" holds "名前："
+                found = _script_key_value(text, end)
+                out.extend(found)
+                value_end = found[-1].end if found else end
+        for _, end in t.spans("fields.ical_cn"):
+            out.extend(_ical_cn(text, end))
         rows_read_to = 0  # a line read as a row is not read again as a header
         for line_start in sorted(set(headers)):
             if line_start >= rows_read_to:
                 rows_read_to = _table_cells(text, line_start, out)
         # What a key named is masked wherever else it occurs (a surname in prose).
         return [*out, *other_mentions(text, out, _LABELS)] if out else out
+
+
+def _hl7_fields(text: str, hits: Sequence[tuple[int, int]]) -> list[Span]:
+    """The names and birth dates of HL7 segments (``hits``: a segment's name and "|"),
+    by the fields the standard gives them."""
+    out: list[Span] = []
+    n = len(text)
+    for start, end in hits:
+        if start and text[start - 1] not in "\r\n":
+            continue  # a segment begins a line
+        segment = text[start : end - 1]
+        persons = _HL7_PERSON.get(segment, ())
+        births = _HL7_BIRTH.get(segment, ())
+        last = max((*persons, *births))
+        stop = end
+        while stop < n and text[stop] not in "\r\n":
+            stop += 1
+        field, pos = 1, end
+        while field <= last:
+            bar = text.find("|", pos, stop)
+            field_end = stop if bar < 0 else bar
+            if field_end > pos:
+                if field in persons:
+                    name = _hl7_name(text, pos, field_end)
+                    if name is not None:
+                        out.append(span(*name, "PERSON"))
+                elif field in births and _hl7_date(text[pos:field_end].split("^")[0]):
+                    date_end = text.find("^", pos, field_end)
+                    out.append(span(pos, field_end if date_end < 0 else date_end, "DATE_OF_BIRTH"))
+            if bar < 0:
+                break
+            field, pos = field + 1, bar + 1
+    return out
+
+
+def _hl7_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A person's name in an HL7 field (family^given^middle...; a doctor's with an id
+    first): from its first part with a letter to its last part before one with a digit
+    (an assigning authority's id), when that holds two letters and only a name's
+    characters."""
+    parts = text[start:end].split("^")
+    pos = start
+    first = -1
+    name_end = start
+    for part in parts:
+        if first < 0:
+            if any(c.isalpha() for c in part):
+                first = pos
+            else:
+                pos += len(part) + 1
+                continue
+        if any(c.isdigit() for c in part):
+            break
+        if part:
+            name_end = pos + len(part)
+        pos += len(part) + 1
+    if first < 0:
+        return None
+    value = text[first:name_end]
+    letters = sum(c.isalpha() for c in value)
+    if letters < 2 or not all(c.isalpha() or c in _HL7_NAME_CHARS for c in value):
+        return None
+    return first, name_end
+
+
+def _hl7_date(value: str) -> bool:
+    """YYYYMMDD, a time after it allowed: a date of a year from 1900 to this one."""
+    if not value.isdigit() or not 8 <= len(value) <= 14 or not value.isascii():
+        return False
+    return birth_date_value(value[:8])
+
+
+def _script_key_value(text: str, key_end: int) -> list[Span]:
+    """The value after a person's key in another script (``key_end``: past its colon),
+    and a name in parentheses right after it (a reading or a romanised form: "佐藤 健太
+    （さとう けんた）", "김민준 (Kim Min-jun)"), each when shaped like a name."""
+    value = _script_name_at(text, key_end)
+    if value is None:
+        return []
+    out = [span(*value, "PERSON")]
+    reading = _in_parentheses_after(text, value[1])
+    if reading is not None:
+        out.append(span(*reading, "PERSON"))
+    return out
+
+
+def _script_name_at(text: str, pos: int) -> tuple[int, int] | None:
+    """A name at ``pos`` (past spaces), to the first character that ends a value."""
+    n = len(text)
+    while pos < n and text[pos] in " \t\u3000":
+        pos += 1
+    end = pos
+    while end < n and end - pos <= 48 and text[end] not in _SCRIPT_VALUE_STOPS:
+        end += 1
+    value = text[pos:end].rstrip(" \t\u3000.")
+    return (pos, pos + len(value)) if value and script_name(value) else None
+
+
+def _in_parentheses_after(text: str, end: int) -> tuple[int, int] | None:
+    """A name in parentheses after ``end`` (past spaces), the whole of what they hold."""
+    n = len(text)
+    while end < n and text[end] in " \t\u3000":
+        end += 1
+    if end >= n or text[end] not in "(（":
+        return None
+    close = -1
+    for i in range(end + 1, min(n, end + 50)):
+        if text[i] in ")）":
+            close = i
+            break
+        if text[i] in "\n(（":
+            return None
+    if close < 0:
+        return None
+    inner = text[end + 1 : close]
+    value = inner.strip(" \t\u3000")
+    if not value or not script_name(value):
+        return None
+    start = end + 1 + inner.index(value)
+    return start, start + len(value)
+
+
+def _ical_cn(text: str, end: int) -> list[Span]:
+    """The person an iCalendar ORGANIZER or ATTENDEE names in its CN parameter
+    (``end``: past "CN="): quoted, or to the next ":" or ";"."""
+    n = len(text)
+    if end < n and text[end] == '"':
+        close = text.find('"', end + 1, min(n, end + 82))
+        start, stop = end + 1, close
+    else:
+        start, stop = end, end
+        while stop < n and stop - end <= 80 and text[stop] not in ':;"\r\n':
+            stop += 1
+        if stop >= n or text[stop] not in ":;":
+            stop = -1
+    if stop <= start:
+        return []
+    value = text[start:stop].strip()
+    words = value.replace(",", " ").split()
+    if "@" in value or not plausible(" ".join(words), "PERSON"):
+        return []
+    # A room or a team is named there too ("Boardroom", "Marketing Team"): no ordinary
+    # word, and one word alone only when a given name.
+    if any(w.lower() in NOT_IN_A_NAME for w in words) or (
+        len(words) == 1 and words[0].lower() not in first_names()
+    ):
+        return []
+    return [span(start, start + len(value), "PERSON")]
+
+
+# A package manifest's people, each a string of an array under a plural key (Cargo's
+# `authors = ["Mihaela Popescu <m.p@...>"]`, a gemspec's `s.authors = ["Kenji Watanabe",
+# "Brown, Alicia"]`, package.json's `"maintainers": [...]`).
+_PEOPLE_ARRAY_KEYS: Final = frozenset(
+    "authors owners assignees reporters contacts maintainers contributors".split()
+)
+_ARRAY_OPEN: Final = re.compile(r"[\"'`]?[ \t]*(?:=>|:=|[:=])[ \t]*\[")
+_ARRAY_ITEM: Final = re.compile(r"\s*+[\"']([^\"'\n]{1,120})[\"']\s*+,?")
+
+
+def _last_part(low: str, start: int, end: int) -> str:
+    """A key's last part ("s.authors" -> "authors")."""
+    dot = low.rfind(".", start, end)
+    return low[max(start, dot + 1) : end].strip()
+
+
+def _people_array(text: str, key_end: int) -> list[Span]:
+    """The names of an array of people's strings after a plural key: each item's name
+    (before its " <address>" or " (url)"), capitalised words or a listed given name
+    first, no ordinary word; "Surname, Given" too."""
+    opened = _ARRAY_OPEN.match(text, key_end)
+    if opened is None:
+        return []
+    out: list[Span] = []
+    pos = opened.end()
+    for _ in range(32):
+        item = _ARRAY_ITEM.match(text, pos)
+        if item is None:
+            break
+        start, end = item.span(1)
+        cut = min(
+            i for i in (text.find(" <", start, end), text.find(" (", start, end), end) if i >= 0
+        )
+        words = text[start:cut].replace(",", " ").split()
+        if (
+            words
+            and plausible(" ".join(words), "PERSON")
+            and (all(w[0].isupper() for w in words) or words[0].lower() in first_names())
+            and not any(w.lower() in NOT_IN_A_NAME for w in words)
+        ):
+            out.append(span(start, cut, "PERSON"))
+        pos = item.end()
+    return out
 
 
 def _given_after_surname(text: str, start: int, end: int) -> int:
@@ -416,6 +694,8 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
             end = len(text) if end < 0 else end
             row = text[pos:end]
             parts = row.split(sep)
+            if len(parts) != len(cells) and '"' in row:
+                parts = _cells(row, sep)  # a quoted cell holding the separator
             if len(parts) != len(cells):
                 break
             offset = pos
@@ -436,6 +716,39 @@ def _table_cells(text: str, line_start: int, out: list[Span]) -> int:
             out.extend(span(start, end, "PERSON") for start, end in loose)
         return pos
     return line_start
+
+
+def _cells(row: str, sep: str) -> list[str]:
+    """``row.split(sep)``, but a CSV cell in double quotes is one cell whatever it holds
+    (`"Avda. de la Constitución 18, 4º B"`: its commas split the row into more cells than
+    its header, and the table's reading stopped there). Each cell as written, quotes
+    and spaces around it included (its offset is the lengths before it); a quote left
+    open splits as before."""
+    if '"' not in row:
+        return row.split(sep)
+    out: list[str] = []
+    i, n = 0, len(row)
+    while True:
+        j = i
+        while j < n and row[j] in " \t":
+            j += 1
+        after = i
+        if j < n and row[j] == '"':
+            k = j + 1
+            while True:
+                k = row.find('"', k)
+                if k < 0:
+                    return row.split(sep)
+                if row[k + 1 : k + 2] != '"':
+                    break
+                k += 2
+            after = k + 1
+        e = row.find(sep, after)
+        if e < 0:
+            out.append(row[i:])
+            return out
+        out.append(row[i:e])
+        i = e + len(sep)
 
 
 def _name_alone(value: str) -> bool:

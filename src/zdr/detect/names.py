@@ -450,7 +450,7 @@ _FIRST_PERSON_NAME_CUES: Final = (
 # request for one name more on probe E-dev).
 _WEAK_CUES: Final = (
     "i'm", "i am", "this is", "it's", "it’s", "ich bin", "je suis", "soy", "sono",
-    "ik ben", "eu sou",
+    "ik ben", "eu sou", "c'est", "c’est",
 )  # fmt: skip
 # "its" written for "it's" ("hi, its chidinma okafor here", "Customer: its babajide
 # ogunleye"): a weak cue only where it opens a clause, after a comma, a colon, a
@@ -579,6 +579,19 @@ def _caps_may_follow(text: str, pos: int) -> bool:
     )
 
 
+# Where a contract or a deed says where a party lives, right after the party's name
+# ("Pieter-Jan Smit, wonende te ...", "Jane Roe, residing at ...", "Yacine Belkacem,
+# demeurant 12 rue ..."), in the claimed languages. (A letter's "c/o Brandt" was tried:
+# "c/o Bäckerei Sonnenschein" names a firm as often.)
+_RESIDING: Final = (
+    r", (?:residing at|resident at|residing in|of no fixed abode|wonende te|wonend te|"
+    r"woonachtig te|domicilié à|domiciliée à|domicilié au|domiciliée au|demeurant|"
+    r"wohnhaft in|wohnhaft|residente en|residente in|residente a|domiciliado en|"
+    r"domiciliada en|domiciliato a|domiciliata a|residente na|residente no|morador de|"
+    r"moradora de) "
+)
+
+
 class PersonDetector:
     name = "person"
     labels = ("PERSON",)
@@ -587,6 +600,7 @@ class PersonDetector:
         Anchor("person.cue", _LOWER_CUES, lower=True),
         Anchor("person.chat", _CHAT_ANCHOR, lower=True),
         Anchor("person.its", _ITS_ANCHOR, lower=True),
+        Anchor("person.residing", _RESIDING, lower=True),
     )
 
     def __init__(self) -> None:
@@ -629,6 +643,12 @@ class PersonDetector:
         found.extend(self._caps_after_cue(text, t.spans("person.cue"), title=True))
         if "/" in text:
             found.extend(self._slashed_names(text))
+        if "@" in text and "<" in text:
+            found.extend(_display_names(text, not text.isascii()))
+        for start, end in t.spans("person.residing"):
+            party = _party_at(text, start, end)
+            if party is not None:
+                found.append(party)
         if not found and not tokens:
             return []
         for m in matches_at(_NAME_FIELD, low, t.spans("person.name_field")):
@@ -645,6 +665,8 @@ class PersonDetector:
                 for part in _VCARD_PART.finditer(m.group(1)):
                     if _plausible_name(part.group().strip()):
                         found.append((m.start(1) + part.start(), m.start(1) + part.end()))
+        if found and not text.isascii():
+            found.extend(_native_beside(text, found))
         return _every_mention(text, found)
 
     def _capitalised(
@@ -1829,3 +1851,192 @@ def _mentions_by_index(text: str, parts: list[str]) -> list[tuple[int, int]]:
         for pos, part in at_runs(text, by_first_run)
         if _stands_alone(text, pos, len(part))
     ]
+
+
+# The characters a name's word may hold besides letters, in any script (a katakana long
+# vowel mark is a letter; middle dots join a name's parts in Chinese and Japanese).
+_NAME_MARKS: Final = frozenset("-'’.·・")
+# What names a firm, a bank, a school or a hospital in those scripts ("腾讯科技有限公司",
+# "株式会社", "삼성전자㈜", "ООО Ромашка"): the value is none of a person's.
+_FIRM_MARKS: Final = (
+    "公司", "会社", "有限", "集团", "集團", "银行", "銀行", "大学", "大學", "医院", "醫院", "商店",
+    "회사", "은행", "병원", "대학", "㈜", "ООО", "ОАО", "ЗАО", "ПАО", "ТОВ", "Банк", "банк",
+)  # fmt: skip
+# Han, kana and Hangul: a word of these scripts is a name's whole part without spaces,
+# so a long one is a phrase.
+_CJK_FROM: Final = 0x2E80
+
+
+def script_name(value: str) -> bool:
+    """One to four words of letters (a name's marks inside them), in any script; a word
+    of Han, kana or Hangul at most five characters, a word of a script with capitals
+    capitalised (Latin, Cyrillic, Greek), a Latin one not in capitals alone unless beside
+    another ("VIP" is none) and no ordinary word."""
+    words = value.split()
+    if not 1 <= len(words) <= 4 or any(firm in value for firm in _FIRM_MARKS):
+        return False
+    latin = 0
+    for word in words:
+        if not word[0].isalpha() or not all(c.isalpha() or c in _NAME_MARKS for c in word):
+            return False
+        if ord(word[0]) >= _CJK_FROM:
+            if len(word) > 5:
+                return False
+        elif word[0] != word[0].upper():
+            return False  # a script with capitals writes a name's words capitalised
+        elif ord(word[0]) < 0x250:
+            if word.lower() in COMMON_WORDS:
+                return False
+            latin += 1
+    return not (latin == 1 and len(words) == 1 and words[0].isupper())
+
+
+def _native_beside(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A name in another script written beside a name found in Latin letters, as the
+    same person's (a guest list's "陳美玲 Chen Mei-ling", "김민준 (Kim Min-jun)",
+    "Kim Min-jun (김민준)"): right before it, or in parentheses right before or after
+    it; at most as many words as the Latin name has, each a name's word of its script
+    (``script_name``), beginning after no letter."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for start, end in found:
+        most = max(1, text.count(" ", start, end) + 1)
+        i = start
+        if i > 0 and text[i - 1] in "(（":
+            i -= 1
+        if i > 0 and text[i - 1] in " \u3000":
+            before = _native_words_before(text, i - 1, most)
+            if before is not None:
+                out.append(before)
+        j = end
+        while j < n and text[j] in " \u3000":
+            j += 1
+        if j < n and text[j] in "(（":
+            close = j + 1
+            while close < n and close - j <= 40 and text[close] not in ")）\n":
+                close += 1
+            inner = text[j + 1 : close].strip()
+            if (
+                close < n
+                and text[close] in ")）"
+                and inner
+                and ord(inner[0]) >= 0x250
+                and inner.count(" ") < most
+                and script_name(inner)
+            ):
+                first = text.index(inner, j + 1)
+                out.append((first, first + len(inner)))
+    return out
+
+
+def _native_words_before(text: str, end: int, most: int) -> tuple[int, int] | None:
+    """Up to ``most`` words of a script other than Latin ending at ``end``, spaces
+    between them, a name's words (``script_name``) and no letter before them."""
+    start = end
+    words = 0
+    while words < most:
+        i = start
+        while (
+            i > 0
+            and ord(text[i - 1]) >= 0x250
+            and (text[i - 1].isalpha() or text[i - 1] in _NAME_MARKS)
+        ):
+            i -= 1
+        if i == start:
+            break
+        start, words = i, words + 1
+        if words < most and start > 1 and text[start - 1] == " " and ord(text[start - 2]) >= 0x250:
+            start -= 1
+            continue
+        break
+    if words == 0:
+        return None
+    if text[start] == " ":
+        start += 1
+    if start > 0 and text[start - 1].isalpha():
+        return None  # inside a longer run of letters
+    value = text[start:end]
+    return (start, end) if script_name(value) else None
+
+
+def _display_names(text: str, other_scripts: bool) -> list[tuple[int, int]]:
+    """The display name of an address in angle brackets, as mail headers and commit
+    authors write it: written family name first with a comma ("Hunter, Joy
+    <jhunter@...>", Outlook's way: both words capitalised, none an ordinary, firm's or
+    role's word, after a line's start, a colon, a quote, a comma or a semicolon), or in
+    a script other than Latin ("Владимир Соколов <v.sokolov@...>": up to three words of
+    a name, ``script_name``, capitalised where the script has capitals, so "Служба
+    поддержки <support@...>" stays)."""
+    out: list[tuple[int, int]] = []
+    for at in occurrences(text, "@"):
+        lt = text.rfind("<", max(0, at - 64), at)
+        if lt < 2 or text[lt - 1] != " " or " " in text[lt:at]:
+            continue
+        if ord(text[lt - 2]) >= 0x250:
+            if other_scripts:
+                found = _native_words_before(text, lt - 1, 3)
+                if found is not None:
+                    out.append(found)
+            continue
+        comma = _surname_comma_given(text, lt - 1)
+        if comma is not None:
+            out.append(comma)
+    return out
+
+
+def _surname_comma_given(text: str, end: int) -> tuple[int, int] | None:
+    """ "Surname, Given" ending at ``end``: two capitalised words of Latin letters."""
+    given_start = end
+    while given_start > 0 and (text[given_start - 1].isalpha() or text[given_start - 1] in "-'’"):
+        given_start -= 1
+    if given_start == end or given_start < 3 or text[given_start - 2 : given_start] != ", ":
+        return None
+    surname_end = given_start - 2
+    start = surname_end
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "-'’"):
+        start -= 1
+    if start == surname_end or (start > 0 and text[start - 1] not in " \t\n:\"';,<"):
+        return None
+    if start > 1 and text[start - 1] == " " and text[start - 2] not in ":\"';,":
+        return None  # a longer run of words: not a display name alone
+    for word in (text[start:surname_end], text[given_start:end]):
+        if (
+            not word[0].isupper()
+            or word.lower() in NOT_IN_A_NAME
+            or not word.isascii()
+            and any(ord(c) >= 0x250 for c in word)
+        ):
+            return None
+    return start, end
+
+
+def _party_at(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The person a residence phrase follows (``start``: its comma): two to four
+    capitalised words before it (a title before them left out), no ordinary, firm's or
+    role's word among them."""
+    words: list[tuple[int, int]] = []
+    i = start
+    while len(words) < 4:
+        j = i
+        while j > 0 and (text[j - 1].isalpha() or text[j - 1] in "-'’."):
+            j -= 1
+        if j == i or not (text[j].isupper() or words and text[j:i] in _PARTICLES):
+            break  # the name's words are capitalised: it begins after the last other
+        words.append((j, i))
+        if j < 2 or text[j - 1] != " ":
+            break
+        i = j - 1
+    words.reverse()
+    while words and text[words[0][0] : words[0][1]].lower().rstrip(".") in _TITLE_WORDS:
+        words.pop(0)
+    while words and not text[words[0][0]].isupper():
+        words.pop(0)  # a particle first: "de Groot" after an ordinary word
+    if len(words) < 2:
+        return None
+    for s, e in words:
+        word = text[s:e]
+        if word in _PARTICLES:
+            continue
+        if not word[0].isupper() or word.lower().rstrip(".") in NOT_IN_A_NAME:
+            return None
+    return words[0][0], words[-1][1]
