@@ -325,10 +325,11 @@ def _run_words(low: str, start: int) -> list[tuple[int, int, str, bool]]:
     return words
 
 
-def spoken_numbers(low: str, starts: list[int]) -> list[tuple[int, int, str]]:
-    """(start, end, digits) of each number said in words, in runs of two words or more
-    around ``starts`` (where the scan found ``SPOKEN``), in text order."""
-    out: list[tuple[int, int, str]] = []
+def spoken_numbers(low: str, starts: list[int]) -> list[tuple[int, int, str, bool]]:
+    """(start, end, digits, whether it follows a number of its run) of each number said
+    in words, in runs of two words or more around ``starts`` (where the scan found
+    ``SPOKEN``), in text order."""
+    out: list[tuple[int, int, str, bool]] = []
     last = 0
     for start in starts:
         if start < last:
@@ -343,8 +344,9 @@ def spoken_numbers(low: str, starts: list[int]) -> list[tuple[int, int, str]]:
         if len(words) < 2:
             continue
         chunks = _chunks(words)
+        for k, (s, e, digits) in enumerate(chunks):
+            out.append((s, e, digits, k > 0))
         if chunks:
-            out.extend(chunks)
             last = chunks[-1][1]
     return out
 
@@ -363,17 +365,19 @@ def _day_value(phrase: str) -> int:
     return value if 1 <= value <= 31 else 0
 
 
-def spoken_days(low: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def spoken_days(
+    low: str, taken: list[tuple[int, int, str, bool]]
+) -> list[tuple[int, int, str, bool]]:
     """Days said beside a month, outside the numbers already read (``taken``)."""
-    out: list[tuple[int, int, str]] = []
+    out: list[tuple[int, int, str, bool]] = []
     for pattern in (_DAY_BEFORE_MONTH, _DAY_AFTER_MONTH):
         for m in pattern.finditer(low):
             start, end = m.span(1)
-            if any(s < end and start < e for s, e, _ in taken):
+            if any(s < end and start < e for s, e, _, _ in taken):
                 continue
             day = _day_value(m.group(1))
             if day:
-                out.append((start, end, str(day)))
+                out.append((start, end, str(day), False))
     return out
 
 
@@ -414,7 +418,7 @@ def spell(t: Text) -> Normalized | None:
     """The text with its spoken and misread digits written as digits, or None when it
     holds none after all."""
     text = t.raw
-    edits: list[tuple[int, int, str]] = []  # (start, end, digits), apart
+    edits: list[tuple[int, int, str, bool]] = []  # (start, end, digits, glued), apart
     if t.has(SPOKEN.name):
         numbers = spoken_numbers(t.low, [s for s, _ in t.spans(SPOKEN.name)])
         if numbers:
@@ -437,7 +441,7 @@ def spell(t: Text) -> Normalized | None:
     width = [0]
     copied = 0
     view_length = 0
-    for k, (start, end, digits) in enumerate(edits):
+    for k, (start, end, digits, _) in enumerate(edits):
         if start < copied:
             continue
         pieces.append(text[copied:start])
@@ -453,10 +457,8 @@ def spell(t: Text) -> Normalized | None:
         copied = end
         # The words between this number and the next of its run (spaces, a hyphen,
         # a joiner) are left out: the run's digits stand together.
-        if k + 1 < len(edits):
-            following = edits[k + 1][0]
-            if end < following <= end + 8 and _SEPARATOR.fullmatch(t.low, end, following):
-                copied = following
+        if k + 1 < len(edits) and edits[k + 1][3]:
+            copied = edits[k + 1][0]
         view_at.append(view_length)
         original_at.append(copied)
         width.append(0)
