@@ -18,7 +18,8 @@ and nothing built unless one is found.
 - ``MISREAD`` (the text as written): ``O``, ``o``, ``l`` or ``I`` beside an ASCII
   digit. Read as a digit only inside a group made of nothing but digits and those
   letters, standing alone (no other letter or digit touching it), holding a digit, and
-  of three characters or more or beside another group through ``- . / :`` (``O7/11``).
+  of three characters or more or beside another group through ``- . / :`` (``O7/11``);
+  not ending in a lower-case ``l`` or ``o`` (litres, ordinals: ``500l``, ``2o andar``).
   So ``XO1``, ``B0LT``, ``Vo1kova``, hex and base64 stay as written.
 
 A run of number words is read in chunks, each a number as people say them, written
@@ -403,6 +404,8 @@ def misread_groups(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, in
         group = text[start:end]
         if not any(c in _MISREAD_LETTERS for c in group):
             continue
+        if group[-1] in "lo":
+            continue  # a unit or an ordinal after digits: "12l", "500l", "2o andar"
         if sum(1 for c in group if c.isdigit()) == 0:
             continue
         if end - start < 3 and not (
