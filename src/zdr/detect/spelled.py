@@ -11,13 +11,15 @@ them, and its findings are given back over the original words, whole.
 Cost decides the shape, as for the other disguises: two anchors of the shared scan,
 and nothing built unless one is found.
 
-- ``SPOKEN`` (lower-cased text): two number words in a row (``forty two``, ``oh
-  nine``, ``double five``, ``treinta y dos``), in English and the claimed languages
-  (German, French, Spanish, Italian, Dutch, Portuguese). One number word alone
-  (``five stars``, ``one or two things``, ``at four o'clock``) is never read.
+- ``SPOKEN`` (lower-cased text): two number words in a row (``fifty four``, ``oh
+  nine``, ``double five``), in English and the claimed languages (German, French,
+  Spanish, Italian, Dutch, Portuguese). A run is read only when it holds three number
+  words or more that say four digits or more (``nineteen fifty four``, a phone
+  number): not ``five thousand rows``, ``forty two people``, ``one or two things``.
 - ``MISREAD`` (the text as written): ``O``, ``o``, ``l`` or ``I`` beside an ASCII
   digit. Read as a digit only inside a group made of nothing but digits and those
-  letters, standing alone (no other letter or digit touching it), holding a digit, and
+  letters, standing alone (spaces, brackets, quotes or punctuation beside it, or a
+  separator of groups before no letter; not ``@ # $ % & + = _``), holding a digit, and
   of three characters or more or beside another group through ``- . / :`` (``O7/11``);
   not ending in a lower-case ``l`` or ``o`` (litres, ordinals: ``500l``, ``2o andar``).
   So ``XO1``, ``B0LT``, ``Vo1kova``, hex and base64 stay as written.
@@ -182,20 +184,26 @@ def _word_pattern() -> str:
 _WORD: Final = _word_pattern()
 _JOIN: Final = f"(?:{'|'.join(_JOINERS)})"
 
-# Where a run of number words may be, at a word's start (lower-cased text): a number
-# word but a teen, a separator, the first three letters of a number word. Not every
-# word twice: a pattern too large for Hyperscan (so are joiners: "treinta y dos" is
-# found by the pairs around it); the run is read in full by ``_run_words``.
-_FIRST_WORDS: Final = [w for w, (kind, _) in NUMBER_WORDS.items() if kind != _TEEN]
-_WORD_STARTS: Final = sorted({w[:3] for w in NUMBER_WORDS})
+# Where a run of number words may be, at a word's start (lower-cased text): a unit
+# ("four", "oh", "zéro"), tens ("fifty") or "double" before a unit, after one space
+# or hyphen. Measured (callgrind, pii-dev): every number word before the first three
+# letters of any cost 8.9 M instructions a pass (a 15% dearer scan), a letter beside
+# a digit as MISREAD's cue 9.3 M (base64 sets it off everywhere). The run is read in
+# full by ``_run_words``, backwards too ("nineteen fifty four").
+_UNIT_WORDS: Final = [w for w, (kind, _) in NUMBER_WORDS.items() if kind in (_DIGIT, _ZERO_OH)]
+_FIRST_WORDS: Final = [
+    w for w, (kind, _) in NUMBER_WORDS.items() if kind in (_DIGIT, _ZERO_OH, _TENS, _REPEAT)
+]
 SPOKEN: Final = Anchor(
     "spoken",
-    f"(?:{_alternation(_FIRST_WORDS)})[ -](?:{_alternation(_WORD_STARTS)})",
+    f"(?:{_alternation(_FIRST_WORDS)})[ -](?:{_alternation(_UNIT_WORDS)})",
     lower=True,
     word_start="",
 )
-# A letter an OCR reads for a digit, beside a digit.
-MISREAD: Final = Anchor("misread", "[0-9][OoIl]|[OoIl][0-9]")
+# A letter an OCR reads for a digit in the first three characters of a group that
+# begins after a space, a bracket, a quote, punctuation or a separator of groups.
+_GROUP_START: Final = "[\\s(\\[{\"',;:./-]"
+MISREAD: Final = Anchor("misread", f"{_GROUP_START}(?:[OoIl][0-9]|[0-9][OoIl]|[0-9][0-9][OoIl])")
 
 _ONE_WORD: Final = re.compile(f"(?<![^\\W\\d_]){_WORD}(?![^\\W_])")
 _SEPARATOR: Final = re.compile(f"(?:[ \\t]+({_JOIN}))?(?:[ \\t]+|[ \\t]*-[ \\t]*)")
@@ -274,6 +282,16 @@ def _chunks(words: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str
             kind, value = NUMBER_WORDS[word]
             if words[j][3] and room == _NOTHING:
                 break
+            if (
+                word == "quatre"
+                and room in (_BELOW_HUNDRED, _BELOW_THOUSAND)
+                and j + 1 < n
+                and words[j + 1][2] in ("vingt", "vingts")
+            ):  # "mille neuf cent quatre-vingt-quatre"
+                part += 80
+                room = _FRENCH_TENS
+                j += 2
+                continue
             if kind == _HUNDRED and not hundred and 0 < part < 100 and room != _UNIT:
                 part, room, hundred = part * 100, _BELOW_HUNDRED, True
             elif kind == _THOUSAND and total == 0:
@@ -342,13 +360,21 @@ def spoken_numbers(low: str, starts: list[int]) -> list[tuple[int, int, str, boo
                 break
             start = m.start()
         words = _run_words(low, start)
-        if len(words) < 2:
+        if len(words) < 3:
             continue
         chunks = _chunks(words)
+        if not chunks:
+            continue
+        last = chunks[-1][1]
+        # Three number words or more, four digits or more: "nineteen fifty four", a
+        # phone number; not the prose of "five thousand rows", "forty two people".
+        if (
+            sum(1 for w in words if w[0] < last) < 3
+            or sum(len(digits) for _, _, digits in chunks) < 4
+        ):
+            continue
         for k, (s, e, digits) in enumerate(chunks):
             out.append((s, e, digits, k > 0))
-        if chunks:
-            last = chunks[-1][1]
     return out
 
 
@@ -382,6 +408,30 @@ def spoken_days(
     return out
 
 
+# What may stand beside a group of digits (besides the text's start or end): spaces,
+# brackets, quotes, punctuation; a separator of groups only before no letter
+# ("555-O148", not "REV-2O19"). Not "@ # $ % & + = _ * !": the characters passwords,
+# base64 and other tokens hold ("F00tb@ll5746%", "+o2I/5t8").
+_OPEN: Final = frozenset(" \t\n\r([{\"',;:")
+_CLOSE: Final = frozenset(" \t\n\r)]}\"',;:")
+
+
+def _alone_before(text: str, start: int) -> bool:
+    if start == 0 or text[start - 1] in _OPEN:
+        return True
+    if text[start - 1] in _BETWEEN_GROUPS:
+        return start == 1 or not text[start - 2].isalpha() or text[start - 2] in _GROUP
+    return False
+
+
+def _alone_after(text: str, end: int) -> bool:
+    if end == len(text) or text[end] in _CLOSE:
+        return True
+    if text[end] in _BETWEEN_GROUPS:
+        return end + 1 == len(text) or not text[end + 1].isalpha() or text[end + 1] in _GROUP
+    return False
+
+
 def misread_groups(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(start, end) of each group of digits written with a letter an OCR misread
     (where the scan found ``MISREAD``), in text order."""
@@ -389,6 +439,8 @@ def misread_groups(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, in
     last = 0
     n = len(text)
     for hit, _ in hits:
+        if hit < n and text[hit] not in _GROUP:
+            hit += 1  # the character before the group (not at the text's start)
         if hit < last:
             continue
         start = end = hit
@@ -397,15 +449,14 @@ def misread_groups(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, in
         while end < n and text[end] in _GROUP:
             end += 1
         last = end
-        if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
-            end < n and (text[end].isalnum() or text[end] == "_")
-        ):
-            continue  # inside a word: "Vo1kova", "XO1", "B0LT", base64
+        if not (_alone_before(text, start) and _alone_after(text, end)):
+            continue  # inside a word or a token: "Vo1kova", "XO1", base64, a password
         group = text[start:end]
         if not any(c in _MISREAD_LETTERS for c in group):
             continue
-        if group[-1] in "lo":
-            continue  # a unit or an ordinal after digits: "12l", "500l", "2o andar"
+        chained = end + 1 < n and text[end] in _BETWEEN_GROUPS and text[end + 1] in _GROUP
+        if group[-1] in "lo" and not chained:
+            continue  # a unit or an ordinal after digits: "500l", "2o andar"; not "2l/11"
         if sum(1 for c in group if c.isdigit()) == 0:
             continue
         if end - start < 3 and not (
