@@ -40,7 +40,8 @@ def _by_first_letter(words: list[str]) -> str:
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
-_MONTH: Final = f"(?:{_by_first_letter(_MONTHS.split('|'))})"
+MONTH_NAMES: Final = _MONTHS.split("|")
+_MONTH: Final = f"(?:{_by_first_letter(MONTH_NAMES)})"
 # A day's ordinal: "3rd", "1er" (French), "1º" (Spanish, Portuguese), "1°" (Italian).
 _ORDINAL: Final = "(?:st|nd|rd|th|er|º|°|ª)"
 _DATE: Final = re.compile(

@@ -1,7 +1,8 @@
 """Runs the configured detectors and resolves overlapping findings into one list of
 non-overlapping spans, longest first, then by label priority. A text holding a
-disguised value (``normalize.py``) is read as its normalized view, and the findings
-are given over the original text."""
+disguised value (``normalize.py``), or digits said in words or misread by an OCR
+(``spelled.py``), is read as its normalized view, and the findings are given over the
+original text."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from zdr.detect.normalize import DISGUISE, decode_escapes, normalize
 from zdr.detect.phone import PhoneDetector
 from zdr.detect.scan import Text, scanner_for
 from zdr.detect.secrets import SecretDetector
+from zdr.detect.spelled import MISREAD, SPOKEN, spell
 from zdr.detect.ssn import SsnDetector
 from zdr.detect.url import UrlDetector
 from zdr.errors import ConfigError
@@ -62,7 +64,9 @@ class DetectorSet:
                 )
             chosen = [available[n] for n in names]
         self.detectors: list[Detector] = [*chosen, *extra]
-        self.scanner = scanner_for((*(a for d in self.detectors for a in d.anchors), DISGUISE))
+        self.scanner = scanner_for(
+            (*(a for d in self.detectors for a in d.anchors), DISGUISE, SPOKEN, MISREAD)
+        )
         # A detector that finds nothing without one of its anchors is not even called
         # then: the call costs more than most texts' findings.
         self._plan = [
@@ -80,6 +84,14 @@ class DetectorSet:
         scanned = self.scanner.scan(text)
         if scanned.has(DISGUISE.name):  # rare: the view is scanned and read instead
             view = normalize(text, scanned.spans(DISGUISE.name))
+            if view is not None:
+                return view.to_original(self._spelled(self.scanner.scan(view.text)))
+        return self._spelled(scanned)
+
+    def _spelled(self, scanned: Text) -> list[Span]:
+        # Rare: digits said in words or misread by an OCR (``spelled.py``).
+        if scanned.has(SPOKEN.name) or scanned.has(MISREAD.name):
+            view = spell(scanned)
             if view is not None:
                 return view.to_original(self._detect(self.scanner.scan(view.text)))
         return self._detect(scanned)

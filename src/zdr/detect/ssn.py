@@ -16,7 +16,8 @@ from zdr.detect.validators import (
     ssn_valid,
 )
 
-_SSN_WORDS: Final = r"ssn|social security|sozialversicherung|tin"
+# "my social is ...", "social number" (said in calls, written in transcripts).
+_SSN_WORDS: Final = r"ssn|social security|social is|social number|sozialversicherung|tin"
 _SSN_WORD: Final = re.compile(rf"\b(?:{_SSN_WORDS})\b")
 
 
