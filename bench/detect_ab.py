@@ -13,6 +13,10 @@ With ``--per-detector``, each build also times its parts inside the corpus pass,
 the order detect() runs them (the scan, each detector on the texts its anchors let
 through, then resolving), the pass that was fastest in total; a part's time moves
 with what runs before it (caches), so it is timed in place, not alone.
+
+With ``--cpu`` each pass is timed by the process's CPU time (``time.process_time``)
+instead of the wall clock: on a machine busier than its cores, the time a pass waits
+for a core is left out (not the caches the other processes leave cold).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ d = DetectorSet()
 def best(fn, n):
     out = []
     for _ in range(n):
-        t0 = time.perf_counter(); fn(); out.append(time.perf_counter() - t0)
+        t0 = time.{clock}(); fn(); out.append(time.{clock}() - t0)
     return min(out)
 corpus = best(lambda: [d.detect(t) for t in texts], {repeat})
 one = best(lambda: [d.detect(chat) for _ in range(1000)], {repeat}) / 1000
@@ -78,9 +82,9 @@ print(json.dumps({{"corpus_ms": corpus * 1000, "chat_us": one * 1e6,
 """
 
 
-def run(python: str, repeat: int, per_detector: bool) -> dict[str, Any]:
+def run(python: str, repeat: int, per_detector: bool, clock: str) -> dict[str, Any]:
     code = PROBE.format(
-        bench=str(HERE), corpus=str(CORPUS), repeat=repeat, per_detector=per_detector
+        bench=str(HERE), corpus=str(CORPUS), repeat=repeat, per_detector=per_detector, clock=clock
     )
     done = subprocess.run([python, "-c", code], capture_output=True, text=True)
     if done.returncode:
@@ -97,12 +101,19 @@ def main() -> None:
     parser.add_argument(
         "--per-detector", action="store_true", help="also time each part of the pass"
     )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time the passes by the process's CPU time, not the wall clock (a loaded "
+        "machine: waiting for a core is left out, the caches others leave cold are not)",
+    )
     args = parser.parse_args()
+    clock = "process_time" if args.cpu else "perf_counter"
     builds = {"this": sys.executable, "other": args.other}
     best: dict[str, dict[str, Any]] = {}
     for _ in range(args.rounds):
         for name, python in builds.items():
-            result = run(python, args.repeat, args.per_detector)
+            result = run(python, args.repeat, args.per_detector, clock)
             kept = best.setdefault(name, result)
             for key in ("corpus_ms", "chat_us"):
                 kept[key] = min(kept[key], result[key])

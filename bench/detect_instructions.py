@@ -12,6 +12,13 @@ Hyperscan databases are not counted. "pii-dev" is one detect() per record of
 ../shared/pii-dev/dev.jsonl; "chat" is 20 detect() calls on the gateway bench's 1.7 KB
 chat request (this checkout's text for both builds). Needs valgrind and a C compiler;
 a pass takes about a minute per build under callgrind.
+
+With ``--cache``, callgrind also simulates the caches and the branch predictor as
+bench/RESULTS.md's stop 32 did (I1 and D1 32 KB, last level 512 KB = this EPYC's L2 per
+core, 8-way, 64-byte lines) over every 4th record of pii-dev, and the table gives
+instructions, I1 misses, L2 instruction and data misses and mispredicted branches:
+where the cycles beyond the instructions go (code layout, e.g. a profile-guided build).
+Run it with PYTHONHASHSEED=0 for figures that repeat.
 """
 
 from __future__ import annotations
@@ -62,13 +69,32 @@ def build_client(work: Path) -> Path:
     return lib
 
 
-def count(python: str, texts: Path, lib: Path, out: Path) -> int:
+SIMULATE = [
+    "--cache-sim=yes",
+    "--branch-sim=yes",
+    "--I1=32768,8,64",
+    "--D1=32768,8,64",
+    "--LL=524288,8,64",
+]
+# Callgrind's events -> the rows of --cache's table.
+CACHE_ROWS = {
+    "instructions": ("Ir",),
+    "I1 misses": ("I1mr",),
+    "D1 misses (read + write)": ("D1mr", "D1mw"),
+    "L2 instruction misses": ("ILmr",),
+    "L2 data misses": ("DLmr", "DLmw"),
+    "mispredicted branches (cond + indirect)": ("Bcm", "Bim"),
+}
+
+
+def events(python: str, texts: Path, lib: Path, out: Path, simulate: bool) -> dict[str, int]:
     code = CHILD.format(lib=str(lib), texts=str(texts))
     subprocess.run(
         [
             "valgrind",
             "--tool=callgrind",
             "--collect-atstart=no",
+            *(SIMULATE if simulate else []),
             f"--callgrind-out-file={out}",
             python,
             "-c",
@@ -77,16 +103,47 @@ def count(python: str, texts: Path, lib: Path, out: Path) -> int:
         check=True,
         capture_output=True,
     )
-    totals = re.search(r"^(?:totals|summary): (\d+)", out.read_text(), re.MULTILINE)
-    if totals is None:
+    text = out.read_text()
+    names = re.search(r"^events: (.+)$", text, re.MULTILINE)
+    totals = re.search(r"^(?:totals|summary): ([\d ]+)$", text, re.MULTILINE)
+    if names is None or totals is None:
         raise SystemExit(f"no totals in {out}")
-    return int(totals.group(1))
+    return dict(zip(names.group(1).split(), map(int, totals.group(1).split()), strict=False))
+
+
+def count(python: str, texts: Path, lib: Path, out: Path) -> int:
+    return events(python, texts, lib, out, simulate=False)["Ir"]
+
+
+def cache_table(builds: dict[str, str], work: Path, lib: Path, baseline: bool) -> None:
+    texts = work / "pii-dev-every4th.json"
+    texts.write_text(json.dumps(texts_for("pii-dev")[::4]), encoding="utf-8")
+    found = {
+        name: events(python, texts, lib, work / f"cache-{name}.out", simulate=True)
+        for name, python in builds.items()
+    }
+    print(
+        f"| per {len(json.loads(texts.read_text()))} records | "
+        + " | ".join(builds)
+        + (" | this / baseline |" if baseline else " |")
+    )
+    print("|---|" + "---|" * len(builds) + ("---|" if baseline else ""))
+    for row, keys in CACHE_ROWS.items():
+        sums = {name: sum(ev.get(k, 0) for k in keys) for name, ev in found.items()}
+        cells = " | ".join(
+            f"{n / 1e6:.2f} M" if n >= 1e6 else f"{n / 1e3:.1f} k" for n in sums.values()
+        )
+        ratio = f" | {sums['this'] / sums['baseline']:.3f}x |" if baseline else " |"
+        print(f"| {row} | {cells}{ratio}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", help="another checkout with a built .venv")
     parser.add_argument("--corpus", choices=("pii-dev", "chat", "both"), default="both")
+    parser.add_argument(
+        "--cache", action="store_true", help="cache and branch simulation (every 4th record)"
+    )
     args = parser.parse_args()
     builds = {"this": sys.executable}
     if args.baseline:
@@ -96,6 +153,9 @@ def main() -> None:
     work = ROOT / "bench" / "results" / "detect_instructions"
     work.mkdir(parents=True, exist_ok=True)
     lib = build_client(work)
+    if args.cache:
+        cache_table(builds, work, lib, bool(args.baseline))
+        return
     ratio_head = " | this / baseline |" if args.baseline else " |"
     print("| corpus | " + " | ".join(builds) + ratio_head)
     print("|---|" + "---|" * len(builds) + ("---|" if args.baseline else ""))
