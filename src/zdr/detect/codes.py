@@ -10,6 +10,7 @@ from typing import Final
 
 from zdr.detect.model import Span, span
 from zdr.detect.scan import Anchor, Text, matches_at
+from zdr.detect.secrets import VERBS
 
 # Names of a code, in the claimed languages, each followed by what cannot continue a
 # word (so "ping", "pinned", "otpauth" are not names). "pin code" and "pincode" are
@@ -24,10 +25,11 @@ _OTHER_NAMES: Final = (
     r"codice di sicurezza|codice d'accesso|toegangscode|beveiligingscode"
 )
 # Between the name and the value: a key's closing quote, a colon, "=", "is"/"was" and
-# their forms in the claimed languages, "#", quotes; nothing longer (a value said
-# further on is a count or a date as often: "security code review 2024").
+# their forms in the languages the secret detector reads (its VERBS), "#", quotes;
+# nothing longer (a value said further on is a count or a date as often: "security
+# code review 2024").
 _LINK: Final = (
-    r"[\"']?(?:[ \t]*(?::|=|-|is|was|is now|ist|est|es|é|è|era|war|was changed to)(?![^\W\d_]))*"
+    rf"[\"']?(?:[ \t]*(?::|=|-|is now|was changed to|{VERBS})(?![^\W\d_]))*"
     r"[ \t]*[\"'“‘#]?"
 )
 # The value: 3 to 8 characters, digits but for at most one letter (a door's "4472B").

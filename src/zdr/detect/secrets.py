@@ -182,14 +182,14 @@ _CREDENTIAL_WORDS: Final = r"secret|token|api key|access key|password|passwort|c
 # for the registry was": a preposition and at most four words, only when a verb follows.
 # (and the verb in the languages of _PASSWORD_WORDS' second part: `heslo je`, `lösenord
 # är`, `passord er`, `hasło jest`, `kata sandi adalah`, `mật khẩu là`, `Passwort lautet`)
-_VERBS: Final = r"is|ist|est|es|é|è|was|war|era|je|är|er|jest|adalah|là|lautet|c'est"
+VERBS: Final = r"is|ist|est|es|é|è|was|war|era|je|är|er|jest|adalah|là|lautet|c'est"
 _WHAT_FOR: Final = (
     r"(?:\s++(?:for|of|on|to|für|fürs|zum|zur|voor|van|bij|pour|du|des|de|del|della|per|"
-    r"di|para|da|do)(?:\s++[^\s,;:.!?=]++){1,4}?(?=\s++(?:" + _VERBS + r")\s))?"
+    r"di|para|da|do)(?:\s++[^\s,;:.!?=]++){1,4}?(?=\s++(?:" + VERBS + r")\s))?"
 )
 _WORD_THEN_VALUE: Final = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})s?{_WHAT_FOR}"
-    rf"(?P<verb> (?:{_VERBS}))?(?P<sep>[ :]+)(?P<value>[A-Za-z0-9+/=_.~-]{{12,200}})"
+    rf"(?P<verb> (?:{VERBS}))?(?P<sep>[ :]+)(?P<value>[A-Za-z0-9+/=_.~-]{{12,200}})"
 )
 # A shorter value is said to be the credential only after a verb or a colon (`the
 # secret is Yq8wZ3mK1pL9xT7v`, `token: ...`), and is letters and digits as generated
@@ -299,7 +299,7 @@ _PASSWORD_WORD: Final = re.compile(
     # Possessive spaces: "password" and a long run of spaces before no value would
     # otherwise be split between the quantifiers in every way (quadratic).
     # `password was ...`, `password changed to ...`
-    rf"(?:\s++(?:{_VERBS}|is:)|\s++(?:changed|set|reset|updated)\s++to)?"
+    rf"(?:\s++(?:{VERBS}|is:)|\s++(?:changed|set|reset|updated)\s++to)?"
     # "is now ...", "ist jetzt ...": one adverb of time or emphasis before the value
     r"(?:\s++(?:now|still|currently|temporarily|literally|actually|just|jetzt|noch|"
     r"maintenant|toujours|ahora|agora|ora|nu))?"
@@ -681,7 +681,7 @@ _NOT_SAID: Final = frozenset("/\\<>=(){}[]@|:")
 # words, the verbs of _PASSWORD_WORD, and a few of time and change.
 _SAID_LINKS: Final = frozenset(
     [w.split()[-1] for w in _PASSWORD_WORDS.split("|")]
-    + _VERBS.split("|")
+    + VERBS.split("|")
     + ["pass", "passwords", "to", "now", "still", "new", "old"]
 )
 # A word long enough to be a said password (_said_password_shape: 8 or more), found by

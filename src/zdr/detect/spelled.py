@@ -457,10 +457,10 @@ def misread_groups(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, in
         chained = end + 1 < n and text[end] in _BETWEEN_GROUPS and text[end + 1] in _GROUP
         if group[-1] in "lo" and not chained:
             continue  # a unit or an ordinal after digits: "500l", "2o andar"; not "2l/11"
-        if sum(1 for c in group if c.isdigit()) == 0:
+        if not any(c.isdigit() for c in group):
             continue
         if end - start < 3 and not (
-            (end + 1 < n and text[end] in _BETWEEN_GROUPS and text[end + 1] in _GROUP)
+            chained
             or (start > 1 and text[start - 1] in _BETWEEN_GROUPS and text[start - 2] in _GROUP)
         ):
             continue  # "O2", "l1" alone; "O7/11/1969" is read
